@@ -1,0 +1,382 @@
+package io.jgrad.autograd;
+
+import io.jgrad.tensor.Broadcast;
+import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.Tensor;
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A node of the reverse-mode graph: a {@link Tensor} value, and for results of ops the op that
+ * made it and how to send a gradient back through it.
+ *
+ * <p>Every op below computes its value with ND4J and, right next to it, the {@link GradFn}
+ * that back-propagates it, in the style of micrograd. A graph is recorded only when some input
+ * requires a gradient and the thread is not inside {@link #noGrad()}. {@link #backward()} runs
+ * the {@link Backprop} engine; gradients accumulate into {@link #grad()} of the leaves.
+ *
+ * <p>Values are never modified by ops; optimizers update leaf values in place.
+ */
+public class Variable {
+    private final Tensor value;
+    private final boolean requiresGrad;
+    private final String op;
+    private Tensor grad;
+
+    // Graph edges of an op result; cleared when backward releases the graph.
+    Variable[] inputs;
+    GradFn gradFn;
+    boolean released;
+
+    // Scratch space of one backward pass.
+    INDArray pending;
+    boolean pendingOwned;
+
+    /** A leaf. Subclasses such as {@code Parameter} call this. */
+    protected Variable(Tensor value, boolean requiresGrad) {
+        this(value, requiresGrad, "leaf", null, null);
+    }
+
+    private Variable(Tensor value, boolean requiresGrad, String op, Variable[] inputs, GradFn gradFn) {
+        if (value == null) {
+            throw new IllegalArgumentException("Variable: value is null");
+        }
+        this.value = value;
+        this.requiresGrad = requiresGrad;
+        this.op = op;
+        this.inputs = inputs;
+        this.gradFn = gradFn;
+    }
+
+    /** A leaf holding {@code value}; with {@code requiresGrad} its gradient is accumulated by backward. */
+    public static Variable of(Tensor value, boolean requiresGrad) {
+        return new Variable(value, requiresGrad);
+    }
+
+    /** A leaf that never receives a gradient (inputs, targets). */
+    public static Variable constant(Tensor value) {
+        return new Variable(value, false);
+    }
+
+    /** Enters a scope in which no graph is recorded; close it with try-with-resources. */
+    public static NoGrad noGrad() {
+        return new NoGrad();
+    }
+
+    /** Whether ops on the calling thread currently record a graph. */
+    public static boolean isGradEnabled() {
+        return GradMode.isRecording();
+    }
+
+    /**
+     * Records the result of a custom op. This is the extension point other modules (fused
+     * losses, layers) use: compute {@code value} from the inputs' values, and give the
+     * {@link GradFn} that maps the output gradient to the inputs' gradients. When no input
+     * requires a gradient, or inside {@link #noGrad()}, nothing is recorded and {@code gradFn}
+     * is never called.
+     */
+    public static Variable fromOp(String op, INDArray value, GradFn gradFn, Variable... inputs) {
+        Tensor out = Tensor.wrap(value);
+        if (GradMode.anomalyDetection()) {
+            Backprop.checkFinite(op, "forward", value, inputs);
+        }
+        boolean needs = false;
+        if (GradMode.isRecording()) {
+            for (Variable in : inputs) {
+                needs |= in.requiresGrad;
+            }
+        }
+        return needs ? new Variable(out, true, op, inputs.clone(), gradFn) : new Variable(out, false, op, null, null);
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    /** The value (shared with this Variable, not a copy). */
+    public Tensor value() {
+        return value;
+    }
+
+    /** The accumulated gradient of a leaf that requires one; null before any backward. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Whether this Variable takes part in gradient computation. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** True for Variables made directly rather than by an op. */
+    public boolean isLeaf() {
+        return gradFn == null && !released;
+    }
+
+    /** The name of the op that produced this Variable ("leaf" for leaves). */
+    public String op() {
+        return op;
+    }
+
+    /** The value's shape. */
+    public long[] shape() {
+        return value.shape();
+    }
+
+    /** Sets the gradient to zero, reusing its buffer (no-op before the first backward). */
+    public void zeroGrad() {
+        if (grad != null) {
+            grad.array().assign(0);
+        }
+    }
+
+    /** Drops the gradient buffer, so the next backward allocates a fresh one. */
+    public void clearGrad() {
+        grad = null;
+    }
+
+    /** A constant sharing this value, cut off from the graph. */
+    public Variable detach() {
+        return constant(value);
+    }
+
+    /** Accumulates {@code g} (already of this leaf's shape) into the gradient buffer, in place. */
+    void accumulateLeafGrad(INDArray g, boolean owned) {
+        if (grad == null) {
+            grad = Tensor.wrap(owned && g.ordering() == 'c' && !g.isView() ? g : g.dup('c'));
+        } else {
+            grad.array().addi(g);
+        }
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    /** Back-propagates from this one-element Variable and releases the graph. */
+    public void backward() {
+        backward(false);
+    }
+
+    /**
+     * Back-propagates from this one-element Variable; with {@code retainGraph} the graph stays
+     * usable for another backward.
+     *
+     * @throws IllegalStateException for a root with more than one element, one that requires no
+     *         gradient, or a graph already released by an earlier backward
+     */
+    public void backward(boolean retainGraph) {
+        if (value.size() != 1) {
+            throw new IllegalStateException("backward: the root must hold exactly one element, got shape "
+                    + Shapes.str(value.shape()) + "; reduce it first (e.g. sum() or mean())");
+        }
+        Backprop.run(this, Nd4j.onesLike(value.array()), retainGraph);
+    }
+
+    // ---------------------------------------------------------------- elementwise binary ops
+
+    /** {@code this + other}, NumPy broadcasting. */
+    public Variable add(Variable other) {
+        INDArray a = value.array();
+        INDArray b = binaryOperand("add", other);
+        return fromOp("add", a.add(b), g -> new INDArray[] {g, g}, this, other);
+    }
+
+    /** {@code this - other}, NumPy broadcasting. */
+    public Variable sub(Variable other) {
+        INDArray a = value.array();
+        INDArray b = binaryOperand("sub", other);
+        return fromOp("sub", a.sub(b), g -> new INDArray[] {g, other.requiresGrad ? g.neg() : null}, this, other);
+    }
+
+    /** {@code this * other} elementwise, NumPy broadcasting. */
+    public Variable mul(Variable other) {
+        INDArray a = value.array();
+        INDArray b = binaryOperand("mul", other);
+        return fromOp("mul", a.mul(b), g -> new INDArray[] {
+            requiresGrad ? g.mul(b) : null,
+            other.requiresGrad ? g.mul(a) : null}, this, other);
+    }
+
+    /** {@code this / other} elementwise, NumPy broadcasting. */
+    public Variable div(Variable other) {
+        INDArray a = value.array();
+        INDArray b = binaryOperand("div", other);
+        INDArray out = a.div(b);
+        return fromOp("div", out, g -> new INDArray[] {
+            requiresGrad ? g.div(b) : null,
+            other.requiresGrad ? g.mul(out).divi(b).negi() : null}, this, other);
+    }
+
+    /** {@code this + s} for a constant scalar. */
+    public Variable add(double s) {
+        return fromOp("add", value.array().add(s), g -> new INDArray[] {g}, this);
+    }
+
+    /** {@code this * s} for a constant scalar. */
+    public Variable mul(double s) {
+        return fromOp("mul", value.array().mul(s), g -> new INDArray[] {g.mul(s)}, this);
+    }
+
+    // ---------------------------------------------------------------- matrix product
+
+    /** The matrix product of two 2-d Variables, {@code [m, k] x [k, n] -> [m, n]}. */
+    public Variable matmul(Variable other) {
+        INDArray a = value.array();
+        INDArray b = other.value.array();
+        checkSameType("matmul", other);
+        if (a.rank() != 2 || b.rank() != 2 || a.size(1) != b.size(0)) {
+            throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape()) + " and "
+                    + Shapes.str(b.shape()) + " are not aligned; needs [m, k] x [k, n]");
+        }
+        return fromOp("matmul", Nd4j.gemm(a, b, false, false), g -> new INDArray[] {
+            requiresGrad ? Nd4j.gemm(g, b, false, true) : null,
+            other.requiresGrad ? Nd4j.gemm(a, g, true, false) : null}, this, other);
+    }
+
+    // ---------------------------------------------------------------- elementwise unary ops
+
+    /** {@code -this}. */
+    public Variable neg() {
+        return fromOp("neg", value.array().neg(), g -> new INDArray[] {g.neg()}, this);
+    }
+
+    /** {@code e^this}. */
+    public Variable exp() {
+        INDArray out = Transforms.exp(value.array(), true);
+        return fromOp("exp", out, g -> new INDArray[] {g.mul(out)}, this);
+    }
+
+    /** The natural logarithm; {@code log(0) = -inf} as in PyTorch. */
+    public Variable log() {
+        INDArray a = value.array();
+        return fromOp("log", Transforms.log(a, true), g -> new INDArray[] {g.div(a)}, this);
+    }
+
+    /** {@code this^p} for a constant exponent. */
+    public Variable pow(double p) {
+        INDArray a = value.array();
+        return fromOp("pow", Transforms.pow(a, p, true), g -> new INDArray[] {
+            p == 0 ? Nd4j.zerosLike(a) : Transforms.pow(a, p - 1, true).muli(g).muli(p)}, this);
+    }
+
+    /** {@code max(this, 0)}; the gradient at 0 is 0, as in PyTorch. */
+    public Variable relu() {
+        INDArray out = Transforms.relu(value.array(), true);
+        return fromOp("relu", out, g -> new INDArray[] {Transforms.step(out, true).muli(g)}, this);
+    }
+
+    /** {@code 1 / (1 + e^-this)}. */
+    public Variable sigmoid() {
+        INDArray out = Transforms.sigmoid(value.array(), true);
+        return fromOp("sigmoid", out, g -> new INDArray[] {out.rsub(1.0).muli(out).muli(g)}, this);
+    }
+
+    /** The hyperbolic tangent. */
+    public Variable tanh() {
+        INDArray out = Transforms.tanh(value.array(), true);
+        return fromOp("tanh", out, g -> new INDArray[] {out.mul(out).rsubi(1.0).muli(g)}, this);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** The sum of all elements, a scalar of shape {@code []}. */
+    public Variable sum() {
+        INDArray a = value.array();
+        INDArray out = Nd4j.scalar(a.dataType(), a.sumNumber().doubleValue());
+        return fromOp("sum", out, g -> new INDArray[] {Nd4j.valueArrayOf(a.shape(), g.getDouble(0), a.dataType())}, this);
+    }
+
+    /** The sum along {@code axis} (negative counts from the end), keeping it as size 1 if asked. */
+    public Variable sum(int axis, boolean keepDims) {
+        INDArray a = value.array();
+        int ax = Shapes.axis("sum", axis, a.rank());
+        return fromOp("sum", a.sum(keepDims, ax), g -> new INDArray[] {expandAlong(g, a.shape(), ax)}, this);
+    }
+
+    /** The mean of all elements, a scalar of shape {@code []}. */
+    public Variable mean() {
+        INDArray a = value.array();
+        long n = a.length();
+        INDArray out = Nd4j.scalar(a.dataType(), a.sumNumber().doubleValue() / n);
+        return fromOp("mean", out, g -> new INDArray[] {Nd4j.valueArrayOf(a.shape(), g.getDouble(0) / n, a.dataType())}, this);
+    }
+
+    /** The mean along {@code axis} (negative counts from the end), keeping it as size 1 if asked. */
+    public Variable mean(int axis, boolean keepDims) {
+        INDArray a = value.array();
+        int ax = Shapes.axis("mean", axis, a.rank());
+        long n = a.size(ax);
+        return fromOp("mean", a.sum(keepDims, ax).divi(n), g -> new INDArray[] {expandAlong(g, a.shape(), ax).divi(n)}, this);
+    }
+
+    // ---------------------------------------------------------------- shape ops
+
+    /** The same elements in a new shape; one dimension may be -1. */
+    public Variable reshape(long... shape) {
+        INDArray a = value.array();
+        long[] target = Shapes.inferReshape("reshape", a.shape(), shape);
+        long[] from = a.shape();
+        return fromOp("reshape", a.reshape('c', target), g -> new INDArray[] {g.reshape('c', from)}, this);
+    }
+
+    /** The transpose of a 2-d Variable (a row-major copy). */
+    public Variable transpose() {
+        INDArray a = value.array();
+        if (a.rank() != 2) {
+            throw new IllegalArgumentException("transpose: needs a 2-d Variable, got shape " + Shapes.str(a.shape()));
+        }
+        return fromOp("transpose", a.transpose().dup('c'), g -> new INDArray[] {g.transpose().dup('c')}, this);
+    }
+
+    // ---------------------------------------------------------------- softmax family
+
+    /** Softmax along {@code axis}, stable for large logits. */
+    public Variable softmax(int axis) {
+        INDArray a = value.array();
+        int ax = Shapes.axis("softmax", axis, a.rank());
+        INDArray out = Transforms.exp(a.sub(a.max(true, ax)), false);
+        out.divi(out.sum(true, ax));
+        return fromOp("softmax", out, g -> {
+            INDArray dot = g.mul(out).sum(true, ax);
+            return new INDArray[] {g.sub(dot).muli(out)};
+        }, this);
+    }
+
+    /** log(softmax) along {@code axis}, computed as {@code x - max - log(sum(exp(x - max)))}. */
+    public Variable logSoftmax(int axis) {
+        INDArray a = value.array();
+        int ax = Shapes.axis("logSoftmax", axis, a.rank());
+        INDArray out = a.sub(a.max(true, ax));
+        out.subi(Transforms.log(Transforms.exp(out, true).sum(true, ax), false));
+        return fromOp("logSoftmax", out, g -> {
+            INDArray gsum = g.sum(true, ax);
+            return new INDArray[] {g.sub(Transforms.exp(out, true).muli(gsum))};
+        }, this);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private INDArray binaryOperand(String op, Variable other) {
+        checkSameType(op, other);
+        Broadcast.shape(op, value.shape(), other.value.shape());
+        return other.value.array();
+    }
+
+    private void checkSameType(String op, Variable other) {
+        if (value.dtype() != other.value.dtype()) {
+            throw new IllegalArgumentException(op + ": element types differ, " + value.dtype() + Shapes.str(shape())
+                    + " vs " + other.value.dtype() + Shapes.str(other.shape()));
+        }
+    }
+
+    /** Broadcasts a gradient reduced along {@code axis} back to {@code shape}. */
+    private static INDArray expandAlong(INDArray g, long[] shape, int axis) {
+        long[] kept = shape.clone();
+        kept[axis] = 1;
+        return g.reshape('c', kept).broadcast(shape);
+    }
+
+    @Override
+    public String toString() {
+        return "Variable(op=" + op + ", shape=" + Arrays.toString(shape()) + ", requiresGrad=" + requiresGrad + ")";
+    }
+}

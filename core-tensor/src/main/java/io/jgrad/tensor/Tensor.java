@@ -1,0 +1,178 @@
+package io.jgrad.tensor;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An n-dimensional array of float32 (or float64) numbers, row-major, over an ND4J {@link INDArray}.
+ *
+ * <p>A Tensor is the value type every other jgrad module passes around. It adds to the raw
+ * INDArray what users of a framework expect: factories that validate their arguments, errors
+ * that name the operation and the shapes involved, and seeded random construction. The wrapped
+ * array is shared, not copied: {@link #array()} gives direct access for in-place work.
+ */
+public final class Tensor {
+    private final INDArray array;
+
+    private Tensor(INDArray array) {
+        this.array = array;
+    }
+
+    /**
+     * Wraps an existing ND4J array without copying. Only FLOAT and DOUBLE arrays are accepted.
+     */
+    public static Tensor wrap(INDArray array) {
+        if (array == null) {
+            throw new IllegalArgumentException("Tensor.wrap: array is null");
+        }
+        DType.of(array.dataType());
+        return new Tensor(array);
+    }
+
+    /** A float32 tensor holding a copy of {@code data}; its length must equal the shape's size. */
+    public static Tensor of(float[] data, long... shape) {
+        checkData("Tensor.of", data.length, shape);
+        return new Tensor(Nd4j.create(data.clone(), shape, 'c'));
+    }
+
+    /** A float64 tensor holding a copy of {@code data}; its length must equal the shape's size. */
+    public static Tensor of(double[] data, long... shape) {
+        checkData("Tensor.of", data.length, shape);
+        return new Tensor(Nd4j.create(data.clone(), shape, 'c'));
+    }
+
+    /** A float32 scalar (shape {@code []}). */
+    public static Tensor scalar(float v) {
+        return new Tensor(Nd4j.scalar(v));
+    }
+
+    /** A float64 scalar (shape {@code []}). */
+    public static Tensor scalar(double v) {
+        return new Tensor(Nd4j.scalar(v));
+    }
+
+    /** A float32 tensor of zeros. */
+    public static Tensor zeros(long... shape) {
+        return zeros(DType.FLOAT32, shape);
+    }
+
+    /** A tensor of zeros of the given type. */
+    public static Tensor zeros(DType type, long... shape) {
+        Shapes.checkValid("Tensor.zeros", shape);
+        return new Tensor(Nd4j.zeros(type.nd4j(), shape));
+    }
+
+    /** A float32 tensor of ones. */
+    public static Tensor ones(long... shape) {
+        return full(1.0, DType.FLOAT32, shape);
+    }
+
+    /** A tensor filled with {@code value}. */
+    public static Tensor full(double value, DType type, long... shape) {
+        Shapes.checkValid("Tensor.full", shape);
+        return new Tensor(Nd4j.valueArrayOf(shape, value, type.nd4j()));
+    }
+
+    /** A float32 tensor of standard normal samples drawn from a generator seeded with {@code seed}. */
+    public static Tensor randn(long seed, long... shape) {
+        Shapes.checkValid("Tensor.randn", shape);
+        float[] data = new Rng(seed).normal(checkedSize("Tensor.randn", shape), 0, 1);
+        return new Tensor(Nd4j.create(data, shape, 'c'));
+    }
+
+    /** A float32 tensor uniform in [lo, hi) drawn from {@code rng}. */
+    public static Tensor uniform(Rng rng, double lo, double hi, long... shape) {
+        Shapes.checkValid("Tensor.uniform", shape);
+        return new Tensor(Nd4j.create(rng.uniform(checkedSize("Tensor.uniform", shape), lo, hi), shape, 'c'));
+    }
+
+    /** The shape, a fresh copy ({@code []} for a scalar). */
+    public long[] shape() {
+        return array.shape();
+    }
+
+    /** The number of dimensions. */
+    public int rank() {
+        return array.rank();
+    }
+
+    /** The number of elements. */
+    public long size() {
+        return array.length();
+    }
+
+    /** The element type. */
+    public DType dtype() {
+        return DType.of(array.dataType());
+    }
+
+    /** The elements in row-major order, as floats. */
+    public float[] toFloatArray() {
+        return array.dup('c').data().asFloat();
+    }
+
+    /** The elements in row-major order, as doubles. */
+    public double[] toDoubleArray() {
+        return array.dup('c').data().asDouble();
+    }
+
+    /**
+     * The single element of a one-element tensor.
+     *
+     * @throws IllegalStateException when the tensor holds more or fewer than one element
+     */
+    public float item() {
+        if (array.length() != 1) {
+            throw new IllegalStateException("Tensor.item: needs exactly one element, shape is " + Shapes.str(shape()));
+        }
+        return array.getFloat(0);
+    }
+
+    /** The element at a flat row-major index, as a double. */
+    public double getDouble(long index) {
+        return array.getDouble(index);
+    }
+
+    /** The backing ND4J array (shared, not a copy). */
+    public INDArray array() {
+        return array;
+    }
+
+    /** A deep copy in row-major order. */
+    public Tensor copy() {
+        return new Tensor(array.dup('c'));
+    }
+
+    /** A copy converted to {@code type} (the same tensor when it already has that type). */
+    public Tensor to(DType type) {
+        return type == dtype() ? this : new Tensor(array.castTo(type.nd4j()));
+    }
+
+    /** True when the shapes match and every element is equal (bit-level for non-NaN values). */
+    public boolean contentEquals(Tensor other) {
+        return Arrays.equals(shape(), other.shape()) && dtype() == other.dtype()
+                && Arrays.equals(toDoubleArray(), other.toDoubleArray());
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Shapes.str(shape()) + " " + dtype() + "\n" + array;
+    }
+
+    private static void checkData(String op, long length, long[] shape) {
+        Shapes.checkValid(op, shape);
+        if (Shapes.size(shape) != length) {
+            throw new IllegalArgumentException(op + ": data has " + length + " elements but shape "
+                    + Shapes.str(shape) + " needs " + Shapes.size(shape));
+        }
+    }
+
+    private static int checkedSize(String op, long[] shape) {
+        long n = Shapes.size(shape);
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": shape " + Shapes.str(shape) + " is too large");
+        }
+        return (int) n;
+    }
+}
