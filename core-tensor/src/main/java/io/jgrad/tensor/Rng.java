@@ -7,12 +7,32 @@ import java.util.SplittableRandom;
  * seed draw the same numbers on every machine (it is pure Java, independent of ND4J's native RNG).
  */
 public final class Rng {
+    private static volatile Rng global = new Rng(0x5DEECE66DL);
+
     private final SplittableRandom random;
     private double spareGaussian;
     private boolean hasSpare;
 
     public Rng(long seed) {
         this.random = new SplittableRandom(seed);
+    }
+
+    /**
+     * The process-wide generator that layers draw their initial weights from when no generator
+     * is passed, like PyTorch's default generator.
+     */
+    public static Rng global() {
+        return global;
+    }
+
+    /** Re-seeds the global generator, like {@code torch.manual_seed}. */
+    public static void manualSeed(long seed) {
+        global = new Rng(seed);
+    }
+
+    /** A new independent generator seeded from this one (for a component that needs its own stream). */
+    public Rng split() {
+        return new Rng(random.nextLong());
     }
 
     /** Uniform in [0, 1). */

@@ -1,0 +1,22 @@
+package io.jgrad.nn;
+
+import io.jgrad.autograd.Variable;
+
+/** {@code logSoftmax} along one axis as a layer (PyTorch's {@code nn.LogSoftmax(dim)}). */
+public class LogSoftmax extends Module {
+    private final int axis;
+
+    public LogSoftmax(int axis) {
+        this.axis = axis;
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        return x.logSoftmax(axis);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "dim=" + axis;
+    }
+}

@@ -1,0 +1,19 @@
+package io.jgrad.nn;
+
+import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.Tensor;
+
+/**
+ * A trainable tensor of a {@link Module}: a leaf {@link Variable} that always requires a
+ * gradient. Optimizers update its value in place.
+ */
+public class Parameter extends Variable {
+    public Parameter(Tensor value) {
+        super(value, true);
+    }
+
+    @Override
+    public String toString() {
+        return "Parameter(shape=" + java.util.Arrays.toString(shape()) + ")";
+    }
+}

@@ -1,0 +1,48 @@
+package io.jgrad.nn;
+
+import io.jgrad.autograd.Variable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Modules applied one after another; children are named by their index ("0", "1", …), so
+ * parameter keys read {@code 0.weight} as in PyTorch.
+ */
+public class Sequential extends Module {
+    private final List<Module> layers = new ArrayList<>();
+
+    public Sequential(Module... modules) {
+        for (Module m : modules) {
+            add(m);
+        }
+    }
+
+    /** Appends a module, named by its index. */
+    public Sequential add(Module m) {
+        if (m == null) {
+            throw new IllegalArgumentException("Sequential: module " + layers.size() + " is null");
+        }
+        registerModule(Integer.toString(layers.size()), m);
+        layers.add(m);
+        return this;
+    }
+
+    /** The module at {@code index}. */
+    public Module get(int index) {
+        return layers.get(index);
+    }
+
+    /** The number of modules. */
+    public int size() {
+        return layers.size();
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        Variable h = x;
+        for (Module m : layers) {
+            h = m.forward(h);
+        }
+        return h;
+    }
+}
