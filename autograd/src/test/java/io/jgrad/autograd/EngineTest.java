@@ -289,6 +289,7 @@ class EngineTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void anomalyModeNamesTheFirstOpProducingNaN() {
         Variable x = leaf(-1, 2, 3);
         try (AnomalyMode m = AnomalyMode.enable()) {
@@ -303,6 +304,7 @@ class EngineTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void anomalyModeChecksBackwardGradients() {
         Variable x = leaf(new float[] {0, 4}, 2);
         Variable loss = x.pow(0.5).sum(); // d/dx sqrt(x) = inf at 0

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** {@code Variable.noGrad()} scopes: nothing recorded inside, nesting, and recovery after exceptions. */
+@SuppressWarnings("try") // scopes are opened for their effect; the resource variable goes unused
 class NoGradTest {
 
     private static Variable leaf(float... data) {

@@ -144,7 +144,7 @@ class TensorTest {
         arr.putScalar(1, 7f);
         assertEquals(7f, t.toFloatArray()[1]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Tensor.wrap(Nd4j.zeros(DataType.INT, 2)));
+                () -> Tensor.wrap(Nd4j.zeros(DataType.INT32, 2)));
         assertTrue(e.getMessage().contains("INT"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Tensor.wrap(null));
     }
