@@ -6,6 +6,7 @@ import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -69,14 +70,16 @@ public final class GradCheck {
             INDArray x = inputs[i].array();
             Tensor g = vars[i].grad();
             for (long j = 0; j < x.length(); j++) {
-                double orig = x.getDouble(j);
-                x.putScalar(j, orig + eps);
+                // element j in row-major order, also for column-major inputs (e.g. a transpose)
+                long[] at = x.rank() == 0 ? new long[0] : Shape.ind2subC(x, j);
+                double orig = x.getDouble(at);
+                x.putScalar(at, orig + eps);
                 double plus = evaluate(fn, vars, weights);
-                x.putScalar(j, orig - eps);
+                x.putScalar(at, orig - eps);
                 double minus = evaluate(fn, vars, weights);
-                x.putScalar(j, orig);
+                x.putScalar(at, orig);
                 double numeric = (plus - minus) / (2 * eps);
-                double analytic = g == null ? 0 : g.array().getDouble(j);
+                double analytic = g == null ? 0 : g.getDouble(j);
                 double err = Math.abs(analytic - numeric);
                 double excess = err - (atol + rtol * Math.abs(numeric));
                 boolean bad = excess > 0 || Double.isNaN(err);

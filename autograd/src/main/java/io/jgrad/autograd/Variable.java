@@ -175,22 +175,25 @@ public class Variable {
 
     /** {@code this + other}, NumPy broadcasting. */
     public Variable add(Variable other) {
-        INDArray a = value.array();
-        INDArray b = binaryOperand("add", other);
+        int rank = broadcastRank("add", other);
+        INDArray a = withRank(value.array(), rank);
+        INDArray b = withRank(other.value.array(), rank);
         return fromOp("add", a.add(b), g -> new INDArray[] {g, g}, this, other);
     }
 
     /** {@code this - other}, NumPy broadcasting. */
     public Variable sub(Variable other) {
-        INDArray a = value.array();
-        INDArray b = binaryOperand("sub", other);
+        int rank = broadcastRank("sub", other);
+        INDArray a = withRank(value.array(), rank);
+        INDArray b = withRank(other.value.array(), rank);
         return fromOp("sub", a.sub(b), g -> new INDArray[] {g, other.requiresGrad ? g.neg() : null}, this, other);
     }
 
     /** {@code this * other} elementwise, NumPy broadcasting. */
     public Variable mul(Variable other) {
-        INDArray a = value.array();
-        INDArray b = binaryOperand("mul", other);
+        int rank = broadcastRank("mul", other);
+        INDArray a = withRank(value.array(), rank);
+        INDArray b = withRank(other.value.array(), rank);
         return fromOp("mul", a.mul(b), g -> new INDArray[] {
             requiresGrad ? g.mul(b) : null,
             other.requiresGrad ? g.mul(a) : null}, this, other);
@@ -198,8 +201,9 @@ public class Variable {
 
     /** {@code this / other} elementwise, NumPy broadcasting. */
     public Variable div(Variable other) {
-        INDArray a = value.array();
-        INDArray b = binaryOperand("div", other);
+        int rank = broadcastRank("div", other);
+        INDArray a = withRank(value.array(), rank);
+        INDArray b = withRank(other.value.array(), rank);
         INDArray out = a.div(b);
         return fromOp("div", out, g -> new INDArray[] {
             requiresGrad ? g.div(b) : null,
@@ -355,10 +359,24 @@ public class Variable {
 
     // ---------------------------------------------------------------- helpers
 
-    private INDArray binaryOperand(String op, Variable other) {
+    /** The rank of {@code this op other}, after checking that the two broadcast and share a type. */
+    private int broadcastRank(String op, Variable other) {
         checkSameType(op, other);
-        Broadcast.shape(op, value.shape(), other.value.shape());
-        return other.value.array();
+        return Broadcast.shape(op, value.shape(), other.value.shape()).length;
+    }
+
+    /**
+     * {@code a} viewed with leading 1s up to {@code rank}. ND4J sizes some mixed-rank results
+     * wrongly (e.g. {@code [4,1] + [3]} fails), but broadcasts operands of equal rank correctly.
+     */
+    private static INDArray withRank(INDArray a, int rank) {
+        if (a.rank() == rank) {
+            return a;
+        }
+        long[] shape = new long[rank];
+        Arrays.fill(shape, 1);
+        System.arraycopy(a.shape(), 0, shape, rank - a.rank(), a.rank());
+        return a.reshape('c', shape);
     }
 
     private void checkSameType(String op, Variable other) {

@@ -2,6 +2,7 @@ package io.jgrad.tensor;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -129,9 +130,12 @@ public final class Tensor {
         return array.getFloat(0);
     }
 
-    /** The element at a flat row-major index, as a double. */
+    /**
+     * The element at a flat row-major index, as a double, whatever the array's layout
+     * (ND4J's own {@code getDouble(long)} counts in the array's order, column-major for 'f').
+     */
     public double getDouble(long index) {
-        return array.getDouble(index);
+        return array.rank() < 2 ? array.getDouble(index) : array.getDouble(Shape.ind2subC(array, index));
     }
 
     /** The backing ND4J array (shared, not a copy). */
