@@ -156,6 +156,10 @@ public class BatchNorm1d extends Module {
             throw new IllegalArgumentException("BatchNorm1d(" + features + ").forward: expected input [batch, "
                     + features + "], got " + Shapes.str(s));
         }
+        if (weight != null && x.value().dtype() != weight.value().dtype()) {
+            throw new IllegalArgumentException("BatchNorm1d(" + features + ").forward: input is " + x.value().dtype()
+                    + " but the parameters are " + weight.value().dtype());
+        }
         if (!isTraining() && trackRunningStats) {
             return normalizeWithRunningStats(x, weight, bias, runningMean.array(), runningVar.array(), eps);
         }
