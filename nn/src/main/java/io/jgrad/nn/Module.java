@@ -165,6 +165,9 @@ public abstract class Module {
      * then nothing has been changed.
      */
     public void loadStateDict(Map<String, Tensor> state) {
+        if (state == null) {
+            throw new IllegalArgumentException("loadStateDict: state is null");
+        }
         Map<String, Tensor> targets = new LinkedHashMap<>();
         namedParameters().forEach((k, p) -> targets.put(k, p.value()));
         targets.putAll(namedBuffers());
@@ -186,6 +189,9 @@ public abstract class Module {
         }
         for (Map.Entry<String, Tensor> e : targets.entrySet()) {
             Tensor src = state.get(e.getKey());
+            if (src == null) {
+                throw new IllegalArgumentException("loadStateDict: key '" + e.getKey() + "' maps to null");
+            }
             long[] want = e.getValue().shape();
             long[] got = src.shape();
             boolean oneElement = Shapes.size(want) == 1 && Shapes.size(got) == 1;
@@ -206,14 +212,23 @@ public abstract class Module {
         return "";
     }
 
-    /** The architecture in PyTorch's repr format. */
+    /**
+     * The architecture in PyTorch's repr format: {@code Name(extra)} for a leaf module, else
+     * the extra lines and {@code (name): child} lines, each indented by two spaces.
+     */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(').append(extraRepr());
-        if (!children.isEmpty()) {
-            sb.append('\n');
-            children.forEach((k, m) -> sb.append("  (").append(k).append("): ")
-                    .append(m.toString().replace("\n", "\n  ")).append('\n'));
+        List<String> lines = new ArrayList<>();
+        String extra = extraRepr();
+        if (!extra.isEmpty()) {
+            lines.addAll(Arrays.asList(extra.split("\n", -1)));
+        }
+        children.forEach((k, m) -> lines.add("(" + k + "): " + m.toString().replace("\n", "\n  ")));
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(');
+        if (lines.size() == 1 && children.isEmpty()) {
+            sb.append(lines.get(0));
+        } else if (!lines.isEmpty()) {
+            sb.append("\n  ").append(String.join("\n  ", lines)).append('\n');
         }
         return sb.append(')').toString();
     }
