@@ -71,6 +71,9 @@ public class Linear extends Module {
             throw new IllegalArgumentException("Linear(" + in + ", " + out + ").forward: expected input [batch, " + in
                     + "], got " + Shapes.str(s));
         }
+        if (s[0] == 0) {
+            throw new IllegalArgumentException("Linear(" + in + ", " + out + ").forward: empty batch, got input " + Shapes.str(s));
+        }
         return linear(x, weight, bias);
     }
 
@@ -87,6 +90,9 @@ public class Linear extends Module {
                 || bias != null && (bias.value().rank() != 1 || bias.value().size() != w.size(0))) {
             throw new IllegalArgumentException("linear: input " + Shapes.str(xa.shape()) + ", weight " + Shapes.str(w.shape())
                     + (bias == null ? "" : ", bias " + Shapes.str(bias.shape())) + " do not fit [N, in], [out, in], [out]");
+        }
+        if (xa.size(0) == 0) {
+            throw new IllegalArgumentException("linear: empty batch, input " + Shapes.str(xa.shape()));
         }
         if (xa.dataType() != w.dataType()) {
             throw new IllegalArgumentException("linear: input is " + x.value().dtype() + " but weight is "

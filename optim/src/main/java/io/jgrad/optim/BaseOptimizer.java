@@ -217,6 +217,14 @@ public abstract class BaseOptimizer implements Optimizer {
                         + Arrays.toString(idTensor.toDoubleArray()) + " but this optimizer's group " + g + " holds "
                         + Arrays.toString(expected) + "; the parameter groups differ");
             }
+            Map<String, Double> merged = new LinkedHashMap<>(group.options());
+            merged.putAll(opts);
+            try {
+                group.validate(merged);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(name + ".loadStateDict: param_groups." + g + " holds an invalid option: "
+                        + ex.getMessage(), ex);
+            }
             newOptions.add(opts);
         }
         // 2. per-parameter state
@@ -235,7 +243,12 @@ public abstract class BaseOptimizer implements Optimizer {
                 }
                 used.add(e.getKey());
                 if (buffer.equals("step") && countsSteps()) {
-                    s.step = (long) scalar(state, e.getKey(), used);
+                    double step = scalar(state, e.getKey(), used);
+                    if (!(step >= 0) || step != Math.rint(step) || Double.isInfinite(step)) {
+                        throw new IllegalArgumentException(name + ".loadStateDict: " + e.getKey() + " is " + step
+                                + "; a step count must be a whole number >= 0");
+                    }
+                    s.step = (long) step;
                 } else if (!Arrays.equals(e.getValue().shape(), like.shape())) {
                     throw new IllegalArgumentException(name + ".loadStateDict: " + e.getKey() + " has shape "
                             + Shapes.str(e.getValue().shape()) + " but parameter " + i + " has shape " + Shapes.str(like.shape()));

@@ -1,5 +1,8 @@
 package io.jgrad.optim;
 
+import io.jgrad.tensor.Tensor;
+import java.util.Map;
+
 /**
  * Changes an optimizer's learning rate as training goes on, like PyTorch's
  * {@code torch.optim.lr_scheduler}. Constructing one sets the lr for step 0.
@@ -10,4 +13,18 @@ public interface LRScheduler {
 
     /** The lr the scheduler set last. */
     double lastLr();
+
+    /**
+     * The scheduler's state (step count, base lrs, ...) for checkpoints. Every scheduler of this
+     * package implements it; the default refuses, so a custom scheduler is never silently
+     * resumed from step 0.
+     */
+    default Map<String, Tensor> stateDict() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement stateDict()");
+    }
+
+    /** Restores {@link #stateDict()}; strict and all-or-nothing. */
+    default void loadStateDict(Map<String, Tensor> state) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement loadStateDict()");
+    }
 }

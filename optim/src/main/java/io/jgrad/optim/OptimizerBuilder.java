@@ -67,7 +67,9 @@ public abstract class OptimizerBuilder<B extends OptimizerBuilder<B, O>, O exten
         }
         checkParams(groups);
         for (int i = 0; i < groups.size(); i++) {
-            validate(new Check(optimizer, i, groups.get(i).options()));
+            int g = i;
+            validate(new Check(optimizer, g, groups.get(g).options()));
+            groups.get(g).setValidator(options -> validate(new Check(optimizer, g, options)));
         }
         return create(groups);
     }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One parameter group of an optimizer, like an entry of PyTorch's {@code optimizer.param_groups}:
@@ -16,10 +17,21 @@ import java.util.Map;
 public final class ParamGroup {
     private final List<Variable> params;
     private final Map<String, Double> options;
+    // the builder's checks, so options loaded from a state dict meet the same rules as built ones
+    private Consumer<Map<String, Double>> validator = o -> { };
 
     ParamGroup(List<Variable> params, Map<String, Double> options) {
         this.params = List.copyOf(params);
         this.options = new LinkedHashMap<>(options);
+    }
+
+    void setValidator(Consumer<Map<String, Double>> validator) {
+        this.validator = validator;
+    }
+
+    /** Checks {@code candidate} options with the rules of the builder; an {@link IllegalArgumentException} if they break one. */
+    void validate(Map<String, Double> candidate) {
+        validator.accept(candidate);
     }
 
     /** The parameters of this group, in the order they were given. */
