@@ -163,7 +163,14 @@ public final class DistillationTrainer {
             if (teacher == model) {
                 throw new IllegalStateException("DistillationTrainer: the teacher and the student are the same module");
             }
-            return new DistillationTrainer(this);
+            Builder snapshot = copyInto(new Builder());
+            snapshot.teacher = teacher;
+            snapshot.temperature = temperature;
+            snapshot.alpha = alpha;
+            snapshot.classWeights = classWeights == null ? null : classWeights.clone();
+            snapshot.transferSet = transferSet;
+            snapshot.cacheTeacherLogits = cacheTeacherLogits;
+            return new DistillationTrainer(snapshot);
         }
     }
 }

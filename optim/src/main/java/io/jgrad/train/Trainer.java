@@ -75,7 +75,9 @@ public final class Trainer {
 
         public Trainer build() {
             checkRequired("Trainer");
-            return new Trainer(this);
+            Builder snapshot = copyInto(new Builder());
+            snapshot.loss = loss;
+            return new Trainer(snapshot);
         }
     }
 }

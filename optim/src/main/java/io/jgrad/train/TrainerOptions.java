@@ -164,6 +164,32 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
         return self();
     }
 
+    /**
+     * Copies every shared option into {@code dst}; a trainer keeps such a copy, so changing its
+     * builder after {@code build()} does not change the trainer.
+     */
+    <T extends TrainerOptions<T>> T copyInto(T dst) {
+        dst.model = model;
+        dst.optimizer = optimizer;
+        dst.epochs = epochs;
+        dst.maxSteps = maxSteps;
+        dst.batchSize = batchSize;
+        dst.shuffle = shuffle;
+        dst.dropLast = dropLast;
+        dst.seed = seed;
+        dst.scheduler = scheduler;
+        dst.schedulerInterval = schedulerInterval;
+        dst.plateau = plateau;
+        dst.plateauMetric = plateauMetric;
+        dst.clipGradNorm = clipGradNorm;
+        dst.callbacks.clear();
+        dst.callbacks.addAll(callbacks);
+        dst.progress = progress;
+        dst.onNonFiniteLoss = onNonFiniteLoss;
+        dst.evalBatchSize = evalBatchSize;
+        return dst;
+    }
+
     void checkRequired(String owner) {
         if (model == null || optimizer == null) {
             throw new IllegalStateException(owner + ": " + (model == null ? "model" : "optimizer")

@@ -59,6 +59,17 @@ class TrainerTest {
     }
 
     @Test
+    void changingTheBuilderAfterBuildDoesNotChangeTheTrainer() {
+        Dataset.Split data = Fixtures.problem();
+        Trainer.Builder builder = Fixtures.trainer(Fixtures.mlp(4, 8), 1e-2).epochs(1);
+        Trainer trainer = builder.build();
+        builder.epochs(3).loss((logits, y) -> {
+            throw new AssertionError("the built trainer used a loss set after build()");
+        });
+        assertEquals(1, trainer.fit(data.first(), null).epochs().size());
+    }
+
+    @Test
     void sameSeedsGiveTheSameRun() {
         Dataset.Split data = Fixtures.problem();
         History a = Fixtures.trainer(Fixtures.mlp(2, 16), 1e-2).epochs(2).build().fit(data.first(), data.second());
