@@ -212,12 +212,23 @@ public class Variable {
 
     /** {@code this + s} for a constant scalar. */
     public Variable add(double s) {
-        return fromOp("add", value.array().add(s), g -> new INDArray[] {g}, this);
+        return fromOp("add", plusScalar(value.array(), s), g -> new INDArray[] {g}, this);
     }
 
     /** {@code this * s} for a constant scalar. */
     public Variable mul(double s) {
-        return fromOp("mul", value.array().mul(s), g -> new INDArray[] {g.mul(s)}, this);
+        return fromOp("mul", timesScalar(value.array(), s), g -> new INDArray[] {timesScalar(g, s)}, this);
+    }
+
+    // ND4J's scalar ops mishandle non-finite constants (x.mul(NaN) gives 1e-5·x, x.add(NaN)
+    // gives x), so those go through a rank-0 array, which broadcasts correctly.
+
+    private static INDArray plusScalar(INDArray x, double s) {
+        return Double.isFinite(s) ? x.add(s) : x.add(Nd4j.scalar(x.dataType(), s));
+    }
+
+    private static INDArray timesScalar(INDArray x, double s) {
+        return Double.isFinite(s) ? x.mul(s) : x.mul(Nd4j.scalar(x.dataType(), s));
     }
 
     // ---------------------------------------------------------------- matrix product

@@ -20,6 +20,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 class EngineTest {
 
+    @Test
+    void nonFiniteScalarConstantsPropagateLikePyTorch() {
+        // ND4J's own scalar ops turn x * NaN into 1e-5 * x and x + NaN into x
+        Variable x = leaf(new float[] {1, -2}, 2);
+        assertTrue(Float.isNaN(x.mul(Double.NaN).value().toFloatArray()[0]));
+        assertTrue(Float.isNaN(x.add(Double.NaN).value().toFloatArray()[1]));
+        assertArrayEquals(new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY},
+                x.mul(Double.POSITIVE_INFINITY).value().toFloatArray());
+        x.mul(Double.NaN).sum().backward();
+        assertTrue(Float.isNaN(x.grad().toFloatArray()[0]));
+    }
+
     private static Variable leaf(float[] data, long... shape) {
         return Variable.of(Tensor.of(data, shape), true);
     }
