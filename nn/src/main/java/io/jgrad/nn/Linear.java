@@ -66,12 +66,32 @@ public class Linear extends Module {
 
     @Override
     public Variable forward(Variable x) {
-        INDArray xa = x.value().array();
-        if (xa.rank() != 2 || xa.size(1) != in) {
+        long[] s = x.shape();
+        if (s.length != 2 || s[1] != in) {
             throw new IllegalArgumentException("Linear(" + in + ", " + out + ").forward: expected input [batch, " + in
-                    + "], got " + Shapes.str(xa.shape()));
+                    + "], got " + Shapes.str(s));
         }
+        return linear(x, weight, bias);
+    }
+
+    /**
+     * The op itself, {@code y = x·Wᵀ + b} for {@code x [N, in]}, {@code W [out, in]}, {@code b [out]}
+     * (null for none): one GEMM with a transpose flag plus a row-vector add forward; backward
+     * {@code dx = g·W}, {@code dW = gᵀ·x}, {@code db = Σ_rows g}. Usable on its own, e.g. for
+     * float64 gradient checks.
+     */
+    public static Variable linear(Variable x, Variable weight, Variable bias) {
+        INDArray xa = x.value().array();
         INDArray w = weight.value().array();
+        if (xa.rank() != 2 || w.rank() != 2 || xa.size(1) != w.size(1)
+                || bias != null && (bias.value().rank() != 1 || bias.value().size() != w.size(0))) {
+            throw new IllegalArgumentException("linear: input " + Shapes.str(xa.shape()) + ", weight " + Shapes.str(w.shape())
+                    + (bias == null ? "" : ", bias " + Shapes.str(bias.shape())) + " do not fit [N, in], [out, in], [out]");
+        }
+        if (xa.dataType() != w.dataType()) {
+            throw new IllegalArgumentException("linear: input is " + x.value().dtype() + " but weight is "
+                    + weight.value().dtype() + "; convert the input with Tensor.to(...)");
+        }
         INDArray y = Nd4j.gemm(xa, w, false, true);
         if (bias != null) {
             y.addiRowVector(bias.value().array());
@@ -80,7 +100,7 @@ public class Linear extends Module {
         return Variable.fromOp("linear", y, g -> {
             INDArray dx = x.requiresGrad() ? Nd4j.gemm(g, w, false, false) : null;
             INDArray dw = weight.requiresGrad() ? Nd4j.gemm(g, xa, true, false) : null;
-            return bias == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, g.sum(0)};
+            return bias == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, bias.requiresGrad() ? g.sum(0) : null};
         }, inputs);
     }
 

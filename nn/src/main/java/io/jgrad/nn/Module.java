@@ -165,6 +165,9 @@ public abstract class Module {
      * then nothing has been changed.
      */
     public void loadStateDict(Map<String, Tensor> state) {
+        if (state == null) {
+            throw new IllegalArgumentException("loadStateDict: state is null");
+        }
         Map<String, Tensor> targets = new LinkedHashMap<>();
         namedParameters().forEach((k, p) -> targets.put(k, p.value()));
         targets.putAll(namedBuffers());
@@ -186,6 +189,9 @@ public abstract class Module {
         }
         for (Map.Entry<String, Tensor> e : targets.entrySet()) {
             Tensor src = state.get(e.getKey());
+            if (src == null) {
+                throw new IllegalArgumentException("loadStateDict: key '" + e.getKey() + "' maps to null");
+            }
             long[] want = e.getValue().shape();
             long[] got = src.shape();
             boolean oneElement = Shapes.size(want) == 1 && Shapes.size(got) == 1;

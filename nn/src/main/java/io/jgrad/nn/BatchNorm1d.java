@@ -1,0 +1,257 @@
+package io.jgrad.nn;
+
+import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.DType;
+import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Batch normalisation over a {@code [batch, features]} input (Ioffe and Szegedy, 2015), as
+ * PyTorch's {@code nn.BatchNorm1d}: {@code y = (x - μ)/√(σ² + eps)·γ + β}.
+ *
+ * <p>In training mode μ and σ² are the batch mean and the <em>biased</em> batch variance; the
+ * running statistics move towards the batch ones, {@code r ← (1 - m)·r + m·b}, using the
+ * <em>unbiased</em> variance for {@code running_var} ({@code m} = momentum, or {@code 1/t} after
+ * {@code t} batches when momentum is null: a cumulative average), and {@code num_batches_tracked}
+ * counts the batches. In evaluation mode the running statistics are used. Both modes are one
+ * fused node; training mode back-propagates PyTorch's closed form
+ * {@code dx = (1/N)·invstd·(N·dx̂ - Σdx̂ - x̂·Σ(dx̂·x̂))} with {@code dx̂ = dy·γ}.
+ *
+ * <pre>{@code
+ * new BatchNorm1d(256);                                                  // PyTorch's defaults
+ * BatchNorm1d.builder(256).eps(1e-3).momentum(null).affine(false).build();
+ * }</pre>
+ */
+public class BatchNorm1d extends Module {
+    private final int features;
+    private final double eps;
+    private final Double momentum;
+    private final boolean affine;
+    private final boolean trackRunningStats;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+    private final Tensor numBatchesTracked;
+
+    /** PyTorch's defaults: eps 1e-5, momentum 0.1, affine, tracking running statistics. */
+    public BatchNorm1d(int features) {
+        this(builder(features));
+    }
+
+    /** Options for a layer over {@code features} channels. */
+    public static Builder builder(int features) {
+        return new Builder(features);
+    }
+
+    private BatchNorm1d(Builder b) {
+        this.features = b.features;
+        this.eps = b.eps;
+        this.momentum = b.momentum;
+        this.affine = b.affine;
+        this.trackRunningStats = b.trackRunningStats;
+        if (affine) {
+            weight = registerParameter("weight", new Parameter(Tensor.ones(features)));
+            bias = registerParameter("bias", new Parameter(Tensor.zeros(features)));
+        } else {
+            weight = null;
+            bias = null;
+        }
+        if (trackRunningStats) {
+            runningMean = registerBuffer("running_mean", Tensor.zeros(features));
+            runningVar = registerBuffer("running_var", Tensor.ones(features));
+            numBatchesTracked = registerBuffer("num_batches_tracked", Tensor.zeros(DType.FLOAT64));
+        } else {
+            runningMean = null;
+            runningVar = null;
+            numBatchesTracked = null;
+        }
+    }
+
+    /** The options of a {@link BatchNorm1d}; defaults are PyTorch's. */
+    public static final class Builder {
+        private final int features;
+        private double eps = 1e-5;
+        private Double momentum = 0.1;
+        private boolean affine = true;
+        private boolean trackRunningStats = true;
+
+        private Builder(int features) {
+            if (features <= 0) {
+                throw new IllegalArgumentException("BatchNorm1d: features must be positive, got " + features);
+            }
+            this.features = features;
+        }
+
+        /** Added to the variance before the square root (default 1e-5). */
+        public Builder eps(double eps) {
+            if (!(eps >= 0) || Double.isInfinite(eps)) {
+                throw new IllegalArgumentException("BatchNorm1d: eps must be finite and non-negative, got " + eps);
+            }
+            this.eps = eps;
+            return this;
+        }
+
+        /** Running-statistics momentum in [0, 1] (default 0.1); null for a cumulative moving average. */
+        public Builder momentum(Double momentum) {
+            if (momentum != null && !(momentum >= 0 && momentum <= 1)) {
+                throw new IllegalArgumentException("BatchNorm1d: momentum must be in [0, 1] or null, got " + momentum);
+            }
+            this.momentum = momentum;
+            return this;
+        }
+
+        /** Whether to learn γ (init 1) and β (init 0) (default true). */
+        public Builder affine(boolean affine) {
+            this.affine = affine;
+            return this;
+        }
+
+        /** Whether to keep running statistics for evaluation mode (default true). */
+        public Builder trackRunningStats(boolean track) {
+            this.trackRunningStats = track;
+            return this;
+        }
+
+        public BatchNorm1d build() {
+            return new BatchNorm1d(this);
+        }
+    }
+
+    public int numFeatures() {
+        return features;
+    }
+
+    /** γ, or null without affine. */
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** β, or null without affine. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    /** The running mean buffer (updated in place), or null when not tracking. */
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    /** The running (unbiased) variance buffer (updated in place), or null when not tracking. */
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    /** The number of training batches seen, or 0 when not tracking. */
+    public long numBatchesTracked() {
+        return numBatchesTracked == null ? 0 : (long) numBatchesTracked.getDouble(0);
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        long[] s = x.shape();
+        if (s.length != 2 || s[1] != features) {
+            throw new IllegalArgumentException("BatchNorm1d(" + features + ").forward: expected input [batch, "
+                    + features + "], got " + Shapes.str(s));
+        }
+        if (weight != null && x.value().dtype() != weight.value().dtype()) {
+            throw new IllegalArgumentException("BatchNorm1d(" + features + ").forward: input is " + x.value().dtype()
+                    + " but the parameters are " + weight.value().dtype());
+        }
+        if (!isTraining() && trackRunningStats) {
+            return normalizeWithRunningStats(x, weight, bias, runningMean.array(), runningVar.array(), eps);
+        }
+        if (isTraining() && s[0] <= 1) {
+            throw new IllegalArgumentException("BatchNorm1d(" + features + ").forward: expected more than 1 value per "
+                    + "channel when training, got input " + Shapes.str(s));
+        }
+        BatchResult r = normalizeWithBatchStats(x, weight, bias, eps);
+        if (isTraining() && trackRunningStats) {
+            updateRunningStats(r, s[0]);
+        }
+        return r.output();
+    }
+
+    private void updateRunningStats(BatchResult r, long n) {
+        double count = numBatchesTracked.getDouble(0) + 1;
+        numBatchesTracked.array().assign(count);
+        double m = momentum == null ? 1 / count : momentum;
+        INDArray mean = r.mean().castTo(runningMean.array().dataType());
+        INDArray unbiased = r.biasedVar().castTo(runningVar.array().dataType());
+        runningMean.array().muli(1 - m).addi(mean.mul(m));
+        runningVar.array().muli(1 - m).addi(unbiased.mul(m * n / (n - 1)));
+    }
+
+    /** A batch-statistics forward: the output and the batch mean and biased variance it used. */
+    public record BatchResult(Variable output, INDArray mean, INDArray biasedVar) {
+    }
+
+    /**
+     * Normalises {@code x} [N, C] with its own batch statistics (training mode) and applies
+     * {@code weight} and {@code bias} when not null; one fused node with the closed-form backward.
+     * Usable on its own, e.g. for float64 gradient checks.
+     */
+    public static BatchResult normalizeWithBatchStats(Variable x, Variable weight, Variable bias, double eps) {
+        INDArray xa = x.value().array();
+        long n = xa.size(0);
+        INDArray mean = xa.mean(0);
+        INDArray var = xa.var(false, 0);
+        INDArray invstd = Transforms.pow(var.add(eps), -0.5, false);
+        INDArray xhat = xa.subRowVector(mean).muliRowVector(invstd);
+        INDArray w = weight == null ? null : weight.value().array();
+        INDArray y = w == null ? xhat : xhat.mulRowVector(w).addiRowVector(bias.value().array());
+        Variable out = Variable.fromOp("batchNorm", y, g -> {
+            INDArray dBias = g.sum(0);
+            INDArray dWeight = g.mul(xhat).sum(0);
+            INDArray dxhat = w == null ? g : g.mulRowVector(w);
+            INDArray sumD = w == null ? dBias : dBias.mul(w);
+            INDArray sumDX = w == null ? dWeight : dWeight.mul(w);
+            INDArray dx = x.requiresGrad()
+                    ? dxhat.mul(n).subiRowVector(sumD).subi(xhat.mulRowVector(sumDX)).muliRowVector(invstd.div(n))
+                    : null;
+            return w == null ? new INDArray[] {dx} : new INDArray[] {dx, dWeight, dBias};
+        }, inputs(x, weight, bias));
+        return new BatchResult(out, mean, var);
+    }
+
+    /**
+     * Normalises {@code x} [N, C] with fixed statistics (evaluation mode):
+     * {@code y = x·scale + shift}, {@code scale = γ/√(var + eps)}, {@code shift = β - mean·scale}.
+     */
+    public static Variable normalizeWithRunningStats(Variable x, Variable weight, Variable bias,
+                                                     INDArray mean, INDArray var, double eps) {
+        INDArray xa = x.value().array();
+        INDArray invstd = Transforms.pow(var.castTo(xa.dataType()).add(eps), -0.5, false);
+        INDArray m = mean.castTo(xa.dataType());
+        INDArray scale = weight == null ? invstd : invstd.mul(weight.value().array());
+        INDArray shift = m.mul(scale).negi();
+        if (bias != null) {
+            shift.addi(bias.value().array());
+        }
+        INDArray y = xa.mulRowVector(scale).addiRowVector(shift);
+        return Variable.fromOp("batchNormEval", y, g -> {
+            INDArray dx = x.requiresGrad() ? g.mulRowVector(scale) : null;
+            if (weight == null) {
+                return new INDArray[] {dx};
+            }
+            INDArray dWeight = weight.requiresGrad()
+                    ? g.mul(xa.subRowVector(m).muliRowVector(invstd)).sum(0) : null;
+            return new INDArray[] {dx, dWeight, g.sum(0)};
+        }, inputs(x, weight, bias));
+    }
+
+    private static Variable[] inputs(Variable x, Variable weight, Variable bias) {
+        if ((weight == null) != (bias == null)) {
+            throw new IllegalArgumentException("BatchNorm1d: weight and bias must both be given or both be null");
+        }
+        return weight == null ? new Variable[] {x} : new Variable[] {x, weight, bias};
+    }
+
+    @Override
+    protected String extraRepr() {
+        return features + ", eps=" + PyRepr.number(eps) + ", momentum=" + (momentum == null ? "None" : PyRepr.number(momentum))
+                + ", affine=" + PyRepr.bool(affine) + ", track_running_stats=" + PyRepr.bool(trackRunningStats);
+    }
+}

@@ -1,0 +1,63 @@
+package io.jgrad.nn;
+
+import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.Rng;
+import io.jgrad.tensor.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Inverted dropout (Srivastava et al., 2014) as PyTorch's {@code nn.Dropout(p)}: in training
+ * mode each element is zeroed with probability {@code p} and the survivors are scaled by
+ * {@code 1/(1-p)}, so evaluation mode is the identity. The mask comes from this layer's own
+ * seeded {@link Rng}, so runs repeat exactly; forward and backward share one mask array.
+ */
+public class Dropout extends Module {
+    private final double p;
+    private final Rng rng;
+
+    /** Dropout drawing its masks from a generator split off {@link Rng#global()}. */
+    public Dropout(double p) {
+        this(p, Rng.global().split());
+    }
+
+    /** Dropout drawing its masks from {@code rng}. */
+    public Dropout(double p, Rng rng) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
+        }
+        if (rng == null) {
+            throw new IllegalArgumentException("Dropout: rng is null");
+        }
+        this.p = p;
+        this.rng = rng;
+    }
+
+    /** The drop probability. */
+    public double p() {
+        return p;
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        if (!isTraining() || p == 0) {
+            return x;
+        }
+        INDArray xa = x.value().array();
+        float[] m = new float[(int) xa.length()];
+        if (p < 1) {
+            float scale = (float) (1 / (1 - p));
+            for (int i = 0; i < m.length; i++) {
+                m[i] = rng.nextDouble() < p ? 0f : scale;
+            }
+        }
+        INDArray mask = Tensor.of(m, xa.shape()).to(x.value().dtype()).array();
+        INDArray y = xa.mul(mask);
+        return Variable.fromOp("dropout", y, g -> new INDArray[] {g.mul(mask)}, x);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "p=" + PyRepr.number(p) + ", inplace=False";
+    }
+}

@@ -1,0 +1,293 @@
+package io.jgrad.optim;
+
+import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What every optimizer shares, like {@code torch.optim.Optimizer}: parameter groups, lazily
+ * created per-parameter state, {@link #zeroGrad()}, and the flattened state dict.
+ *
+ * <p>{@link #step()} first validates every gradient (shape, element type) and every lr, and
+ * only then updates; so a failing step leaves all parameters and state untouched. Parameters
+ * whose gradient is null are skipped, as in PyTorch. Subclasses write one {@link #update}.
+ *
+ * <p>State-dict keys (all values are float64 tensors; parameters are numbered across groups
+ * in order, as in PyTorch): {@code state.<i>.step}, {@code state.<i>.<buffer>} (e.g.
+ * {@code state.0.exp_avg}), {@code param_groups.<g>.<option>} (e.g. {@code param_groups.0.lr},
+ * {@code param_groups.0.beta1}) and {@code param_groups.<g>.params} (the parameter numbers).
+ */
+public abstract class BaseOptimizer implements Optimizer {
+    private final String name;
+    private final List<ParamGroup> groups;
+    private final List<Variable> params = new ArrayList<>();
+    private final ParamState[] states;
+
+    protected BaseOptimizer(String name, List<ParamGroup> groups) {
+        this.name = name;
+        this.groups = List.copyOf(groups);
+        for (ParamGroup g : groups) {
+            params.addAll(g.params());
+        }
+        this.states = new ParamState[params.size()];
+    }
+
+    /**
+     * Updates one parameter in place from its gradient.
+     *
+     * @param group the parameter's group (its options)
+     * @param param the parameter's value, updated in place
+     * @param grad its gradient (never modified)
+     * @param state its state, empty on the first update
+     */
+    protected abstract void update(ParamGroup group, INDArray param, INDArray grad, ParamState state);
+
+    /** Whether this optimizer counts steps per parameter ({@code state.<i>.step}). */
+    protected boolean countsSteps() {
+        return true;
+    }
+
+    @Override
+    public final void step() {
+        for (int g = 0; g < groups.size(); g++) {
+            double lr = groups.get(g).lr();
+            if (!(lr >= 0) || Double.isInfinite(lr)) {
+                throw new IllegalStateException(name + ".step: lr of param group " + g + " is " + lr + "; it must be finite and >= 0");
+            }
+        }
+        for (int i = 0; i < params.size(); i++) {
+            checkGrad(i, params.get(i));
+        }
+        int i = 0;
+        for (ParamGroup group : groups) {
+            for (Variable p : group.params()) {
+                Tensor grad = p.grad();
+                if (grad != null) {
+                    if (states[i] == null) {
+                        states[i] = new ParamState();
+                    }
+                    update(group, p.value().array(), grad.array(), states[i]);
+                }
+                i++;
+            }
+        }
+    }
+
+    private void checkGrad(int i, Variable p) {
+        Tensor grad = p.grad();
+        if (grad != null && (!Arrays.equals(grad.shape(), p.value().shape()) || grad.dtype() != p.value().dtype())) {
+            throw new IllegalArgumentException(name + ".step: parameter " + i + " has value " + p.value().dtype()
+                    + Shapes.str(p.value().shape()) + " but gradient " + grad.dtype() + Shapes.str(grad.shape()));
+        }
+    }
+
+    @Override
+    public void zeroGrad() {
+        for (Variable p : params) {
+            p.zeroGrad();
+        }
+    }
+
+    /** The parameter groups (their options can be read; lrs set through the group). */
+    public List<ParamGroup> paramGroups() {
+        return groups;
+    }
+
+    @Override
+    public double lr() {
+        return groups.get(0).lr();
+    }
+
+    @Override
+    public void setLr(double lr) {
+        for (ParamGroup g : groups) {
+            g.setLr(lr);
+        }
+    }
+
+    @Override
+    public int groupCount() {
+        return groups.size();
+    }
+
+    @Override
+    public double lr(int group) {
+        return group(group).lr();
+    }
+
+    @Override
+    public void setLr(int group, double lr) {
+        group(group).setLr(lr);
+    }
+
+    @Override
+    public double initialLr(int group) {
+        return group(group).initialLr();
+    }
+
+    @Override
+    public void setInitialLr(int group, double lr) {
+        group(group).setInitialLr(lr);
+    }
+
+    private ParamGroup group(int g) {
+        if (g < 0 || g >= groups.size()) {
+            throw new IllegalArgumentException(name + ": no param group " + g + ", there are " + groups.size());
+        }
+        return groups.get(g);
+    }
+
+    // ---------------------------------------------------------------- state dict
+
+    @Override
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < states.length; i++) {
+            ParamState s = states[i];
+            if (s == null) {
+                continue;
+            }
+            if (countsSteps()) {
+                out.put("state." + i + ".step", Tensor.scalar((double) s.step));
+            }
+            for (Map.Entry<String, INDArray> b : s.buffers.entrySet()) {
+                out.put("state." + i + "." + b.getKey(), Tensor.wrap(b.getValue().dup('c')));
+            }
+        }
+        int first = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            ParamGroup group = groups.get(g);
+            for (Map.Entry<String, Double> o : group.options().entrySet()) {
+                out.put("param_groups." + g + "." + o.getKey(), Tensor.scalar(o.getValue().doubleValue()));
+            }
+            double[] ids = new double[group.params().size()];
+            for (int k = 0; k < ids.length; k++) {
+                ids[k] = first + k;
+            }
+            first += ids.length;
+            out.put("param_groups." + g + ".params", Tensor.of(ids, ids.length));
+        }
+        return out;
+    }
+
+    /**
+     * Restores a state dict of an optimizer of the same kind over parameters of the same shapes
+     * and grouping. Strict and all-or-nothing: a missing, unknown or mis-shaped key is an
+     * {@link IllegalArgumentException} naming it, and nothing is changed.
+     */
+    @Override
+    public void loadStateDict(Map<String, Tensor> state) {
+        if (state == null) {
+            throw new IllegalArgumentException(name + ".loadStateDict: state is null");
+        }
+        Set<String> used = new HashSet<>();
+        // 1. group options and parameter numbering
+        List<Map<String, Double>> newOptions = new ArrayList<>();
+        int first = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            ParamGroup group = groups.get(g);
+            Map<String, Double> opts = new LinkedHashMap<>();
+            for (String opt : group.options().keySet()) {
+                if (!opt.equals("initial_lr")) {
+                    opts.put(opt, scalar(state, "param_groups." + g + "." + opt, used));
+                }
+            }
+            String initial = "param_groups." + g + ".initial_lr";
+            if (state.containsKey(initial)) {
+                opts.put("initial_lr", scalar(state, initial, used));
+            }
+            String ids = "param_groups." + g + ".params";
+            Tensor idTensor = require(state, ids, used);
+            double[] expected = new double[group.params().size()];
+            for (int k = 0; k < expected.length; k++) {
+                expected[k] = first + k;
+            }
+            first += expected.length;
+            if (!Arrays.equals(idTensor.toDoubleArray(), expected)) {
+                throw new IllegalArgumentException(name + ".loadStateDict: " + ids + " is "
+                        + Arrays.toString(idTensor.toDoubleArray()) + " but this optimizer's group " + g + " holds "
+                        + Arrays.toString(expected) + "; the parameter groups differ");
+            }
+            newOptions.add(opts);
+        }
+        // 2. per-parameter state
+        ParamState[] loaded = new ParamState[states.length];
+        for (int i = 0; i < states.length; i++) {
+            String prefix = "state." + i + ".";
+            INDArray like = params.get(i).value().array();
+            ParamState s = null;
+            for (Map.Entry<String, Tensor> e : state.entrySet()) {
+                if (!e.getKey().startsWith(prefix)) {
+                    continue;
+                }
+                String buffer = e.getKey().substring(prefix.length());
+                if (s == null) {
+                    s = new ParamState();
+                }
+                used.add(e.getKey());
+                if (buffer.equals("step") && countsSteps()) {
+                    s.step = (long) scalar(state, e.getKey(), used);
+                } else if (!Arrays.equals(e.getValue().shape(), like.shape())) {
+                    throw new IllegalArgumentException(name + ".loadStateDict: " + e.getKey() + " has shape "
+                            + Shapes.str(e.getValue().shape()) + " but parameter " + i + " has shape " + Shapes.str(like.shape()));
+                } else {
+                    s.buffers.put(buffer, e.getValue().array().castTo(like.dataType()).dup('c'));
+                }
+            }
+            loaded[i] = s;
+        }
+        for (String key : state.keySet()) {
+            if (!used.contains(key)) {
+                throw new IllegalArgumentException(name + ".loadStateDict: unexpected key '" + key + "'");
+            }
+        }
+        // 3. commit
+        for (int g = 0; g < groups.size(); g++) {
+            for (Map.Entry<String, Double> o : newOptions.get(g).entrySet()) {
+                groups.get(g).put(o.getKey(), o.getValue());
+            }
+        }
+        System.arraycopy(loaded, 0, states, 0, states.length);
+    }
+
+    private Tensor require(Map<String, Tensor> state, String key, Set<String> used) {
+        Tensor t = state.get(key);
+        if (t == null) {
+            throw new IllegalArgumentException(name + ".loadStateDict: missing key '" + key + "'");
+        }
+        used.add(key);
+        return t;
+    }
+
+    private double scalar(Map<String, Tensor> state, String key, Set<String> used) {
+        Tensor t = require(state, key, used);
+        if (t.size() != 1) {
+            throw new IllegalArgumentException(name + ".loadStateDict: " + key + " must hold one number, has shape " + Shapes.str(t.shape()));
+        }
+        return t.getDouble(0);
+    }
+
+    /**
+     * The gradient with L2 weight decay, {@code g + weight_decay * p} (PyTorch's
+     * {@code grad.add(param, alpha=weight_decay)}), in scratch array 0; {@code grad} itself when
+     * the decay is 0.
+     */
+    static INDArray l2(INDArray grad, INDArray param, double weightDecay, ParamState s) {
+        return weightDecay == 0 ? grad : InPlace.addScaled(grad, weightDecay, param, s.scratch(0, param));
+    }
+
+    /** A fresh array with {@code a}'s values (used for state initialized from a gradient). */
+    static INDArray copyOf(INDArray a) {
+        INDArray c = Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
+        return c.assign(a);
+    }
+}

@@ -1,0 +1,84 @@
+package io.jgrad.optim;
+
+import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Gradient clipping, as {@code torch.nn.utils.clip_grad_norm_} and {@code clip_grad_value_}
+ * (PyTorch 1.13): gradients are changed in place; parameters without a gradient are ignored.
+ */
+public final class Clipping {
+    private Clipping() {
+    }
+
+    /** {@link #clipGradNorm(Iterable, double, double)} with the L2 norm. */
+    public static double clipGradNorm(Iterable<? extends Variable> params, double maxNorm) {
+        return clipGradNorm(params, maxNorm, 2);
+    }
+
+    /**
+     * Scales all gradients together so their total norm is at most {@code maxNorm}:
+     * {@code N = ‖(‖g₁‖, ‖g₂‖, …)‖} (p-norm, or the largest |g| for p = ∞),
+     * {@code g ← g · min(1, maxNorm / (N + 1e-6))}.
+     *
+     * @param normType p of the p-norm ({@code > 0}), or {@link Double#POSITIVE_INFINITY}
+     * @return the total norm before clipping
+     */
+    public static double clipGradNorm(Iterable<? extends Variable> params, double maxNorm, double normType) {
+        if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
+            throw new IllegalArgumentException("clipGradNorm: invalid maxNorm value: " + maxNorm + " (needs a finite number >= 0)");
+        }
+        if (!(normType > 0)) {
+            throw new IllegalArgumentException("clipGradNorm: invalid normType value: " + normType + " (needs > 0 or infinity)");
+        }
+        List<INDArray> grads = grads("clipGradNorm", params);
+        double total = 0;
+        for (INDArray g : grads) {
+            if (Double.isInfinite(normType)) {
+                total = Math.max(total, g.amaxNumber().doubleValue());
+            } else if (normType == 2) {
+                double n = g.norm2Number().doubleValue();
+                total += n * n;
+            } else {
+                total += Transforms.pow(Transforms.abs(g, true), normType, false).sumNumber().doubleValue();
+            }
+        }
+        if (!Double.isInfinite(normType)) {
+            total = normType == 2 ? Math.sqrt(total) : Math.pow(total, 1 / normType);
+        }
+        double coef = Math.min(1.0, maxNorm / (total + 1e-6));
+        for (INDArray g : grads) {
+            g.muli(coef);
+        }
+        return total;
+    }
+
+    /** Clamps every gradient element to {@code [-clipValue, clipValue]}. */
+    public static void clipGradValue(Iterable<? extends Variable> params, double clipValue) {
+        if (!(clipValue >= 0)) {
+            throw new IllegalArgumentException("clipGradValue: invalid clipValue value: " + clipValue + " (needs >= 0)");
+        }
+        for (INDArray g : grads("clipGradValue", params)) {
+            Transforms.min(g, clipValue, false);
+            Transforms.max(g, -clipValue, false);
+        }
+    }
+
+    private static List<INDArray> grads(String op, Iterable<? extends Variable> params) {
+        if (params == null) {
+            throw new IllegalArgumentException(op + ": params is null");
+        }
+        List<INDArray> grads = new ArrayList<>();
+        for (Variable p : params) {
+            Tensor g = p.grad();
+            if (g != null) {
+                grads.add(g.array());
+            }
+        }
+        return grads;
+    }
+}

@@ -1,0 +1,21 @@
+package io.jgrad.optim;
+
+/**
+ * Multiplies the lr by γ every epoch, as {@code torch.optim.lr_scheduler.ExponentialLR}:
+ * {@code lr_t = lr_0 · γ^t} (computed recursively, as PyTorch does).
+ */
+public final class ExponentialLR extends BaseLRScheduler {
+    private final double gamma;
+
+    public ExponentialLR(Optimizer optimizer, double gamma) {
+        super("ExponentialLR", optimizer);
+        require(Double.isFinite(gamma) && gamma >= 0, "ExponentialLR", "gamma", gamma, "a finite number >= 0");
+        this.gamma = gamma;
+        initialStep();
+    }
+
+    @Override
+    protected double nextLr(int group, double lr) {
+        return lastEpoch() == 0 ? lr : lr * gamma;
+    }
+}

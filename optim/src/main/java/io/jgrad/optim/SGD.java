@@ -1,0 +1,101 @@
+package io.jgrad.optim;
+
+import io.jgrad.autograd.Variable;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Stochastic gradient descent with momentum, as {@code torch.optim.SGD} (PyTorch 1.13):
+ * <pre>
+ * d = g + λ·p;   b ← μ·b + (1 − τ)·d  (b = d at the first step);   d = nesterov ? d + μ·b : b;   p ← p − lr·d
+ * </pre>
+ * with λ = weight_decay, μ = momentum, τ = dampening. The lr is required, as in PyTorch; defaults:
+ * momentum 0, dampening 0, nesterov false,
+ * weight_decay 0. Nesterov needs momentum &gt; 0 and dampening 0.
+ */
+public final class SGD extends BaseOptimizer {
+    private SGD(List<ParamGroup> groups) {
+        super("SGD", groups);
+    }
+
+    /** A builder over {@code params} (one parameter group). */
+    public static Builder builder(Iterable<? extends Variable> params) {
+        return new Builder(params);
+    }
+
+    @Override
+    protected boolean countsSteps() {
+        return false;
+    }
+
+    @Override
+    protected void update(ParamGroup group, INDArray param, INDArray grad, ParamState state) {
+        double momentum = group.get("momentum");
+        INDArray d = l2(grad, param, group.get("weight_decay"), state);
+        if (momentum != 0) {
+            INDArray buf = state.get("momentum_buffer");
+            if (buf == null) {
+                buf = copyOf(d);
+                state.buffers.put("momentum_buffer", buf);
+            } else {
+                InPlace.addScaled(buf.muli(momentum), 1 - group.get("dampening"), d, buf);
+            }
+            d = group.flag("nesterov") ? InPlace.addScaled(d, momentum, buf, state.scratch(0, param)) : buf;
+        }
+        InPlace.addScaled(param, -group.lr(), d, param);
+    }
+
+    /** Options of {@link SGD} with PyTorch's names and defaults. */
+    public static final class Builder extends OptimizerBuilder<Builder, SGD> {
+        Builder(Iterable<? extends Variable> params) {
+            super("SGD", params, Double.NaN);
+            momentum(0).dampening(0).nesterov(false).weightDecay(0);
+        }
+
+        /** Momentum factor μ (default 0). */
+        public Builder momentum(double momentum) {
+            return set("momentum", momentum);
+        }
+
+        /** Dampening τ of the momentum (default 0). */
+        public Builder dampening(double dampening) {
+            return set("dampening", dampening);
+        }
+
+        /** Nesterov momentum (default false). */
+        public Builder nesterov(boolean nesterov) {
+            return set("nesterov", nesterov);
+        }
+
+        /** L2 penalty λ added to the gradient (default 0). */
+        public Builder weightDecay(double weightDecay) {
+            return set("weight_decay", weightDecay);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected Builder fresh() {
+            return new Builder(List.of());
+        }
+
+        @Override
+        protected void validate(Check c) {
+            c.lr().nonNegative("momentum", "momentum").nonNegative("weight_decay", "weightDecay");
+            double dampening = c.get("dampening");
+            c.require(!Double.isNaN(dampening) && !Double.isInfinite(dampening), "dampening", dampening, "a finite number");
+            if (c.get("nesterov") != 0) {
+                c.require(c.get("momentum") > 0, "momentum", c.get("momentum"), "momentum > 0 for nesterov");
+                c.require(dampening == 0, "dampening", dampening, "dampening 0 for nesterov");
+            }
+        }
+
+        @Override
+        protected SGD create(List<ParamGroup> groups) {
+            return new SGD(groups);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.jgrad.train;
+
+import io.jgrad.nn.Checkpoints;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Saves the model's state dict as safetensors whenever a monitored metric reaches a new best
+ * (Keras' {@code ModelCheckpoint(save_best_only=True)}). The write is atomic, and a non-finite
+ * metric never counts as an improvement, so a diverging run leaves the last good file intact.
+ * With {@code restoreBestAtEnd} the model is reloaded from the file when training ends.
+ */
+public final class BestCheckpoint implements Callback {
+    private static final Logger LOG = LoggerFactory.getLogger(BestCheckpoint.class);
+
+    private final Path file;
+    private final String metric;
+    private final boolean restoreBestAtEnd;
+    private MetricMonitor monitor;
+
+    /** Saves to {@code file} on every new best of {@code metric} (e.g. {@code val_acc}). */
+    public BestCheckpoint(Path file, String metric) {
+        this(file, metric, false);
+    }
+
+    public BestCheckpoint(Path file, String metric, boolean restoreBestAtEnd) {
+        if (file == null) {
+            throw new IllegalArgumentException("BestCheckpoint: file is null");
+        }
+        this.monitor = new MetricMonitor(metric, 0);
+        this.file = file;
+        this.metric = metric;
+        this.restoreBestAtEnd = restoreBestAtEnd;
+    }
+
+    @Override
+    public void onTrainBegin(TrainingContext ctx) {
+        monitor = new MetricMonitor(metric, 0);
+    }
+
+    @Override
+    public void onEpochEnd(EpochStats stats, TrainingContext ctx) {
+        if (monitor.update(stats)) {
+            try {
+                History.createParent(file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("BestCheckpoint: cannot create the directory of " + file, e);
+            }
+            Checkpoints.save(ctx.model(), file);
+            LOG.debug("epoch {}: {} = {} is the best so far, saved {}", stats.epoch(), metric, monitor.best(), file);
+        }
+    }
+
+    @Override
+    public void onTrainEnd(History history, TrainingContext ctx) {
+        if (restoreBestAtEnd && monitor.bestEpoch() > 0 && Files.isRegularFile(file)) {
+            Checkpoints.load(ctx.model(), file);
+            LOG.info("restored the best model ({} = {} at epoch {}) from {}", metric, monitor.best(),
+                    monitor.bestEpoch(), file);
+        }
+    }
+
+    /** The epoch whose weights are in the file (-1 when none was saved). */
+    public int bestEpoch() {
+        return monitor.bestEpoch();
+    }
+
+    /** The checkpoint file. */
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,60 @@
+package io.jgrad.train;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops training when a monitored metric has not improved for {@code patience} epochs in a row
+ * (Keras' {@code EarlyStopping}). Losses must decrease, accuracies increase, by more than
+ * {@code minDelta}.
+ */
+public final class EarlyStopping implements Callback {
+    private static final Logger LOG = LoggerFactory.getLogger(EarlyStopping.class);
+
+    private final String metric;
+    private final int patience;
+    private final double minDelta;
+    private MetricMonitor monitor;
+    private int wait;
+
+    /** Stops after {@code patience} epochs without improvement of {@code metric} (e.g. {@code val_loss}). */
+    public EarlyStopping(String metric, int patience) {
+        this(metric, patience, 0);
+    }
+
+    public EarlyStopping(String metric, int patience, double minDelta) {
+        if (patience < 0) {
+            throw new IllegalArgumentException("EarlyStopping: patience must be >= 0, got " + patience);
+        }
+        this.monitor = new MetricMonitor(metric, minDelta);
+        this.metric = metric;
+        this.patience = patience;
+        this.minDelta = minDelta;
+    }
+
+    @Override
+    public void onTrainBegin(TrainingContext ctx) {
+        monitor = new MetricMonitor(metric, minDelta);
+        wait = 0;
+    }
+
+    @Override
+    public void onEpochEnd(EpochStats stats, TrainingContext ctx) {
+        if (monitor.update(stats)) {
+            wait = 0;
+            return;
+        }
+        wait++;
+        if (wait > patience) {
+            String reason = String.format("early stopping: %s did not improve for %d epochs (best %.4f at epoch %d)",
+                    metric, wait, monitor.best(), monitor.bestEpoch());
+            LOG.info(reason);
+            ctx.requestStop(reason);
+        }
+    }
+
+    /** The epoch with the best value so far (-1 before any finite value). */
+    public int bestEpoch() {
+        return monitor.bestEpoch();
+    }
+}

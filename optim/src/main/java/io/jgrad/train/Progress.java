@@ -1,0 +1,161 @@
+package io.jgrad.train;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reports training progress within and after each epoch. {@link #auto()} draws a progress bar
+ * when a terminal is attached and writes periodic log lines otherwise (CI logs, files).
+ */
+public interface Progress {
+    /** An epoch of {@code batches} batches begins. */
+    void startEpoch(int epoch, int epochs, int batches);
+
+    /** {@code done} batches ({@code samples} examples) are finished; {@code loss} is the running mean. */
+    void batch(int done, long samples, double loss);
+
+    /** The epoch is finished (and validated). */
+    void endEpoch(EpochStats stats, int epochs);
+
+    /** A bar on stderr when {@code System.console() != null}, else log lines. */
+    static Progress auto() {
+        return System.console() != null ? bar(System.err) : log();
+    }
+
+    /** A progress bar redrawn in place with {@code \r} at most ~10 times a second. */
+    static Progress bar(PrintStream out) {
+        return new ProgressBar(out);
+    }
+
+    /** Log lines at every 10% of an epoch and a summary line per epoch. */
+    static Progress log() {
+        return new ProgressLog(true);
+    }
+
+    /** Only the per-epoch summary, at DEBUG level (for nested runs such as the distillation example). */
+    static Progress none() {
+        return new ProgressLog(false);
+    }
+
+    /** The one-line epoch summary shared by every reporter. */
+    static String summary(EpochStats s, int epochs) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  train_loss %.4f", s.epoch(), epochs,
+                s.trainLoss()));
+        if (!Double.isNaN(s.trainAcc())) {
+            sb.append(String.format(Locale.ROOT, "  train_acc %.2f%%", 100 * s.trainAcc()));
+        }
+        if (!Double.isNaN(s.valLoss())) {
+            sb.append(String.format(Locale.ROOT, "  val_loss %.4f  val_acc %.2f%%", s.valLoss(), 100 * s.valAcc()));
+        }
+        return sb.append(String.format(Locale.ROOT, "  lr %.3g  %.1f s", s.lr(), s.seconds())).toString();
+    }
+
+    /** Periodic log lines through slf4j. */
+    final class ProgressLog implements Progress {
+        private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+        private final boolean verbose;
+        private int epoch;
+        private int epochs;
+        private int batches;
+        private int nextReport;
+        private long start;
+
+        ProgressLog(boolean verbose) {
+            this.verbose = verbose;
+        }
+
+        @Override
+        public void startEpoch(int epoch, int epochs, int batches) {
+            this.epoch = epoch;
+            this.epochs = epochs;
+            this.batches = batches;
+            this.nextReport = 1;
+            this.start = System.nanoTime();
+        }
+
+        @Override
+        public void batch(int done, long samples, double loss) {
+            if (!verbose || done >= batches || done * 10L < (long) nextReport * batches) {
+                return;
+            }
+            nextReport = (int) (done * 10L / batches) + 1;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info(String.format(Locale.ROOT, "epoch %d/%d  %3d%%  batch %d/%d  loss %.4f  %.0f samples/s", epoch,
+                    epochs, done * 100 / batches, done, batches, loss, samples / Math.max(seconds, 1e-9)));
+        }
+
+        @Override
+        public void endEpoch(EpochStats stats, int epochs) {
+            if (verbose) {
+                LOG.info(summary(stats, epochs));
+            } else {
+                LOG.debug(summary(stats, epochs));
+            }
+        }
+    }
+
+    /** A terminal progress bar. */
+    final class ProgressBar implements Progress {
+        private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+        private static final long REDRAW_NANOS = 100_000_000L;
+        private static final int WIDTH = 30;
+        private final PrintStream out;
+        private int epoch;
+        private int epochs;
+        private int batches;
+        private long start;
+        private long lastDraw;
+        private int lastLength;
+
+        ProgressBar(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void startEpoch(int epoch, int epochs, int batches) {
+            this.epoch = epoch;
+            this.epochs = epochs;
+            this.batches = batches;
+            this.start = System.nanoTime();
+            this.lastDraw = 0;
+        }
+
+        @Override
+        public void batch(int done, long samples, double loss) {
+            long now = System.nanoTime();
+            if (done < batches && now - lastDraw < REDRAW_NANOS) {
+                return;
+            }
+            lastDraw = now;
+            double seconds = (now - start) / 1e9;
+            int filled = batches == 0 ? WIDTH : (int) ((long) WIDTH * done / batches);
+            double eta = done == 0 ? 0 : seconds * (batches - done) / done;
+            String line = String.format(Locale.ROOT, "epoch %d/%d [%s%s] %d/%d  loss %.4f  %.0f samples/s  ETA %s", epoch,
+                    epochs, "=".repeat(filled), " ".repeat(WIDTH - filled), done, batches, loss,
+                    samples / Math.max(seconds, 1e-9), clock(eta));
+            draw(line);
+        }
+
+        @Override
+        public void endEpoch(EpochStats stats, int epochs) {
+            draw("");
+            out.print('\r');
+            out.flush();
+            LOG.info(summary(stats, epochs));
+        }
+
+        private void draw(String line) {
+            int pad = Math.max(0, lastLength - line.length());
+            out.print("\r" + line + " ".repeat(pad));
+            out.flush();
+            lastLength = line.length();
+        }
+
+        private static String clock(double seconds) {
+            long s = Math.round(seconds);
+            return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.jgrad.train;
+
+import io.jgrad.autograd.Variable;
+import io.jgrad.data.Batch;
+import io.jgrad.data.DataLoader;
+import io.jgrad.data.Dataset;
+import io.jgrad.nn.Module;
+import io.jgrad.optim.Optimizer;
+import io.jgrad.tensor.Rng;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The epoch loop shared by {@link Trainer} and {@link DistillationTrainer}:
+ * for each batch {@code zeroGrad → forward → loss → backward → clip → step}, with running
+ * metrics, progress, validation, the scheduler and the callbacks around it.
+ *
+ * <p>An epoch may draw from several {@link Stream}s (labelled data, an unlabelled transfer set);
+ * their batches are interleaved in a seeded random order so each epoch mixes them evenly.
+ */
+final class TrainingLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    /** The loss of one batch given the model's logits for it. */
+    @FunctionalInterface
+    interface BatchLoss {
+        Variable apply(Batch batch, Variable logits);
+    }
+
+    /** A source of training batches; {@code labeled} says whether its labels are real (for train_acc). */
+    record Stream(DataLoader loader, boolean labeled, BatchLoss loss) {
+    }
+
+    private final TrainerOptions<?> o;
+    private final Module model;
+    private final Optimizer optimizer;
+
+    TrainingLoop(TrainerOptions<?> options) {
+        this.o = options;
+        this.model = options.model;
+        this.optimizer = options.optimizer;
+    }
+
+    /** A stream over {@code data} with the configured batch size, shuffling and its own seed. */
+    DataLoader loader(Dataset data, long seedOffset) {
+        return DataLoader.builder(data).batchSize(o.batchSize).shuffle(o.shuffle).dropLast(o.dropLast)
+                .seed(o.seed + seedOffset).build();
+    }
+
+    History run(List<Stream> streams, Dataset validation, LossFunction validationLoss) {
+        int perEpoch = 0;
+        for (Stream s : streams) {
+            perEpoch += s.loader().numBatches();
+        }
+        if (perEpoch == 0) {
+            throw new IllegalArgumentException("fit: the training data yields no batch (size "
+                    + streams.get(0).loader().dataset().size() + ", batch size " + o.batchSize + ", dropLast " + o.dropLast + ")");
+        }
+        int epochs = o.maxSteps > 0 ? (o.maxSteps + perEpoch - 1) / perEpoch : o.epochs;
+        Progress progress = o.progress != null ? o.progress : Progress.auto();
+        History history = new History();
+        TrainingContext ctx = new TrainingContext(model, optimizer, history);
+        Rng interleave = new Rng(o.seed ^ 0x9E3779B97F4A7C15L);
+        for (Callback c : o.callbacks) {
+            c.onTrainBegin(ctx);
+        }
+        boolean wasTraining = model.isTraining();
+        model.train();
+        long steps = 0;
+        try {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long t0 = System.nanoTime();
+                double lr = optimizer.lr();
+                int[] order = interleaving(streams, interleave);
+                int batches = o.maxSteps > 0 ? (int) Math.min(order.length, o.maxSteps - steps) : order.length;
+                List<Iterator<Batch>> its = new ArrayList<>();
+                for (Stream s : streams) {
+                    its.add(s.loader().iterator());
+                }
+                progress.startEpoch(epoch, epochs, batches);
+                double lossSum = 0;
+                long samples = 0;
+                long correct = 0;
+                long labeled = 0;
+                for (int i = 0; i < batches; i++) {
+                    Stream s = streams.get(order[i]);
+                    Batch b = its.get(order[i]).next();
+                    optimizer.zeroGrad();
+                    Variable logits = model.forward(Variable.constant(b.features()));
+                    Variable loss = s.loss().apply(b, logits);
+                    double l = loss.value().item();
+                    if (!Double.isFinite(l)) {
+                        diverged(history, epoch, i + 1, l);
+                        return history;
+                    }
+                    loss.backward();
+                    if (o.clipGradNorm > 0) {
+                        GradClipping.clipGradNorm(model.parameters(), o.clipGradNorm);
+                    }
+                    optimizer.step();
+                    steps++;
+                    if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.BATCH) {
+                        o.scheduler.step();
+                    }
+                    lossSum += l * b.size();
+                    samples += b.size();
+                    if (s.labeled()) {
+                        correct += countCorrect(logits, b.labels());
+                        labeled += b.size();
+                    }
+                    progress.batch(i + 1, samples, lossSum / samples);
+                }
+                double valLoss = Double.NaN;
+                double valAcc = Double.NaN;
+                if (validation != null) {
+                    Evaluation ev = Evaluator.evaluate(model, validation, validationLoss, o.evalBatchSize);
+                    valLoss = ev.loss();
+                    valAcc = ev.accuracy();
+                }
+                if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.EPOCH) {
+                    o.scheduler.step();
+                }
+                EpochStats stats = new EpochStats(epoch, lossSum / samples,
+                        labeled == 0 ? Double.NaN : (double) correct / labeled, valLoss, valAcc, lr,
+                        (System.nanoTime() - t0) / 1e9);
+                history.add(stats);
+                progress.endEpoch(stats, epochs);
+                for (Callback c : o.callbacks) {
+                    c.onEpochEnd(stats, ctx);
+                }
+                if (ctx.stopRequest() != null) {
+                    history.stop(ctx.stopRequest(), false);
+                    break;
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        for (Callback c : o.callbacks) {
+            c.onTrainEnd(history, ctx);
+        }
+        return history;
+    }
+
+    private void diverged(History history, int epoch, int batch, double loss) {
+        String msg = String.format(Locale.ROOT, "the training loss became %s at epoch %d, batch %d; this update was "
+                + "skipped and training stopped (earlier checkpoints are untouched). Try a smaller learning rate "
+                + "or gradient clipping (clipGradNorm).", loss, epoch, batch);
+        if (o.onNonFiniteLoss == NonFiniteLoss.THROW) {
+            throw new NonFiniteLossException(msg, epoch, batch);
+        }
+        LOG.error(msg);
+        history.stop(msg, true);
+        TrainingContext ctx = new TrainingContext(model, optimizer, history);
+        for (Callback c : o.callbacks) {
+            c.onTrainEnd(history, ctx);
+        }
+    }
+
+    /** The order in which an epoch visits the streams: each stream index once per batch, shuffled. */
+    private static int[] interleaving(List<Stream> streams, Rng rng) {
+        int total = 0;
+        for (Stream s : streams) {
+            total += s.loader().numBatches();
+        }
+        int[] order = new int[total];
+        int k = 0;
+        for (int s = 0; s < streams.size(); s++) {
+            for (int j = 0; j < streams.get(s).loader().numBatches(); j++) {
+                order[k++] = s;
+            }
+        }
+        if (streams.size() > 1) {
+            int[] perm = rng.permutation(total);
+            int[] shuffled = new int[total];
+            for (int i = 0; i < total; i++) {
+                shuffled[i] = order[perm[i]];
+            }
+            return shuffled;
+        }
+        return order;
+    }
+
+    private static long countCorrect(Variable logits, int[] labels) {
+        int[] predicted = Evaluator.argmaxRows(logits);
+        long n = 0;
+        for (int i = 0; i < labels.length; i++) {
+            n += predicted[i] == labels[i] ? 1 : 0;
+        }
+        return n;
+    }
+}
