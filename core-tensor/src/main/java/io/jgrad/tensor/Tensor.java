@@ -14,6 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * array is shared, not copied: {@link #array()} gives direct access for in-place work.
  */
 public final class Tensor {
+    static {
+        Threads.configure();
+    }
+
     private final INDArray array;
 
     private Tensor(INDArray array) {
