@@ -1,6 +1,8 @@
 package io.jgrad.nn;
 
+import io.jgrad.autograd.GradSink;
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.Ones;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
@@ -97,10 +99,21 @@ public class Linear extends Module {
             y.addiRowVector(bias.value().array());
         }
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        return Variable.fromOp("linear", y, g -> {
-            INDArray dx = x.requiresGrad() ? Nd4j.gemm(g, w, false, false) : null;
-            INDArray dw = weight.requiresGrad() ? Nd4j.gemm(g, xa, true, false) : null;
-            return bias == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, bias.requiresGrad() ? g.sum(0) : null};
+        // backward GEMMs write straight into the gradient buffers: C = g·W, C = gᵀ·x + β·C, C = 1ᵀ·g + β·C
+        return Variable.fromAccumulatingOp("linear", y, (g, sink) -> {
+            if (sink.requires(0)) {
+                GradSink.Target t = sink.target(0);
+                Nd4j.gemm(g, w, t.array(), false, false, 1.0, t.beta());
+            }
+            if (sink.requires(1)) {
+                GradSink.Target t = sink.target(1);
+                Nd4j.gemm(g, xa, t.array(), true, false, 1.0, t.beta());
+            }
+            if (bias != null && sink.requires(2)) {
+                GradSink.Target t = sink.target(2);
+                Nd4j.gemm(Ones.row(g.dataType(), g.size(0)), g, t.array().reshape(1, t.array().length()),
+                        false, false, 1.0, t.beta());
+            }
         }, inputs);
     }
 
