@@ -1,6 +1,9 @@
 package io.jgrad.autograd;
 
+import io.jgrad.tensor.Blas;
 import io.jgrad.tensor.Broadcast;
+import io.jgrad.tensor.Kernels;
+import io.jgrad.tensor.Ones;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
 import java.util.Arrays;
@@ -206,7 +209,7 @@ public class Variable {
             throw new IllegalStateException("backward: the root must hold exactly one element, got shape "
                     + Shapes.str(value.shape()) + "; reduce it first (e.g. sum() or mean())");
         }
-        Backprop.run(this, Nd4j.onesLike(value.array()), retainGraph);
+        Backprop.run(this, Ones.scalarLike(value.array()), retainGraph);
     }
 
     // ---------------------------------------------------------------- elementwise binary ops
@@ -269,9 +272,16 @@ public class Variable {
             throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape()) + " and "
                     + Shapes.str(b.shape()) + " are not aligned; needs [m, k] x [k, n]");
         }
-        return fromOp("matmul", Nd4j.gemm(a, b, false, false), g -> new INDArray[] {
-            requiresGrad ? Nd4j.gemm(g, b, false, true) : null,
-            other.requiresGrad ? Nd4j.gemm(a, g, true, false) : null}, this, other);
+        return fromAccumulatingOp("matmul", Blas.gemm(a, false, b, false), (g, sink) -> {
+            if (sink.requires(0)) {
+                GradSink.Target t = sink.target(0);
+                Blas.gemm(g, false, b, true, t.array(), 1.0, t.beta());
+            }
+            if (sink.requires(1)) {
+                GradSink.Target t = sink.target(1);
+                Blas.gemm(a, true, g, false, t.array(), 1.0, t.beta());
+            }
+        }, this, other);
     }
 
     // ---------------------------------------------------------------- elementwise unary ops
@@ -302,8 +312,12 @@ public class Variable {
 
     /** {@code max(this, 0)}; the gradient at 0 is 0, as in PyTorch. */
     public Variable relu() {
-        INDArray out = Transforms.relu(value.array(), true);
-        return fromOp("relu", out, g -> new INDArray[] {Transforms.step(out, true).muli(g)}, this);
+        INDArray a = value.array();
+        INDArray out = Kernels.relu(a, Nd4j.createUninitialized(a.dataType(), a.shape(), 'c'));
+        return fromAccumulatingOp("relu", out, (g, sink) -> {
+            GradSink.Target t = sink.target(0);
+            Kernels.reluBackward(out, g, t.array(), t.beta());
+        }, this);
     }
 
     /** {@code 1 / (1 + e^-this)}. */

@@ -16,6 +16,19 @@ public final class Ones {
     private Ones() {
     }
 
+    private static final ConcurrentHashMap<String, INDArray> LIKE = new ConcurrentHashMap<>();
+
+    /**
+     * A shared, read-only array of ones with {@code a}'s type and shape, for a one-element
+     * {@code a} (the seed gradient of {@code backward()}).
+     */
+    public static INDArray scalarLike(INDArray a) {
+        if (a.length() != 1) {
+            return Nd4j.onesLike(a);
+        }
+        return LIKE.computeIfAbsent(a.dataType() + java.util.Arrays.toString(a.shape()), k -> Nd4j.onesLike(a));
+    }
+
     /** A shared, read-only {@code [1, n]} array of ones of type {@code type}. */
     public static INDArray row(DataType type, long n) {
         if (n < 1) {
