@@ -2,12 +2,12 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.GradSink;
 import io.jgrad.autograd.Variable;
-import io.jgrad.tensor.Ones;
+import io.jgrad.tensor.Blas;
+import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fully connected layer, {@code y = x·Wᵀ + b}, with weight {@code [out, in]} and bias
@@ -94,25 +94,24 @@ public class Linear extends Module {
             throw new IllegalArgumentException("linear: input is " + x.value().dtype() + " but weight is "
                     + weight.value().dtype() + "; convert the input with Tensor.to(...)");
         }
-        INDArray y = Nd4j.gemm(xa, w, false, true);
+        INDArray y = Blas.gemm(xa, false, w, true);
         if (bias != null) {
-            y.addiRowVector(bias.value().array());
+            Kernels.addRowVector(y, bias.value().array());
         }
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        // backward GEMMs write straight into the gradient buffers: C = g·W, C = gᵀ·x + β·C, C = 1ᵀ·g + β·C
+        // backward writes straight into the gradient buffers: dx = g·W, dW = gᵀ·x + β·dW, db = Σ_rows g + β·db
         return Variable.fromAccumulatingOp("linear", y, (g, sink) -> {
             if (sink.requires(0)) {
                 GradSink.Target t = sink.target(0);
-                Nd4j.gemm(g, w, t.array(), false, false, 1.0, t.beta());
+                Blas.gemm(g, false, w, false, t.array(), 1.0, t.beta());
             }
             if (sink.requires(1)) {
                 GradSink.Target t = sink.target(1);
-                Nd4j.gemm(g, xa, t.array(), true, false, 1.0, t.beta());
+                Blas.gemm(g, true, xa, false, t.array(), 1.0, t.beta());
             }
             if (bias != null && sink.requires(2)) {
                 GradSink.Target t = sink.target(2);
-                Nd4j.gemm(Ones.row(g.dataType(), g.size(0)), g, t.array().reshape(1, t.array().length()),
-                        false, false, 1.0, t.beta());
+                Kernels.columnSums(g, t.array(), t.beta());
             }
         }, inputs);
     }
