@@ -1,6 +1,7 @@
 package io.jgrad.tensor;
 
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,7 +39,12 @@ public final class Tensor {
     /** A float32 tensor holding a copy of {@code data}; its length must equal the shape's size. */
     public static Tensor of(float[] data, long... shape) {
         checkData("Tensor.of", data.length, shape);
-        return new Tensor(Nd4j.create(data.clone(), shape, 'c'));
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape.clone(), 'c');
+        if (data.length > 0) {
+            // one bulk copy into native memory (Nd4j.create(float[]) copies element by element)
+            Kernels.floats(a).put(0, data);
+        }
+        return new Tensor(a);
     }
 
     /** A float64 tensor holding a copy of {@code data}; its length must equal the shape's size. */
