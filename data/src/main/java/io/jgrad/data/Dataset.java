@@ -3,7 +3,6 @@ package io.jgrad.data;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Tensor;
 import java.util.Arrays;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A labelled classification data set held in memory: {@code N} examples of {@code D} float
@@ -95,7 +94,7 @@ public final class Dataset {
 
     /** All features as a new {@code [N, D]} float32 tensor. */
     public Tensor features() {
-        return Tensor.wrap(Nd4j.create(features.clone(), new long[] {size, numFeatures}, 'c'));
+        return Tensor.of(features, size, numFeatures);
     }
 
     /** Counts of each class, {@code [numClasses]}. */
@@ -117,7 +116,7 @@ public final class Dataset {
         float[] x = new float[idx.length * numFeatures];
         int[] y = new int[idx.length];
         copyRows("Dataset.gather", idx, x, y);
-        Tensor t = Tensor.wrap(Nd4j.create(x, new long[] {idx.length, numFeatures}, 'c'));
+        Tensor t = Tensor.of(x, idx.length, numFeatures);
         return new Batch(t, y, idx);
     }
 
