@@ -1,5 +1,6 @@
 package io.jgrad.nn;
 
+import io.jgrad.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,7 +29,7 @@ final class Host {
         for (int i = 0; i < data.length; i++) {
             f[i] = (float) data[i];
         }
-        return Nd4j.create(f, shape, 'c');
+        return Tensor.of(f, shape).array();
     }
 
     /** A scalar (shape {@code []}) of type {@code type}. */
