@@ -178,41 +178,102 @@ public class BatchNorm1d extends Module {
         double count = numBatchesTracked.getDouble(0) + 1;
         numBatchesTracked.array().assign(count);
         double m = momentum == null ? 1 / count : momentum;
-        INDArray mean = r.mean().castTo(runningMean.array().dataType());
-        INDArray unbiased = r.biasedVar().castTo(runningVar.array().dataType());
-        runningMean.array().muli(1 - m).addi(mean.mul(m));
-        runningVar.array().muli(1 - m).addi(unbiased.mul(m * n / (n - 1)));
+        double[] rm = Host.doubles(runningMean.array());
+        double[] rv = Host.doubles(runningVar.array());
+        for (int c = 0; c < features; c++) {
+            rm[c] = (1 - m) * rm[c] + m * r.mean()[c];
+            rv[c] = (1 - m) * rv[c] + m * r.biasedVar()[c] * n / (n - 1);
+        }
+        runningMean.array().assign(Host.array(rm, runningMean.shape(), runningMean.array().dataType()));
+        runningVar.array().assign(Host.array(rv, runningVar.shape(), runningVar.array().dataType()));
     }
 
     /** A batch-statistics forward: the output and the batch mean and biased variance it used. */
-    public record BatchResult(Variable output, INDArray mean, INDArray biasedVar) {
+    public record BatchResult(Variable output, double[] mean, double[] biasedVar) {
     }
 
     /**
      * Normalises {@code x} [N, C] with its own batch statistics (training mode) and applies
      * {@code weight} and {@code bias} when not null; one fused node with the closed-form backward.
      * Usable on its own, e.g. for float64 gradient checks.
+     *
+     * <p>At these sizes ND4J's cost is allocation (a new [128, 256] array costs more than a
+     * whole Java pass over it), so both directions are three Java passes over a host copy
+     * (statistics in double) and one ND4J array for the result.
      */
     public static BatchResult normalizeWithBatchStats(Variable x, Variable weight, Variable bias, double eps) {
-        INDArray xa = x.value().array();
-        long n = xa.size(0);
-        INDArray mean = xa.mean(0);
-        INDArray var = xa.var(false, 0);
-        INDArray invstd = Transforms.pow(var.add(eps), -0.5, false);
-        INDArray xhat = xa.subRowVector(mean).muliRowVector(invstd);
-        INDArray w = weight == null ? null : weight.value().array();
-        INDArray y = w == null ? xhat : xhat.mulRowVector(w).addiRowVector(bias.value().array());
-        Variable out = Variable.fromOp("batchNorm", y, g -> {
-            INDArray dBias = g.sum(0);
-            INDArray dWeight = g.mul(xhat).sum(0);
-            INDArray dxhat = w == null ? g : g.mulRowVector(w);
-            INDArray sumD = w == null ? dBias : dBias.mul(w);
-            INDArray sumDX = w == null ? dWeight : dWeight.mul(w);
-            INDArray dx = x.requiresGrad()
-                    ? dxhat.mul(n).subiRowVector(sumD).subi(xhat.mulRowVector(sumDX)).muliRowVector(invstd.div(n))
-                    : null;
-            return w == null ? new INDArray[] {dx} : new INDArray[] {dx, dWeight, dBias};
-        }, inputs(x, weight, bias));
+        Variable[] inputs = inputs(x, weight, bias);
+        long[] shape = x.shape();
+        if (shape.length != 2 || shape[0] == 0 || weight != null
+                && (weight.value().size() != shape[1] || bias.value().size() != shape[1])) {
+            throw new IllegalArgumentException("batchNorm: input " + Shapes.str(shape) + " must be [N > 0, C]"
+                    + (weight == null ? "" : " with weight and bias of size C, got " + Shapes.str(weight.shape())
+                    + " and " + Shapes.str(bias.shape())));
+        }
+        int n = (int) shape[0];
+        int cs = (int) shape[1];
+        double[] xs = Host.doubles(x.value().array());
+        double[] w = weight == null ? null : Host.doubles(weight.value().array());
+        double[] b = bias == null ? null : Host.doubles(bias.value().array());
+        double[] mean = new double[cs];
+        double[] var = new double[cs];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0, k = i * cs; c < cs; c++, k++) {
+                mean[c] += xs[k];
+            }
+        }
+        for (int c = 0; c < cs; c++) {
+            mean[c] /= n;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int c = 0, k = i * cs; c < cs; c++, k++) {
+                double d = xs[k] - mean[c];
+                var[c] += d * d;
+            }
+        }
+        double[] invstd = new double[cs];
+        for (int c = 0; c < cs; c++) {
+            var[c] /= n;
+            invstd[c] = 1 / Math.sqrt(var[c] + eps);
+        }
+        double[] xhat = new double[xs.length];
+        double[] y = new double[xs.length];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0, k = i * cs; c < cs; c++, k++) {
+                xhat[k] = (xs[k] - mean[c]) * invstd[c];
+                y[k] = w == null ? xhat[k] : xhat[k] * w[c] + b[c];
+            }
+        }
+        org.nd4j.linalg.api.buffer.DataType type = x.value().array().dataType();
+        Variable out = Variable.fromOp("batchNorm", Host.array(y, shape, type), gradOut -> {
+            double[] g = Host.doubles(gradOut);
+            double[] dBias = new double[cs];
+            double[] dWeight = new double[cs];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0, k = i * cs; c < cs; c++, k++) {
+                    dBias[c] += g[k];
+                    dWeight[c] += g[k] * xhat[k];
+                }
+            }
+            INDArray dx = null;
+            if (x.requiresGrad()) {
+                // dx = (γ·invstd/N)·(N·dy - Σdy - x̂·Σ(dy·x̂)), the closed form with dx̂ = dy·γ
+                double[] d = new double[xs.length];
+                for (int i = 0; i < n; i++) {
+                    for (int c = 0, k = i * cs; c < cs; c++, k++) {
+                        double scale = (w == null ? 1 : w[c]) * invstd[c] / n;
+                        d[k] = scale * (n * g[k] - dBias[c] - xhat[k] * dWeight[c]);
+                    }
+                }
+                dx = Host.array(d, shape, type);
+            }
+            if (w == null) {
+                return new INDArray[] {dx};
+            }
+            long[] vec = {cs};
+            return new INDArray[] {dx, weight.requiresGrad() ? Host.array(dWeight, vec, type) : null,
+                bias.requiresGrad() ? Host.array(dBias, vec, type) : null};
+        }, inputs);
         return new BatchResult(out, mean, var);
     }
 

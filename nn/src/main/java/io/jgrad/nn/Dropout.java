@@ -2,9 +2,7 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Rng;
-import io.jgrad.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Inverted dropout (Srivastava et al., 2014) as PyTorch's {@code nn.Dropout(p)}: in training
@@ -44,14 +42,14 @@ public class Dropout extends Module {
             return x;
         }
         INDArray xa = x.value().array();
-        float[] m = new float[(int) xa.length()];
+        double[] m = new double[(int) xa.length()];
         if (p < 1) {
-            float scale = (float) (1 / (1 - p));
+            double scale = 1 / (1 - p);
             for (int i = 0; i < m.length; i++) {
-                m[i] = rng.nextDouble() < p ? 0f : scale;
+                m[i] = rng.nextDouble() < p ? 0 : scale;
             }
         }
-        INDArray mask = Tensor.of(m, xa.shape()).to(x.value().dtype()).array();
+        INDArray mask = Host.array(m, xa.shape(), xa.dataType());
         INDArray y = xa.mul(mask);
         return Variable.fromOp("dropout", y, g -> new INDArray[] {g.mul(mask)}, x);
     }

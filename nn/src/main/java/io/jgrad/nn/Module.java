@@ -212,14 +212,23 @@ public abstract class Module {
         return "";
     }
 
-    /** The architecture in PyTorch's repr format. */
+    /**
+     * The architecture in PyTorch's repr format: {@code Name(extra)} for a leaf module, else
+     * the extra lines and {@code (name): child} lines, each indented by two spaces.
+     */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(').append(extraRepr());
-        if (!children.isEmpty()) {
-            sb.append('\n');
-            children.forEach((k, m) -> sb.append("  (").append(k).append("): ")
-                    .append(m.toString().replace("\n", "\n  ")).append('\n'));
+        List<String> lines = new ArrayList<>();
+        String extra = extraRepr();
+        if (!extra.isEmpty()) {
+            lines.addAll(Arrays.asList(extra.split("\n", -1)));
+        }
+        children.forEach((k, m) -> lines.add("(" + k + "): " + m.toString().replace("\n", "\n  ")));
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(');
+        if (lines.size() == 1 && children.isEmpty()) {
+            sb.append(lines.get(0));
+        } else if (!lines.isEmpty()) {
+            sb.append("\n  ").append(String.join("\n  ", lines)).append('\n');
         }
         return sb.append(')').toString();
     }

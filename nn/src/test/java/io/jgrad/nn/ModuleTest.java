@@ -114,4 +114,45 @@ class ModuleTest {
         assertRejects(() -> l.forward(Variable.constant(Tensor.zeros(3, 2).to(DType.FLOAT64))), "linear", "FLOAT64");
         assertRejects(() -> l.forward(Variable.constant(Tensor.zeros(3, 5))), "Linear(2, 2)", "[3, 5]");
     }
+
+    /** A custom module with both extra text and children, printed as PyTorch prints one. */
+    private static final class Block extends Module {
+        Block() {
+            registerModule("fc", new Linear(2, 2));
+            registerModule("act", new ReLU());
+        }
+
+        @Override
+        public Variable forward(Variable x) {
+            return x;
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "scale=2";
+        }
+    }
+
+    @Test
+    void reprOfExtraTextWithChildrenAndEmptyContainers() {
+        assertEquals("Block(\n  scale=2\n  (fc): Linear(in_features=2, out_features=2, bias=True)\n  (act): ReLU()\n)",
+                new Block().toString());
+        assertEquals("Sequential()", new Sequential().toString());
+    }
+
+    @Test
+    void flattenAndSequentialBasics() {
+        Variable x = Variable.of(Tensor.randn(3, 2, 3, 4), true);
+        Variable y = new Flatten().forward(x);
+        assertArrayEquals(new long[] {2, 12}, y.shape());
+        assertArrayEquals(new long[] {24}, new Flatten(0, -1).forward(x).shape());
+        assertArrayEquals(new long[] {6, 4}, new Flatten(0, 1).forward(x).shape());
+        y.sum().backward();
+        assertArrayEquals(new long[] {2, 3, 4}, x.grad().shape());
+        assertRejects(() -> new Flatten(2, 1).forward(x), "Flatten", "startDim 2");
+        Sequential s = new Sequential().add(new ReLU()).add(new Tanh());
+        assertEquals(2, s.size());
+        assertTrue(s.get(1) instanceof Tanh);
+        assertRejects(() -> s.add(null), "Sequential", "module 2 is null");
+    }
 }

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stops training when a monitored metric has not improved for {@code patience} epochs in a row
- * (Keras' {@code EarlyStopping}). Losses must decrease, accuracies increase, by more than
+ * (Keras' {@code EarlyStopping}; patience 0 stops at the first epoch without improvement). Losses must decrease, accuracies increase, by more than
  * {@code minDelta}.
  */
 public final class EarlyStopping implements Callback {
@@ -45,7 +45,7 @@ public final class EarlyStopping implements Callback {
             return;
         }
         wait++;
-        if (wait > patience) {
+        if (wait >= patience) {
             String reason = String.format("early stopping: %s did not improve for %d epochs (best %.4f at epoch %d)",
                     metric, wait, monitor.best(), monitor.bestEpoch());
             LOG.info(reason);

@@ -4,7 +4,10 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs, after every epoch, the learning rate the epoch used and the one the next epoch will use. */
+/**
+ * Logs the learning rate after every epoch: at INFO when the scheduler changed it for the next
+ * epoch, at DEBUG otherwise (the epoch summary line already shows it).
+ */
 public final class LrLogger implements Callback {
     private static final Logger LOG = LoggerFactory.getLogger(LrLogger.class);
 
@@ -14,7 +17,7 @@ public final class LrLogger implements Callback {
         if (next != stats.lr()) {
             LOG.info("epoch {}: lr {} -> {}", stats.epoch(), fmt(stats.lr()), fmt(next));
         } else {
-            LOG.info("epoch {}: lr {}", stats.epoch(), fmt(stats.lr()));
+            LOG.debug("epoch {}: lr {}", stats.epoch(), fmt(stats.lr()));
         }
     }
 

@@ -6,8 +6,6 @@ import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Dataset;
 import io.jgrad.nn.Module;
-import io.jgrad.tensor.Tensor;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A teacher's logits for the examples of one data set, computed in evaluation mode without a
@@ -59,6 +57,6 @@ final class TeacherLogits {
         for (int r = 0; r < idx.length; r++) {
             System.arraycopy(cache, idx[r] * classes, out, r * classes, classes);
         }
-        return Variable.constant(Tensor.wrap(Nd4j.create(out, new long[] {idx.length, classes}, 'c')));
+        return Variable.constant(Dataset.matrix(out, idx.length, classes));
     }
 }

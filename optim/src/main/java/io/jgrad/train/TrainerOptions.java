@@ -3,6 +3,7 @@ package io.jgrad.train;
 import io.jgrad.nn.Module;
 import io.jgrad.optim.LRScheduler;
 import io.jgrad.optim.Optimizer;
+import io.jgrad.optim.ReduceLROnPlateau;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,8 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
     long seed;
     LRScheduler scheduler;
     SchedulerInterval schedulerInterval = SchedulerInterval.EPOCH;
+    ReduceLROnPlateau plateau;
+    String plateauMetric;
     double clipGradNorm;
     final List<Callback> callbacks = new ArrayList<>();
     Progress progress;
@@ -106,6 +109,19 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
         }
         this.scheduler = scheduler;
         this.schedulerInterval = interval;
+        return self();
+    }
+
+    /**
+     * Lowers the lr when {@code metric} (e.g. {@code val_loss}; give the scheduler the matching
+     * mode) stops improving: {@code plateau.step(metric)} after every epoch.
+     */
+    public B plateau(ReduceLROnPlateau plateau, String metric) {
+        if (plateau != null) {
+            EpochStats.higherIsBetter(metric);
+        }
+        this.plateau = plateau;
+        this.plateauMetric = metric;
         return self();
     }
 

@@ -5,6 +5,7 @@ import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Dataset;
 import io.jgrad.nn.Module;
+import io.jgrad.optim.Clipping;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Rng;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ final class TrainingLoop {
                     }
                     loss.backward();
                     if (o.clipGradNorm > 0) {
-                        GradClipping.clipGradNorm(model.parameters(), o.clipGradNorm);
+                        Clipping.clipGradNorm(model.parameters(), o.clipGradNorm);
                     }
                     optimizer.step();
                     steps++;
@@ -121,12 +122,15 @@ final class TrainingLoop {
                     valLoss = ev.loss();
                     valAcc = ev.accuracy();
                 }
-                if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.EPOCH) {
-                    o.scheduler.step();
-                }
                 EpochStats stats = new EpochStats(epoch, lossSum / samples,
                         labeled == 0 ? Double.NaN : (double) correct / labeled, valLoss, valAcc, lr,
                         (System.nanoTime() - t0) / 1e9);
+                if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.EPOCH) {
+                    o.scheduler.step();
+                }
+                if (o.plateau != null) {
+                    o.plateau.step(stats.metric(o.plateauMetric));
+                }
                 history.add(stats);
                 progress.endEpoch(stats, epochs);
                 for (Callback c : o.callbacks) {

@@ -13,6 +13,7 @@ import io.jgrad.nn.Checkpoints;
 import io.jgrad.nn.Losses;
 import io.jgrad.nn.Parameter;
 import io.jgrad.nn.Sequential;
+import io.jgrad.optim.ReduceLROnPlateau;
 import io.jgrad.optim.SGD;
 import io.jgrad.tensor.Tensor;
 import java.awt.image.BufferedImage;
@@ -200,22 +201,28 @@ class TrainerTest {
     }
 
     @Test
-    void gradientClippingMatchesClipGradNorm() {
-        Parameter a = new Parameter(Tensor.of(new float[] {1, 2}, 2));
-        Parameter b = new Parameter(Tensor.of(new float[] {0, 0, 0}, 3));
-        Variable.constant(Tensor.of(new float[] {3, 4}, 2)).mul(a).sum().backward();
-        b.value().array().addi(0);
-        // grads: a -> [3, 4], b -> none: total norm 5
-        double total = GradClipping.clipGradNorm(List.of(a, b), 1.0);
-        assertEquals(5.0, total, 1e-6);
-        float[] g = a.grad().toFloatArray();
-        double coef = 1.0 / (5.0 + 1e-6);
-        assertEquals(3 * coef, g[0], 1e-6);
-        assertEquals(4 * coef, g[1], 1e-6);
-        // Under the limit nothing changes.
-        assertEquals(1.0, GradClipping.clipGradNorm(List.of(a), 10.0), 1e-5);
-        assertEquals(3 * coef, a.grad().toFloatArray()[0], 1e-7);
-        assertThrows(IllegalArgumentException.class, () -> GradClipping.clipGradNorm(List.of(a), 0));
+    void clippingBoundsEachUpdateAndPlateauLowersTheLr() {
+        Dataset.Split data = Fixtures.problem();
+        Sequential model = Fixtures.mlp(11, 8);
+        List<Tensor> before = model.parameters().stream().map(p -> p.value().copy()).toList();
+        Trainer.builder().model(model).optimizer(SGD.builder(model.parameters()).lr(1.0).build()).clipGradNorm(1e-3)
+                .batchSize(32).steps(1).progress(Progress.none()).build().fit(data.first(), null);
+        double moved = 0;
+        for (int i = 0; i < before.size(); i++) {
+            float[] a = before.get(i).toFloatArray();
+            float[] b = model.parameters().get(i).value().toFloatArray();
+            for (int j = 0; j < a.length; j++) {
+                moved += (a[j] - b[j]) * (double) (a[j] - b[j]);
+            }
+        }
+        assertEquals(1e-3, Math.sqrt(moved), 1e-5, "one SGD step of lr 1 moves by the clipped norm");
+        Sequential m2 = Fixtures.mlp(12, 8);
+        SGD sgd = SGD.builder(m2.parameters()).lr(1e-6).build();
+        History h = Trainer.builder().model(m2).optimizer(sgd).epochs(3).batchSize(64).progress(Progress.none())
+                .plateau(ReduceLROnPlateau.builder(sgd).patience(0).build(), "val_loss").build()
+                .fit(data.first(), data.second());
+        assertEquals(1e-6, h.epochs().get(1).lr(), 1e-18);
+        assertEquals(1e-7, h.epochs().get(2).lr(), 1e-18);
     }
 
     @Test

@@ -1,0 +1,32 @@
+package io.jgrad.examples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The jgrad examples' command line: {@code jgrad mlp} trains a Fashion-MNIST classifier,
+ * {@code jgrad distill} compares a small student trained alone with one distilled from a
+ * large teacher. {@code jgrad --help} and {@code jgrad <command> --help} list the options.
+ */
+@Command(name = "jgrad", mixinStandardHelpOptions = true, version = "jgrad 0.1.0",
+        description = "Train small neural networks with jgrad on Fashion-MNIST (or a synthetic set).",
+        subcommands = {MlpCommand.class, DistillCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured picocli command line (tests call {@code execute} on it in-process). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: mlp or distill");
+    }
+}

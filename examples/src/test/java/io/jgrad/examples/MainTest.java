@@ -1,0 +1,113 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jgrad.data.FashionMnist;
+import io.jgrad.nn.SafeTensors;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Runs the examples end to end in-process through picocli, on small subsets. */
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static double percent(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), "no match for " + regex + " in:\n" + text);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void helpListsTheCommandsAndOptions() {
+        Run top = run("--help");
+        assertEquals(0, top.exit());
+        assertTrue(top.out().contains("mlp") && top.out().contains("distill"), top.out());
+        Run mlp = run("mlp", "--help");
+        for (String flag : List.of("--epochs", "--batch-size", "--optimizer", "--lr", "--scheduler", "--warmup",
+                "--weight-decay", "--class-weights", "--data", "--seed", "--out", "--limit")) {
+            assertTrue(mlp.out().contains(flag), flag + " missing from\n" + mlp.out());
+        }
+        assertTrue(run("distill", "--help").out().contains("--labeled"));
+        Run bad = run("mlp", "--optimizer", "lbfgs");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("lbfgs"), bad.err());
+    }
+
+    @Test
+    void mlpOnAFashionMnistSubsetWritesItsOutputs() throws Exception {
+        assumeTrue(FashionMnist.isPresent(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        Path out = dir.resolve("mlp");
+        Run r = run("mlp", "--limit", "2000", "--epochs", "1", "--out", out.toString(), "--scheduler", "cosine");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("mlp on fashion-mnist-limit2000: 2000 train / 2000 test"), r.out());
+        double acc = percent(r.out(), "test accuracy ([0-9.]+)%");
+        assertTrue(acc > 60, "one epoch on 2,000 images: " + acc + "%");
+        assertTrue(r.out().contains("Ankle boot"), "per-class report with class names");
+        assertEquals(2, Files.readAllLines(out.resolve("history.csv")).size());
+        assertNotNull(ImageIO.read(out.resolve("history.png").toFile()));
+        assertTrue(SafeTensors.load(out.resolve("model.safetensors")).containsKey("1.running_mean"));
+    }
+
+    @Test
+    void missingDataFallsBackToTheSyntheticSetInOneLine() throws Exception {
+        Path out = dir.resolve("synthetic");
+        Run r = run("mlp", "--data", dir.resolve("nowhere").toString(), "--limit", "1500", "--epochs", "2",
+                "--optimizer", "sgd", "--lr", "0.05", "--warmup", "1", "--scheduler", "step", "--class-weights",
+                "1,1,1,1,1,1,1,1,1,2", "--out", out.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        List<String> notice = r.out().lines().filter(l -> l.contains("synthetic")).toList();
+        assertTrue(notice.get(0).startsWith("No Fashion-MNIST data (") && notice.get(0).contains("nowhere"), r.out());
+        assertTrue(r.out().contains("mlp on synthetic-limit1500"), r.out());
+        double acc = percent(r.out(), "test accuracy ([0-9.]+)%");
+        assertTrue(acc > 30, "well above chance (10%) after 2 epochs: " + acc + "%");
+        assertTrue(Files.isRegularFile(out.resolve("history.png")));
+    }
+
+    @Test
+    void distillRunsBothScenariosOnASubset() throws Exception {
+        Path out = dir.resolve("distill");
+        String data = FashionMnist.isPresent(FashionMnist.DEFAULT_DIR) ? FashionMnist.DEFAULT_DIR.toString()
+                : dir.resolve("nowhere").toString();
+        String[] args = {"distill", "--data", data, "--limit", "1000", "--epochs", "1", "--teacher-epochs", "1",
+            "--seeds", "1", "--labeled", "100", "--out", out.toString()};
+        Run r = run(args);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        double teacher = percent(r.out(), "teacher ([0-9.]+)%");
+        assertTrue(teacher > 40, "teacher " + teacher);
+        assertTrue(r.out().contains("(1) full labels (1000)") && r.out().contains("(2) 100 labels vs 1000-image transfer set"),
+                r.out());
+        assertEquals(2, Files.readAllLines(out.resolve("distill.csv")).size());
+        try (var files = Files.list(out)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("teacher-")));
+        }
+        Run again = run(args);
+        assertTrue(again.out().contains("loaded the teacher from"), again.out());
+        assertEquals(teacher, percent(again.out(), "teacher ([0-9.]+)%"));
+    }
+}
