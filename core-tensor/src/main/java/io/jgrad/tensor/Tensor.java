@@ -47,6 +47,32 @@ public final class Tensor {
         return new Tensor(a);
     }
 
+    /**
+     * The rows {@code rows[from..to)} of a row-major {@code [*, rowLength]} float matrix held in
+     * {@code source}, as a new {@code [to - from, rowLength]} float32 tensor: each row is copied
+     * once, straight into native memory (a batch gather, like {@code x[idx]} in PyTorch).
+     *
+     * @throws IllegalArgumentException for an empty or out-of-range {@code [from, to)} or a row
+     *         index outside {@code source}
+     */
+    public static Tensor gatherRows(float[] source, int rowLength, int[] rows, int from, int to) {
+        if (rowLength <= 0 || from < 0 || to > rows.length || from >= to) {
+            throw new IllegalArgumentException("Tensor.gatherRows: range [" + from + ", " + to + ") of " + rows.length
+                    + " rows, row length " + rowLength + ": needs a non-empty range and a positive row length");
+        }
+        long available = source.length / rowLength;
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, new long[] {to - from, rowLength}, 'c');
+        java.nio.FloatBuffer dst = Kernels.floats(a);
+        for (int r = from; r < to; r++) {
+            int i = rows[r];
+            if (i < 0 || i >= available) {
+                throw new IllegalArgumentException("Tensor.gatherRows: row index " + i + " is outside [0, " + available + ")");
+            }
+            dst.put((r - from) * rowLength, source, i * rowLength, rowLength);
+        }
+        return new Tensor(a);
+    }
+
     /** A float64 tensor holding a copy of {@code data}; its length must equal the shape's size. */
     public static Tensor of(double[] data, long... shape) {
         checkData("Tensor.of", data.length, shape);
