@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link GradSink#target(int)} and write {@code target.array = target.beta · target.array + grad_k}
  * (the array has the input's exact shape), or hand a finished gradient to
  * {@link GradSink#add(int, INDArray)} (it may have the broadcast shape, as with {@link GradFn}).
- * Never write into {@code gradOut} or into input values.
+ * Never write into {@code gradOut} or into input values, and keep no reference to
+ * {@code gradOut} after returning: the engine may reuse its memory for the next backward.
  */
 @FunctionalInterface
 public interface AccumulatingGradFn {

@@ -48,6 +48,9 @@ final class Backprop {
                     GradSink sink = new GradSink(node.op(), node.inputs, anomaly);
                     acc.fn().backward(g, sink);
                     sink.checkTargets();
+                    if (owned && isDenseRowMajor(g)) {
+                        GradPool.release(g);      // consumed; an accumulating backward keeps no reference
+                    }
                     release(node, retainGraph);
                     continue;
                 }

@@ -3,7 +3,6 @@ package io.jgrad.autograd;
 import io.jgrad.tensor.Broadcast;
 import io.jgrad.tensor.Shapes;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Where an {@link AccumulatingGradFn} puts the gradients of one node's inputs during backward:
@@ -67,7 +66,7 @@ public final class GradSink {
             return t;
         }
         if (in.pending == null) {
-            in.pending = Nd4j.createUninitialized(in.value().array().dataType(), in.shape(), 'c');
+            in.pending = GradPool.acquire(in.value().array().dataType(), in.shape());
             in.pendingOwned = true;
             handedOut(in.pending);
             return new Target(in.pending, 0);

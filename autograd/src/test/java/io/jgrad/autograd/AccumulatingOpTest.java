@@ -84,6 +84,31 @@ class AccumulatingOpTest {
     }
 
     @Test
+    void reusedGradientBuffersGiveTheSameGradientsEveryStep() {
+        Variable w1 = leaf(A, 3, 2);
+        Variable w2 = leaf(B, 2, 3);
+        Variable x = Variable.constant(Tensor.of(B, 2, 3));
+        float[][] first = null;
+        for (int step = 0; step < 4; step++) {
+            w1.zeroGrad();
+            w2.zeroGrad();
+            // relu and matmul pass pooled [2, 2] and [2, 3] buffers between each other
+            x.matmul(w1).relu().matmul(w2).relu().matmul(w1).sum().backward();
+            float[][] now = {w1.grad().toFloatArray(), w2.grad().toFloatArray()};
+            if (first == null) {
+                first = now;
+            } else {
+                assertArrayEquals(first[0], now[0], 0f);
+                assertArrayEquals(first[1], now[1], 0f);
+            }
+        }
+        Variable w1b = leaf(A, 3, 2);
+        Variable w2b = leaf(B, 2, 3);
+        x.matmul(w1b).relu().matmul(w2b).relu().matmul(w1b).sum().backward();
+        assertArrayEquals(w1b.grad().toFloatArray(), first[0], 0f);
+    }
+
+    @Test
     void askingForATargetOfAConstantIsAnError() {
         Variable a = leaf(A, 2, 3);
         Variable c = Variable.constant(Tensor.of(B, 3, 2));
