@@ -77,6 +77,14 @@ class FastPathsTest {
     }
 
     @Test
+    void toDoublesReadsRowMajorWhateverTheLayout() {
+        INDArray f = rand(11, DataType.FLOAT, 3, 4);
+        assertArrayEquals(f.dup('c').data().asDouble(), Kernels.toDoubles(f), 0);
+        INDArray colMajor = f.dup('f');
+        assertArrayEquals(f.dup('c').data().asDouble(), Kernels.toDoubles(colMajor), 0);
+    }
+
+    @Test
     void reluKeepsNaN() {
         INDArray x = Nd4j.createFromArray(new float[] {-1, Float.NaN, 2, 0});
         INDArray out = Kernels.relu(x, Nd4j.createUninitialized(DataType.FLOAT, 4));
