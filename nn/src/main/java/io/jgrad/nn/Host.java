@@ -1,5 +1,6 @@
 package io.jgrad.nn;
 
+import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,8 +17,7 @@ final class Host {
 
     /** The elements of {@code a} in row-major order as doubles (no intermediate copy when already dense). */
     static double[] doubles(INDArray a) {
-        boolean dense = !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
-        return (dense ? a : a.dup('c')).data().asDouble();
+        return Kernels.toDoubles(a);
     }
 
     /** A new array of type {@code type} holding {@code data} in the given shape. */
