@@ -5,6 +5,7 @@ import io.jgrad.tensor.Broadcast;
 import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.Ones;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.StepScope;
 import io.jgrad.tensor.Tensor;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -313,7 +314,7 @@ public class Variable {
     /** {@code max(this, 0)}; the gradient at 0 is 0, as in PyTorch. */
     public Variable relu() {
         INDArray a = value.array();
-        INDArray out = Kernels.relu(a, Nd4j.createUninitialized(a.dataType(), a.shape(), 'c'));
+        INDArray out = Kernels.relu(a, StepScope.newArray(a.dataType(), a.shape()));
         return fromAccumulatingOp("relu", out, (g, sink) -> {
             GradSink.Target t = sink.target(0);
             Kernels.reluBackward(out, g, t.array(), t.beta());

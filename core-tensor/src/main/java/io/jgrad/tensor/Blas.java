@@ -39,6 +39,9 @@ public final class Blas {
             throw new IllegalArgumentException("gemm: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n + " and C "
                     + Shapes.str(c.shape()) + " do not fit C[m, n] = A[m, k]·B[k, n]");
         }
+        if (a.wasClosed() || b.wasClosed() || c.wasClosed()) {
+            throw new IllegalStateException("gemm: an operand was already freed (used after its StepScope closed?)");
+        }
         DataType t = c.dataType();
         if (!dense(a, t) || !dense(b, t) || !dense(c, t) || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE
                 || k > Integer.MAX_VALUE) {
@@ -61,11 +64,11 @@ public final class Blas {
         return c;
     }
 
-    /** {@code op(a)·op(b)} into a new row-major array. */
+    /** {@code op(a)·op(b)} into a new row-major array (a {@link StepScope} temporary). */
     public static INDArray gemm(INDArray a, boolean transA, INDArray b, boolean transB) {
         long m = transA ? a.size(1) : a.size(0);
         long n = transB ? b.size(0) : b.size(1);
-        return gemm(a, transA, b, transB, Nd4j.createUninitialized(a.dataType(), new long[] {m, n}, 'c'), 1.0, 0.0);
+        return gemm(a, transA, b, transB, StepScope.newArray(a.dataType(), m, n), 1.0, 0.0);
     }
 
     /** Dense row-major float32/float64 of type {@code t}, owning its buffer from offset 0. */

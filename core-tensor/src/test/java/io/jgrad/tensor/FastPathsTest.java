@@ -103,6 +103,27 @@ class FastPathsTest {
     }
 
     @Test
+    void stepScopeFreesOnlyWhatWasMadeInsideIt() {
+        INDArray outside = StepScope.newArray(DataType.FLOAT, 2, 2).assign(1);
+        INDArray inner;
+        INDArray outer;
+        try (StepScope s = StepScope.open()) {
+            outer = StepScope.newArray(DataType.FLOAT, 2, 2).assign(2);
+            try (StepScope t = StepScope.open()) {
+                inner = Blas.gemm(outside, false, outside, false);
+            }
+            assertTrue(inner.wasClosed(), "the inner scope frees its gemm result");
+            assertEquals(2.0, outer.getDouble(0), 0, "the outer scope's array is alive until it closes");
+        }
+        assertTrue(outer.wasClosed());
+        assertEquals(1.0, outside.getDouble(0), 0, "arrays made outside any scope are untouched");
+        INDArray freed = outer;
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Blas.gemm(freed, false, outside, false));
+        assertTrue(e.getMessage().contains("freed"), e.getMessage());
+    }
+
+    @Test
     void threadCountCanBeSetAndIsValidated() {
         int before = Threads.count();
         try {
