@@ -18,6 +18,7 @@ import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
 import io.jgrad.optim.StepLR;
 import io.jgrad.tensor.Rng;
+import io.jgrad.tensor.StepScope;
 import io.jgrad.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -107,23 +108,28 @@ final class Workloads {
 
     static final LossFn CROSS_ENTROPY = (out, b) -> Losses.crossEntropy(out, b.labels());
 
-    /** One optimizer step on one batch: zero the gradients, forward, loss, backward, update. */
-    static Variable step(Module model, Optimizer opt, Batch b, LossFn lossFn) {
-        opt.zeroGrad();
-        Variable loss = lossFn.loss(model.forward(Variable.constant(b.features())), b);
-        loss.backward();
-        opt.step();
-        return loss;
+    /**
+     * One optimizer step on one batch: zero the gradients, forward, loss, backward, update; in
+     * a {@link StepScope}, so the step's activations are freed as it ends. Returns the loss.
+     */
+    static double step(Module model, Optimizer opt, Batch b, LossFn lossFn) {
+        try (StepScope s = StepScope.open()) {
+            opt.zeroGrad();
+            Variable loss = lossFn.loss(model.forward(Variable.constant(b.features())), b);
+            loss.backward();
+            opt.step();
+            return loss.value().item();
+        }
     }
 
     /** One shuffled epoch; returns the last batch's loss. */
     static double epoch(Module model, Optimizer opt, DataLoader loader, LossFn lossFn) {
         model.train();
-        Variable last = null;
+        double last = Double.NaN;
         for (Batch b : loader) {
             last = step(model, opt, b, lossFn);
         }
-        return last.value().item();
+        return last;
     }
 
     static double accuracy(Module model, Dataset data) {
@@ -220,14 +226,12 @@ final class Workloads {
         Iterator<Batch>[] it = new Iterator[] {loader.iterator()};
         double[] loss = new double[1];
         java.util.function.IntConsumer run = n -> {
-            Variable l = null;
             for (int s = 0; s < n; s++) {
                 if (!it[0].hasNext()) {       // only full batches; reshuffle when exhausted
                     it[0] = loader.iterator();
                 }
-                l = step(model, opt, it[0].next(), CROSS_ENTROPY);
+                loss[0] = step(model, opt, it[0].next(), CROSS_ENTROPY);
             }
-            loss[0] = l.value().item();
         };
         run.accept(Math.min(50, o.steps));     // warm-up
         double firstStep = sinceStart;
