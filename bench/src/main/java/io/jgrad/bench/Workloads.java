@@ -112,8 +112,9 @@ final class Workloads {
      * One optimizer step on one batch: zero the gradients, forward, loss, backward, update; in
      * a {@link StepScope}, so the step's activations are freed as it ends. Returns the loss.
      */
-    static double step(Module model, Optimizer opt, Batch b, LossFn lossFn) {
+    static double step(Module model, Optimizer opt, Iterator<Batch> batches, LossFn lossFn) {
         try (StepScope s = StepScope.open()) {
+            Batch b = batches.next();           // gathered inside the scope: freed with the step
             opt.zeroGrad();
             Variable loss = lossFn.loss(model.forward(Variable.constant(b.features())), b);
             loss.backward();
@@ -126,8 +127,8 @@ final class Workloads {
     static double epoch(Module model, Optimizer opt, DataLoader loader, LossFn lossFn) {
         model.train();
         double last = Double.NaN;
-        for (Batch b : loader) {
-            last = step(model, opt, b, lossFn);
+        for (Iterator<Batch> it = loader.iterator(); it.hasNext(); ) {
+            last = step(model, opt, it, lossFn);
         }
         return last;
     }
@@ -165,7 +166,7 @@ final class Workloads {
         Optimizer opt = makeOpt.apply(m);
         Iterator<Batch> it = loader(train, batch, 12345).iterator();
         for (int s = 0; s < o.warmupSteps && it.hasNext(); s++) {
-            step(m, opt, it.next(), CROSS_ENTROPY);
+            step(m, opt, it, CROSS_ENTROPY);
         }
     }
 
@@ -230,7 +231,7 @@ final class Workloads {
                 if (!it[0].hasNext()) {       // only full batches; reshuffle when exhausted
                     it[0] = loader.iterator();
                 }
-                loss[0] = step(model, opt, it[0].next(), CROSS_ENTROPY);
+                loss[0] = step(model, opt, it[0], CROSS_ENTROPY);
             }
         };
         run.accept(Math.min(50, o.steps));     // warm-up

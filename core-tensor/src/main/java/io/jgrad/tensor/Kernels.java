@@ -49,7 +49,7 @@ public final class Kernels {
             float[] xs = c[0];
             float[] o = c[1];
             for (int i = 0; i < n; i++) {
-                o[i] = xs[i] > 0 || xs[i] != xs[i] ? xs[i] : 0f;
+                o[i] = Math.max(xs[i], 0f);       // NaN stays NaN, -0 becomes 0
             }
         }, OUT, x, out);
         return out;
@@ -64,28 +64,36 @@ public final class Kernels {
             INDArray masked = Transforms.step(out, true).muli(g);
             return beta == 0 ? dst.assign(masked) : dst.muli(beta).addi(masked);
         }
-        boolean add = beta != 0;
         float b = (float) beta;
-        HostChunks.run((c, n) -> {
-            float[] o = c[0];
-            float[] gs = c[1];
-            float[] d = c[2];
-            for (int i = 0; i < n; i++) {
-                float v = o[i] > 0 ? gs[i] : 0f;
-                d[i] = add ? b * d[i] + v : v;
-            }
-        }, THIRD, out, g, dst);
+        HostChunks.Kernel kernel = beta == 0
+                ? (c, n) -> {
+                    float[] o = c[0];
+                    float[] gs = c[1];
+                    float[] d = c[2];
+                    for (int i = 0; i < n; i++) {
+                        d[i] = o[i] > 0 ? gs[i] : 0f;
+                    }
+                }
+                : (c, n) -> {
+                    float[] o = c[0];
+                    float[] gs = c[1];
+                    float[] d = c[2];
+                    for (int i = 0; i < n; i++) {
+                        d[i] = b * d[i] + (o[i] > 0 ? gs[i] : 0f);
+                    }
+                };
+        HostChunks.run(kernel, THIRD, out, g, dst);
         return dst;
     }
 
-    /** {@code dst[j] = beta·dst[j] + Σ_i g[i, j]} for {@code g [N, C]}, {@code dst [C]} (summed in double). */
+    /** {@code dst[j] = beta·dst[j] + Σ_i g[i, j]} for {@code g [N, C]}, {@code dst [C]} (float sums, row by row). */
     public static INDArray columnSums(INDArray g, INDArray dst, double beta) {
         if (!HostChunks.fits(g) || !HostChunks.fits(dst) || g.rank() != 2 || dst.length() != g.size(1)) {
             INDArray s = g.sum(0).reshape(dst.shape());
             return beta == 0 ? dst.assign(s) : dst.muli(beta).addi(s);
         }
         int cols = (int) dst.length();
-        double[] acc = new double[cols];
+        float[] acc = new float[cols];
         float[] row = new float[cols];
         FloatBuffer gb = floats(g);
         for (int r = 0, rows = (int) g.size(0); r < rows; r++) {
@@ -99,7 +107,7 @@ public final class Kernels {
             db.get(0, row);
         }
         for (int j = 0; j < cols; j++) {
-            row[j] = beta == 0 ? (float) acc[j] : (float) (beta * row[j] + acc[j]);
+            row[j] = beta == 0 ? acc[j] : (float) beta * row[j] + acc[j];
         }
         db.put(0, row);
         return dst;

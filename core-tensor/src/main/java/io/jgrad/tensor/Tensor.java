@@ -50,7 +50,8 @@ public final class Tensor {
     /**
      * The rows {@code rows[from..to)} of a row-major {@code [*, rowLength]} float matrix held in
      * {@code source}, as a new {@code [to - from, rowLength]} float32 tensor: each row is copied
-     * once, straight into native memory (a batch gather, like {@code x[idx]} in PyTorch).
+     * once, straight into native memory (a batch gather, like {@code x[idx]} in PyTorch). Made
+     * inside a {@link StepScope}, the batch is one of the step's temporaries and freed with it.
      *
      * @throws IllegalArgumentException for an empty or out-of-range {@code [from, to)} or a row
      *         index outside {@code source}
@@ -61,7 +62,7 @@ public final class Tensor {
                     + " rows, row length " + rowLength + ": needs a non-empty range and a positive row length");
         }
         long available = source.length / rowLength;
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, new long[] {to - from, rowLength}, 'c');
+        INDArray a = StepScope.newArray(DataType.FLOAT, to - from, rowLength);
         java.nio.FloatBuffer dst = Kernels.floats(a);
         for (int r = from; r < to; r++) {
             int i = rows[r];
