@@ -86,6 +86,7 @@ public final class Threads {
         Nd4j.getEnvironment().setMaxThreads(n);
         Nd4j.getEnvironment().setMaxMasterThreads(n);
         Nd4j.factory().blas().setMaxThreads(n);
+        Blas.useThreads(n);
         count = n;
         source = from;
         LOG.debug("jgrad uses {} native thread(s) ({})", n, from);
