@@ -5,7 +5,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
-import static org.bytedeco.openblas.global.openblas_nolapack.openblas_set_num_threads;
+import static org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -37,7 +37,7 @@ public final class Blas {
     /** Sets OpenBLAS's thread count when it differs from the last one set (one cheap native call). */
     static void useThreads(int n) {
         if (n != blasThreads) {
-            openblas_set_num_threads(n);
+            blas_set_num_threads(n);
             blasThreads = n;
         }
     }
