@@ -2,6 +2,7 @@ package io.jgrad.bench;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.nn.Linear;
+import io.jgrad.tensor.Blas;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Tensor;
 import java.util.ArrayList;
@@ -60,11 +61,16 @@ final class Probes {
             INDArray c = Nd4j.createUninitialized(DataType.FLOAT, n, n);
             double[] s = samples(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), 2.0 * n * n * n, targetSeconds, 7);
             medians[k] = Stats.median(s);
-            new Json().putAll(base).put("workload", "gemm").put("op", "Nd4j.gemm(out=)").put("n", n).put("samples", s.length)
-                    .put("gflops_median", Stats.round(medians[k], 2))
-                    .put("gflops_max", Stats.round(max(s), 2)).emit();
+            emitGemm("Nd4j.gemm(out=)", n, s);
+            emitGemm("jgrad Blas.gemm(out=)", n,
+                    samples(() -> Blas.gemm(a, false, b, false, c, 1.0, 0.0), 2.0 * n * n * n, targetSeconds, 7));
         }
         return medians;
+    }
+
+    private void emitGemm(String op, int n, double[] s) {
+        new Json().putAll(base).put("workload", "gemm").put("op", op).put("n", n).put("samples", s.length)
+                .put("gflops_median", Stats.round(Stats.median(s), 2)).put("gflops_max", Stats.round(max(s), 2)).emit();
     }
 
     /**
