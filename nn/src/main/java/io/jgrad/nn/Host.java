@@ -1,7 +1,7 @@
 package io.jgrad.nn;
 
 import io.jgrad.tensor.Kernels;
-import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.StepScope;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,7 +29,7 @@ final class Host {
         for (int i = 0; i < data.length; i++) {
             f[i] = (float) data[i];
         }
-        return Tensor.of(f, shape).array();
+        return StepScope.copyOf(f, shape);        // a step temporary inside a StepScope
     }
 
     /** A scalar (shape {@code []}) of type {@code type}. */
