@@ -279,7 +279,7 @@ final class Workloads {
         new Json().putAll(base).put("workload", "distill-teacher").put("seed", o.seed).put("teacher_epochs", o.teacherEpochs)
                 .put("teacher_dropout", o.teacherDropout).put("batch", bs).put("teacher_test_accuracy", accT)
                 .put("teacher_train_seconds", Stats.round(tTeacher, 2)).put("teacher_epoch_seconds", tEpochs).emit();
-        INDArray tLogits = teacherLogits(teacher);
+        float[] tLogits = teacherLogits(teacher).data().asFloat();
         for (String s : o.studentSeeds.split(",")) {
             long sseed = Long.parseLong(s.trim());
             for (String c : o.kdConfigs.split(",")) {
@@ -288,7 +288,7 @@ final class Workloads {
                 double temp = Double.parseDouble(f[1]);
                 int epochs = Integer.parseInt(f[2]);
                 LossFn kd = (out, b) -> Losses.distillation(out,
-                        Variable.constant(Tensor.wrap(rows(tLogits, b.indices()))), b.labels(), temp, alpha);
+                        Variable.constant(Tensor.gatherRows(tLogits, 10, b.indices(), 0, b.size())), b.labels(), temp, alpha);
                 double[] plain = trainStudent(sseed, epochs, CROSS_ENTROPY);
                 double[] distilled = trainStudent(sseed, epochs, kd);
                 new Json().putAll(base).put("workload", "distill").put("seed", o.seed).put("student_seed", sseed)
@@ -324,11 +324,6 @@ final class Workloads {
         }
         teacher.train();
         return out;
-    }
-
-    /** {@code a[idx]} along rows, like torch's {@code x[idx]}. */
-    private static INDArray rows(INDArray a, int[] idx) {
-        return a.getRows(idx).dup('c');
     }
 
     private double[] trainStudent(long seed, int epochs, LossFn lossFn) {
