@@ -22,19 +22,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * mixed types) fall back to {@code Nd4j.gemm}, which handles them.
  */
 public final class Blas {
-    /**
-     * GEMMs below this many floating-point operations run on one thread whatever
-     * {@link Threads#count()} says: waking a second thread costs more than it saves on a small
-     * layer (measured: W3's 32×784×64 steps ran at half speed with two BLAS threads).
-     */
-    public static final double MULTI_THREAD_FLOPS = 8e6;
-
     private static int blasThreads = -1;
 
     private Blas() {
     }
 
-    /** Sets OpenBLAS's thread count when it differs from the last one set (one cheap native call). */
+    /**
+     * Sets OpenBLAS's thread count when it differs from the last one set. Not per call: changing
+     * it costs 0.5-1 ms (measured), more than a small GEMM; OpenBLAS itself runs small products
+     * on one thread.
+     */
     static void useThreads(int n) {
         if (n != blasThreads) {
             blas_set_num_threads(n);
@@ -65,8 +62,7 @@ public final class Blas {
                 || k > Integer.MAX_VALUE) {
             return Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
         }
-        int threads = Threads.count();
-        useThreads(threads > 1 && 2.0 * m * n * k >= MULTI_THREAD_FLOPS ? threads : 1);
+        Threads.configure();
         int ta = transA ? CblasTrans : CblasNoTrans;
         int tb = transB ? CblasTrans : CblasNoTrans;
         int lda = (int) a.size(1);

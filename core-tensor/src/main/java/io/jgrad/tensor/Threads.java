@@ -62,9 +62,11 @@ public final class Threads {
     }
 
     /**
-     * jgrad's default: one thread. Measured on a 2-core machine, one thread was fastest for the
-     * reference MLPs (per-call overhead and thread hand-off dominate their small kernels) and
-     * within a few percent of two for GEMMs of a few hundred.
+     * jgrad's default: one thread. Measured end to end on a 2-vCPU machine (bench/README.md):
+     * one thread was fastest for the small models (W1, W3: a second BLAS thread's hand-off and
+     * spinning cost more than it saves on 128×784×256 products) and for the W4 teacher
+     * (16.5 s against 24.6 s per epoch); two threads helped only W2 (~15%). Override with
+     * {@code -Djgrad.threads=n} or {@code JGRAD_THREADS=n}.
      */
     static int defaultCount() {
         return 1;
