@@ -63,10 +63,10 @@ public final class Threads {
 
     /**
      * jgrad's default: one thread. Measured end to end on a 2-vCPU machine (bench/README.md):
-     * one thread was fastest for the small models (W1, W3: a second BLAS thread's hand-off and
-     * spinning cost more than it saves on 128×784×256 products) and for the W4 teacher
-     * (16.5 s against 24.6 s per epoch); two threads helped only W2 (~15%). Override with
-     * {@code -Djgrad.threads=n} or {@code JGRAD_THREADS=n}.
+     * with two, W1 and W3 ran 1.4× and 1.6× slower (a second BLAS thread's hand-off and spinning
+     * cost more than they save on 128×784×256 products and compete with the JVM's own threads)
+     * and W2 gained in one run of three. Override with {@code -Djgrad.threads=n} or
+     * {@code JGRAD_THREADS=n}.
      */
     static int defaultCount() {
         return 1;
