@@ -44,6 +44,16 @@ final class Backprop {
                     node.accumulateLeafGrad(g, owned);
                     continue;
                 }
+                if (node.gradFn instanceof Accumulating acc) {
+                    GradSink sink = new GradSink(node.op(), node.inputs, anomaly);
+                    acc.fn().backward(g, sink);
+                    sink.checkTargets();
+                    if (owned && isDenseRowMajor(g)) {
+                        GradPool.release(g);      // consumed; an accumulating backward keeps no reference
+                    }
+                    release(node, retainGraph);
+                    continue;
+                }
                 INDArray[] grads = node.gradFn.apply(g);
                 if (grads.length != node.inputs.length) {
                     throw new IllegalStateException("backward of " + node.op() + " returned " + grads.length
@@ -62,11 +72,7 @@ final class Backprop {
                     // may be a view of, or the same array as, a gradient another input also holds
                     accumulatePending(in, gk, gk != grads[k]);
                 }
-                if (!retainGraph) {
-                    node.inputs = null;
-                    node.gradFn = null;
-                    node.released = true;
-                }
+                release(node, retainGraph);
             }
         } finally {
             for (Variable v : order) {
@@ -75,7 +81,28 @@ final class Backprop {
         }
     }
 
-    private static void accumulatePending(Variable in, INDArray g, boolean owned) {
+    private static void release(Variable node, boolean retainGraph) {
+        if (!retainGraph) {
+            node.inputs = null;
+            node.gradFn = null;
+            node.released = true;
+        }
+    }
+
+    /** An {@link AccumulatingGradFn} stored where a {@link GradFn} goes; the engine calls it with a sink. */
+    record Accumulating(AccumulatingGradFn fn) implements GradFn {
+        @Override
+        public INDArray[] apply(INDArray gradOut) {
+            throw new IllegalStateException("an accumulating backward is called by the engine with a GradSink");
+        }
+    }
+
+    /** True for a row-major array that owns its whole buffer (safe to write into as a gradient). */
+    static boolean isDenseRowMajor(INDArray a) {
+        return a.ordering() == 'c' && !a.isView();
+    }
+
+    static void accumulatePending(Variable in, INDArray g, boolean owned) {
         if (in.pending == null) {
             in.pending = g;
             in.pendingOwned = owned;

@@ -1,7 +1,11 @@
 package io.jgrad.autograd;
 
+import io.jgrad.tensor.Blas;
 import io.jgrad.tensor.Broadcast;
+import io.jgrad.tensor.Kernels;
+import io.jgrad.tensor.Ones;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.StepScope;
 import io.jgrad.tensor.Tensor;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,6 +28,8 @@ public class Variable {
     private final boolean requiresGrad;
     private final String op;
     private Tensor grad;
+    // zeroGrad() only marks the buffer: the next accumulation overwrites it, grad() zero-fills it
+    private boolean gradZeroPending;
 
     // Graph edges of an op result; cleared when backward releases the graph.
     Variable[] inputs;
@@ -91,6 +97,18 @@ public class Variable {
         return needs ? new Variable(out, true, op, inputs.clone(), gradFn) : new Variable(out, false, op, null, null);
     }
 
+    /**
+     * Like {@link #fromOp}, for an op whose backward writes its input gradients directly into
+     * the engine's buffers (see {@link AccumulatingGradFn}): e.g. a GEMM with {@code beta = 1}
+     * straight into a weight's gradient, with no temporary array and no extra add.
+     */
+    public static Variable fromAccumulatingOp(String op, INDArray value, AccumulatingGradFn gradFn, Variable... inputs) {
+        if (gradFn == null) {
+            throw new IllegalArgumentException("fromAccumulatingOp(" + op + "): gradFn is null");
+        }
+        return fromOp(op, value, new Backprop.Accumulating(gradFn), inputs);
+    }
+
     // ---------------------------------------------------------------- accessors
 
     /** The value (shared with this Variable, not a copy). */
@@ -100,6 +118,10 @@ public class Variable {
 
     /** The accumulated gradient of a leaf that requires one; null before any backward. */
     public Tensor grad() {
+        if (gradZeroPending) {
+            grad.array().assign(0);
+            gradZeroPending = false;
+        }
         return grad;
     }
 
@@ -123,16 +145,22 @@ public class Variable {
         return value.shape();
     }
 
-    /** Sets the gradient to zero, reusing its buffer (no-op before the first backward). */
+    /**
+     * Sets the gradient to zero, reusing its buffer (no-op before the first backward). Lazy: no
+     * work is done now; the next backward overwrites the buffer instead of adding to it, and
+     * {@link #grad()} zero-fills it if read first. A {@link Tensor} obtained from {@code grad()}
+     * before this call keeps its old contents until then.
+     */
     public void zeroGrad() {
         if (grad != null) {
-            grad.array().assign(0);
+            gradZeroPending = true;
         }
     }
 
     /** Drops the gradient buffer, so the next backward allocates a fresh one. */
     public void clearGrad() {
         grad = null;
+        gradZeroPending = false;
     }
 
     /** A constant sharing this value, cut off from the graph. */
@@ -143,10 +171,24 @@ public class Variable {
     /** Accumulates {@code g} (already of this leaf's shape) into the gradient buffer, in place. */
     void accumulateLeafGrad(INDArray g, boolean owned) {
         if (grad == null) {
-            grad = Tensor.wrap(owned && g.ordering() == 'c' && !g.isView() ? g : g.dup('c'));
+            grad = Tensor.wrap(owned && Backprop.isDenseRowMajor(g) ? g : g.dup('c'));
+        } else if (gradZeroPending) {
+            grad.array().assign(g);
+            gradZeroPending = false;
         } else {
             grad.array().addi(g);
         }
+    }
+
+    /** This leaf's gradient buffer as a write target (allocated on first use, overwritten after zeroGrad). */
+    GradSink.Target leafGradTarget() {
+        if (grad == null) {
+            grad = Tensor.wrap(Nd4j.createUninitialized(value.array().dataType(), value.shape(), 'c'));
+            return new GradSink.Target(grad.array(), 0);
+        }
+        boolean overwrite = gradZeroPending;
+        gradZeroPending = false;
+        return new GradSink.Target(grad.array(), overwrite ? 0 : 1);
     }
 
     // ---------------------------------------------------------------- backward
@@ -168,7 +210,7 @@ public class Variable {
             throw new IllegalStateException("backward: the root must hold exactly one element, got shape "
                     + Shapes.str(value.shape()) + "; reduce it first (e.g. sum() or mean())");
         }
-        Backprop.run(this, Nd4j.onesLike(value.array()), retainGraph);
+        Backprop.run(this, Ones.scalarLike(value.array()), retainGraph);
     }
 
     // ---------------------------------------------------------------- elementwise binary ops
@@ -242,9 +284,16 @@ public class Variable {
             throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape()) + " and "
                     + Shapes.str(b.shape()) + " are not aligned; needs [m, k] x [k, n]");
         }
-        return fromOp("matmul", Nd4j.gemm(a, b, false, false), g -> new INDArray[] {
-            requiresGrad ? Nd4j.gemm(g, b, false, true) : null,
-            other.requiresGrad ? Nd4j.gemm(a, g, true, false) : null}, this, other);
+        return fromAccumulatingOp("matmul", Blas.gemm(a, false, b, false), (g, sink) -> {
+            if (sink.requires(0)) {
+                GradSink.Target t = sink.target(0);
+                Blas.gemm(g, false, b, true, t.array(), 1.0, t.beta());
+            }
+            if (sink.requires(1)) {
+                GradSink.Target t = sink.target(1);
+                Blas.gemm(a, true, g, false, t.array(), 1.0, t.beta());
+            }
+        }, this, other);
     }
 
     // ---------------------------------------------------------------- elementwise unary ops
@@ -275,8 +324,12 @@ public class Variable {
 
     /** {@code max(this, 0)}; the gradient at 0 is 0, as in PyTorch. */
     public Variable relu() {
-        INDArray out = Transforms.relu(value.array(), true);
-        return fromOp("relu", out, g -> new INDArray[] {Transforms.step(out, true).muli(g)}, this);
+        INDArray a = value.array();
+        INDArray out = Kernels.relu(a, StepScope.newArray(a.dataType(), a.shape()));
+        return fromAccumulatingOp("relu", out, (g, sink) -> {
+            GradSink.Target t = sink.target(0);
+            Kernels.reluBackward(out, g, t.array(), t.beta());
+        }, this);
     }
 
     /** {@code 1 / (1 + e^-this)}. */

@@ -1,6 +1,7 @@
 package io.jgrad.tensor;
 
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,6 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * array is shared, not copied: {@link #array()} gives direct access for in-place work.
  */
 public final class Tensor {
+    static {
+        Threads.configure();
+    }
+
     private final INDArray array;
 
     private Tensor(INDArray array) {
@@ -34,7 +39,39 @@ public final class Tensor {
     /** A float32 tensor holding a copy of {@code data}; its length must equal the shape's size. */
     public static Tensor of(float[] data, long... shape) {
         checkData("Tensor.of", data.length, shape);
-        return new Tensor(Nd4j.create(data.clone(), shape, 'c'));
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape.clone(), 'c');
+        if (data.length > 0) {
+            // one bulk copy into native memory (Nd4j.create(float[]) copies element by element)
+            Kernels.floats(a).put(0, data);
+        }
+        return new Tensor(a);
+    }
+
+    /**
+     * The rows {@code rows[from..to)} of a row-major {@code [*, rowLength]} float matrix held in
+     * {@code source}, as a new {@code [to - from, rowLength]} float32 tensor: each row is copied
+     * once, straight into native memory (a batch gather, like {@code x[idx]} in PyTorch). Made
+     * inside a {@link StepScope}, the batch is one of the step's temporaries and freed with it.
+     *
+     * @throws IllegalArgumentException for an empty or out-of-range {@code [from, to)} or a row
+     *         index outside {@code source}
+     */
+    public static Tensor gatherRows(float[] source, int rowLength, int[] rows, int from, int to) {
+        if (rowLength <= 0 || from < 0 || to > rows.length || from >= to) {
+            throw new IllegalArgumentException("Tensor.gatherRows: range [" + from + ", " + to + ") of " + rows.length
+                    + " rows, row length " + rowLength + ": needs a non-empty range and a positive row length");
+        }
+        long available = source.length / rowLength;
+        INDArray a = StepScope.newArray(DataType.FLOAT, to - from, rowLength);
+        java.nio.FloatBuffer dst = Kernels.floats(a);
+        for (int r = from; r < to; r++) {
+            int i = rows[r];
+            if (i < 0 || i >= available) {
+                throw new IllegalArgumentException("Tensor.gatherRows: row index " + i + " is outside [0, " + available + ")");
+            }
+            dst.put((r - from) * rowLength, source, i * rowLength, rowLength);
+        }
+        return new Tensor(a);
     }
 
     /** A float64 tensor holding a copy of {@code data}; its length must equal the shape's size. */

@@ -127,11 +127,15 @@ public final class Dataset {
                     + "the " + indices.length + " indices");
         }
         int[] idx = Arrays.copyOfRange(indices, from, to);
-        float[] x = new float[idx.length * numFeatures];
         int[] y = new int[idx.length];
-        copyRows("Dataset.gather", idx, x, y);
-        Tensor t = matrix(x, idx.length, numFeatures);
-        return new Batch(t, y, idx);
+        for (int r = 0; r < idx.length; r++) {
+            if (idx[r] < 0 || idx[r] >= size) {
+                throw new IllegalArgumentException("Dataset.gather: index " + idx[r] + " is outside [0, " + size + ")");
+            }
+            y[r] = labels[idx[r]];
+        }
+        // rows go straight into the batch's native memory, one copy each
+        return new Batch(Tensor.gatherRows(features, numFeatures, idx, 0, idx.length), y, idx);
     }
 
     /** A new data set of the examples at {@code indices}, in that order (repeats allowed). */

@@ -1,6 +1,10 @@
 package io.jgrad.nn;
 
+import io.jgrad.autograd.GradSink;
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.BatchNormKernel;
+import io.jgrad.tensor.HostChunks;
+import io.jgrad.tensor.StepScope;
 import io.jgrad.tensor.DType;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
@@ -210,6 +214,12 @@ public class BatchNorm1d extends Module {
                     + (weight == null ? "" : " with weight and bias of size C, got " + Shapes.str(weight.shape())
                     + " and " + Shapes.str(bias.shape())));
         }
+        INDArray xa = x.value().array();
+        INDArray wa = weight == null ? null : weight.value().array();
+        INDArray ba = bias == null ? null : bias.value().array();
+        if (BatchNormKernel.fits(xa, wa, ba)) {
+            return fastFloat32(x, weight, bias, eps, inputs);
+        }
         int n = (int) shape[0];
         int cs = (int) shape[1];
         double[] xs = Host.doubles(x.value().array());
@@ -275,6 +285,25 @@ public class BatchNorm1d extends Module {
                 bias.requiresGrad() ? Host.array(dBias, vec, type) : null};
         }, inputs);
         return new BatchResult(out, mean, var);
+    }
+
+    /** The dense float32 case: {@link BatchNormKernel}'s passes, gradients written into the engine's buffers. */
+    private static BatchResult fastFloat32(Variable x, Variable weight, Variable bias, double eps, Variable[] inputs) {
+        INDArray xa = x.value().array();
+        INDArray wa = weight == null ? null : weight.value().array();
+        INDArray ba = bias == null ? null : bias.value().array();
+        INDArray y = StepScope.newArray(xa.dataType(), xa.shape());
+        BatchNormKernel k = BatchNormKernel.forward(xa, wa, ba, eps, y);
+        Variable out = Variable.fromAccumulatingOp("batchNorm", y, (g, sink) -> {
+            GradSink.Target tx = sink.requires(0) ? sink.target(0) : null;
+            GradSink.Target tw = wa != null && sink.requires(1) ? sink.target(1) : null;
+            GradSink.Target tb = wa != null && sink.requires(2) ? sink.target(2) : null;
+            k.backward(HostChunks.fits(g) ? g : g.dup('c'), wa,
+                    tx == null ? null : tx.array(), tx == null ? 0 : tx.beta(),
+                    tw == null ? null : tw.array(), tw == null ? 0 : tw.beta(),
+                    tb == null ? null : tb.array(), tb == null ? 0 : tb.beta());
+        }, inputs);
+        return new BatchResult(out, k.mean(), k.biasedVar());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.jgrad.nn;
 
+import io.jgrad.tensor.Kernels;
+import io.jgrad.tensor.StepScope;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,8 +17,7 @@ final class Host {
 
     /** The elements of {@code a} in row-major order as doubles (no intermediate copy when already dense). */
     static double[] doubles(INDArray a) {
-        boolean dense = !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
-        return (dense ? a : a.dup('c')).data().asDouble();
+        return Kernels.toDoubles(a);
     }
 
     /** A new array of type {@code type} holding {@code data} in the given shape. */
@@ -28,7 +29,7 @@ final class Host {
         for (int i = 0; i < data.length; i++) {
             f[i] = (float) data[i];
         }
-        return Nd4j.create(f, shape, 'c');
+        return StepScope.copyOf(f, shape);        // a step temporary inside a StepScope
     }
 
     /** A scalar (shape {@code []}) of type {@code type}. */

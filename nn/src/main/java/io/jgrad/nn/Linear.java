@@ -1,11 +1,13 @@
 package io.jgrad.nn;
 
+import io.jgrad.autograd.GradSink;
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.Blas;
+import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fully connected layer, {@code y = x·Wᵀ + b}, with weight {@code [out, in]} and bias
@@ -98,15 +100,25 @@ public class Linear extends Module {
             throw new IllegalArgumentException("linear: input is " + x.value().dtype() + " but weight is "
                     + weight.value().dtype() + "; convert the input with Tensor.to(...)");
         }
-        INDArray y = Nd4j.gemm(xa, w, false, true);
+        INDArray y = Blas.gemm(xa, false, w, true);
         if (bias != null) {
-            y.addiRowVector(bias.value().array());
+            Kernels.addRowVector(y, bias.value().array());
         }
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        return Variable.fromOp("linear", y, g -> {
-            INDArray dx = x.requiresGrad() ? Nd4j.gemm(g, w, false, false) : null;
-            INDArray dw = weight.requiresGrad() ? Nd4j.gemm(g, xa, true, false) : null;
-            return bias == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, bias.requiresGrad() ? g.sum(0) : null};
+        // backward writes straight into the gradient buffers: dx = g·W, dW = gᵀ·x + β·dW, db = Σ_rows g + β·db
+        return Variable.fromAccumulatingOp("linear", y, (g, sink) -> {
+            if (sink.requires(0)) {
+                GradSink.Target t = sink.target(0);
+                Blas.gemm(g, false, w, false, t.array(), 1.0, t.beta());
+            }
+            if (sink.requires(1)) {
+                GradSink.Target t = sink.target(1);
+                Blas.gemm(g, true, xa, false, t.array(), 1.0, t.beta());
+            }
+            if (bias != null && sink.requires(2)) {
+                GradSink.Target t = sink.target(2);
+                Kernels.columnSums(g, t.array(), t.beta());
+            }
         }, inputs);
     }
 

@@ -1,6 +1,7 @@
 package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.HostChunks;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -40,6 +41,12 @@ public final class Adam extends BaseOptimizer {
         long step = ++state.step;
         INDArray m = state.zeros("exp_avg", param);
         INDArray v = state.zeros("exp_avg_sq", param);
+        double stepSize = group.lr() / (1 - Math.pow(beta1, step));
+        double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        if (!group.flag("amsgrad") && HostChunks.fitAll(param, d, m, v)) {
+            FusedUpdates.adam(param, d, m, v, beta1, beta2, group.get("eps"), 0, stepSize, bias2Sqrt);
+            return;
+        }
         INDArray t = state.scratch(1, param);
         InPlace.addScaled(m.muli(beta1), 1 - beta1, d, m);
         InPlace.addScaled(v.muli(beta2), 1 - beta2, InPlace.mul(d, d, t), v);
@@ -47,8 +54,6 @@ public final class Adam extends BaseOptimizer {
             INDArray vMax = state.zeros("max_exp_avg_sq", param);
             v = InPlace.max(vMax, v, vMax);
         }
-        double stepSize = group.lr() / (1 - Math.pow(beta1, step));
-        double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         InPlace.sqrt(v, t).divi(bias2Sqrt).addi(group.get("eps"));
         InPlace.addScaled(param, -stepSize, InPlace.div(m, t, t), param);
     }

@@ -1,6 +1,7 @@
 package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.HostChunks;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -31,6 +32,12 @@ public final class SGD extends BaseOptimizer {
     @Override
     protected void update(ParamGroup group, INDArray param, INDArray grad, ParamState state) {
         double momentum = group.get("momentum");
+        INDArray existing = state.get("momentum_buffer");
+        if (momentum != 0 && existing != null && HostChunks.fitAll(param, grad, existing)) {
+            FusedUpdates.sgdMomentum(param, grad, existing, group.lr(), momentum, group.get("dampening"),
+                    group.flag("nesterov"), group.get("weight_decay"));
+            return;
+        }
         INDArray d = l2(grad, param, group.get("weight_decay"), state);
         if (momentum != 0) {
             INDArray buf = state.get("momentum_buffer");

@@ -8,6 +8,7 @@ import io.jgrad.nn.Module;
 import io.jgrad.optim.Clipping;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Rng;
+import io.jgrad.tensor.StepScope;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -88,32 +89,35 @@ final class TrainingLoop {
                 long correct = 0;
                 long labeled = 0;
                 for (int i = 0; i < batches; i++) {
-                    Stream s = streams.get(order[i]);
-                    Batch b = its.get(order[i]).next();
-                    optimizer.zeroGrad();
-                    Variable logits = model.forward(Variable.constant(b.features()));
-                    Variable loss = s.loss().apply(b, logits);
-                    double l = loss.value().item();
-                    if (!Double.isFinite(l)) {
-                        diverged(history, epoch, i + 1, l);
-                        return history;
+                    // one step's temporaries (batch, activations) are freed as it ends
+                    try (StepScope scope = StepScope.open()) {
+                        Stream s = streams.get(order[i]);
+                        Batch b = its.get(order[i]).next();
+                        optimizer.zeroGrad();
+                        Variable logits = model.forward(Variable.constant(b.features()));
+                        Variable loss = s.loss().apply(b, logits);
+                        double l = loss.value().item();
+                        if (!Double.isFinite(l)) {
+                            diverged(history, epoch, i + 1, l);
+                            return history;
+                        }
+                        loss.backward();
+                        if (o.clipGradNorm > 0) {
+                            Clipping.clipGradNorm(model.parameters(), o.clipGradNorm);
+                        }
+                        optimizer.step();
+                        steps++;
+                        if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.BATCH) {
+                            o.scheduler.step();
+                        }
+                        lossSum += l * b.size();
+                        samples += b.size();
+                        if (s.labeled()) {
+                            correct += countCorrect(logits, b.labels());
+                            labeled += b.size();
+                        }
+                        progress.batch(i + 1, samples, lossSum / samples);
                     }
-                    loss.backward();
-                    if (o.clipGradNorm > 0) {
-                        Clipping.clipGradNorm(model.parameters(), o.clipGradNorm);
-                    }
-                    optimizer.step();
-                    steps++;
-                    if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.BATCH) {
-                        o.scheduler.step();
-                    }
-                    lossSum += l * b.size();
-                    samples += b.size();
-                    if (s.labeled()) {
-                        correct += countCorrect(logits, b.labels());
-                        labeled += b.size();
-                    }
-                    progress.batch(i + 1, samples, lossSum / samples);
                 }
                 double valLoss = Double.NaN;
                 double valAcc = Double.NaN;

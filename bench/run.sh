@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs one benchmark workload, one JSON line per result on stdout.
+#   ./bench/run.sh jgrad --workload mlp [--epochs 5 ...]     jgrad (compiles the reactor first)
+#   ./bench/run.sh torch --workload mlp [--threads 1 ...]    PyTorch peer (bench/torch_bench.py)
+# jgrad picks its own thread count (override: JGRAD_THREADS=n or -Djgrad.threads=n in JAVA_OPTS).
+# OMP_WAIT_POLICY=PASSIVE must be in the environment before a native library loads: set here for both.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+which="${1:-}"; shift || true
+case "$which" in
+  jgrad)
+    cp_file="$here/target/classpath.txt"
+    if [[ -z "${BENCH_NO_BUILD:-}" || ! -f "$cp_file" ]]; then
+      (cd "$root" && mvn -q -B -o -pl bench -am compile dependency:build-classpath \
+         -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null)
+    fi
+    cp="$here/target/classes"
+    for m in core-tensor autograd nn data optim; do cp="$cp:$root/$m/target/classes"; done
+    cp="$cp:$(cat "$cp_file")"
+    exec java ${JAVA_OPTS:--Xmx2g} -cp "$cp" io.jgrad.bench.Bench "$@" ;;
+  torch)
+    exec /usr/bin/python3 "$here/torch_bench.py" "$@" ;;
+  *)
+    echo "usage: $0 jgrad|torch --workload mlp|mlp-bn|overhead|distill|gemm|linear [options]" >&2; exit 2 ;;
+esac

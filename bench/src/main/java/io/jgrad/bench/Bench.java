@@ -1,0 +1,126 @@
+package io.jgrad.bench;
+
+import io.jgrad.data.Dataset;
+import io.jgrad.data.FashionMnist;
+import io.jgrad.data.SyntheticClassification;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+
+/**
+ * The command line of the benchmark suite, mirroring {@code torch_bench.py}:
+ * {@code --workload mlp|mlp-bn|overhead|distill|gemm|linear}, one JSON line per result.
+ * {@code --smoke} runs a workload for a handful of steps on a small synthetic data set (CI).
+ *
+ * <pre>{@code
+ * ./bench/run.sh jgrad --workload mlp --epochs 5
+ * }</pre>
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String workload = null;
+        boolean smoke = false;
+        Path dataDir = FashionMnist.DEFAULT_DIR;
+        String tag = "default";
+        int run = 0;
+        Workloads.Options o = new Workloads.Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--workload" -> workload = args[++i];
+                case "--epochs" -> o.epochs = Integer.parseInt(args[++i]);
+                case "--seed" -> o.seed = Long.parseLong(args[++i]);
+                case "--steps" -> o.steps = Integer.parseInt(args[++i]);
+                case "--blocks" -> o.blocks = Integer.parseInt(args[++i]);
+                case "--teacher-epochs" -> o.teacherEpochs = Integer.parseInt(args[++i]);
+                case "--teacher-dropout" -> o.teacherDropout = Double.parseDouble(args[++i]);
+                case "--student-seeds" -> o.studentSeeds = args[++i];
+                case "--kd-configs" -> o.kdConfigs = args[++i];
+                case "--data" -> dataDir = Paths.get(args[++i]);
+                case "--tag" -> tag = args[++i];
+                case "--run" -> run = Integer.parseInt(args[++i]);
+                case "--smoke" -> smoke = true;
+                case "--help", "-h" -> {
+                    usage();
+                    return;
+                }
+                default -> throw new IllegalArgumentException("bench: unknown argument '" + a + "'; see --help");
+            }
+        }
+        if (workload == null) {
+            usage();
+            throw new IllegalArgumentException("bench: --workload is required");
+        }
+        run(workload, smoke, dataDir, tag, run, o);
+    }
+
+    /** Runs one workload; with {@code smoke} on tiny synthetic data for a few steps. */
+    static void run(String workload, boolean smoke, Path dataDir, String tag, int run, Workloads.Options o)
+            throws Exception {
+        Json base = Environment.describe().put("tag", tag).put("run", run).put("smoke", smoke);
+        Probes probes = new Probes(base);
+        switch (workload) {
+            case "gemm" -> {
+                probes.gemm(smoke ? new int[] {64} : new int[] {256, 512, 1024, 2048}, smoke ? 0.001 : 0.25);
+                return;
+            }
+            case "linear" -> {
+                probes.linear(smoke ? 16 : 1024, smoke ? 32 : 1024, smoke ? 0.001 : 0.25);
+                return;
+            }
+            default -> {
+            }
+        }
+        long t0 = System.nanoTime();
+        Dataset train;
+        Dataset test;
+        if (smoke) {
+            Dataset all = SyntheticClassification.builder().samples(640).features(784).informative(20).classes(10)
+                    .seed(o.seed).build();
+            Dataset.Split split = all.split(0.8, o.seed);
+            train = split.first();
+            test = split.second();
+            o.epochs = 1;
+            o.steps = 20;
+            o.blocks = 2;
+            o.teacherEpochs = 1;
+            o.studentSeeds = "42";
+            o.kdConfigs = "0.9:4:1";
+            o.warmupSteps = 2;
+        } else {
+            FashionMnist fm = FashionMnist.load(dataDir);
+            train = fm.train();
+            test = fm.test();
+        }
+        base.put("data_load_seconds", Stats.round((System.nanoTime() - t0) / 1e9, 2));
+        Workloads w = new Workloads(train, test, o, base);
+        switch (workload) {
+            case "mlp" -> w.mlp();
+            case "mlp-bn" -> w.mlpBn();
+            case "overhead" -> w.overhead();
+            case "distill" -> w.distill();
+            default -> throw new IllegalArgumentException("bench: unknown workload '" + workload + "', expected one of "
+                    + Arrays.toString(WORKLOADS));
+        }
+    }
+
+    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "distill", "gemm", "linear"};
+
+    private static void usage() {
+        System.out.println("""
+                usage: bench --workload NAME [options]     (one JSON line per result on stdout)
+                  --workload          one of mlp, mlp-bn, overhead, distill, gemm, linear
+                  --epochs N          mlp/mlp-bn epochs (default 5)
+                  --steps N           overhead: steps per timed block (default 2000)
+                  --blocks N          overhead: timed blocks (default 3)
+                  --teacher-epochs N  distill (default 5); --teacher-dropout P (default 0.2)
+                  --student-seeds S   distill: comma-separated seeds (default 42,43,44)
+                  --kd-configs C      distill: alpha:T:epochs,... (default 0.9:4:5)
+                  --seed N            (default 42); --data DIR (Fashion-MNIST IDX files)
+                  --tag T, --run N    free-form labels copied into the output
+                  --smoke             a few steps on small synthetic data (CI)""");
+    }
+}

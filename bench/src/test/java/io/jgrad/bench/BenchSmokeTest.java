@@ -1,0 +1,51 @@
+package io.jgrad.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every workload of the suite runs end to end in {@code --smoke} mode (a few steps on small
+ * synthetic data) and prints its JSON result lines with the fields the comparison reads.
+ * No timings are asserted.
+ */
+class BenchSmokeTest {
+    private static List<String> run(String workload) throws Exception {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            Bench.main(new String[] {"--workload", workload, "--smoke"});
+        } finally {
+            System.setOut(saved);
+        }
+        return Arrays.stream(buf.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> l.startsWith("{")).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "distill", "gemm", "linear"})
+    void workloadPrintsItsResults(String workload) throws Exception {
+        List<String> lines = run(workload);
+        assertTrue(!lines.isEmpty(), workload + " printed no result line");
+        String expected = switch (workload) {
+            case "mlp", "mlp-bn" -> "\"epoch_seconds_median\"";
+            case "overhead" -> "\"steps_per_second\"";
+            case "distill" -> "\"student_kd_test_accuracy\"";
+            case "gemm", "linear" -> "\"gflops_median\"";
+            default -> throw new IllegalStateException(workload);
+        };
+        for (String l : lines) {
+            assertTrue(l.contains("\"framework\": \"jgrad\"") && l.endsWith("}"), l);
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains(expected)), workload + ": no " + expected + " in " + lines);
+        if (!workload.equals("gemm") && !workload.equals("linear") && !workload.equals("distill")) {
+            assertTrue(lines.get(0).contains("\"peak_rss_mib\""), lines.get(0));
+        }
+    }
+}

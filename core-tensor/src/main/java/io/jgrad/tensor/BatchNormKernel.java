@@ -1,0 +1,167 @@
+package io.jgrad.tensor;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Training-mode batch normalisation of a dense float32 {@code [N, C]} batch as two JVM passes
+ * forward and two backward, the way PyTorch's CPU kernel computes it: per-channel statistics
+ * accumulated in double, then {@code y = x·α + β} with {@code α = γ·invstd},
+ * {@code β = bias − mean·α} in float. Backward (PyTorch's closed form):
+ * {@code Σdy}, {@code dot = Σ(x − mean)·dy}, {@code dx = (dy − (x − mean)·dot·invstd²/N − Σdy/N)·invstd·γ},
+ * {@code dγ = dot·invstd}, {@code dβ = Σdy}.
+ */
+public final class BatchNormKernel {
+    private final int n;
+    private final int c;
+    private final float[] x;
+    private final double[] mean;
+    private final double[] biasedVar;
+    private final double[] invstd;
+
+    private BatchNormKernel(int n, int c, float[] x, double[] mean, double[] biasedVar, double[] invstd) {
+        this.n = n;
+        this.c = c;
+        this.x = x;
+        this.mean = mean;
+        this.biasedVar = biasedVar;
+        this.invstd = invstd;
+    }
+
+    /** Whether the fast path applies: dense float32 input and (if present) parameters. */
+    public static boolean fits(INDArray x, INDArray weight, INDArray bias) {
+        return x.rank() == 2 && HostChunks.fits(x) && (weight == null || HostChunks.fits(weight) && HostChunks.fits(bias));
+    }
+
+    /** Normalises {@code x} with its batch statistics into {@code y} (same shape); γ, β may be null. */
+    public static BatchNormKernel forward(INDArray xa, INDArray weight, INDArray bias, double eps, INDArray y) {
+        int n = (int) xa.size(0);
+        int c = (int) xa.size(1);
+        float[] xs = new float[n * c];
+        Kernels.floats(xa).get(0, xs);
+        double[] mean = new double[c];
+        for (int i = 0, k = 0; i < n; i++) {
+            for (int j = 0; j < c; j++, k++) {
+                mean[j] += xs[k];
+            }
+        }
+        for (int j = 0; j < c; j++) {
+            mean[j] /= n;
+        }
+        double[] var = new double[c];
+        for (int i = 0, k = 0; i < n; i++) {
+            for (int j = 0; j < c; j++, k++) {
+                double d = xs[k] - mean[j];
+                var[j] += d * d;
+            }
+        }
+        double[] invstd = new double[c];
+        float[] alpha = new float[c];
+        float[] beta = new float[c];
+        float[] w = read(weight, c);
+        float[] b = read(bias, c);
+        for (int j = 0; j < c; j++) {
+            var[j] /= n;
+            invstd[j] = 1 / Math.sqrt(var[j] + eps);
+            double a = w == null ? invstd[j] : invstd[j] * w[j];
+            alpha[j] = (float) a;
+            beta[j] = (float) ((b == null ? 0 : b[j]) - mean[j] * a);
+        }
+        float[] row = new float[c];
+        FloatBuffer out = Kernels.floats(y);
+        for (int i = 0; i < n; i++) {
+            int at = i * c;
+            for (int j = 0; j < c; j++) {
+                row[j] = xs[at + j] * alpha[j] + beta[j];
+            }
+            out.put(at, row);
+        }
+        return new BatchNormKernel(n, c, xs, mean, var, invstd);
+    }
+
+    /** The batch mean per channel. */
+    public double[] mean() {
+        return mean;
+    }
+
+    /** The biased batch variance per channel. */
+    public double[] biasedVar() {
+        return biasedVar;
+    }
+
+    /**
+     * Back-propagates {@code g = dL/dy}: writes {@code dx} into {@code dx} (if not null) as
+     * {@code dx = betaX·dx + grad}, and likewise {@code dγ}, {@code dβ} (each may be null).
+     */
+    public void backward(INDArray g, INDArray weight, INDArray dx, double betaX, INDArray dWeight, double betaW,
+                         INDArray dBias, double betaB) {
+        float[] gs = new float[n * c];
+        Kernels.floats(g).get(0, gs);
+        double[] sum = new double[c];
+        double[] dot = new double[c];
+        for (int i = 0, k = 0; i < n; i++) {
+            for (int j = 0; j < c; j++, k++) {
+                sum[j] += gs[k];
+                dot[j] += (x[k] - mean[j]) * gs[k];
+            }
+        }
+        if (dx != null) {
+            float[] w = read(weight, c);
+            float[] meanF = new float[c];
+            float[] kF = new float[c];
+            float[] sumF = new float[c];
+            float[] scale = new float[c];
+            for (int j = 0; j < c; j++) {
+                meanF[j] = (float) mean[j];
+                kF[j] = (float) (dot[j] * invstd[j] * invstd[j] / n);
+                sumF[j] = (float) (sum[j] / n);
+                scale[j] = (float) (invstd[j] * (w == null ? 1 : w[j]));
+            }
+            FloatBuffer out = Kernels.floats(dx);
+            float[] row = new float[c];
+            float bx = (float) betaX;
+            for (int i = 0; i < n; i++) {
+                int at = i * c;
+                if (betaX != 0) {
+                    out.get(at, row);
+                }
+                for (int j = 0; j < c; j++) {
+                    float v = (gs[at + j] - (x[at + j] - meanF[j]) * kF[j] - sumF[j]) * scale[j];
+                    row[j] = betaX == 0 ? v : bx * row[j] + v;
+                }
+                out.put(at, row);
+            }
+        }
+        if (dWeight != null) {
+            double[] dw = new double[c];
+            for (int j = 0; j < c; j++) {
+                dw[j] = dot[j] * invstd[j];
+            }
+            accumulate(dWeight, dw, betaW);
+        }
+        if (dBias != null) {
+            accumulate(dBias, sum, betaB);
+        }
+    }
+
+    private static float[] read(INDArray a, int c) {
+        if (a == null) {
+            return null;
+        }
+        float[] f = new float[c];
+        Kernels.floats(a).get(0, f);
+        return f;
+    }
+
+    private static void accumulate(INDArray dst, double[] v, double beta) {
+        float[] f = new float[v.length];
+        FloatBuffer buf = Kernels.floats(dst);
+        if (beta != 0) {
+            buf.get(0, f);
+        }
+        for (int j = 0; j < v.length; j++) {
+            f[j] = beta == 0 ? (float) v[j] : (float) (beta * f[j] + v[j]);
+        }
+        buf.put(0, f);
+    }
+}

@@ -1,0 +1,150 @@
+package io.jgrad.tensor;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The small element-wise kernels of a layer's forward and backward (bias add, ReLU and its
+ * mask, column sums) as JVM loops over float32 memory ({@link HostChunks}): one pass and a
+ * couple of microseconds, where an ND4J call costs 10-40 µs of set-up alone, which for the
+ * activations of a small model is most of the work. Other types and layouts fall back to the
+ * equivalent ND4J ops, so every method works on any array.
+ */
+public final class Kernels {
+    private static final boolean[] OUT = {false, true};
+    private static final boolean[] THIRD = {false, false, true};
+
+    private Kernels() {
+    }
+
+    /** {@code y[i, j] += b[j]} in place, for {@code y [N, C]} and {@code b [C]}. */
+    public static INDArray addRowVector(INDArray y, INDArray b) {
+        if (!HostChunks.fits(y) || !HostChunks.fits(b) || y.rank() != 2 || b.length() != y.size(1)) {
+            return y.addiRowVector(b);
+        }
+        int cols = (int) b.length();
+        float[] bias = new float[cols];
+        floats(b).get(0, bias);
+        FloatBuffer yb = floats(y);
+        float[] row = new float[cols];
+        for (int r = 0, rows = (int) y.size(0); r < rows; r++) {
+            int at = r * cols;
+            yb.get(at, row);
+            for (int j = 0; j < cols; j++) {
+                row[j] += bias[j];
+            }
+            yb.put(at, row);
+        }
+        return y;
+    }
+
+    /** {@code out = max(x, 0)} into {@code out} (same shape); a NaN input stays NaN, as in PyTorch. */
+    public static INDArray relu(INDArray x, INDArray out) {
+        if (!HostChunks.fitAll(x, out)) {
+            return out.assign(Transforms.relu(x, true));
+        }
+        HostChunks.run((c, n) -> {
+            float[] xs = c[0];
+            float[] o = c[1];
+            for (int i = 0; i < n; i++) {
+                o[i] = Math.max(xs[i], 0f);       // NaN stays NaN, -0 becomes 0
+            }
+        }, OUT, x, out);
+        return out;
+    }
+
+    /**
+     * The ReLU backward {@code dst = beta·dst + (out > 0 ? g : 0)} from the forward output
+     * {@code out} and the output gradient {@code g} (all the same shape). A NaN output passes
+     * the gradient on, as PyTorch's {@code threshold_backward} does (on the fast path).
+     */
+    public static INDArray reluBackward(INDArray out, INDArray g, INDArray dst, double beta) {
+        if (!HostChunks.fitAll(out, g, dst)) {
+            INDArray masked = Transforms.step(out, true).muli(g);
+            return beta == 0 ? dst.assign(masked) : dst.muli(beta).addi(masked);
+        }
+        float b = (float) beta;
+        HostChunks.Kernel kernel = beta == 0
+                ? (c, n) -> {
+                    float[] o = c[0];
+                    float[] gs = c[1];
+                    float[] d = c[2];
+                    for (int i = 0; i < n; i++) {
+                        d[i] = passIfPositive(o[i], gs[i]);
+                    }
+                }
+                : (c, n) -> {
+                    float[] o = c[0];
+                    float[] gs = c[1];
+                    float[] d = c[2];
+                    for (int i = 0; i < n; i++) {
+                        d[i] = b * d[i] + passIfPositive(o[i], gs[i]);
+                    }
+                };
+        HostChunks.run(kernel, THIRD, out, g, dst);
+        return dst;
+    }
+
+    /**
+     * {@code o > 0 ? g : 0} without a branch (a ReLU mask is a coin flip per element, and
+     * mispredicted branches made the plain form 3× slower): the sign-and-zero test is done on
+     * the bits of {@code o}, whose mask keeps or clears {@code g}'s bits.
+     */
+    private static float passIfPositive(float o, float g) {
+        int b = Float.floatToRawIntBits(o);
+        int keep = ~((b | (b - 1)) >> 31);            // all ones iff b > 0, i.e. o > 0 (or +NaN)
+        return Float.intBitsToFloat(Float.floatToRawIntBits(g) & keep);
+    }
+
+    /** {@code dst[j] = beta·dst[j] + Σ_i g[i, j]} for {@code g [N, C]}, {@code dst [C]} (float sums, row by row). */
+    public static INDArray columnSums(INDArray g, INDArray dst, double beta) {
+        if (!HostChunks.fits(g) || !HostChunks.fits(dst) || g.rank() != 2 || dst.length() != g.size(1)) {
+            INDArray s = g.sum(0).reshape(dst.shape());
+            return beta == 0 ? dst.assign(s) : dst.muli(beta).addi(s);
+        }
+        int cols = (int) dst.length();
+        float[] acc = new float[cols];
+        float[] row = new float[cols];
+        FloatBuffer gb = floats(g);
+        for (int r = 0, rows = (int) g.size(0); r < rows; r++) {
+            gb.get(r * cols, row);
+            for (int j = 0; j < cols; j++) {
+                acc[j] += row[j];
+            }
+        }
+        FloatBuffer db = floats(dst);
+        if (beta != 0) {
+            db.get(0, row);
+        }
+        for (int j = 0; j < cols; j++) {
+            row[j] = beta == 0 ? acc[j] : (float) beta * row[j] + acc[j];
+        }
+        db.put(0, row);
+        return dst;
+    }
+
+    /**
+     * The elements of {@code a} in row-major order as doubles: for dense float32 arrays one bulk
+     * copy and a widening loop (ND4J's {@code asDouble()} reads element by element, ~20× slower).
+     */
+    public static double[] toDoubles(INDArray a) {
+        if (!HostChunks.fits(a)) {
+            return a.dup('c').data().asDouble();
+        }
+        int n = (int) a.length();
+        float[] f = new float[n];
+        floats(a).get(0, f);
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    /** A float view of a {@link HostChunks#fits fitting} array's native memory. */
+    static FloatBuffer floats(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+}

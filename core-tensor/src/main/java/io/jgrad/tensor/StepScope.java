@@ -1,0 +1,90 @@
+package io.jgrad.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An opt-in scope around one training step whose temporary op results (layer outputs,
+ * activations) are freed when it closes, instead of when the garbage collector gets to them.
+ *
+ * <p>Why: ND4J frees native memory only after its Java object is collected, so every step writes
+ * its activations into fresh, cold memory (page faults, cache misses; a GEMM into a fresh
+ * output ran at ~55 instead of ~85 GFLOP/s here). Freeing them at the end of the step lets the
+ * allocator hand the same warm memory to the next step, as PyTorch's reference counting does.
+ *
+ * <pre>{@code
+ * try (StepScope s = StepScope.open()) {
+ *     Variable loss = Losses.crossEntropy(model.forward(x), y);
+ *     loss.backward();
+ *     optimizer.step();
+ *     lastLoss = loss.value().item();       // read what you need inside
+ * }
+ * }</pre>
+ * Contract: op results created inside must not be used after the scope closes (doing so throws
+ * {@link IllegalStateException} from ND4J or jgrad). Parameters, gradients, optimizer state and
+ * module buffers are never affected. Scopes nest; each frees what was made while it was the
+ * innermost one. Per thread.
+ */
+public final class StepScope implements AutoCloseable {
+    private static final ThreadLocal<ArrayDeque<StepScope>> ACTIVE = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final List<INDArray> made = new ArrayList<>();
+    private boolean closed;
+
+    private StepScope() {
+    }
+
+    /** Opens a scope on the calling thread; close it with try-with-resources. */
+    public static StepScope open() {
+        StepScope s = new StepScope();
+        ACTIVE.get().push(s);
+        return s;
+    }
+
+    /**
+     * A new row-major array with undefined contents for an op's result: freed when the
+     * innermost open scope closes, or by the garbage collector when there is none.
+     */
+    public static INDArray newArray(DataType type, long... shape) {
+        INDArray a = Nd4j.createUninitialized(type, shape, 'c');
+        StepScope s = ACTIVE.get().peek();
+        if (s != null) {
+            s.made.add(a);
+        }
+        return a;
+    }
+
+    /** A temporary float32 array (see {@link #newArray}) holding a copy of {@code data}, row-major. */
+    public static INDArray copyOf(float[] data, long... shape) {
+        if (Shapes.size(shape) != data.length) {
+            throw new IllegalArgumentException("StepScope.copyOf: " + data.length + " values do not fill shape "
+                    + Shapes.str(shape));
+        }
+        INDArray a = newArray(DataType.FLOAT, shape);
+        if (data.length > 0) {
+            Kernels.floats(a).put(0, data);
+        }
+        return a;
+    }
+
+    /** Frees the arrays made inside this scope; idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ArrayDeque<StepScope> stack = ACTIVE.get();
+        stack.remove(this);
+        for (INDArray a : made) {
+            if (!a.wasClosed() && a.closeable()) {
+                a.close();
+            }
+        }
+        made.clear();
+    }
+}
