@@ -349,8 +349,13 @@ public class Variable {
     /** The sum of all elements, a scalar of shape {@code []}. */
     public Variable sum() {
         INDArray a = value.array();
-        INDArray out = Nd4j.scalar(a.dataType(), a.sumNumber().doubleValue());
+        INDArray out = Nd4j.scalar(a.dataType(), total(a));
         return fromOp("sum", out, g -> new INDArray[] {Nd4j.valueArrayOf(a.shape(), g.getDouble(0), a.dataType())}, this);
+    }
+
+    /** The sum of all elements; 0 for an empty array, as in PyTorch (ND4J throws there). */
+    private static double total(INDArray a) {
+        return a.isEmpty() ? 0.0 : a.sumNumber().doubleValue();
     }
 
     /** The sum along {@code axis} (negative counts from the end), keeping it as size 1 if asked. */
@@ -364,7 +369,7 @@ public class Variable {
     public Variable mean() {
         INDArray a = value.array();
         long n = a.length();
-        INDArray out = Nd4j.scalar(a.dataType(), a.sumNumber().doubleValue() / n);
+        INDArray out = Nd4j.scalar(a.dataType(), total(a) / n);
         return fromOp("mean", out, g -> new INDArray[] {Nd4j.valueArrayOf(a.shape(), g.getDouble(0) / n, a.dataType())}, this);
     }
 

@@ -21,6 +21,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class EngineTest {
 
     @Test
+    void sumOfAnEmptyTensorIsZeroAndMeanIsNaNAsInPyTorch() {
+        Variable e = Variable.of(Tensor.zeros(0, 3), true);
+        Variable s = e.sum();
+        assertEquals(0f, s.value().item());
+        assertTrue(Float.isNaN(e.mean().value().item()));
+        s.backward();
+        assertArrayEquals(new long[] {0, 3}, e.grad().shape());
+    }
+
+    @Test
     void nonFiniteScalarConstantsPropagateLikePyTorch() {
         // ND4J's own scalar ops turn x * NaN into 1e-5 * x and x + NaN into x
         Variable x = leaf(new float[] {1, -2}, 2);
