@@ -38,7 +38,7 @@ public final class Tensor {
 
     /** A float32 tensor holding a copy of {@code data}; its length must equal the shape's size. */
     public static Tensor of(float[] data, long... shape) {
-        checkData("Tensor.of", data.length, shape);
+        checkData("Tensor.of", data == null ? -1 : data.length, shape);
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape.clone(), 'c');
         if (data.length > 0) {
             // one bulk copy into native memory (Nd4j.create(float[]) copies element by element)
@@ -76,7 +76,7 @@ public final class Tensor {
 
     /** A float64 tensor holding a copy of {@code data}; its length must equal the shape's size. */
     public static Tensor of(double[] data, long... shape) {
-        checkData("Tensor.of", data.length, shape);
+        checkData("Tensor.of", data == null ? -1 : data.length, shape);
         return new Tensor(Nd4j.create(data.clone(), shape, 'c'));
     }
 
@@ -201,7 +201,11 @@ public final class Tensor {
         return "Tensor" + Shapes.str(shape()) + " " + dtype() + "\n" + array;
     }
 
+    /** {@code length} -1 stands for a null data array. */
     private static void checkData(String op, long length, long[] shape) {
+        if (length < 0 || shape == null) {
+            throw new IllegalArgumentException(op + ": " + (length < 0 ? "data" : "shape") + " is null");
+        }
         Shapes.checkValid(op, shape);
         if (Shapes.size(shape) != length) {
             throw new IllegalArgumentException(op + ": data has " + length + " elements but shape "

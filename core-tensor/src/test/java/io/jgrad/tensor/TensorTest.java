@@ -30,6 +30,14 @@ class TensorTest {
     }
 
     @Test
+    void nullDataOrShapeIsAnIllegalArgumentNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.of((float[]) null, 2));
+        assertEquals("Tensor.of: data is null", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.of(new double[] {1}, (long[]) null));
+        assertEquals("Tensor.of: shape is null", e.getMessage());
+    }
+
+    @Test
     void ofDoubleIsFloat64() {
         Tensor t = Tensor.of(new double[] {0.1, 0.2}, 2);
         assertEquals(DType.FLOAT64, t.dtype());
