@@ -2,6 +2,7 @@ package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
 import java.util.List;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdaGradUpdater;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,6 +21,11 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Adagrad extends BaseOptimizer {
     private Adagrad(List<ParamGroup> groups) {
         super("Adagrad", groups);
+    }
+
+    @Override
+    protected Set<String> stateBuffers() {
+        return Set.of("sum");
     }
 
     /** A builder over {@code params} (one parameter group). */

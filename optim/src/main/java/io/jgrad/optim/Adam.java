@@ -3,6 +3,7 @@ package io.jgrad.optim;
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.HostChunks;
 import java.util.List;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -22,6 +23,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Adam extends BaseOptimizer {
     private Adam(List<ParamGroup> groups) {
         super("Adam", groups);
+    }
+
+    @Override
+    protected Set<String> stateBuffers() {
+        return Set.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq");
     }
 
     /** A builder over {@code params} (one parameter group). */

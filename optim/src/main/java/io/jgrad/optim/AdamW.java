@@ -2,6 +2,7 @@ package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
 import java.util.List;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,6 +13,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class AdamW extends BaseOptimizer {
     private AdamW(List<ParamGroup> groups) {
         super("AdamW", groups);
+    }
+
+    @Override
+    protected Set<String> stateBuffers() {
+        return Set.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq");
     }
 
     /** A builder over {@code params} (one parameter group). */

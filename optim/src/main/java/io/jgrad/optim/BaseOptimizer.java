@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -50,6 +51,9 @@ public abstract class BaseOptimizer implements Optimizer {
      * @param state its state, empty on the first update
      */
     protected abstract void update(ParamGroup group, INDArray param, INDArray grad, ParamState state);
+
+    /** The names of the per-parameter buffers this optimizer keeps (e.g. {@code exp_avg}). */
+    protected abstract Set<String> stateBuffers();
 
     /** Whether this optimizer counts steps per parameter ({@code state.<i>.step}). */
     protected boolean countsSteps() {
@@ -249,6 +253,10 @@ public abstract class BaseOptimizer implements Optimizer {
                                 + "; a step count must be a whole number >= 0");
                     }
                     s.step = (long) step;
+                } else if (!stateBuffers().contains(buffer)) {
+                    throw new IllegalArgumentException(name + ".loadStateDict: unexpected key '" + e.getKey() + "' ("
+                            + name + " keeps " + (stateBuffers().isEmpty() ? "no buffers" : new TreeSet<>(stateBuffers()))
+                            + (countsSteps() ? " and step" : "") + " per parameter)");
                 } else if (!Arrays.equals(e.getValue().shape(), like.shape())) {
                     throw new IllegalArgumentException(name + ".loadStateDict: " + e.getKey() + " has shape "
                             + Shapes.str(e.getValue().shape()) + " but parameter " + i + " has shape " + Shapes.str(like.shape()));

@@ -1,6 +1,7 @@
 package io.jgrad.optim;
 
 import java.util.List;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -13,6 +14,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class GD extends BaseOptimizer {
     private GD(List<ParamGroup> groups) {
         super("GD", groups);
+    }
+
+    @Override
+    protected Set<String> stateBuffers() {
+        return Set.of();
     }
 
     /** A builder over {@code params} (one parameter group). */

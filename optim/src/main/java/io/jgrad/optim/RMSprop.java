@@ -2,6 +2,7 @@ package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
 import java.util.List;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -20,6 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class RMSprop extends BaseOptimizer {
     private RMSprop(List<ParamGroup> groups) {
         super("RMSprop", groups);
+    }
+
+    @Override
+    protected Set<String> stateBuffers() {
+        return Set.of("square_avg", "momentum_buffer", "grad_avg");
     }
 
     /** A builder over {@code params} (one parameter group). */

@@ -3,6 +3,7 @@ package io.jgrad.optim;
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.HostChunks;
 import java.util.List;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,6 +18,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class SGD extends BaseOptimizer {
     private SGD(List<ParamGroup> groups) {
         super("SGD", groups);
+    }
+
+    @Override
+    protected Set<String> stateBuffers() {
+        return Set.of("momentum_buffer");
     }
 
     /** A builder over {@code params} (one parameter group). */

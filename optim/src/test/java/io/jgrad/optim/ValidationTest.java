@@ -93,6 +93,10 @@ class ValidationTest {
         Map<String, Tensor> extra = new java.util.LinkedHashMap<>(good);
         extra.put("state.0.bogus", Tensor.zeros(7));
         assertTrue(fails(() -> opt.loadStateDict(extra)).contains("state.0.bogus"));
+        Map<String, Tensor> unknownBuffer = new java.util.LinkedHashMap<>(good);
+        unknownBuffer.put("state.0.bogus", Tensor.zeros(m.params().get(0).shape()));
+        assertEquals("Adam.loadStateDict: unexpected key 'state.0.bogus' (Adam keeps [exp_avg, exp_avg_sq, max_exp_avg_sq]"
+                + " and step per parameter)", fails(() -> opt.loadStateDict(unknownBuffer)));
         Map<String, Tensor> missing = new java.util.LinkedHashMap<>(good);
         missing.remove("param_groups.0.eps");
         assertEquals("Adam.loadStateDict: missing key 'param_groups.0.eps'", fails(() -> opt.loadStateDict(missing)));
