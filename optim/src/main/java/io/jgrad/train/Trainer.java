@@ -18,6 +18,8 @@ import java.util.List;
  * History h = trainer.fit(train, test);
  * Evaluation ev = trainer.evaluate(test);
  * }</pre>
+ * With {@code .checkpoint(file, everySteps)} a crashed run can be continued exactly by a fresh
+ * trainer built with {@code .resumeFrom(file)} (see {@link TrainerOptions#resumeFrom}).
  */
 public final class Trainer {
     private final Builder options;

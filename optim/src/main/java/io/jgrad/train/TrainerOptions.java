@@ -4,6 +4,7 @@ import io.jgrad.nn.Module;
 import io.jgrad.optim.LRScheduler;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.ReduceLROnPlateau;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  * The options every trainer shares, as a self-typed fluent builder base (so
  * {@code Trainer.builder()...epochs(5)} keeps returning the Trainer's builder). Defaults live
  * here and only here: 10 epochs, batch size 32, shuffling with seed 0, no scheduler, no
- * gradient clipping, progress chosen automatically, stop on a non-finite loss.
+ * gradient clipping, progress chosen automatically, stop on a non-finite loss, no checkpoint.
  */
 public abstract class TrainerOptions<B extends TrainerOptions<B>> {
     Module model;
@@ -31,6 +32,9 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
     Progress progress;
     NonFiniteLoss onNonFiniteLoss = NonFiniteLoss.STOP;
     int evalBatchSize = Evaluator.DEFAULT_BATCH_SIZE;
+    Path checkpointFile;
+    int checkpointEvery;
+    Path resumeFrom;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -165,6 +169,37 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
     }
 
     /**
+     * Saves a {@link TrainingCheckpoint} (model, optimizer, scheduler and the global step, written
+     * atomically) to {@code file} after every {@code everySteps} optimizer steps and at the end of
+     * every epoch; {@code everySteps} 0 saves at epoch ends only. A run that crashes can be
+     * continued with {@link #resumeFrom}. {@code file} null disables checkpointing (default).
+     */
+    public B checkpoint(Path file, int everySteps) {
+        if (everySteps < 0) {
+            throw new IllegalArgumentException("checkpoint: everySteps must be >= 0 (0 = at epoch ends only), got "
+                    + everySteps);
+        }
+        this.checkpointFile = file;
+        this.checkpointEvery = everySteps;
+        return self();
+    }
+
+    /**
+     * Before training, restores model, optimizer and scheduler from the {@link TrainingCheckpoint}
+     * {@code file} (it must exist) and continues from its step: the finished epochs and batches are
+     * skipped with the data in the same order, so with the same seeds and options the run ends
+     * bit for bit where the uninterrupted one would have. {@code epochs}/{@code steps} still count
+     * the whole run. The returned {@link History} holds only the resumed epochs (the first of them
+     * with the stats of its remaining batches). Not saved, hence not restored: the state of a
+     * {@link #plateau} scheduler and of callbacks (e.g. early stopping's patience). Null (default)
+     * starts from scratch.
+     */
+    public B resumeFrom(Path file) {
+        this.resumeFrom = file;
+        return self();
+    }
+
+    /**
      * Copies every shared option into {@code dst}; a trainer keeps such a copy, so changing its
      * builder after {@code build()} does not change the trainer.
      */
@@ -187,6 +222,9 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
         dst.progress = progress;
         dst.onNonFiniteLoss = onNonFiniteLoss;
         dst.evalBatchSize = evalBatchSize;
+        dst.checkpointFile = checkpointFile;
+        dst.checkpointEvery = checkpointEvery;
+        dst.resumeFrom = resumeFrom;
         return dst;
     }
 

@@ -9,6 +9,8 @@ import io.jgrad.optim.Clipping;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.StepScope;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -67,28 +69,38 @@ final class TrainingLoop {
         History history = new History();
         TrainingContext ctx = new TrainingContext(model, optimizer, history);
         Rng interleave = new Rng(o.seed ^ 0x9E3779B97F4A7C15L);
+        long steps = o.resumeFrom != null ? restore(o.resumeFrom) : 0;
         for (Callback c : o.callbacks) {
             c.onTrainBegin(ctx);
         }
         boolean wasTraining = model.isTraining();
         model.train();
-        long steps = 0;
+        long totalSteps = o.maxSteps > 0 ? o.maxSteps : (long) epochs * perEpoch;
+        int firstEpoch = steps >= totalSteps ? epochs + 1 : (int) (steps / perEpoch) + 1;
+        for (int e = 1; e < firstEpoch; e++) { // replay the finished epochs' shuffles
+            interleaving(streams, interleave);
+            streams.forEach(s -> s.loader().iterator());
+        }
         try {
-            for (int epoch = 1; epoch <= epochs; epoch++) {
+            for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
                 long t0 = System.nanoTime();
                 double lr = optimizer.lr();
                 int[] order = interleaving(streams, interleave);
-                int batches = o.maxSteps > 0 ? (int) Math.min(order.length, o.maxSteps - steps) : order.length;
+                int done = epoch == firstEpoch ? (int) (steps % perEpoch) : 0;
+                int batches = o.maxSteps > 0 ? (int) Math.min(order.length, o.maxSteps - steps + done) : order.length;
                 List<Iterator<Batch>> its = new ArrayList<>();
                 for (Stream s : streams) {
                     its.add(s.loader().iterator());
+                }
+                for (int i = 0; i < done; i++) { // skip the batches a resumed run already took
+                    its.get(order[i]).next();
                 }
                 progress.startEpoch(epoch, epochs, batches);
                 double lossSum = 0;
                 long samples = 0;
                 long correct = 0;
                 long labeled = 0;
-                for (int i = 0; i < batches; i++) {
+                for (int i = done; i < batches; i++) {
                     // one step's temporaries (batch, activations) are freed as it ends
                     try (StepScope scope = StepScope.open()) {
                         Stream s = streams.get(order[i]);
@@ -118,6 +130,12 @@ final class TrainingLoop {
                         }
                         progress.batch(i + 1, samples, lossSum / samples);
                     }
+                    // mid-epoch saves (every N steps, or where steps() ends the run); a full epoch's end
+                    // is saved below, after its scheduler step, so a resume never repeats that step
+                    boolean stopsHere = i + 1 == batches;
+                    if (i + 1 < order.length && (stopsHere || o.checkpointEvery > 0 && steps % o.checkpointEvery == 0)) {
+                        saveCheckpoint(steps);
+                    }
                 }
                 double valLoss = Double.NaN;
                 double valAcc = Double.NaN;
@@ -134,6 +152,9 @@ final class TrainingLoop {
                 }
                 if (o.plateau != null) {
                     o.plateau.step(stats.metric(o.plateauMetric));
+                }
+                if (batches == order.length) {
+                    saveCheckpoint(steps);
                 }
                 history.add(stats);
                 progress.endEpoch(stats, epochs);
@@ -152,6 +173,22 @@ final class TrainingLoop {
             c.onTrainEnd(history, ctx);
         }
         return history;
+    }
+
+    /** Loads {@code file} into model, optimizer and scheduler; returns the steps it had taken. */
+    private long restore(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("fit: resumeFrom file " + file + " does not exist (or is not a file)");
+        }
+        long steps = TrainingCheckpoint.load(file, model, optimizer, o.scheduler);
+        LOG.info("resumed from {} at step {}", file, steps);
+        return steps;
+    }
+
+    private void saveCheckpoint(long steps) {
+        if (o.checkpointFile != null) {
+            TrainingCheckpoint.save(o.checkpointFile, model, optimizer, o.scheduler, steps);
+        }
     }
 
     private void diverged(History history, int epoch, int batch, double loss) {

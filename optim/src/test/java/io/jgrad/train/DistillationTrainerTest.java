@@ -11,10 +11,12 @@ import io.jgrad.nn.Parameter;
 import io.jgrad.nn.Sequential;
 import io.jgrad.optim.Adam;
 import io.jgrad.tensor.Tensor;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DistillationTrainerTest {
     private static Dataset.Split data;
@@ -115,5 +117,21 @@ class DistillationTrainerTest {
             out[i] = v[perm[i]];
         }
         return out;
+    }
+
+    @Test
+    void aDistillationRunWithATransferSetResumesBitIdentically(@TempDir Path dir) {
+        Sequential whole = Fixtures.mlp(23, 8);
+        distiller(whole).transferSet(data.second()).steps(60).build().fit(data.first(), null);
+
+        Path file = dir.resolve("distill.safetensors");
+        distiller(Fixtures.mlp(23, 8)).transferSet(data.second()).steps(45).checkpoint(file, 0).build()
+                .fit(data.first(), null); // 39 batches an epoch (29 labelled, 10 transfer), stopped in epoch 2
+        Sequential resumed = Fixtures.mlp(24, 8);
+        distiller(resumed).transferSet(data.second()).steps(60).resumeFrom(file).build().fit(data.first(), null);
+        for (int i = 0; i < whole.parameters().size(); i++) {
+            assertArrayEquals(whole.parameters().get(i).value().toFloatArray(),
+                    resumed.parameters().get(i).value().toFloatArray());
+        }
     }
 }
