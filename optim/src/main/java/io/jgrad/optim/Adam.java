@@ -15,19 +15,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 (λ, an L2 penalty added to the
  * gradient; see {@link AdamW} for the decoupled kind), amsgrad false.
  *
- * <p>Written as ten in-place native calls per parameter rather than libnd4j's fused
- * {@code adam_updater}: that op puts ε next to √v (not √v/√(1−β₂ᵗ)) and, in float32,
- * computes 1−β₂ and the bias corrections in float32 (1 − 0.999f is 1.3e-5 off 0.001), so its
- * trajectories drift from PyTorch's.
+ * <p>Dense float32 parameters take one fused JVM pass ({@link FusedUpdates#adam}); others
+ * (float64, AMSGrad) a few in-place native calls. Not libnd4j's fused {@code adam_updater}: that
+ * op puts ε next to √v (not √v/√(1−β₂ᵗ)) and, in float32, computes 1−β₂ and the bias
+ * corrections in float32 (1 − 0.999f is 1.3e-5 off 0.001), so its trajectories drift from
+ * PyTorch's.
  */
 public final class Adam extends BaseOptimizer {
     private Adam(List<ParamGroup> groups) {
         super("Adam", groups);
     }
 
+    /** The per-parameter buffers of Adam and AdamW. */
+    static final Set<String> BUFFERS = Set.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq");
+
     @Override
     protected Set<String> stateBuffers() {
-        return Set.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq");
+        return BUFFERS;
     }
 
     /** A builder over {@code params} (one parameter group). */

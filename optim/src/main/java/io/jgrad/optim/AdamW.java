@@ -17,7 +17,7 @@ public final class AdamW extends BaseOptimizer {
 
     @Override
     protected Set<String> stateBuffers() {
-        return Set.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq");
+        return Adam.BUFFERS;
     }
 
     /** A builder over {@code params} (one parameter group). */
