@@ -125,6 +125,11 @@ public class Variable {
         return grad;
     }
 
+    /** The single element of a one-element Variable, as {@code value().item()} (PyTorch's {@code x.item()}). */
+    public float item() {
+        return value.item();
+    }
+
     /** Whether this Variable takes part in gradient computation. */
     public boolean requiresGrad() {
         return requiresGrad;
