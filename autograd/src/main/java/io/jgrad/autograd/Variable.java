@@ -1,23 +1,19 @@
 package io.jgrad.autograd;
 
-import io.jgrad.tensor.Blas;
-import io.jgrad.tensor.Broadcast;
-import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.Ones;
 import io.jgrad.tensor.Shapes;
-import io.jgrad.tensor.StepScope;
 import io.jgrad.tensor.Tensor;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A node of the reverse-mode graph: a {@link Tensor} value, and for results of ops the op that
  * made it and how to send a gradient back through it.
  *
- * <p>Every op below computes its value with ND4J and, right next to it, the {@link GradFn}
- * that back-propagates it, in the style of micrograd. A graph is recorded only when some input
+ * <p>The ops are one-line entries here; each family ({@code ElementwiseOps}, {@code MatmulOps},
+ * {@code ActivationOps}, {@code ReductionOps}, {@code ShapeOps}) computes an op's value and,
+ * right next to it, the {@link GradFn} that back-propagates it, in the style of micrograd. A graph is recorded only when some input
  * requires a gradient and the thread is not inside {@link #noGrad()}. {@link #backward()} runs
  * the {@link Backprop} engine; gradients accumulate into {@link #grad()} of the leaves.
  *
@@ -218,253 +214,117 @@ public class Variable {
         Backprop.run(this, Ones.scalarLike(value.array()), retainGraph);
     }
 
-    // ---------------------------------------------------------------- elementwise binary ops
+    // ---------------------------------------------------------------- ops, by family
+    // Each op is one line here; its forward and backward live in the family class named.
 
     /** {@code this + other}, NumPy broadcasting. */
     public Variable add(Variable other) {
-        int rank = broadcastRank("add", other);
-        INDArray a = withRank(value.array(), rank);
-        INDArray b = withRank(other.value.array(), rank);
-        return fromOp("add", a.add(b), g -> new INDArray[] {g, g}, this, other);
+        return ElementwiseOps.add(this, other);
     }
 
     /** {@code this - other}, NumPy broadcasting. */
     public Variable sub(Variable other) {
-        int rank = broadcastRank("sub", other);
-        INDArray a = withRank(value.array(), rank);
-        INDArray b = withRank(other.value.array(), rank);
-        return fromOp("sub", a.sub(b), g -> new INDArray[] {g, other.requiresGrad ? g.neg() : null}, this, other);
+        return ElementwiseOps.sub(this, other);
     }
 
     /** {@code this * other} elementwise, NumPy broadcasting. */
     public Variable mul(Variable other) {
-        int rank = broadcastRank("mul", other);
-        INDArray a = withRank(value.array(), rank);
-        INDArray b = withRank(other.value.array(), rank);
-        return fromOp("mul", a.mul(b), g -> new INDArray[] {
-            requiresGrad ? g.mul(b) : null,
-            other.requiresGrad ? g.mul(a) : null}, this, other);
+        return ElementwiseOps.mul(this, other);
     }
 
     /** {@code this / other} elementwise, NumPy broadcasting. */
     public Variable div(Variable other) {
-        int rank = broadcastRank("div", other);
-        INDArray a = withRank(value.array(), rank);
-        INDArray b = withRank(other.value.array(), rank);
-        INDArray out = a.div(b);
-        return fromOp("div", out, g -> new INDArray[] {
-            requiresGrad ? g.div(b) : null,
-            other.requiresGrad ? g.mul(out).divi(b).negi() : null}, this, other);
+        return ElementwiseOps.div(this, other);
     }
 
     /** {@code this + s} for a constant scalar. */
     public Variable add(double s) {
-        return fromOp("add", plusScalar(value.array(), s), g -> new INDArray[] {g}, this);
+        return ElementwiseOps.add(this, s);
     }
 
     /** {@code this * s} for a constant scalar. */
     public Variable mul(double s) {
-        return fromOp("mul", timesScalar(value.array(), s), g -> new INDArray[] {timesScalar(g, s)}, this);
+        return ElementwiseOps.mul(this, s);
     }
-
-    // ND4J's scalar ops mishandle non-finite constants (x.mul(NaN) gives 1e-5·x, x.add(NaN)
-    // gives x), so those go through a rank-0 array, which broadcasts correctly.
-
-    private static INDArray plusScalar(INDArray x, double s) {
-        return Double.isFinite(s) ? x.add(s) : x.add(Nd4j.scalar(x.dataType(), s));
-    }
-
-    private static INDArray timesScalar(INDArray x, double s) {
-        return Double.isFinite(s) ? x.mul(s) : x.mul(Nd4j.scalar(x.dataType(), s));
-    }
-
-    // ---------------------------------------------------------------- matrix product
-
-    /** The matrix product of two 2-d Variables, {@code [m, k] x [k, n] -> [m, n]}. */
-    public Variable matmul(Variable other) {
-        INDArray a = value.array();
-        INDArray b = other.value.array();
-        checkSameType("matmul", other);
-        if (a.rank() != 2 || b.rank() != 2 || a.size(1) != b.size(0)) {
-            throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape()) + " and "
-                    + Shapes.str(b.shape()) + " are not aligned; needs [m, k] x [k, n]");
-        }
-        return fromAccumulatingOp("matmul", Blas.gemm(a, false, b, false), (g, sink) -> {
-            if (sink.requires(0)) {
-                GradSink.Target t = sink.target(0);
-                Blas.gemm(g, false, b, true, t.array(), 1.0, t.beta());
-            }
-            if (sink.requires(1)) {
-                GradSink.Target t = sink.target(1);
-                Blas.gemm(a, true, g, false, t.array(), 1.0, t.beta());
-            }
-        }, this, other);
-    }
-
-    // ---------------------------------------------------------------- elementwise unary ops
 
     /** {@code -this}. */
     public Variable neg() {
-        return fromOp("neg", value.array().neg(), g -> new INDArray[] {g.neg()}, this);
+        return ElementwiseOps.neg(this);
     }
 
     /** {@code e^this}. */
     public Variable exp() {
-        INDArray out = Transforms.exp(value.array(), true);
-        return fromOp("exp", out, g -> new INDArray[] {g.mul(out)}, this);
+        return ElementwiseOps.exp(this);
     }
 
     /** The natural logarithm; {@code log(0) = -inf} as in PyTorch. */
     public Variable log() {
-        INDArray a = value.array();
-        return fromOp("log", Transforms.log(a, true), g -> new INDArray[] {g.div(a)}, this);
+        return ElementwiseOps.log(this);
     }
 
     /** {@code this^p} for a constant exponent. */
     public Variable pow(double p) {
-        INDArray a = value.array();
-        return fromOp("pow", Transforms.pow(a, p, true), g -> new INDArray[] {
-            p == 0 ? Nd4j.zerosLike(a) : Transforms.pow(a, p - 1, true).muli(g).muli(p)}, this);
+        return ElementwiseOps.pow(this, p);
+    }
+
+    /** The matrix product of two 2-d Variables, {@code [m, k] x [k, n] -> [m, n]}. */
+    public Variable matmul(Variable other) {
+        return MatmulOps.matmul(this, other);
     }
 
     /** {@code max(this, 0)}; the gradient at 0 is 0, as in PyTorch. */
     public Variable relu() {
-        INDArray a = value.array();
-        INDArray out = Kernels.relu(a, StepScope.newArray(a.dataType(), a.shape()));
-        return fromAccumulatingOp("relu", out, (g, sink) -> {
-            GradSink.Target t = sink.target(0);
-            Kernels.reluBackward(out, g, t.array(), t.beta());
-        }, this);
+        return ActivationOps.relu(this);
     }
 
     /** {@code 1 / (1 + e^-this)}. */
     public Variable sigmoid() {
-        INDArray out = Transforms.sigmoid(value.array(), true);
-        return fromOp("sigmoid", out, g -> new INDArray[] {out.rsub(1.0).muli(out).muli(g)}, this);
+        return ActivationOps.sigmoid(this);
     }
 
     /** The hyperbolic tangent. */
     public Variable tanh() {
-        INDArray out = Transforms.tanh(value.array(), true);
-        return fromOp("tanh", out, g -> new INDArray[] {out.mul(out).rsubi(1.0).muli(g)}, this);
+        return ActivationOps.tanh(this);
     }
-
-    // ---------------------------------------------------------------- reductions
-
-    /** The sum of all elements, a scalar of shape {@code []}. */
-    public Variable sum() {
-        INDArray a = value.array();
-        INDArray out = Nd4j.scalar(a.dataType(), total(a));
-        return fromOp("sum", out, g -> new INDArray[] {Nd4j.valueArrayOf(a.shape(), g.getDouble(0), a.dataType())}, this);
-    }
-
-    /** The sum of all elements; 0 for an empty array, as in PyTorch (ND4J throws there). */
-    private static double total(INDArray a) {
-        return a.isEmpty() ? 0.0 : a.sumNumber().doubleValue();
-    }
-
-    /** The sum along {@code axis} (negative counts from the end), keeping it as size 1 if asked. */
-    public Variable sum(int axis, boolean keepDims) {
-        INDArray a = value.array();
-        int ax = Shapes.axis("sum", axis, a.rank());
-        return fromOp("sum", a.sum(keepDims, ax), g -> new INDArray[] {expandAlong(g, a.shape(), ax)}, this);
-    }
-
-    /** The mean of all elements, a scalar of shape {@code []}. */
-    public Variable mean() {
-        INDArray a = value.array();
-        long n = a.length();
-        INDArray out = Nd4j.scalar(a.dataType(), total(a) / n);
-        return fromOp("mean", out, g -> new INDArray[] {Nd4j.valueArrayOf(a.shape(), g.getDouble(0) / n, a.dataType())}, this);
-    }
-
-    /** The mean along {@code axis} (negative counts from the end), keeping it as size 1 if asked. */
-    public Variable mean(int axis, boolean keepDims) {
-        INDArray a = value.array();
-        int ax = Shapes.axis("mean", axis, a.rank());
-        long n = a.size(ax);
-        return fromOp("mean", a.sum(keepDims, ax).divi(n), g -> new INDArray[] {expandAlong(g, a.shape(), ax).divi(n)}, this);
-    }
-
-    // ---------------------------------------------------------------- shape ops
-
-    /** The same elements in a new shape; one dimension may be -1. */
-    public Variable reshape(long... shape) {
-        INDArray a = value.array();
-        long[] target = Shapes.inferReshape("reshape", a.shape(), shape);
-        long[] from = a.shape();
-        return fromOp("reshape", a.reshape('c', target), g -> new INDArray[] {g.reshape('c', from)}, this);
-    }
-
-    /** The transpose of a 2-d Variable (a row-major copy). */
-    public Variable transpose() {
-        INDArray a = value.array();
-        if (a.rank() != 2) {
-            throw new IllegalArgumentException("transpose: needs a 2-d Variable, got shape " + Shapes.str(a.shape()));
-        }
-        return fromOp("transpose", a.transpose().dup('c'), g -> new INDArray[] {g.transpose().dup('c')}, this);
-    }
-
-    // ---------------------------------------------------------------- softmax family
 
     /** Softmax along {@code axis}, stable for large logits. */
     public Variable softmax(int axis) {
-        INDArray a = value.array();
-        int ax = Shapes.axis("softmax", axis, a.rank());
-        INDArray out = Transforms.exp(a.sub(a.max(true, ax)), false);
-        out.divi(out.sum(true, ax));
-        return fromOp("softmax", out, g -> {
-            INDArray dot = g.mul(out).sum(true, ax);
-            return new INDArray[] {g.sub(dot).muli(out)};
-        }, this);
+        return ActivationOps.softmax(this, axis);
     }
 
     /** log(softmax) along {@code axis}, computed as {@code x - max - log(sum(exp(x - max)))}. */
     public Variable logSoftmax(int axis) {
-        INDArray a = value.array();
-        int ax = Shapes.axis("logSoftmax", axis, a.rank());
-        INDArray out = a.sub(a.max(true, ax));
-        out.subi(Transforms.log(Transforms.exp(out, true).sum(true, ax), false));
-        return fromOp("logSoftmax", out, g -> {
-            INDArray gsum = g.sum(true, ax);
-            return new INDArray[] {g.sub(Transforms.exp(out, true).muli(gsum))};
-        }, this);
+        return ActivationOps.logSoftmax(this, axis);
     }
 
-    // ---------------------------------------------------------------- helpers
-
-    /** The rank of {@code this op other}, after checking that the two broadcast and share a type. */
-    private int broadcastRank(String op, Variable other) {
-        checkSameType(op, other);
-        return Broadcast.shape(op, value.shape(), other.value.shape()).length;
+    /** The sum of all elements, a scalar of shape {@code []}. */
+    public Variable sum() {
+        return ReductionOps.sum(this);
     }
 
-    /**
-     * {@code a} viewed with leading 1s up to {@code rank}. ND4J sizes some mixed-rank results
-     * wrongly (e.g. {@code [4,1] + [3]} fails), but broadcasts operands of equal rank correctly.
-     */
-    private static INDArray withRank(INDArray a, int rank) {
-        if (a.rank() == rank) {
-            return a;
-        }
-        long[] shape = new long[rank];
-        Arrays.fill(shape, 1);
-        System.arraycopy(a.shape(), 0, shape, rank - a.rank(), a.rank());
-        return a.reshape('c', shape);
+    /** The sum along {@code axis} (negative counts from the end), keeping it as size 1 if asked. */
+    public Variable sum(int axis, boolean keepDims) {
+        return ReductionOps.sum(this, axis, keepDims);
     }
 
-    private void checkSameType(String op, Variable other) {
-        if (value.dtype() != other.value.dtype()) {
-            throw new IllegalArgumentException(op + ": element types differ, " + value.dtype() + Shapes.str(shape())
-                    + " vs " + other.value.dtype() + Shapes.str(other.shape()));
-        }
+    /** The mean of all elements, a scalar of shape {@code []}. */
+    public Variable mean() {
+        return ReductionOps.mean(this);
     }
 
-    /** Broadcasts a gradient reduced along {@code axis} back to {@code shape}. */
-    private static INDArray expandAlong(INDArray g, long[] shape, int axis) {
-        long[] kept = shape.clone();
-        kept[axis] = 1;
-        return g.reshape('c', kept).broadcast(shape);
+    /** The mean along {@code axis} (negative counts from the end), keeping it as size 1 if asked. */
+    public Variable mean(int axis, boolean keepDims) {
+        return ReductionOps.mean(this, axis, keepDims);
+    }
+
+    /** The same elements in a new shape; one dimension may be -1. */
+    public Variable reshape(long... shape) {
+        return ShapeOps.reshape(this, shape);
+    }
+
+    /** The transpose of a 2-d Variable (a row-major copy). */
+    public Variable transpose() {
+        return ShapeOps.transpose(this);
     }
 
     @Override
