@@ -2,6 +2,7 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.StateDictReader;
 import io.jgrad.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -160,51 +161,28 @@ public abstract class Module {
     }
 
     /**
-     * Copies every tensor of {@code state} into this module's parameters and buffers. Strict:
-     * a missing, extra or mis-shaped key is an {@link IllegalArgumentException} naming it, and
-     * then nothing has been changed.
+     * Copies every tensor of {@code state} into this module's parameters and buffers. Strict and
+     * all-or-nothing ({@link StateDictReader}): a missing, extra, null or mis-shaped key is an
+     * {@link IllegalArgumentException} naming it, and then nothing has been changed. A
+     * one-element tensor loads into any one-element target (PyTorch's counts are 0-d).
      */
     public void loadStateDict(Map<String, Tensor> state) {
-        if (state == null) {
-            throw new IllegalArgumentException("loadStateDict: state is null");
-        }
         Map<String, Tensor> targets = new LinkedHashMap<>();
         namedParameters().forEach((k, p) -> targets.put(k, p.value()));
         targets.putAll(namedBuffers());
-        List<String> missing = new ArrayList<>();
-        for (String k : targets.keySet()) {
-            if (!state.containsKey(k)) {
-                missing.add(k);
-            }
-        }
-        List<String> extra = new ArrayList<>();
-        for (String k : state.keySet()) {
-            if (!targets.containsKey(k)) {
-                extra.add(k);
-            }
-        }
-        if (!missing.isEmpty() || !extra.isEmpty()) {
-            throw new IllegalArgumentException("loadStateDict: " + (missing.isEmpty() ? "" : "missing keys " + missing)
-                    + (missing.isEmpty() || extra.isEmpty() ? "" : "; ") + (extra.isEmpty() ? "" : "unexpected keys " + extra));
-        }
-        for (Map.Entry<String, Tensor> e : targets.entrySet()) {
-            Tensor src = state.get(e.getKey());
-            if (src == null) {
-                throw new IllegalArgumentException("loadStateDict: key '" + e.getKey() + "' maps to null");
-            }
-            long[] want = e.getValue().shape();
-            long[] got = src.shape();
-            boolean oneElement = Shapes.size(want) == 1 && Shapes.size(got) == 1;
-            if (!Arrays.equals(want, got) && !oneElement) {
-                throw new IllegalArgumentException("loadStateDict: key '" + e.getKey() + "' has shape " + Shapes.str(got)
-                        + " but the module expects " + Shapes.str(want));
-            }
-        }
-        for (Map.Entry<String, Tensor> e : targets.entrySet()) {
-            Tensor dst = e.getValue();
-            Tensor src = state.get(e.getKey()).to(dst.dtype());
-            dst.array().assign(src.array().reshape(dst.shape()));
-        }
+        StateDictReader.load(getClass().getSimpleName(), state, in -> {
+            in.expectKeys(targets.keySet());
+            List<Runnable> copies = new ArrayList<>();
+            targets.forEach((key, dst) -> {
+                Tensor src = in.tensor(key);
+                boolean oneElement = dst.size() == 1 && src.size() == 1;
+                if (!Arrays.equals(dst.shape(), src.shape()) && !oneElement) {
+                    throw in.invalid(key, "has shape " + Shapes.str(src.shape()) + ", expected " + Shapes.str(dst.shape()));
+                }
+                copies.add(() -> dst.array().assign(src.to(dst.dtype()).array().reshape(dst.shape())));
+            });
+            return () -> copies.forEach(Runnable::run);
+        });
     }
 
     /** Extra text for {@link #toString()}, like PyTorch's {@code extra_repr}. */

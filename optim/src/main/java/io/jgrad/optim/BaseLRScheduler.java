@@ -1,9 +1,9 @@
 package io.jgrad.optim;
 
-import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.StateDictReader;
 import io.jgrad.tensor.Tensor;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,8 +17,8 @@ import java.util.Map;
  * recursive ones ({@code get_lr}), which multiply the current lr, so values match PyTorch's
  * bit for bit and schedulers can be chained.
  *
- * <p>State dict: {@code last_epoch}, {@code base_lrs} and {@code last_lrs} (float64), plus what
- * a subclass adds in {@link #saveState}; the optimizer's lrs are in its own state dict.
+ * <p>State dict: {@code last_epoch}, {@code base_lrs} and {@code last_lrs} (float64); the
+ * optimizer's lrs are in its own state dict.
  */
 public abstract class BaseLRScheduler implements LRScheduler {
     protected final Optimizer optimizer;
@@ -104,49 +104,35 @@ public abstract class BaseLRScheduler implements LRScheduler {
 
     // ---------------------------------------------------------------- state dict
 
-    /** This scheduler's state: {@code last_epoch}, {@code base_lrs}, {@code last_lrs} and subclass state. */
+    /** This scheduler's state: {@code last_epoch}, {@code base_lrs} and {@code last_lrs}. */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("last_epoch", Tensor.scalar((double) lastEpoch));
         out.put("base_lrs", Tensor.of(baseLrs.clone(), baseLrs.length));
         out.put("last_lrs", Tensor.of(lastLrs.clone(), lastLrs.length));
-        saveState("", out);
         return out;
     }
 
-    /** Restores {@link #stateDict()}; strict (missing, extra or mis-shaped keys are rejected, nothing changes). */
+    /**
+     * Restores {@link #stateDict()}; strict and all-or-nothing ({@link StateDictReader}): a missing,
+     * extra or mis-shaped key, an epoch that is not a whole number {@code >= -1} or a negative or
+     * non-finite lr is an {@link IllegalArgumentException} naming it, and nothing changes.
+     */
     public void loadStateDict(Map<String, Tensor> state) {
-        if (state == null) {
-            throw new IllegalArgumentException(name + ".loadStateDict: state is null");
-        }
-        Map<String, Tensor> expected = stateDict();
-        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
-            Tensor t = state.get(e.getKey());
-            if (t == null) {
-                throw new IllegalArgumentException(name + ".loadStateDict: missing key '" + e.getKey() + "'");
-            }
-            if (!Arrays.equals(t.shape(), e.getValue().shape())) {
-                throw new IllegalArgumentException(name + ".loadStateDict: " + e.getKey() + " has shape "
-                        + Shapes.str(t.shape()) + ", expected " + Shapes.str(e.getValue().shape()));
-            }
-        }
-        for (String key : state.keySet()) {
-            if (!expected.containsKey(key)) {
-                throw new IllegalArgumentException(name + ".loadStateDict: unexpected key '" + key + "'");
-            }
-        }
-        lastEpoch = (int) state.get("last_epoch").getDouble(0);
-        System.arraycopy(state.get("base_lrs").toDoubleArray(), 0, baseLrs, 0, baseLrs.length);
-        lastLrs = state.get("last_lrs").toDoubleArray();
-        loadState("", state);
+        StateDictReader.load(name, state, this::readState);
     }
 
-    /** Adds subclass state under {@code prefix}; the default adds nothing. */
-    protected void saveState(String prefix, Map<String, Tensor> out) {
-    }
-
-    /** Restores what {@link #saveState} added (keys and shapes already checked). */
-    protected void loadState(String prefix, Map<String, Tensor> state) {
+    /** Reads and checks this scheduler's keys from {@code in}; the returned step applies them ({@link SequentialLR} reads its children so). */
+    Runnable readState(StateDictReader in) {
+        in.expectKeys(List.of("last_epoch", "base_lrs", "last_lrs"));
+        int epoch = (int) in.wholeNumber("last_epoch", -1, Integer.MAX_VALUE);
+        double[] base = in.nonNegatives("base_lrs", baseLrs.length);
+        double[] last = in.nonNegatives("last_lrs", baseLrs.length);
+        return () -> {
+            lastEpoch = epoch;
+            System.arraycopy(base, 0, baseLrs, 0, baseLrs.length);
+            lastLrs = last;
+        };
     }
 
     /** Checks a constructor argument, naming it and its value. */

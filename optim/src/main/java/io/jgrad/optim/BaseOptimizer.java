@@ -2,10 +2,10 @@ package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.StateDictReader;
 import io.jgrad.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,116 +185,91 @@ public abstract class BaseOptimizer implements Optimizer {
 
     /**
      * Restores a state dict of an optimizer of the same kind over parameters of the same shapes
-     * and grouping. Strict and all-or-nothing: a missing, unknown or mis-shaped key is an
-     * {@link IllegalArgumentException} naming it, and nothing is changed.
+     * and grouping. Strict and all-or-nothing ({@link StateDictReader}): a missing, unknown or
+     * mis-shaped key, a step count that is not a whole number or an option the builder would
+     * reject is an {@link IllegalArgumentException} naming it, and nothing is changed.
      */
     @Override
     public void loadStateDict(Map<String, Tensor> state) {
-        if (state == null) {
-            throw new IllegalArgumentException(name + ".loadStateDict: state is null");
-        }
-        Set<String> used = new HashSet<>();
-        // 1. group options and parameter numbering
-        List<Map<String, Double>> newOptions = new ArrayList<>();
-        int first = 0;
-        for (int g = 0; g < groups.size(); g++) {
-            ParamGroup group = groups.get(g);
-            Map<String, Double> opts = new LinkedHashMap<>();
-            for (String opt : group.options().keySet()) {
-                if (!opt.equals("initial_lr")) {
-                    opts.put(opt, scalar(state, "param_groups." + g + "." + opt, used));
+        StateDictReader.load(name, state, in -> {
+            List<Map<String, Double>> options = new ArrayList<>();
+            int first = 0;
+            for (int g = 0; g < groups.size(); g++) {
+                options.add(readGroup(in.under("param_groups." + g + "."), g, first));
+                first += groups.get(g).params().size();
+            }
+            ParamState[] loaded = new ParamState[states.length];
+            for (int i = 0; i < states.length; i++) {
+                loaded[i] = readParamState(in.under("state." + i + "."), i);
+            }
+            return () -> {
+                for (int g = 0; g < groups.size(); g++) {
+                    options.get(g).forEach(groups.get(g)::put);
                 }
-            }
-            String initial = "param_groups." + g + ".initial_lr";
-            if (state.containsKey(initial)) {
-                opts.put("initial_lr", scalar(state, initial, used));
-            }
-            String ids = "param_groups." + g + ".params";
-            Tensor idTensor = require(state, ids, used);
-            double[] expected = new double[group.params().size()];
-            for (int k = 0; k < expected.length; k++) {
-                expected[k] = first + k;
-            }
-            first += expected.length;
-            if (!Arrays.equals(idTensor.toDoubleArray(), expected)) {
-                throw new IllegalArgumentException(name + ".loadStateDict: " + ids + " is "
-                        + Arrays.toString(idTensor.toDoubleArray()) + " but this optimizer's group " + g + " holds "
-                        + Arrays.toString(expected) + "; the parameter groups differ");
-            }
-            Map<String, Double> merged = new LinkedHashMap<>(group.options());
-            merged.putAll(opts);
-            try {
-                group.validate(merged);
-            } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException(name + ".loadStateDict: param_groups." + g + " holds an invalid option: "
-                        + ex.getMessage(), ex);
-            }
-            newOptions.add(opts);
-        }
-        // 2. per-parameter state
-        ParamState[] loaded = new ParamState[states.length];
-        for (int i = 0; i < states.length; i++) {
-            String prefix = "state." + i + ".";
-            INDArray like = params.get(i).value().array();
-            ParamState s = null;
-            for (Map.Entry<String, Tensor> e : state.entrySet()) {
-                if (!e.getKey().startsWith(prefix)) {
-                    continue;
-                }
-                String buffer = e.getKey().substring(prefix.length());
-                if (s == null) {
-                    s = new ParamState();
-                }
-                used.add(e.getKey());
-                if (buffer.equals("step") && countsSteps()) {
-                    double step = scalar(state, e.getKey(), used);
-                    if (!(step >= 0) || step != Math.rint(step) || Double.isInfinite(step)) {
-                        throw new IllegalArgumentException(name + ".loadStateDict: " + e.getKey() + " is " + step
-                                + "; a step count must be a whole number >= 0");
-                    }
-                    s.step = (long) step;
-                } else if (!stateBuffers().contains(buffer)) {
-                    throw new IllegalArgumentException(name + ".loadStateDict: unexpected key '" + e.getKey() + "' ("
-                            + name + " keeps " + (stateBuffers().isEmpty() ? "no buffers" : new TreeSet<>(stateBuffers()))
-                            + (countsSteps() ? " and step" : "") + " per parameter)");
-                } else if (!Arrays.equals(e.getValue().shape(), like.shape())) {
-                    throw new IllegalArgumentException(name + ".loadStateDict: " + e.getKey() + " has shape "
-                            + Shapes.str(e.getValue().shape()) + " but parameter " + i + " has shape " + Shapes.str(like.shape()));
-                } else {
-                    s.buffers.put(buffer, e.getValue().array().castTo(like.dataType()).dup('c'));
-                }
-            }
-            loaded[i] = s;
-        }
-        for (String key : state.keySet()) {
-            if (!used.contains(key)) {
-                throw new IllegalArgumentException(name + ".loadStateDict: unexpected key '" + key + "'");
-            }
-        }
-        // 3. commit
-        for (int g = 0; g < groups.size(); g++) {
-            for (Map.Entry<String, Double> o : newOptions.get(g).entrySet()) {
-                groups.get(g).put(o.getKey(), o.getValue());
-            }
-        }
-        System.arraycopy(loaded, 0, states, 0, states.length);
+                System.arraycopy(loaded, 0, states, 0, states.length);
+            };
+        });
     }
 
-    private Tensor require(Map<String, Tensor> state, String key, Set<String> used) {
-        Tensor t = state.get(key);
-        if (t == null) {
-            throw new IllegalArgumentException(name + ".loadStateDict: missing key '" + key + "'");
+    /** Group {@code g}'s options (checked by the builder's rules) and its parameter numbering. */
+    private Map<String, Double> readGroup(StateDictReader in, int g, int first) {
+        ParamGroup group = groups.get(g);
+        Map<String, Double> opts = new LinkedHashMap<>();
+        for (String opt : group.options().keySet()) {
+            if (!opt.equals("initial_lr")) {
+                opts.put(opt, in.number(opt));
+            }
         }
-        used.add(key);
-        return t;
+        if (in.has("initial_lr")) {
+            opts.put("initial_lr", in.number("initial_lr"));
+        }
+        double[] expected = new double[group.params().size()];
+        for (int k = 0; k < expected.length; k++) {
+            expected[k] = first + k;
+        }
+        double[] ids = in.tensor("params").toDoubleArray();
+        if (!Arrays.equals(ids, expected)) {
+            throw in.invalid("params", "is " + Arrays.toString(ids) + ", expected " + Arrays.toString(expected)
+                    + " (this optimizer's group " + g + "); the parameter groups differ");
+        }
+        Map<String, Double> merged = new LinkedHashMap<>(group.options());
+        merged.putAll(opts);
+        try {
+            group.validate(merged);
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(name + ".loadStateDict: param_groups." + g + " holds an invalid option: "
+                    + ex.getMessage(), ex);
+        }
+        return opts;
     }
 
-    private double scalar(Map<String, Tensor> state, String key, Set<String> used) {
-        Tensor t = require(state, key, used);
-        if (t.size() != 1) {
-            throw new IllegalArgumentException(name + ".loadStateDict: " + key + " must hold one number, has shape " + Shapes.str(t.shape()));
+    /** Parameter {@code i}'s step count and buffers, or null when the dict has none for it. */
+    private ParamState readParamState(StateDictReader in, int i) {
+        INDArray like = params.get(i).value().array();
+        List<String> keys = in.keysStartingWith("");
+        if (keys.isEmpty()) {
+            return null;
         }
-        return t.getDouble(0);
+        ParamState s = new ParamState();
+        if (countsSteps()) {
+            s.step = in.wholeNumber("step", 0, Long.MAX_VALUE);
+        }
+        for (String buffer : keys) {
+            if (buffer.equals("step") && countsSteps()) {
+                continue;
+            }
+            if (!stateBuffers().contains(buffer)) {
+                throw in.unexpected(buffer, name + " keeps " + (stateBuffers().isEmpty() ? "no buffers" : new TreeSet<>(stateBuffers()))
+                        + (countsSteps() ? " and step" : "") + " per parameter");
+            }
+            Tensor t = in.tensor(buffer);
+            if (!Arrays.equals(t.shape(), like.shape())) {
+                throw in.invalid(buffer, "has shape " + Shapes.str(t.shape()) + ", expected parameter " + i + "'s shape "
+                        + Shapes.str(like.shape()));
+            }
+            s.buffers.put(buffer, t.array().castTo(like.dataType()).dup('c'));
+        }
+        return s;
     }
 
     /**

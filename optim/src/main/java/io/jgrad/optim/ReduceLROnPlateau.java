@@ -1,7 +1,9 @@
 package io.jgrad.optim;
 
+import io.jgrad.tensor.StateDictReader;
 import io.jgrad.tensor.Tensor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,15 +25,30 @@ public final class ReduceLROnPlateau {
     public enum ThresholdMode { REL, ABS }
 
     private final Optimizer optimizer;
-    private final Builder o;
+    private final Mode mode;
+    private final double factor;
+    private final int patience;
+    private final double threshold;
+    private final ThresholdMode thresholdMode;
+    private final int cooldown;
+    private final double minLr;
+    private final double eps;
     private double best;
     private int numBadEpochs;
     private int cooldownCounter;
     private int lastEpoch;
 
-    private ReduceLROnPlateau(Optimizer optimizer, Builder options) {
-        this.optimizer = optimizer;
-        this.o = options;
+    /** Copies every option, so changing the builder after {@code build()} does not change this scheduler. */
+    private ReduceLROnPlateau(Builder b) {
+        this.optimizer = b.optimizer;
+        this.mode = b.mode;
+        this.factor = b.factor;
+        this.patience = b.patience;
+        this.threshold = b.threshold;
+        this.thresholdMode = b.thresholdMode;
+        this.cooldown = b.cooldown;
+        this.minLr = b.minLr;
+        this.eps = b.eps;
         this.best = worst();
     }
 
@@ -53,29 +70,29 @@ public final class ReduceLROnPlateau {
             cooldownCounter--;
             numBadEpochs = 0;
         }
-        if (numBadEpochs > o.patience) {
+        if (numBadEpochs > patience) {
             for (int g = 0; g < optimizer.groupCount(); g++) {
                 double old = optimizer.lr(g);
-                double lowered = Math.max(old * o.factor, o.minLr);
-                if (old - lowered > o.eps) {
+                double lowered = Math.max(old * factor, minLr);
+                if (old - lowered > eps) {
                     optimizer.setLr(g, lowered);
                 }
             }
-            cooldownCounter = o.cooldown;
+            cooldownCounter = cooldown;
             numBadEpochs = 0;
         }
     }
 
     private boolean isBetter(double a) {
-        boolean rel = o.thresholdMode == ThresholdMode.REL;
-        if (o.mode == Mode.MIN) {
-            return rel ? a < best * (1 - o.threshold) : a < best - o.threshold;
+        boolean rel = thresholdMode == ThresholdMode.REL;
+        if (mode == Mode.MIN) {
+            return rel ? a < best * (1 - threshold) : a < best - threshold;
         }
-        return rel ? a > best * (o.threshold + 1) : a > best + o.threshold;
+        return rel ? a > best * (threshold + 1) : a > best + threshold;
     }
 
     private double worst() {
-        return o.mode == Mode.MIN ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        return mode == Mode.MIN ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
     }
 
     /** The lr of the first group. */
@@ -98,16 +115,25 @@ public final class ReduceLROnPlateau {
         return out;
     }
 
-    /** Restores {@link #stateDict()}; strict, all-or-nothing. */
+    /**
+     * Restores {@link #stateDict()}; strict and all-or-nothing ({@link StateDictReader}): a missing
+     * or extra key, a NaN best or a count that is not a whole number {@code >= 0} is an
+     * {@link IllegalArgumentException} naming it, and nothing changes.
+     */
     public void loadStateDict(Map<String, Tensor> state) {
-        if (state == null || !state.keySet().equals(stateDict().keySet())) {
-            throw new IllegalArgumentException("ReduceLROnPlateau.loadStateDict: expected keys " + stateDict().keySet()
-                    + ", got " + (state == null ? null : state.keySet()));
-        }
-        best = state.get("best").getDouble(0);
-        numBadEpochs = (int) state.get("num_bad_epochs").getDouble(0);
-        cooldownCounter = (int) state.get("cooldown_counter").getDouble(0);
-        lastEpoch = (int) state.get("last_epoch").getDouble(0);
+        StateDictReader.load("ReduceLROnPlateau", state, in -> {
+            in.expectKeys(List.of("best", "num_bad_epochs", "cooldown_counter", "last_epoch"));
+            double b = in.number("best");
+            int bad = (int) in.wholeNumber("num_bad_epochs", 0, Integer.MAX_VALUE);
+            int cool = (int) in.wholeNumber("cooldown_counter", 0, Integer.MAX_VALUE);
+            int epoch = (int) in.wholeNumber("last_epoch", 0, Integer.MAX_VALUE);
+            return () -> {
+                best = b;
+                numBadEpochs = bad;
+                cooldownCounter = cool;
+                lastEpoch = epoch;
+            };
+        });
     }
 
     /** Options with PyTorch's names and defaults. */
@@ -186,7 +212,7 @@ public final class ReduceLROnPlateau {
             BaseLRScheduler.require(Double.isFinite(threshold) && threshold >= 0, n, "threshold", threshold, "a finite number >= 0");
             BaseLRScheduler.require(minLr >= 0 && !Double.isInfinite(minLr), n, "minLr", minLr, "a finite number >= 0");
             BaseLRScheduler.require(eps >= 0 && !Double.isInfinite(eps), n, "eps", eps, "a finite number >= 0");
-            return new ReduceLROnPlateau(optimizer, this);
+            return new ReduceLROnPlateau(this);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.jgrad.optim;
 
+import io.jgrad.tensor.StateDictReader;
 import io.jgrad.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -84,34 +86,23 @@ public final class SequentialLR implements LRScheduler {
         return out;
     }
 
-    /** Restores {@link #stateDict()}; strict, all-or-nothing. */
+    /**
+     * Restores {@link #stateDict()}; strict and all-or-nothing ({@link StateDictReader}): every
+     * child's state is checked before any scheduler changes.
+     */
     public void loadStateDict(Map<String, Tensor> state) {
-        Map<String, Tensor> expected = stateDict();
-        if (state == null || !state.keySet().equals(expected.keySet())) {
-            throw new IllegalArgumentException("SequentialLR.loadStateDict: keys differ, expected " + expected.keySet()
-                    + " got " + (state == null ? null : state.keySet()));
-        }
-        Map<String, Tensor> backup = stateDict();
-        try {
-            loadChildren(state);
-        } catch (IllegalArgumentException e) {
-            loadChildren(backup);
-            throw e;
-        }
-        lastEpoch = (int) state.get("last_epoch").getDouble(0);
-        lastLr = state.get("last_lr").getDouble(0);
-    }
-
-    private void loadChildren(Map<String, Tensor> state) {
-        for (int k = 0; k < schedulers.size(); k++) {
-            String prefix = "schedulers." + k + ".";
-            Map<String, Tensor> part = new java.util.LinkedHashMap<>();
-            state.forEach((key, v) -> {
-                if (key.startsWith(prefix)) {
-                    part.put(key.substring(prefix.length()), v);
-                }
-            });
-            schedulers.get(k).loadStateDict(part);
-        }
+        StateDictReader.load("SequentialLR", state, in -> {
+            int epoch = (int) in.wholeNumber("last_epoch", 0, Integer.MAX_VALUE);
+            double lr = in.nonNegative("last_lr");
+            List<Runnable> children = new ArrayList<>();
+            for (int k = 0; k < schedulers.size(); k++) {
+                children.add(schedulers.get(k).readState(in.under("schedulers." + k + ".")));
+            }
+            return () -> {
+                children.forEach(Runnable::run);
+                lastEpoch = epoch;
+                lastLr = lr;
+            };
+        });
     }
 }

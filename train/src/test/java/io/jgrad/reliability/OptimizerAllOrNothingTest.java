@@ -95,12 +95,12 @@ class OptimizerAllOrNothingTest {
                 "param_groups.0", "invalid lr value: -1.0");
         rejects(() -> target.loadStateDict(with(good, "param_groups.0.beta1", Tensor.scalar(1.5))), "Adam.loadStateDict",
                 "invalid betas[0] value: 1.5");
-        rejects(() -> target.loadStateDict(with(good, "param_groups.0.eps", Tensor.scalar(Double.NaN))), "invalid eps value: NaN");
+        rejects(() -> target.loadStateDict(with(good, "param_groups.0.eps", Tensor.scalar(Double.NaN))), "param_groups.0.eps", "NaN");
         rejects(() -> target.loadStateDict(with(good, "state.1.step", Tensor.scalar(-3.0))), "state.1.step", "-3.0", "whole number");
         rejects(() -> target.loadStateDict(with(good, "state.1.step", Tensor.scalar(2.5))), "state.1.step", "2.5");
         // parameter 0's buffers are fine, parameter 1's second moment is mis-shaped
         rejects(() -> target.loadStateDict(with(good, "state.1.exp_avg_sq", Tensor.zeros(4, 1))), "state.1.exp_avg_sq",
-                "[4, 1]", "parameter 1 has shape [4]");
+                "[4, 1]", "parameter 1's shape [4]");
         rejects(() -> target.loadStateDict(with(good, "param_groups.0.params", Tensor.of(new double[] {1, 0}, 2))),
                 "param_groups.0.params", "the parameter groups differ");
         assertSame(before, target.stateDict());
