@@ -54,7 +54,12 @@ public abstract class OptimizerBuilder<B extends OptimizerBuilder<B, O>, O exten
         return self();
     }
 
-    /** Builds the optimizer; invalid options or parameter lists are an {@link IllegalArgumentException}. */
+    /**
+     * Builds the optimizer from a snapshot of this builder: its groups copy the parameter lists
+     * and options, so calling setters afterwards changes no built optimizer. Invalid options or
+     * parameter lists are an {@link IllegalArgumentException}; a required option never set (SGD's
+     * and GD's lr) an {@link IllegalStateException}.
+     */
     @SuppressWarnings("unchecked")
     public O build() {
         List<ParamGroup> groups = new ArrayList<>();
@@ -66,10 +71,12 @@ public abstract class OptimizerBuilder<B extends OptimizerBuilder<B, O>, O exten
             groups.add(new ParamGroup((List<Variable>) extra[0], group.options));
         }
         checkParams(groups);
+        // the groups keep a fresh builder's rules for loaded options, never a reference to this builder
+        OptimizerBuilder<B, O> rules = fresh();
         for (int i = 0; i < groups.size(); i++) {
             int g = i;
             validate(new Check(optimizer, g, groups.get(g).options()));
-            groups.get(g).setValidator(options -> validate(new Check(optimizer, g, options)));
+            groups.get(g).setValidator(options -> rules.validate(new Check(optimizer, g, options)));
         }
         return create(groups);
     }
@@ -148,12 +155,12 @@ public abstract class OptimizerBuilder<B extends OptimizerBuilder<B, O>, O exten
             return options.get(name);
         }
 
-        /** Requires an lr: set (PyTorch's {@code required}), finite and {@code >= 0}. */
+        /** Requires an lr: set (PyTorch's {@code required}; an {@link IllegalStateException} if not), finite and {@code >= 0}. */
         public Check lr() {
             double v = get("lr");
             if (Double.isNaN(v)) {
-                throw new IllegalArgumentException(optimizer + ": lr is required" + (group > 0 ? " in param group " + group : "")
-                        + "; call .lr(...)");
+                throw new IllegalStateException(optimizer + ": lr is required" + (group > 0 ? " in param group " + group : "")
+                        + "; call .lr(...) before build()");
             }
             return nonNegative("lr", "lr");
         }

@@ -22,7 +22,8 @@ class ValidationTest {
     void hyperParametersAreCheckedAtBuild() {
         Mlp m = new Mlp();
         List<Variable> p = m.params();
-        assertEquals("SGD: lr is required; call .lr(...)", fails(() -> SGD.builder(p).build()));
+        assertEquals("SGD: lr is required; call .lr(...) before build()",
+                assertThrows(IllegalStateException.class, () -> SGD.builder(p).build()).getMessage());
         assertEquals("SGD: invalid lr value: -0.1 (needs a finite number >= 0)", fails(() -> SGD.builder(p).lr(-0.1).build()));
         assertEquals("SGD: invalid momentum value: 0.0 (needs momentum > 0 for nesterov)",
                 fails(() -> SGD.builder(p).lr(0.1).nesterov(true).build()));
