@@ -161,7 +161,8 @@ public final class DistillationTrainer {
                 throw new IllegalStateException("DistillationTrainer: teacher is not set; call .teacher(...) before build()");
             }
             if (teacher == model) {
-                throw new IllegalStateException("DistillationTrainer: the teacher and the student are the same module");
+                throw new IllegalArgumentException("DistillationTrainer: teacher and model are the same module; the teacher must be"
+                        + " a separate, trained model");
             }
             Builder snapshot = copyInto(new Builder());
             snapshot.teacher = teacher;

@@ -105,6 +105,8 @@ class DistillationTrainerTest {
         assertThrows(IllegalStateException.class,
                 () -> DistillationTrainer.builder().model(student).optimizer(Adam.builder(student.parameters()).build())
                         .build());
+        assertThrows(IllegalArgumentException.class, () -> DistillationTrainer.builder().model(student).teacher(student)
+                .optimizer(Adam.builder(student.parameters()).build()).build());
         assertThrows(IllegalArgumentException.class, () -> DistillationTrainer.builder().alpha(1.5));
         assertThrows(IllegalArgumentException.class, () -> DistillationTrainer.builder().temperature(0));
         DistillationTrainer d = distiller(student).build();
