@@ -15,8 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link GradSink#add(int, INDArray)} (it may have the broadcast shape, as with {@link GradFn}).
  * Never write into {@code gradOut} or into input values, and keep no reference to
  * {@code gradOut} after returning: the engine may reuse its memory for the next backward.
+ * Internal to the engine, like {@link GradSink}.
  */
 @FunctionalInterface
-public interface AccumulatingGradFn {
+interface AccumulatingGradFn {
     void backward(INDArray gradOut, GradSink sink);
 }

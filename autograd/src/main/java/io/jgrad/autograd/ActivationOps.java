@@ -1,10 +1,8 @@
 package io.jgrad.autograd;
 
-import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.Shapes;
-import io.jgrad.tensor.StepScope;
+import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The activation op family: ReLU, sigmoid, tanh, and softmax / log-softmax along an axis.
@@ -15,45 +13,42 @@ final class ActivationOps {
     }
 
     static Variable relu(Variable x) {
+        Ops ops = Ops.get();
         INDArray a = x.value().array();
-        INDArray out = Kernels.relu(a, StepScope.newArray(a.dataType(), a.shape()));
+        INDArray out = ops.relu(a, ops.newArray(a.dataType(), a.shape()));
         return Variable.fromAccumulatingOp("relu", out, (g, sink) -> {
             GradSink.Target t = sink.target(0);
-            Kernels.reluBackward(out, g, t.array(), t.beta());
+            ops.reluBackward(out, g, t.array(), t.beta());
         }, x);
     }
 
     static Variable sigmoid(Variable x) {
-        INDArray out = Transforms.sigmoid(x.value().array(), true);
-        return Variable.fromOp("sigmoid", out, g -> new INDArray[] {out.rsub(1.0).muli(out).muli(g)}, x);
+        Ops ops = Ops.get();
+        INDArray out = ops.sigmoid(x.value().array());
+        return Variable.fromOp("sigmoid", out, g -> new INDArray[] {ops.sigmoidBackward(out, g)}, x);
     }
 
     static Variable tanh(Variable x) {
-        INDArray out = Transforms.tanh(x.value().array(), true);
-        return Variable.fromOp("tanh", out, g -> new INDArray[] {out.mul(out).rsubi(1.0).muli(g)}, x);
+        Ops ops = Ops.get();
+        INDArray out = ops.tanh(x.value().array());
+        return Variable.fromOp("tanh", out, g -> new INDArray[] {ops.tanhBackward(out, g)}, x);
     }
 
     /** Softmax along {@code axis}, stable for large logits. */
     static Variable softmax(Variable x, int axis) {
+        Ops ops = Ops.get();
         INDArray a = x.value().array();
         int ax = Shapes.axis("softmax", axis, a.rank());
-        INDArray out = Transforms.exp(a.sub(a.max(true, ax)), false);
-        out.divi(out.sum(true, ax));
-        return Variable.fromOp("softmax", out, g -> {
-            INDArray dot = g.mul(out).sum(true, ax);
-            return new INDArray[] {g.sub(dot).muli(out)};
-        }, x);
+        INDArray out = ops.softmax(a, ax);
+        return Variable.fromOp("softmax", out, g -> new INDArray[] {ops.softmaxBackward(out, g, ax)}, x);
     }
 
     /** log(softmax) along {@code axis}, computed as {@code x - max - log(sum(exp(x - max)))}. */
     static Variable logSoftmax(Variable x, int axis) {
+        Ops ops = Ops.get();
         INDArray a = x.value().array();
         int ax = Shapes.axis("logSoftmax", axis, a.rank());
-        INDArray out = a.sub(a.max(true, ax));
-        out.subi(Transforms.log(Transforms.exp(out, true).sum(true, ax), false));
-        return Variable.fromOp("logSoftmax", out, g -> {
-            INDArray gsum = g.sum(true, ax);
-            return new INDArray[] {g.sub(Transforms.exp(out, true).muli(gsum))};
-        }, x);
+        INDArray out = ops.logSoftmax(a, ax);
+        return Variable.fromOp("logSoftmax", out, g -> new INDArray[] {ops.logSoftmaxBackward(out, g, ax)}, x);
     }
 }

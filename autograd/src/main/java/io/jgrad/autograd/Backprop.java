@@ -2,6 +2,7 @@ package io.jgrad.autograd;
 
 import io.jgrad.tensor.Broadcast;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.Dense;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +49,7 @@ final class Backprop {
                     GradSink sink = new GradSink(node.op(), node.inputs, anomaly);
                     acc.fn().backward(g, sink);
                     sink.checkTargets();
-                    if (owned && isDenseRowMajor(g)) {
+                    if (owned && Dense.rowMajor(g)) {
                         GradPool.release(g);      // consumed; an accumulating backward keeps no reference
                     }
                     release(node, retainGraph);
@@ -95,11 +96,6 @@ final class Backprop {
         public INDArray[] apply(INDArray gradOut) {
             throw new IllegalStateException("an accumulating backward is called by the engine with a GradSink");
         }
-    }
-
-    /** True for a row-major array that owns its whole buffer (safe to write into as a gradient). */
-    static boolean isDenseRowMajor(INDArray a) {
-        return a.ordering() == 'c' && !a.isView();
     }
 
     static void accumulatePending(Variable in, INDArray g, boolean owned) {

@@ -2,14 +2,17 @@ package io.jgrad.autograd;
 
 import io.jgrad.tensor.Broadcast;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.Dense;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Where an {@link AccumulatingGradFn} puts the gradients of one node's inputs during backward:
  * the engine's own accumulation buffers. For a leaf that is its {@code grad} buffer (reused
  * across steps); for an intermediate result it is the gradient pending for that node.
+ * Internal to the engine: only this module's op families write through it; other modules
+ * extend the graph with {@link Variable#fromOp} or the fused ops of {@link Functional}.
  */
-public final class GradSink {
+final class GradSink {
     /** A buffer of the input's shape to write into: {@code array = beta · array + grad}. */
     public record Target(INDArray array, double beta) {
         /** True when the buffer's contents must be ignored (overwritten, {@code beta = 0}). */
@@ -71,7 +74,7 @@ public final class GradSink {
             handedOut(in.pending);
             return new Target(in.pending, 0);
         }
-        if (!in.pendingOwned || !Backprop.isDenseRowMajor(in.pending)) {
+        if (!in.pendingOwned || !Dense.rowMajor(in.pending)) {
             in.pending = in.pending.dup('c');
             in.pendingOwned = true;
         }

@@ -1,13 +1,14 @@
 package io.jgrad.autograd;
 
-import io.jgrad.tensor.Blas;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The matrix-product op family. The backward writes each input's gradient with one GEMM
- * straight into the engine's buffer ({@code beta = 1} accumulates), so a weight's gradient
- * needs no temporary array and no extra add.
+ * The matrix-product op family: {@code matmul} and the fully connected layer's fused
+ * {@code linear}. The backward writes each input's gradient with one GEMM straight into the
+ * engine's buffer ({@code beta = 1} accumulates), so a weight's gradient needs no temporary
+ * array and no extra add.
  */
 final class MatmulOps {
     private MatmulOps() {
@@ -21,15 +22,54 @@ final class MatmulOps {
             throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape()) + " and "
                     + Shapes.str(b.shape()) + " are not aligned; needs [m, k] x [k, n]");
         }
-        return Variable.fromAccumulatingOp("matmul", Blas.gemm(a, false, b, false), (g, sink) -> {
-            if (sink.requires(0)) {
-                GradSink.Target t = sink.target(0);
-                Blas.gemm(g, false, b, true, t.array(), 1.0, t.beta());
-            }
-            if (sink.requires(1)) {
-                GradSink.Target t = sink.target(1);
-                Blas.gemm(a, true, g, false, t.array(), 1.0, t.beta());
-            }
+        Ops ops = Ops.get();
+        return Variable.fromAccumulatingOp("matmul", ops.gemm(a, false, b, false), (g, sink) -> {
+            gemmInto(sink, 0, ops, g, false, b, true);
+            gemmInto(sink, 1, ops, a, true, g, false);
         }, x, y);
+    }
+
+    /**
+     * {@code y = x·Wᵀ + b} for {@code x [N, in]}, {@code W [out, in]}, {@code b [out]} (null for
+     * none): one GEMM with a transpose flag plus a row-vector add forward; backward
+     * {@code dx = g·W}, {@code dW = gᵀ·x}, {@code db = Σ_rows g}, each written into its buffer.
+     */
+    static Variable linear(Variable x, Variable weight, Variable bias) {
+        INDArray xa = x.value().array();
+        INDArray w = weight.value().array();
+        if (xa.rank() != 2 || w.rank() != 2 || xa.size(1) != w.size(1)
+                || bias != null && (bias.value().rank() != 1 || bias.value().size() != w.size(0))) {
+            throw new IllegalArgumentException("linear: input " + Shapes.str(xa.shape()) + ", weight " + Shapes.str(w.shape())
+                    + (bias == null ? "" : ", bias " + Shapes.str(bias.shape())) + " do not fit [N, in], [out, in], [out]");
+        }
+        if (xa.size(0) == 0) {
+            throw new IllegalArgumentException("linear: empty batch, input " + Shapes.str(xa.shape()));
+        }
+        if (xa.dataType() != w.dataType()) {
+            throw new IllegalArgumentException("linear: input is " + x.value().dtype() + " but weight is "
+                    + weight.value().dtype() + "; convert the input with Tensor.to(...)");
+        }
+        Ops ops = Ops.get();
+        INDArray y = ops.gemm(xa, false, w, true);
+        if (bias != null) {
+            ops.addRowVector(y, bias.value().array());
+        }
+        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
+        return Variable.fromAccumulatingOp("linear", y, (g, sink) -> {
+            gemmInto(sink, 0, ops, g, false, w, false);
+            gemmInto(sink, 1, ops, g, true, xa, false);
+            if (bias != null && sink.requires(2)) {
+                GradSink.Target t = sink.target(2);
+                ops.columnSums(g, t.array(), t.beta());
+            }
+        }, inputs);
+    }
+
+    /** Writes input {@code k}'s gradient {@code op(a)·op(b)} into its buffer, when it takes one. */
+    private static void gemmInto(GradSink sink, int k, Ops ops, INDArray a, boolean transA, INDArray b, boolean transB) {
+        if (sink.requires(k)) {
+            GradSink.Target t = sink.target(k);
+            ops.gemm(a, transA, b, transB, t.array(), 1.0, t.beta());
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.jgrad.autograd;
 import io.jgrad.tensor.Ones;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.Dense;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -96,9 +97,10 @@ public class Variable {
     /**
      * Like {@link #fromOp}, for an op whose backward writes its input gradients directly into
      * the engine's buffers (see {@link AccumulatingGradFn}): e.g. a GEMM with {@code beta = 1}
-     * straight into a weight's gradient, with no temporary array and no extra add.
+     * straight into a weight's gradient, with no temporary array and no extra add. Internal:
+     * this module's op families use it; other modules use {@link #fromOp} or {@link Functional}.
      */
-    public static Variable fromAccumulatingOp(String op, INDArray value, AccumulatingGradFn gradFn, Variable... inputs) {
+    static Variable fromAccumulatingOp(String op, INDArray value, AccumulatingGradFn gradFn, Variable... inputs) {
         if (gradFn == null) {
             throw new IllegalArgumentException("fromAccumulatingOp(" + op + "): gradFn is null");
         }
@@ -172,7 +174,7 @@ public class Variable {
     /** Accumulates {@code g} (already of this leaf's shape) into the gradient buffer, in place. */
     void accumulateLeafGrad(INDArray g, boolean owned) {
         if (grad == null) {
-            grad = Tensor.wrap(owned && Backprop.isDenseRowMajor(g) ? g : g.dup('c'));
+            grad = Tensor.wrap(owned && Dense.rowMajor(g) ? g : g.dup('c'));
         } else if (gradZeroPending) {
             grad.array().assign(g);
             gradZeroPending = false;

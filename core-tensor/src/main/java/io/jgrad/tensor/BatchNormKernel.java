@@ -1,5 +1,7 @@
 package io.jgrad.tensor;
 
+import io.jgrad.tensor.backend.BatchNormPass;
+import io.jgrad.tensor.backend.Dense;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -9,28 +11,32 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * accumulated in double, then {@code y = x·α + β} with {@code α = γ·invstd},
  * {@code β = bias − mean·α} in float. Backward (PyTorch's closed form):
  * {@code Σdy}, {@code dot = Σ(x − mean)·dy}, {@code dx = (dy − (x − mean)·dot·invstd²/N − Σdy/N)·invstd·γ},
- * {@code dγ = dot·invstd}, {@code dβ = Σdy}.
+ * {@code dγ = dot·invstd}, {@code dβ = Σdy}. The {@code cpu} backend's batch norm (its
+ * {@code Ops} uses ND4J's form for other types and layouts).
  */
-public final class BatchNormKernel {
+public final class BatchNormKernel implements BatchNormPass {
     private final int n;
     private final int c;
     private final float[] x;
     private final double[] mean;
     private final double[] biasedVar;
     private final double[] invstd;
+    private final float[] weight;
 
-    private BatchNormKernel(int n, int c, float[] x, double[] mean, double[] biasedVar, double[] invstd) {
+    private BatchNormKernel(int n, int c, float[] x, double[] mean, double[] biasedVar, double[] invstd,
+                            float[] weight) {
         this.n = n;
         this.c = c;
         this.x = x;
         this.mean = mean;
         this.biasedVar = biasedVar;
         this.invstd = invstd;
+        this.weight = weight;
     }
 
     /** Whether the fast path applies: dense float32 input and (if present) parameters. */
     public static boolean fits(INDArray x, INDArray weight, INDArray bias) {
-        return x.rank() == 2 && HostChunks.fits(x) && (weight == null || HostChunks.fits(weight) && HostChunks.fits(bias));
+        return x.rank() == 2 && Dense.float32(x) && (weight == null || Dense.float32(weight) && Dense.float32(bias));
     }
 
     /** Normalises {@code x} with its batch statistics into {@code y} (same shape); γ, β may be null. */
@@ -76,16 +82,18 @@ public final class BatchNormKernel {
             }
             out.put(at, row);
         }
-        return new BatchNormKernel(n, c, xs, mean, var, invstd);
+        return new BatchNormKernel(n, c, xs, mean, var, invstd, w);
     }
 
     /** The batch mean per channel. */
+    @Override
     public double[] mean() {
         return mean;
     }
 
     /** The biased batch variance per channel. */
-    public double[] biasedVar() {
+    @Override
+    public double[] var() {
         return biasedVar;
     }
 
@@ -93,10 +101,11 @@ public final class BatchNormKernel {
      * Back-propagates {@code g = dL/dy}: writes {@code dx} into {@code dx} (if not null) as
      * {@code dx = betaX·dx + grad}, and likewise {@code dγ}, {@code dβ} (each may be null).
      */
-    public void backward(INDArray g, INDArray weight, INDArray dx, double betaX, INDArray dWeight, double betaW,
+    @Override
+    public void backward(INDArray g, INDArray dx, double betaX, INDArray dWeight, double betaW,
                          INDArray dBias, double betaB) {
         float[] gs = new float[n * c];
-        Kernels.floats(g).get(0, gs);
+        Kernels.floats(Dense.float32(g) ? g : g.dup('c')).get(0, gs);
         double[] sum = new double[c];
         double[] dot = new double[c];
         for (int i = 0, k = 0; i < n; i++) {
@@ -106,7 +115,7 @@ public final class BatchNormKernel {
             }
         }
         if (dx != null) {
-            float[] w = read(weight, c);
+            float[] w = weight;
             float[] meanF = new float[c];
             float[] kF = new float[c];
             float[] sumF = new float[c];

@@ -7,6 +7,8 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads;
 
+import io.jgrad.tensor.backend.Checks;
+import io.jgrad.tensor.backend.Dense;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code Nd4j.gemm} call carries 30-40 µs of Java-side set-up (an op context, native pointers,
  * shape checks) before the BLAS call; this path costs about 2 µs, which is most of a small
  * layer's GEMM (e.g. 32×784×64: 74 µs against 450 µs). Other layouts (views, column-major,
- * mixed types) fall back to {@code Nd4j.gemm}, which handles them.
+ * mixed types) fall back to {@code Nd4j.gemm}, which handles them. A kernel of the {@code cpu}
+ * backend, called only through its {@code Ops}.
  */
 public final class Blas {
     private static int blasThreads = -1;
@@ -46,17 +49,10 @@ public final class Blas {
      */
     public static INDArray gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c,
                                 double alpha, double beta) {
+        Checks.gemm(a, transA, b, transB, c);
         long m = transA ? a.size(1) : a.size(0);
         long k = transA ? a.size(0) : a.size(1);
-        long kb = transB ? b.size(1) : b.size(0);
         long n = transB ? b.size(0) : b.size(1);
-        if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2 || k != kb || c.size(0) != m || c.size(1) != n) {
-            throw new IllegalArgumentException("gemm: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n + " and C "
-                    + Shapes.str(c.shape()) + " do not fit C[m, n] = A[m, k]·B[k, n]");
-        }
-        if (a.wasClosed() || b.wasClosed() || c.wasClosed()) {
-            throw new IllegalStateException("gemm: an operand was already freed (used after its StepScope closed?)");
-        }
         DataType t = c.dataType();
         if (!dense(a, t) || !dense(b, t) || !dense(c, t) || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE
                 || k > Integer.MAX_VALUE) {
@@ -80,16 +76,8 @@ public final class Blas {
         return c;
     }
 
-    /** {@code op(a)·op(b)} into a new row-major array (a {@link StepScope} temporary). */
-    public static INDArray gemm(INDArray a, boolean transA, INDArray b, boolean transB) {
-        long m = transA ? a.size(1) : a.size(0);
-        long n = transB ? b.size(0) : b.size(1);
-        return gemm(a, transA, b, transB, StepScope.newArray(a.dataType(), m, n), 1.0, 0.0);
-    }
-
     /** Dense row-major float32/float64 of type {@code t}, owning its buffer from offset 0. */
     private static boolean dense(INDArray x, DataType t) {
-        return x.dataType() == t && (t == DataType.FLOAT || t == DataType.DOUBLE) && x.ordering() == 'c'
-                && !x.isView() && x.offset() == 0 && x.data().length() == x.length() && x.length() > 0;
+        return x.dataType() == t && (t == DataType.FLOAT || t == DataType.DOUBLE) && Dense.rowMajor(x) && x.length() > 0;
     }
 }

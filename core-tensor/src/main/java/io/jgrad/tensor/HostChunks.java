@@ -1,8 +1,8 @@
 package io.jgrad.tensor;
 
+import io.jgrad.tensor.backend.Dense;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * once, every output written once) and the cost is one pass, where the same update written as
  * ND4J calls costs one native call and one full pass per arithmetic step (10 for Adam).
  *
- * <p>Only for dense row-major float32 arrays ({@link #fits}); callers fall back to ND4J ops
- * otherwise.
+ * <p>Only for dense row-major float32 arrays ({@link Dense#float32}); callers fall back to ND4J
+ * ops otherwise. A kernel of the {@code cpu} backend, called only through its {@code Ops}.
  */
 public final class HostChunks {
     /** Elements per chunk: four float arrays of this size stay in a 48 KB L1 cache. */
@@ -30,30 +30,13 @@ public final class HostChunks {
         void apply(float[][] chunks, int n);
     }
 
-    /** Whether {@code a} is a dense, row-major float32 array that owns its buffer from offset 0. */
-    public static boolean fits(INDArray a) {
-        return a != null && a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView() && a.offset() == 0
-                && a.data().length() == a.length();
-    }
-
-    /** Whether all of {@code arrays} fit and have the same length. */
-    public static boolean fitAll(INDArray... arrays) {
-        long n = arrays[0].length();
-        for (INDArray a : arrays) {
-            if (!fits(a) || a.length() != n) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
-     * Runs {@code kernel} over {@code arrays} (all {@link #fitAll fitting}, at most four) chunk by
+     * Runs {@code kernel} over {@code arrays} (all {@link Dense#float32All dense float32}, at most four) chunk by
      * chunk: chunk {@code k} of array {@code i} is {@code chunks[i][0..n)}; after the kernel,
      * the chunks of the arrays flagged in {@code written} are copied back.
      */
     public static void run(Kernel kernel, boolean[] written, INDArray... arrays) {
-        if (arrays.length > 4 || written.length != arrays.length || !fitAll(arrays)) {
+        if (arrays.length > 4 || written.length != arrays.length || !Dense.float32All(arrays)) {
             throw new IllegalArgumentException("HostChunks.run: needs up to 4 dense float32 arrays of one length");
         }
         float[][] chunks = SCRATCH.get();

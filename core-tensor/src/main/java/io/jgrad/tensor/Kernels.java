@@ -1,5 +1,6 @@
 package io.jgrad.tensor;
 
+import io.jgrad.tensor.backend.Dense;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,7 +11,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * mask, column sums) as JVM loops over float32 memory ({@link HostChunks}): one pass and a
  * couple of microseconds, where an ND4J call costs 10-40 µs of set-up alone, which for the
  * activations of a small model is most of the work. Other types and layouts fall back to the
- * equivalent ND4J ops, so every method works on any array.
+ * equivalent ND4J ops, so every method works on any array. Kernels of the {@code cpu} backend,
+ * called only through its {@code Ops}.
  */
 public final class Kernels {
     private static final boolean[] OUT = {false, true};
@@ -21,7 +23,7 @@ public final class Kernels {
 
     /** {@code y[i, j] += b[j]} in place, for {@code y [N, C]} and {@code b [C]}. */
     public static INDArray addRowVector(INDArray y, INDArray b) {
-        if (!HostChunks.fits(y) || !HostChunks.fits(b) || y.rank() != 2 || b.length() != y.size(1)) {
+        if (!Dense.float32(y) || !Dense.float32(b) || y.rank() != 2 || b.length() != y.size(1)) {
             return y.addiRowVector(b);
         }
         int cols = (int) b.length();
@@ -42,7 +44,7 @@ public final class Kernels {
 
     /** {@code out = max(x, 0)} into {@code out} (same shape); a NaN input stays NaN, as in PyTorch. */
     public static INDArray relu(INDArray x, INDArray out) {
-        if (!HostChunks.fitAll(x, out)) {
+        if (!Dense.float32All(x, out)) {
             return out.assign(Transforms.relu(x, true));
         }
         HostChunks.run((c, n) -> {
@@ -61,7 +63,7 @@ public final class Kernels {
      * the gradient on, as PyTorch's {@code threshold_backward} does (on the fast path).
      */
     public static INDArray reluBackward(INDArray out, INDArray g, INDArray dst, double beta) {
-        if (!HostChunks.fitAll(out, g, dst)) {
+        if (!Dense.float32All(out, g, dst)) {
             INDArray masked = Transforms.step(out, true).muli(g);
             return beta == 0 ? dst.assign(masked) : dst.muli(beta).addi(masked);
         }
@@ -100,7 +102,7 @@ public final class Kernels {
 
     /** {@code dst[j] = beta·dst[j] + Σ_i g[i, j]} for {@code g [N, C]}, {@code dst [C]} (float sums, row by row). */
     public static INDArray columnSums(INDArray g, INDArray dst, double beta) {
-        if (!HostChunks.fits(g) || !HostChunks.fits(dst) || g.rank() != 2 || dst.length() != g.size(1)) {
+        if (!Dense.float32(g) || !Dense.float32(dst) || g.rank() != 2 || dst.length() != g.size(1)) {
             INDArray s = g.sum(0).reshape(dst.shape());
             return beta == 0 ? dst.assign(s) : dst.muli(beta).addi(s);
         }
@@ -130,7 +132,7 @@ public final class Kernels {
      * copy and a widening loop (ND4J's {@code asDouble()} reads element by element, ~20× slower).
      */
     public static double[] toDoubles(INDArray a) {
-        if (!HostChunks.fits(a)) {
+        if (!Dense.float32(a)) {
             return a.dup('c').data().asDouble();
         }
         int n = (int) a.length();
@@ -143,7 +145,33 @@ public final class Kernels {
         return d;
     }
 
-    /** A float view of a {@link HostChunks#fits fitting} array's native memory. */
+    /** Copies {@code src} into the dense float32 array {@code dst} of as many elements, one bulk copy. */
+    public static void write(float[] src, INDArray dst) {
+        if (!Dense.float32(dst) || dst.length() != src.length) {
+            throw new IllegalArgumentException("Kernels.write: " + src.length + " values into "
+                    + Shapes.str(dst.shape()) + " " + dst.dataType() + "; needs a dense float32 array of as many");
+        }
+        if (src.length > 0) {
+            floats(dst).put(0, src);
+        }
+    }
+
+    /**
+     * Copies rows {@code rows[from..to)} of the row-major matrix {@code source} into consecutive
+     * rows of the dense float32 array {@code dst}, each straight into native memory.
+     */
+    public static void gatherRows(float[] source, int rowLength, int[] rows, int from, int to, INDArray dst) {
+        if (!Dense.float32(dst) || dst.length() != (long) (to - from) * rowLength) {
+            throw new IllegalArgumentException("Kernels.gatherRows: destination " + Shapes.str(dst.shape())
+                    + " does not hold " + (to - from) + " dense float32 rows of " + rowLength);
+        }
+        FloatBuffer out = floats(dst);
+        for (int r = from; r < to; r++) {
+            out.put((r - from) * rowLength, source, rows[r] * rowLength, rowLength);
+        }
+    }
+
+    /** A float view of a {@link Dense#float32 dense float32} array's native memory. */
     static FloatBuffer floats(INDArray a) {
         return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }

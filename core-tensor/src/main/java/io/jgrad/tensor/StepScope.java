@@ -58,19 +58,6 @@ public final class StepScope implements AutoCloseable {
         return a;
     }
 
-    /** A temporary float32 array (see {@link #newArray}) holding a copy of {@code data}, row-major. */
-    public static INDArray copyOf(float[] data, long... shape) {
-        if (Shapes.size(shape) != data.length) {
-            throw new IllegalArgumentException("StepScope.copyOf: " + data.length + " values do not fill shape "
-                    + Shapes.str(shape));
-        }
-        INDArray a = newArray(DataType.FLOAT, shape);
-        if (data.length > 0) {
-            Kernels.floats(a).put(0, data);
-        }
-        return a;
-    }
-
     /** Frees the arrays made inside this scope; idempotent. */
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package io.jgrad.tensor;
 
+import io.jgrad.tensor.backend.Ops;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,8 +42,7 @@ public final class Tensor {
         checkData("Tensor.of", data == null ? -1 : data.length, shape);
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape.clone(), 'c');
         if (data.length > 0) {
-            // one bulk copy into native memory (Nd4j.create(float[]) copies element by element)
-            Kernels.floats(a).put(0, data);
+            Ops.get().write(data, a);       // one bulk copy on the cpu backend
         }
         return new Tensor(a);
     }
@@ -62,15 +62,15 @@ public final class Tensor {
                     + " rows, row length " + rowLength + ": needs a non-empty range and a positive row length");
         }
         long available = source.length / rowLength;
-        INDArray a = StepScope.newArray(DataType.FLOAT, to - from, rowLength);
-        java.nio.FloatBuffer dst = Kernels.floats(a);
         for (int r = from; r < to; r++) {
             int i = rows[r];
             if (i < 0 || i >= available) {
                 throw new IllegalArgumentException("Tensor.gatherRows: row index " + i + " is outside [0, " + available + ")");
             }
-            dst.put((r - from) * rowLength, source, i * rowLength, rowLength);
         }
+        Ops ops = Ops.get();
+        INDArray a = ops.newArray(DataType.FLOAT, to - from, rowLength);
+        ops.gatherRows(source, rowLength, rows, from, to, a);
         return new Tensor(a);
     }
 

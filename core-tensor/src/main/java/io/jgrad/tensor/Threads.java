@@ -1,5 +1,6 @@
 package io.jgrad.tensor;
 
+import io.jgrad.tensor.backend.Backend;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,9 @@ public final class Threads {
         Nd4j.getEnvironment().setMaxThreads(n);
         Nd4j.getEnvironment().setMaxMasterThreads(n);
         Nd4j.factory().blas().setMaxThreads(n);
-        Blas.useThreads(n);
+        if (Backend.current() == Backend.CPU) {
+            Blas.useThreads(n);            // OpenBLAS is the cpu backend's own; the nd4j backend never loads it
+        }
         count = n;
         source = from;
         LOG.debug("jgrad uses {} native thread(s) ({})", n, from);

@@ -1,15 +1,11 @@
 package io.jgrad.nn;
 
-import io.jgrad.autograd.GradSink;
+import io.jgrad.autograd.Functional;
 import io.jgrad.autograd.Variable;
-import io.jgrad.tensor.BatchNormKernel;
-import io.jgrad.tensor.HostChunks;
-import io.jgrad.tensor.StepScope;
 import io.jgrad.tensor.DType;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Batch normalisation over a {@code [batch, features]} input (Ioffe and Szegedy, 2015), as
@@ -198,145 +194,22 @@ public class BatchNorm1d extends Module {
 
     /**
      * Normalises {@code x} [N, C] with its own batch statistics (training mode) and applies
-     * {@code weight} and {@code bias} when not null; one fused node with the closed-form backward.
-     * Usable on its own, e.g. for float64 gradient checks.
-     *
-     * <p>At these sizes ND4J's cost is allocation (a new [128, 256] array costs more than a
-     * whole Java pass over it), so both directions are three Java passes over a host copy
-     * (statistics in double) and one ND4J array for the result.
+     * {@code weight} and {@code bias} when not null; one fused node with the closed-form
+     * backward ({@link Functional#batchNorm}). Usable on its own, e.g. for float64 gradient checks.
      */
     public static BatchResult normalizeWithBatchStats(Variable x, Variable weight, Variable bias, double eps) {
-        Variable[] inputs = inputs(x, weight, bias);
-        long[] shape = x.shape();
-        if (shape.length != 2 || shape[0] == 0 || weight != null
-                && (weight.value().size() != shape[1] || bias.value().size() != shape[1])) {
-            throw new IllegalArgumentException("batchNorm: input " + Shapes.str(shape) + " must be [N > 0, C]"
-                    + (weight == null ? "" : " with weight and bias of size C, got " + Shapes.str(weight.shape())
-                    + " and " + Shapes.str(bias.shape())));
-        }
-        INDArray xa = x.value().array();
-        INDArray wa = weight == null ? null : weight.value().array();
-        INDArray ba = bias == null ? null : bias.value().array();
-        if (BatchNormKernel.fits(xa, wa, ba)) {
-            return fastFloat32(x, weight, bias, eps, inputs);
-        }
-        int n = (int) shape[0];
-        int cs = (int) shape[1];
-        double[] xs = Host.doubles(x.value().array());
-        double[] w = weight == null ? null : Host.doubles(weight.value().array());
-        double[] b = bias == null ? null : Host.doubles(bias.value().array());
-        double[] mean = new double[cs];
-        double[] var = new double[cs];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0, k = i * cs; c < cs; c++, k++) {
-                mean[c] += xs[k];
-            }
-        }
-        for (int c = 0; c < cs; c++) {
-            mean[c] /= n;
-        }
-        for (int i = 0; i < n; i++) {
-            for (int c = 0, k = i * cs; c < cs; c++, k++) {
-                double d = xs[k] - mean[c];
-                var[c] += d * d;
-            }
-        }
-        double[] invstd = new double[cs];
-        for (int c = 0; c < cs; c++) {
-            var[c] /= n;
-            invstd[c] = 1 / Math.sqrt(var[c] + eps);
-        }
-        double[] xhat = new double[xs.length];
-        double[] y = new double[xs.length];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0, k = i * cs; c < cs; c++, k++) {
-                xhat[k] = (xs[k] - mean[c]) * invstd[c];
-                y[k] = w == null ? xhat[k] : xhat[k] * w[c] + b[c];
-            }
-        }
-        org.nd4j.linalg.api.buffer.DataType type = x.value().array().dataType();
-        Variable out = Variable.fromOp("batchNorm", Host.array(y, shape, type), gradOut -> {
-            double[] g = Host.doubles(gradOut);
-            double[] dBias = new double[cs];
-            double[] dWeight = new double[cs];
-            for (int i = 0; i < n; i++) {
-                for (int c = 0, k = i * cs; c < cs; c++, k++) {
-                    dBias[c] += g[k];
-                    dWeight[c] += g[k] * xhat[k];
-                }
-            }
-            INDArray dx = null;
-            if (x.requiresGrad()) {
-                // dx = (γ·invstd/N)·(N·dy - Σdy - x̂·Σ(dy·x̂)), the closed form with dx̂ = dy·γ
-                double[] d = new double[xs.length];
-                for (int i = 0; i < n; i++) {
-                    for (int c = 0, k = i * cs; c < cs; c++, k++) {
-                        double scale = (w == null ? 1 : w[c]) * invstd[c] / n;
-                        d[k] = scale * (n * g[k] - dBias[c] - xhat[k] * dWeight[c]);
-                    }
-                }
-                dx = Host.array(d, shape, type);
-            }
-            if (w == null) {
-                return new INDArray[] {dx};
-            }
-            long[] vec = {cs};
-            return new INDArray[] {dx, weight.requiresGrad() ? Host.array(dWeight, vec, type) : null,
-                bias.requiresGrad() ? Host.array(dBias, vec, type) : null};
-        }, inputs);
-        return new BatchResult(out, mean, var);
-    }
-
-    /** The dense float32 case: {@link BatchNormKernel}'s passes, gradients written into the engine's buffers. */
-    private static BatchResult fastFloat32(Variable x, Variable weight, Variable bias, double eps, Variable[] inputs) {
-        INDArray xa = x.value().array();
-        INDArray wa = weight == null ? null : weight.value().array();
-        INDArray ba = bias == null ? null : bias.value().array();
-        INDArray y = StepScope.newArray(xa.dataType(), xa.shape());
-        BatchNormKernel k = BatchNormKernel.forward(xa, wa, ba, eps, y);
-        Variable out = Variable.fromAccumulatingOp("batchNorm", y, (g, sink) -> {
-            GradSink.Target tx = sink.requires(0) ? sink.target(0) : null;
-            GradSink.Target tw = wa != null && sink.requires(1) ? sink.target(1) : null;
-            GradSink.Target tb = wa != null && sink.requires(2) ? sink.target(2) : null;
-            k.backward(HostChunks.fits(g) ? g : g.dup('c'), wa,
-                    tx == null ? null : tx.array(), tx == null ? 0 : tx.beta(),
-                    tw == null ? null : tw.array(), tw == null ? 0 : tw.beta(),
-                    tb == null ? null : tb.array(), tb == null ? 0 : tb.beta());
-        }, inputs);
-        return new BatchResult(out, k.mean(), k.biasedVar());
+        Functional.BatchNormResult r = Functional.batchNorm(x, weight, bias, eps);
+        return new BatchResult(r.output(), r.mean(), r.biasedVar());
     }
 
     /**
      * Normalises {@code x} [N, C] with fixed statistics (evaluation mode):
-     * {@code y = x·scale + shift}, {@code scale = γ/√(var + eps)}, {@code shift = β - mean·scale}.
+     * {@code y = x·scale + shift}, {@code scale = γ/√(var + eps)}, {@code shift = β - mean·scale}
+     * ({@link Functional#batchNormEval}).
      */
     public static Variable normalizeWithRunningStats(Variable x, Variable weight, Variable bias,
                                                      INDArray mean, INDArray var, double eps) {
-        INDArray xa = x.value().array();
-        INDArray invstd = Transforms.pow(var.castTo(xa.dataType()).add(eps), -0.5, false);
-        INDArray m = mean.castTo(xa.dataType());
-        INDArray scale = weight == null ? invstd : invstd.mul(weight.value().array());
-        INDArray shift = m.mul(scale).negi();
-        if (bias != null) {
-            shift.addi(bias.value().array());
-        }
-        INDArray y = xa.mulRowVector(scale).addiRowVector(shift);
-        return Variable.fromOp("batchNormEval", y, g -> {
-            INDArray dx = x.requiresGrad() ? g.mulRowVector(scale) : null;
-            if (weight == null) {
-                return new INDArray[] {dx};
-            }
-            INDArray dWeight = weight.requiresGrad()
-                    ? g.mul(xa.subRowVector(m).muliRowVector(invstd)).sum(0) : null;
-            return new INDArray[] {dx, dWeight, g.sum(0)};
-        }, inputs(x, weight, bias));
-    }
-
-    private static Variable[] inputs(Variable x, Variable weight, Variable bias) {
-        if ((weight == null) != (bias == null)) {
-            throw new IllegalArgumentException("BatchNorm1d: weight and bias must both be given or both be null");
-        }
-        return weight == null ? new Variable[] {x} : new Variable[] {x, weight, bias};
+        return Functional.batchNormEval(x, weight, bias, mean, var, eps);
     }
 
     @Override

@@ -1,26 +1,26 @@
 package io.jgrad.nn;
 
-import io.jgrad.tensor.Kernels;
-import io.jgrad.tensor.StepScope;
+import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Copies between ND4J arrays and Java arrays, for fused ops (the losses) whose whole forward and
- * backward is one pass over a small matrix: one copy out and one copy in beat the half-dozen
- * native calls (10-300 µs each) the same math costs in ND4J.
+ * Transfers between ND4J arrays and Java arrays, through the backend's {@link Ops}, for fused ops
+ * (the losses, penalties, dropout masks) whose whole forward and backward is one pass over a
+ * small array: one copy out and one copy in beat the half-dozen native calls (10-300 µs each)
+ * the same math costs in ND4J.
  */
 final class Host {
     private Host() {
     }
 
-    /** The elements of {@code a} in row-major order as doubles (no intermediate copy when already dense). */
+    /** The elements of {@code a} in row-major order as doubles. */
     static double[] doubles(INDArray a) {
-        return Kernels.toDoubles(a);
+        return Ops.get().toDoubles(a);
     }
 
-    /** A new array of type {@code type} holding {@code data} in the given shape. */
+    /** A new array of type {@code type} holding {@code data} in the given shape (a step temporary for float32). */
     static INDArray array(double[] data, long[] shape, DataType type) {
         if (type == DataType.DOUBLE) {
             return Nd4j.create(data, shape, 'c');
@@ -29,7 +29,10 @@ final class Host {
         for (int i = 0; i < data.length; i++) {
             f[i] = (float) data[i];
         }
-        return StepScope.copyOf(f, shape);        // a step temporary inside a StepScope
+        Ops ops = Ops.get();
+        INDArray a = ops.newArray(DataType.FLOAT, shape);
+        ops.write(f, a);
+        return a;
     }
 
     /** A scalar (shape {@code []}) of type {@code type}. */

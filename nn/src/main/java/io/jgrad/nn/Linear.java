@@ -1,13 +1,10 @@
 package io.jgrad.nn;
 
-import io.jgrad.autograd.GradSink;
+import io.jgrad.autograd.Functional;
 import io.jgrad.autograd.Variable;
-import io.jgrad.tensor.Blas;
-import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A fully connected layer, {@code y = x·Wᵀ + b}, with weight {@code [out, in]} and bias
@@ -82,44 +79,11 @@ public class Linear extends Module {
     /**
      * The op itself, {@code y = x·Wᵀ + b} for {@code x [N, in]}, {@code W [out, in]}, {@code b [out]}
      * (null for none): one GEMM with a transpose flag plus a row-vector add forward; backward
-     * {@code dx = g·W}, {@code dW = gᵀ·x}, {@code db = Σ_rows g}. Usable on its own, e.g. for
-     * float64 gradient checks.
+     * {@code dx = g·W}, {@code dW = gᵀ·x}, {@code db = Σ_rows g} ({@link Functional#linear}).
+     * Usable on its own, e.g. for float64 gradient checks.
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
-        INDArray xa = x.value().array();
-        INDArray w = weight.value().array();
-        if (xa.rank() != 2 || w.rank() != 2 || xa.size(1) != w.size(1)
-                || bias != null && (bias.value().rank() != 1 || bias.value().size() != w.size(0))) {
-            throw new IllegalArgumentException("linear: input " + Shapes.str(xa.shape()) + ", weight " + Shapes.str(w.shape())
-                    + (bias == null ? "" : ", bias " + Shapes.str(bias.shape())) + " do not fit [N, in], [out, in], [out]");
-        }
-        if (xa.size(0) == 0) {
-            throw new IllegalArgumentException("linear: empty batch, input " + Shapes.str(xa.shape()));
-        }
-        if (xa.dataType() != w.dataType()) {
-            throw new IllegalArgumentException("linear: input is " + x.value().dtype() + " but weight is "
-                    + weight.value().dtype() + "; convert the input with Tensor.to(...)");
-        }
-        INDArray y = Blas.gemm(xa, false, w, true);
-        if (bias != null) {
-            Kernels.addRowVector(y, bias.value().array());
-        }
-        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        // backward writes straight into the gradient buffers: dx = g·W, dW = gᵀ·x + β·dW, db = Σ_rows g + β·db
-        return Variable.fromAccumulatingOp("linear", y, (g, sink) -> {
-            if (sink.requires(0)) {
-                GradSink.Target t = sink.target(0);
-                Blas.gemm(g, false, w, false, t.array(), 1.0, t.beta());
-            }
-            if (sink.requires(1)) {
-                GradSink.Target t = sink.target(1);
-                Blas.gemm(g, true, xa, false, t.array(), 1.0, t.beta());
-            }
-            if (bias != null && sink.requires(2)) {
-                GradSink.Target t = sink.target(2);
-                Kernels.columnSums(g, t.array(), t.beta());
-            }
-        }, inputs);
+        return Functional.linear(x, weight, bias);
     }
 
     @Override

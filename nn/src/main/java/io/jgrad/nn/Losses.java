@@ -70,7 +70,7 @@ public final class Losses {
             sumW += w[j];
         }
         double wTotal = sumW;
-        RowLogSoftmax ls = new RowLogSoftmax(Host.doubles(logits.value().array()), n, c, 1.0);
+        RowLogSoftmax ls = new RowLogSoftmax(logits.value().array(), 1.0);
         double wSum = 0;
         double nll = 0;
         double smooth = 0;
@@ -235,11 +235,10 @@ public final class Losses {
             }
             checkTargets(op, targets, n, c);
         }
-        double[] s = Host.doubles(studentLogits.value().array());
-        double[] t = Host.doubles(teacherLogits.value().array());
-        RowLogSoftmax student = new RowLogSoftmax(s, n, c, temperature);
-        RowLogSoftmax teacher = new RowLogSoftmax(t, n, c, temperature);
-        RowLogSoftmax plain = hard ? new RowLogSoftmax(s, n, c, 1.0) : null;
+        INDArray s = studentLogits.value().array();
+        RowLogSoftmax student = new RowLogSoftmax(s, temperature);
+        RowLogSoftmax teacher = new RowLogSoftmax(teacherLogits.value().array(), temperature);
+        RowLogSoftmax plain = hard ? new RowLogSoftmax(s, 1.0) : null;
         double kl = 0;
         double ce = 0;
         for (int i = 0; i < n; i++) {

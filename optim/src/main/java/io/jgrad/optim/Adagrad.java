@@ -1,10 +1,10 @@
 package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.backend.Ops;
 import java.util.List;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdaGradUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -15,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Defaults: lr 1e-2, lr_decay 0, weight_decay 0 (λ), initial_accumulator_value 0 (s at the
  * start), eps 1e-10.
  *
- * <p>The accumulate-and-scale part is libnd4j's fused {@code adagrad_updater}, whose formula is
- * exactly this one (it only replaces ε = 0 by 1e-7, so ε = 0 takes the in-place path).
+ * <p>The update is the backend's {@link Ops#adagrad} (libnd4j's fused {@code adagrad_updater},
+ * whose formula is exactly this one, for ε &gt; 0).
  */
 public final class Adagrad extends BaseOptimizer {
     private Adagrad(List<ParamGroup> groups) {
@@ -44,14 +44,7 @@ public final class Adagrad extends BaseOptimizer {
         INDArray d = l2(grad, param, group.get("weight_decay"), state);
         double clr = group.lr() / (1 + (step - 1) * group.get("lr_decay"));
         double eps = group.get("eps");
-        INDArray t = state.scratch(1, param);
-        if (eps != 0) {
-            Nd4j.exec(new AdaGradUpdater(d, sum, t, sum, clr, eps));
-            param.subi(t);
-        } else {
-            sum.addi(InPlace.mul(d, d, t));
-            InPlace.addScaled(param, -clr, InPlace.div(d, InPlace.sqrt(sum, t), t), param);
-        }
+        Ops.get().adagrad(param, d, sum, clr, eps, state.scratch(1, param));
     }
 
     /** Options of {@link Adagrad} with PyTorch's names and defaults. */

@@ -1,7 +1,7 @@
 package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
-import io.jgrad.tensor.HostChunks;
+import io.jgrad.tensor.backend.Ops;
 import java.util.List;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 (λ, an L2 penalty added to the
  * gradient; see {@link AdamW} for the decoupled kind), amsgrad false.
  *
- * <p>Dense float32 parameters take one fused JVM pass ({@link FusedUpdates#adam}); others
- * (float64, AMSGrad) a few in-place native calls. Not libnd4j's fused {@code adam_updater}: that
+ * <p>The update is the backend's {@link Ops#adam} (on the cpu backend one fused JVM pass for
+ * dense float32 parameters without AMSGrad, a few in-place native calls otherwise). Not libnd4j's fused {@code adam_updater}: that
  * op puts ε next to √v (not √v/√(1−β₂ᵗ)) and, in float32, computes 1−β₂ and the bias
  * corrections in float32 (1 − 0.999f is 1.3e-5 off 0.001), so its trajectories drift from
  * PyTorch's.
@@ -53,19 +53,9 @@ public final class Adam extends BaseOptimizer {
         INDArray v = state.zeros("exp_avg_sq", param);
         double stepSize = group.lr() / (1 - Math.pow(beta1, step));
         double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        if (!group.flag("amsgrad") && HostChunks.fitAll(param, d, m, v)) {
-            FusedUpdates.adam(param, d, m, v, beta1, beta2, group.get("eps"), 0, stepSize, bias2Sqrt);
-            return;
-        }
-        INDArray t = state.scratch(1, param);
-        InPlace.addScaled(m.muli(beta1), 1 - beta1, d, m);
-        InPlace.addScaled(v.muli(beta2), 1 - beta2, InPlace.mul(d, d, t), v);
-        if (group.flag("amsgrad")) {
-            INDArray vMax = state.zeros("max_exp_avg_sq", param);
-            v = InPlace.max(vMax, v, vMax);
-        }
-        InPlace.sqrt(v, t).divi(bias2Sqrt).addi(group.get("eps"));
-        InPlace.addScaled(param, -stepSize, InPlace.div(m, t, t), param);
+        INDArray vMax = group.flag("amsgrad") ? state.zeros("max_exp_avg_sq", param) : null;
+        Ops.get().adam(param, d, m, v, vMax, beta1, beta2, group.get("eps"), stepSize, bias2Sqrt,
+                state.scratch(1, param));
     }
 
     /** Options of {@link Adam}; see {@link AdamFamilyBuilder} for the setters. */

@@ -4,6 +4,7 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.StateDictReader;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.Ops;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -278,7 +279,7 @@ public abstract class BaseOptimizer implements Optimizer {
      * the decay is 0.
      */
     static INDArray l2(INDArray grad, INDArray param, double weightDecay, ParamState s) {
-        return weightDecay == 0 ? grad : InPlace.addScaled(grad, weightDecay, param, s.scratch(0, param));
+        return weightDecay == 0 ? grad : Ops.get().axpy(grad, weightDecay, param, s.scratch(0, param));
     }
 
     /** A fresh array with {@code a}'s values (used for state initialized from a gradient). */

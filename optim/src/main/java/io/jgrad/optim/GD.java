@@ -2,6 +2,7 @@ package io.jgrad.optim;
 
 import java.util.List;
 import java.util.Set;
+import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -33,7 +34,7 @@ public final class GD extends BaseOptimizer {
 
     @Override
     protected void update(ParamGroup group, INDArray param, INDArray grad, ParamState state) {
-        InPlace.addScaled(param, -group.lr(), grad, param);
+        Ops.get().axpy(param, -group.lr(), grad, param);
     }
 
     /** Options of {@link GD}: {@code lr} (required). */

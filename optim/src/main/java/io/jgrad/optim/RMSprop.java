@@ -1,6 +1,7 @@
 package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.backend.Ops;
 import java.util.List;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,21 +43,8 @@ public final class RMSprop extends BaseOptimizer {
         INDArray buf = momentum > 0 ? state.zeros("momentum_buffer", param) : null;
         INDArray gradAvg = group.flag("centered") ? state.zeros("grad_avg", param) : null;
         INDArray d = l2(grad, param, group.get("weight_decay"), state);
-        INDArray t = state.scratch(1, param);
-        InPlace.addScaled(squareAvg.muli(alpha), 1 - alpha, InPlace.mul(d, d, t), squareAvg);
-        if (gradAvg != null) {
-            InPlace.addScaled(gradAvg.muli(alpha), 1 - alpha, d, gradAvg);
-            InPlace.addScaled(squareAvg, -1, InPlace.mul(gradAvg, gradAvg, t), t);
-            InPlace.sqrt(t, t);
-        } else {
-            InPlace.sqrt(squareAvg, t);
-        }
-        InPlace.div(d, t.addi(group.get("eps")), t);
-        if (buf != null) {
-            InPlace.addScaled(param, -group.lr(), buf.muli(momentum).addi(t), param);
-        } else {
-            InPlace.addScaled(param, -group.lr(), t, param);
-        }
+        Ops.get().rmsprop(param, d, squareAvg, gradAvg, buf, group.lr(), alpha, group.get("eps"), momentum,
+                state.scratch(1, param));
     }
 
     /** Options of {@link RMSprop} with PyTorch's names and defaults. */

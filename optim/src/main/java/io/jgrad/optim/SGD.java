@@ -1,7 +1,7 @@
 package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
-import io.jgrad.tensor.HostChunks;
+import io.jgrad.tensor.backend.Ops;
 import java.util.List;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,25 +37,21 @@ public final class SGD extends BaseOptimizer {
 
     @Override
     protected void update(ParamGroup group, INDArray param, INDArray grad, ParamState state) {
+        Ops ops = Ops.get();
         double momentum = group.get("momentum");
         INDArray existing = state.get("momentum_buffer");
-        if (momentum != 0 && existing != null && HostChunks.fitAll(param, grad, existing)) {
-            FusedUpdates.sgdMomentum(param, grad, existing, group.lr(), momentum, group.get("dampening"),
-                    group.flag("nesterov"), group.get("weight_decay"));
+        if (momentum != 0 && existing != null) {
+            ops.sgdMomentum(param, grad, existing, group.lr(), momentum, group.get("dampening"),
+                    group.flag("nesterov"), group.get("weight_decay"), state.scratch(0, param));
             return;
         }
         INDArray d = l2(grad, param, group.get("weight_decay"), state);
-        if (momentum != 0) {
-            INDArray buf = state.get("momentum_buffer");
-            if (buf == null) {
-                buf = copyOf(d);
-                state.buffers.put("momentum_buffer", buf);
-            } else {
-                InPlace.addScaled(buf.muli(momentum), 1 - group.get("dampening"), d, buf);
-            }
-            d = group.flag("nesterov") ? InPlace.addScaled(d, momentum, buf, state.scratch(0, param)) : buf;
+        if (momentum != 0) {                        // the first step: the buffer starts as d
+            INDArray buf = copyOf(d);
+            state.buffers.put("momentum_buffer", buf);
+            d = group.flag("nesterov") ? ops.axpy(d, momentum, buf, state.scratch(0, param)) : buf;
         }
-        InPlace.addScaled(param, -group.lr(), d, param);
+        ops.axpy(param, -group.lr(), d, param);
     }
 
     /** Options of {@link SGD} with PyTorch's names and defaults. */

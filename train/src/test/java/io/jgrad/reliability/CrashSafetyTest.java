@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jgrad.tensor.backend.Backend;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -120,7 +121,9 @@ class CrashSafetyTest {
 
         Child(Path file) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+            // the child computes on this process's backend, so its numbers are the reference's bit for bit
+            process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Djgrad.backend=" + Backend.current().id(), "-cp", System.getProperty("java.class.path"),
                     CheckpointingChild.class.getName(), file.toString(), Integer.toString(LAST_STEP))
                     .redirectErrorStream(true).start();
             reader = new Thread(() -> {

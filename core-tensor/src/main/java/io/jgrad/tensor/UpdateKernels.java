@@ -1,20 +1,19 @@
-package io.jgrad.optim;
+package io.jgrad.tensor;
 
-import io.jgrad.tensor.HostChunks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The Adam and SGD updates of {@link Adam} and {@link SGD} as single fused passes over float32
- * parameters ({@link HostChunks}): each element of parameter, gradient and state is read once
- * and written once, in float arithmetic in PyTorch's order of operations, instead of ten
- * (Adam) or three (SGD) native calls each making a full pass. Callers use them when every array
- * {@link HostChunks#fitAll fits} and keep the ND4J form for float64 and other layouts.
+ * The Adam and SGD-momentum updates as single fused passes over float32 parameters
+ * ({@link HostChunks}): each element of parameter, gradient and state is read once and written
+ * once, in float arithmetic in PyTorch's order of operations, instead of ten (Adam) or three
+ * (SGD) native calls each making a full pass. Kernels of the {@code cpu} backend: its
+ * {@code Ops} uses them when every array is dense float32 and ND4J's form otherwise.
  */
-final class FusedUpdates {
+public final class UpdateKernels {
     private static final boolean[] P_M_V_WRITTEN = {true, false, true, true};
     private static final boolean[] P_BUF_WRITTEN = {true, false, true};
 
-    private FusedUpdates() {
+    private UpdateKernels() {
     }
 
     /**
@@ -22,7 +21,7 @@ final class FusedUpdates {
      * {@code d = g + λp; m = β₁m + (1-β₁)d; v = β₂v + (1-β₂)d²;
      * p = p - stepSize · m / (√v / bias2Sqrt + eps)}.
      */
-    static void adam(INDArray p, INDArray g, INDArray m, INDArray v, double beta1, double beta2, double eps,
+    public static void adam(INDArray p, INDArray g, INDArray m, INDArray v, double beta1, double beta2, double eps,
                      double weightDecay, double stepSize, double bias2Sqrt) {
         float b1 = (float) beta1;
         float omb1 = (float) (1 - beta1);
@@ -52,7 +51,7 @@ final class FusedUpdates {
      * One SGD step with a momentum buffer that already exists, PyTorch 1.13's form:
      * {@code d = g + λp; b = μb + (1-τ)d; d = nesterov ? d + μb : b; p = p - lr·d}.
      */
-    static void sgdMomentum(INDArray p, INDArray g, INDArray buf, double lr, double momentum, double dampening,
+    public static void sgdMomentum(INDArray p, INDArray g, INDArray buf, double lr, double momentum, double dampening,
                             boolean nesterov, double weightDecay) {
         float mu = (float) momentum;
         float omd = (float) (1 - dampening);

@@ -1,0 +1,42 @@
+package io.jgrad.autograd;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The fused ops layers are built from, as PyTorch's {@code torch.nn.functional}: each is one
+ * graph node whose backward writes its gradients straight into the engine's buffers. Layers in
+ * {@code nn} call these; the engine's buffer rules stay inside this module.
+ */
+public final class Functional {
+    private Functional() {
+    }
+
+    /** A training-mode batch norm's output and the batch statistics it normalised with. */
+    public record BatchNormResult(Variable output, double[] mean, double[] biasedVar) {
+    }
+
+    /**
+     * {@code F.linear(x, weight, bias)}: {@code y = x·Wᵀ + b} for {@code x [N, in]},
+     * {@code W [out, in]}, {@code b [out]} (null for none).
+     *
+     * @throws IllegalArgumentException when the shapes or element types do not fit, naming them
+     */
+    public static Variable linear(Variable x, Variable weight, Variable bias) {
+        return MatmulOps.linear(x, weight, bias);
+    }
+
+    /**
+     * {@code F.batch_norm(x, training=True)} over {@code x [N, C]}: normalised with the batch mean
+     * and biased variance, then scaled by {@code weight} and shifted by {@code bias} (both null
+     * for none).
+     */
+    public static BatchNormResult batchNorm(Variable x, Variable weight, Variable bias, double eps) {
+        return NormOps.batchNorm(x, weight, bias, eps);
+    }
+
+    /** {@code F.batch_norm(x, mean, var, training=False)} over {@code x [N, C]} with fixed statistics. */
+    public static Variable batchNormEval(Variable x, Variable weight, Variable bias, INDArray mean, INDArray var,
+                                         double eps) {
+        return NormOps.batchNormEval(x, weight, bias, mean, var, eps);
+    }
+}

@@ -1,0 +1,72 @@
+package io.jgrad.autograd;
+
+import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.BatchNormPass;
+import io.jgrad.tensor.backend.Ops;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The normalisation op family: batch normalisation of {@code [N, C]} with the batch's own
+ * statistics (training) or with fixed ones (evaluation). Each is one node whose backward writes
+ * {@code dx}, {@code dγ}, {@code dβ} straight into the engine's buffers; the arithmetic is the
+ * backend's {@link Ops#batchNorm} / {@link Ops#batchNormEval}.
+ */
+final class NormOps {
+    private NormOps() {
+    }
+
+    /** Training mode; the result carries the batch mean and biased variance for the running statistics. */
+    static Functional.BatchNormResult batchNorm(Variable x, Variable weight, Variable bias, double eps) {
+        Variable[] inputs = inputs(x, weight, bias);
+        long[] shape = x.shape();
+        if (shape.length != 2 || shape[0] == 0 || weight != null
+                && (weight.value().size() != shape[1] || bias.value().size() != shape[1])) {
+            throw new IllegalArgumentException("batchNorm: input " + Shapes.str(shape) + " must be [N > 0, C]"
+                    + (weight == null ? "" : " with weight and bias of size C, got " + Shapes.str(weight.shape())
+                    + " and " + Shapes.str(bias.shape())));
+        }
+        Ops ops = Ops.get();
+        INDArray xa = x.value().array();
+        INDArray y = ops.newArray(xa.dataType(), xa.shape());
+        BatchNormPass pass = ops.batchNorm(xa, array(weight), array(bias), eps, y);
+        return new Functional.BatchNormResult(record("batchNorm", y, pass, inputs), pass.mean(), pass.var());
+    }
+
+    /** Evaluation mode: {@code y = x·scale + shift}, {@code scale = γ/√(var + eps)}, {@code shift = β − mean·scale}. */
+    static Variable batchNormEval(Variable x, Variable weight, Variable bias, INDArray mean, INDArray var, double eps) {
+        Variable[] inputs = inputs(x, weight, bias);
+        long[] shape = x.shape();
+        if (shape.length != 2 || mean.length() != shape[1] || var.length() != shape[1]) {
+            throw new IllegalArgumentException("batchNormEval: input " + Shapes.str(shape) + " must be [N, C] with mean "
+                    + "and var of size C, got " + Shapes.str(mean.shape()) + " and " + Shapes.str(var.shape()));
+        }
+        Ops ops = Ops.get();
+        INDArray xa = x.value().array();
+        INDArray y = ops.newArray(xa.dataType(), xa.shape());
+        BatchNormPass pass = ops.batchNormEval(xa, array(weight), array(bias), mean, var, eps, y);
+        return record("batchNormEval", y, pass, inputs);
+    }
+
+    private static Variable record(String op, INDArray y, BatchNormPass pass, Variable[] inputs) {
+        boolean affine = inputs.length == 3;
+        return Variable.fromAccumulatingOp(op, y, (g, sink) -> {
+            GradSink.Target tx = sink.requires(0) ? sink.target(0) : null;
+            GradSink.Target tw = affine && sink.requires(1) ? sink.target(1) : null;
+            GradSink.Target tb = affine && sink.requires(2) ? sink.target(2) : null;
+            pass.backward(g, tx == null ? null : tx.array(), tx == null ? 0 : tx.beta(),
+                    tw == null ? null : tw.array(), tw == null ? 0 : tw.beta(),
+                    tb == null ? null : tb.array(), tb == null ? 0 : tb.beta());
+        }, inputs);
+    }
+
+    private static INDArray array(Variable v) {
+        return v == null ? null : v.value().array();
+    }
+
+    private static Variable[] inputs(Variable x, Variable weight, Variable bias) {
+        if ((weight == null) != (bias == null)) {
+            throw new IllegalArgumentException("batchNorm: weight and bias must both be given or both be null");
+        }
+        return weight == null ? new Variable[] {x} : new Variable[] {x, weight, bias};
+    }
+}

@@ -1,0 +1,37 @@
+package io.jgrad.tensor.backend;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The one definition of a "dense row-major array": row-major, not a view, starting at offset 0
+ * of a buffer it fills exactly. Such an array's elements are its buffer's elements in order,
+ * so a kernel may treat it as a flat vector (a BLAS leading dimension, a chunked JVM pass) and
+ * the autograd engine may write into it as a gradient buffer. Used by the cpu backend's kernels
+ * and by the engine; it is a layout test, not a kernel, so it reads no element.
+ */
+public final class Dense {
+    private Dense() {
+    }
+
+    /** Whether {@code a} is row-major, not a view, and owns exactly its buffer from offset 0. */
+    public static boolean rowMajor(INDArray a) {
+        return a != null && !a.isEmpty() && a.ordering() == 'c' && !a.isView() && a.offset() == 0 && a.data().length() == a.length();
+    }
+
+    /** {@link #rowMajor} and float32. */
+    public static boolean float32(INDArray a) {
+        return rowMajor(a) && a.dataType() == DataType.FLOAT;
+    }
+
+    /** Whether every array is {@link #float32} and all have the same length. */
+    public static boolean float32All(INDArray... arrays) {
+        long n = arrays[0].length();
+        for (INDArray a : arrays) {
+            if (!float32(a) || a.length() != n) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

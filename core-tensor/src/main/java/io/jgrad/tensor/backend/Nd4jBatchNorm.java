@@ -1,0 +1,106 @@
+package io.jgrad.tensor.backend;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Batch normalisation of {@code [N, C]} as ND4J ops, for the {@code nd4j} backend and for the
+ * types and layouts the {@code cpu} backend's kernel skips. Training mode follows PyTorch's CPU
+ * kernel: statistics in double, {@code y = x·α + β} with {@code α = γ·invstd},
+ * {@code β = bias − mean·α}; backward is its closed form with {@code Σdy} and
+ * {@code dot = Σ(x − mean)·dy}: {@code dx = (dy − (x − mean)·dot·invstd²/N − Σdy/N)·invstd·γ},
+ * {@code dγ = dot·invstd}, {@code dβ = Σdy}.
+ */
+final class Nd4jBatchNorm {
+    private Nd4jBatchNorm() {
+    }
+
+    static BatchNormPass train(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y) {
+        DataType type = x.dataType();
+        long n = x.size(0);
+        INDArray centered = x.castTo(DataType.DOUBLE).dup('c');
+        INDArray mean = centered.mean(0);
+        centered.subiRowVector(mean);
+        INDArray var = centered.mul(centered).mean(0);
+        INDArray invstd = Transforms.pow(var.add(eps), -0.5, false);
+        INDArray gamma = weight == null ? null : weight.castTo(DataType.DOUBLE);
+        INDArray alpha = gamma == null ? invstd : invstd.mul(gamma);
+        INDArray beta = mean.mul(alpha).negi();
+        if (bias != null) {
+            beta.addi(bias.castTo(DataType.DOUBLE));
+        }
+        y.assign(x.mulRowVector(alpha.castTo(type)).addiRowVector(beta.castTo(type)));
+        double[] meanHost = mean.toDoubleVector();
+        double[] varHost = var.toDoubleVector();
+        return new BatchNormPass() {
+            @Override
+            public double[] mean() {
+                return meanHost;
+            }
+
+            @Override
+            public double[] var() {
+                return varHost;
+            }
+
+            @Override
+            public void backward(INDArray g, INDArray dx, double betaX, INDArray dWeight, double betaW, INDArray dBias,
+                                 double betaB) {
+                INDArray gd = g.castTo(DataType.DOUBLE);
+                INDArray sum = gd.sum(0);
+                INDArray dot = centered.mul(gd).sum(0);
+                if (dx != null) {
+                    INDArray k = dot.mul(invstd).muli(invstd).divi(n);
+                    INDArray scale = gamma == null ? invstd : invstd.mul(gamma);
+                    INDArray d = gd.sub(centered.mulRowVector(k)).subiRowVector(sum.div(n)).muliRowVector(scale);
+                    Nd4jOps.accumulate(dx, d, betaX);
+                }
+                if (dWeight != null) {
+                    Nd4jOps.accumulate(dWeight, dot.mul(invstd), betaW);
+                }
+                if (dBias != null) {
+                    Nd4jOps.accumulate(dBias, sum, betaB);
+                }
+            }
+        };
+    }
+
+    static BatchNormPass eval(INDArray x, INDArray weight, INDArray bias, INDArray mean, INDArray var, double eps,
+                              INDArray y) {
+        DataType type = x.dataType();
+        INDArray invstd = Transforms.pow(var.castTo(type).add(eps), -0.5, false);
+        INDArray m = mean.castTo(type);
+        INDArray scale = weight == null ? invstd : invstd.mul(weight);
+        INDArray shift = m.mul(scale).negi();
+        if (bias != null) {
+            shift.addi(bias);
+        }
+        y.assign(x.mulRowVector(scale).addiRowVector(shift));
+        return new BatchNormPass() {
+            @Override
+            public double[] mean() {
+                return mean.toDoubleVector();
+            }
+
+            @Override
+            public double[] var() {
+                return var.toDoubleVector();
+            }
+
+            @Override
+            public void backward(INDArray g, INDArray dx, double betaX, INDArray dWeight, double betaW, INDArray dBias,
+                                 double betaB) {
+                if (dx != null) {
+                    Nd4jOps.accumulate(dx, g.mulRowVector(scale), betaX);
+                }
+                if (dWeight != null) {
+                    Nd4jOps.accumulate(dWeight, g.mul(x.subRowVector(m).muliRowVector(invstd)).sum(0), betaW);
+                }
+                if (dBias != null) {
+                    Nd4jOps.accumulate(dBias, g.sum(0), betaB);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,234 @@
+package io.jgrad.tensor.backend;
+
+import io.jgrad.tensor.StepScope;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.updaters.AdaGradUpdater;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The {@code nd4j} backend: every kernel as ND4J ops ({@code INDArray} methods,
+ * {@code Nd4j.gemm}, {@link Transforms}, {@code Nd4j.exec} of ND4J's own ops), with no host
+ * pointer, no direct BLAS call and no JVM loop over native memory, so it runs wherever ND4J
+ * runs, its CUDA backend included. The only heap copies are the explicit transfers
+ * ({@link #write}, {@link #toDoubles}, {@link #gatherRows}), done through ND4J's own API. Results
+ * go into the caller's arrays where ND4J allows, since every temporary is native memory that
+ * only the garbage collector frees.
+ * The {@code cpu} backend uses these same kernels for the layouts and types its fast paths skip.
+ */
+class Nd4jOps implements Ops {
+
+    @Override
+    public Backend backend() {
+        return Backend.ND4J;
+    }
+
+    @Override
+    public INDArray newArray(DataType type, long... shape) {
+        return StepScope.newArray(type, shape);
+    }
+
+    /** One transfer through ND4J's buffer API (a host-to-device copy on CUDA), no temporary array. */
+    @Override
+    public void write(float[] src, INDArray dst) {
+        if (src.length == 0) {
+            return;
+        }
+        if (Dense.float32(dst) && dst.length() == src.length) {
+            dst.data().setData(src);
+        } else {
+            dst.assign(Nd4j.create(src, dst.shape(), 'c'));
+        }
+    }
+
+    @Override
+    public double[] toDoubles(INDArray a) {
+        return (Dense.rowMajor(a) ? a : a.dup('c')).data().asDouble();
+    }
+
+    @Override
+    public void gatherRows(float[] source, int rowLength, int[] rows, int from, int to, INDArray dst) {
+        float[] batch = new float[(to - from) * rowLength];
+        for (int r = from; r < to; r++) {
+            System.arraycopy(source, rows[r] * rowLength, batch, (r - from) * rowLength, rowLength);
+        }
+        write(batch, dst);
+    }
+
+    @Override
+    public INDArray gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
+        Checks.gemm(a, transA, b, transB, c);
+        return Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
+    }
+
+    @Override
+    public INDArray addRowVector(INDArray y, INDArray b) {
+        return y.addiRowVector(b);
+    }
+
+    @Override
+    public INDArray columnSums(INDArray g, INDArray dst, double beta) {
+        if (beta == 0 && g.dataType() == dst.dataType() && dst.rank() == 1) {
+            Nd4j.exec(new Sum(g, dst, 0));                // straight into dst, no temporary
+            return dst;
+        }
+        return accumulate(dst, g.sum(0).reshape(dst.shape()), beta);
+    }
+
+    @Override
+    public INDArray relu(INDArray x, INDArray out) {
+        Nd4j.exec(new RectifiedLinear(x, out));
+        return out;
+    }
+
+    @Override
+    public INDArray reluBackward(INDArray out, INDArray g, INDArray dst, double beta) {
+        if (beta == 0) {                                  // no temporary: the mask goes straight into dst
+            Nd4j.exec(new Step(out, dst));
+            return dst.muli(g);
+        }
+        return accumulate(dst, Transforms.step(out, true).muli(g), beta);
+    }
+
+    @Override
+    public INDArray sigmoid(INDArray x) {
+        return Transforms.sigmoid(x, true);
+    }
+
+    @Override
+    public INDArray sigmoidBackward(INDArray out, INDArray g) {
+        return out.rsub(1.0).muli(out).muli(g);
+    }
+
+    @Override
+    public INDArray tanh(INDArray x) {
+        return Transforms.tanh(x, true);
+    }
+
+    @Override
+    public INDArray tanhBackward(INDArray out, INDArray g) {
+        return out.mul(out).rsubi(1.0).muli(g);
+    }
+
+    @Override
+    public INDArray softmax(INDArray x, int axis) {
+        INDArray out = Transforms.exp(x.sub(x.max(true, axis)), false);
+        return out.divi(out.sum(true, axis));
+    }
+
+    @Override
+    public INDArray softmaxBackward(INDArray out, INDArray g, int axis) {
+        INDArray dot = g.mul(out).sum(true, axis);
+        return g.sub(dot).muli(out);
+    }
+
+    @Override
+    public INDArray logSoftmax(INDArray x, int axis) {
+        INDArray out = x.sub(x.max(true, axis));
+        return out.subi(Transforms.log(Transforms.exp(out, true).sum(true, axis), false));
+    }
+
+    @Override
+    public INDArray logSoftmaxBackward(INDArray out, INDArray g, int axis) {
+        return g.sub(Transforms.exp(out, true).muli(g.sum(true, axis)));
+    }
+
+    @Override
+    public BatchNormPass batchNorm(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y) {
+        return Nd4jBatchNorm.train(x, weight, bias, eps, y);
+    }
+
+    @Override
+    public BatchNormPass batchNormEval(INDArray x, INDArray weight, INDArray bias, INDArray mean, INDArray var,
+                                       double eps, INDArray y) {
+        return Nd4jBatchNorm.eval(x, weight, bias, mean, var, eps, y);
+    }
+
+    @Override
+    public INDArray axpy(INDArray x, double alpha, INDArray y, INDArray out) {
+        Nd4j.exec(new Axpy(y, x, out, alpha));
+        return out;
+    }
+
+    @Override
+    public void sgdMomentum(INDArray p, INDArray g, INDArray buf, double lr, double momentum, double dampening,
+                            boolean nesterov, double weightDecay, INDArray scratch) {
+        INDArray d = weightDecay == 0 ? g : axpy(g, weightDecay, p, scratch);
+        axpy(buf.muli(momentum), 1 - dampening, d, buf);
+        axpy(p, -lr, nesterov ? axpy(d, momentum, buf, scratch) : buf, p);
+    }
+
+    @Override
+    public void adam(INDArray p, INDArray d, INDArray m, INDArray v, INDArray vMax, double beta1, double beta2,
+                     double eps, double stepSize, double bias2Sqrt, INDArray t) {
+        axpy(m.muli(beta1), 1 - beta1, d, m);
+        axpy(v.muli(beta2), 1 - beta2, mul(d, d, t), v);
+        INDArray vHat = v;
+        if (vMax != null) {
+            Nd4j.exec(new Max(vMax, v, vMax));
+            vHat = vMax;
+        }
+        sqrt(vHat, t).divi(bias2Sqrt).addi(eps);
+        axpy(p, -stepSize, div(m, t, t), p);
+    }
+
+    /**
+     * libnd4j's fused {@code adagrad_updater} computes exactly this update; it replaces
+     * {@code eps = 0} by 1e-7, so that case takes separate in-place calls.
+     */
+    @Override
+    public void adagrad(INDArray p, INDArray d, INDArray sum, double clr, double eps, INDArray t) {
+        if (eps != 0) {
+            Nd4j.exec(new AdaGradUpdater(d, sum, t, sum, clr, eps));
+            p.subi(t);
+        } else {
+            sum.addi(mul(d, d, t));
+            axpy(p, -clr, div(d, sqrt(sum, t), t), p);
+        }
+    }
+
+    @Override
+    public void rmsprop(INDArray p, INDArray d, INDArray squareAvg, INDArray gradAvg, INDArray buf, double lr,
+                        double alpha, double eps, double momentum, INDArray t) {
+        axpy(squareAvg.muli(alpha), 1 - alpha, mul(d, d, t), squareAvg);
+        if (gradAvg != null) {
+            axpy(gradAvg.muli(alpha), 1 - alpha, d, gradAvg);
+            axpy(squareAvg, -1, mul(gradAvg, gradAvg, t), t);
+            sqrt(t, t);
+        } else {
+            sqrt(squareAvg, t);
+        }
+        div(d, t.addi(eps), t);
+        axpy(p, -lr, buf != null ? buf.muli(momentum).addi(t) : t, p);
+    }
+
+    /** {@code dst = beta·dst + v} ({@code v} converted to dst's type). */
+    static INDArray accumulate(INDArray dst, INDArray v, double beta) {
+        INDArray w = v.dataType() == dst.dataType() ? v : v.castTo(dst.dataType());
+        return beta == 0 ? dst.assign(w) : dst.muli(beta).addi(w);
+    }
+
+    private static INDArray mul(INDArray a, INDArray b, INDArray out) {
+        Nd4j.exec(new MulOp(a, b, out));
+        return out;
+    }
+
+    private static INDArray div(INDArray a, INDArray b, INDArray out) {
+        Nd4j.exec(new DivOp(a, b, out));
+        return out;
+    }
+
+    private static INDArray sqrt(INDArray a, INDArray out) {
+        Nd4j.exec(new Sqrt(a, out));
+        return out;
+    }
+}

@@ -1,0 +1,167 @@
+package io.jgrad.tensor.backend;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The backend seam: every numeric kernel the autograd engine, the layers, the losses and the
+ * optimizers need, and nothing else. Code above this interface computes through it and never
+ * touches BLAS, native memory or a backend's own kernels; {@link #get()} answers the
+ * implementation for {@link Backend#current()}: {@code CpuOps} (direct BLAS and fused JVM passes
+ * over host memory) or {@code Nd4jOps} (ND4J ops only, the path ND4J's CUDA backend runs).
+ *
+ * <p>Conventions: arrays are ND4J arrays of one element type (float32 or float64); a method
+ * that takes a destination {@code dst} and a {@code beta} writes {@code dst = beta·dst + result}
+ * ({@code beta = 0} ignores dst's contents, as BLAS does); "in place" methods return their
+ * first argument. Results agree between backends within float32 rounding. Shape errors are
+ * {@link IllegalArgumentException}s naming the op and the shapes.
+ */
+public interface Ops {
+
+    /** The kernels of this process's backend ({@link Backend#current()}), created once. */
+    static Ops get() {
+        return Selected.OPS;
+    }
+
+    /** A new instance of {@code backend}'s kernels, e.g. to compare the two. */
+    static Ops of(Backend backend) {
+        return backend == Backend.CPU ? new CpuOps() : new Nd4jOps();
+    }
+
+    /** Which backend these kernels are. */
+    Backend backend();
+
+    // ---------------------------------------------------------------- memory and copies
+
+    /** A new row-major array for an op's result, contents undefined (a step temporary, see StepScope). */
+    INDArray newArray(DataType type, long... shape);
+
+    /** Copies {@code src} into the float32 array {@code dst} of {@code src.length} elements, row-major. */
+    void write(float[] src, INDArray dst);
+
+    /** The elements of {@code a} in row-major order, copied to the JVM heap as doubles. */
+    double[] toDoubles(INDArray a);
+
+    /**
+     * Copies rows {@code rows[from..to)} of the row-major matrix {@code source} (rows of
+     * {@code rowLength}) into consecutive rows of the float32 {@code [to - from, rowLength]}
+     * array {@code dst} (the indices are already validated).
+     */
+    void gatherRows(float[] source, int rowLength, int[] rows, int from, int to, INDArray dst);
+
+    // ---------------------------------------------------------------- matrix products
+
+    /**
+     * {@code c = alpha·op(a)·op(b) + beta·c} for 2-d arrays, {@code op} transposing when its flag
+     * is set; returns {@code c}.
+     */
+    INDArray gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta);
+
+    /** {@code op(a)·op(b)} into a new array from {@link #newArray}. */
+    default INDArray gemm(INDArray a, boolean transA, INDArray b, boolean transB) {
+        long m = transA ? a.size(1) : a.size(0);
+        long n = transB ? b.size(0) : b.size(1);
+        Checks.gemm(a, transA, b, transB, null);
+        return gemm(a, transA, b, transB, newArray(a.dataType(), m, n), 1.0, 0.0);
+    }
+
+    // ---------------------------------------------------------------- bias
+
+    /** {@code y[i, j] += b[j]} in place for {@code y [N, C]}, {@code b [C]}. */
+    INDArray addRowVector(INDArray y, INDArray b);
+
+    /** {@code dst = beta·dst + Σ_i g[i, :]} for {@code g [N, C]}, {@code dst [C]}: a bias gradient. */
+    INDArray columnSums(INDArray g, INDArray dst, double beta);
+
+    // ---------------------------------------------------------------- activations
+
+    /** {@code out = max(x, 0)} (NaN stays NaN) into {@code out} of x's shape. */
+    INDArray relu(INDArray x, INDArray out);
+
+    /** {@code dst = beta·dst + (out > 0 ? g : 0)} from the forward output {@code out}. */
+    INDArray reluBackward(INDArray out, INDArray g, INDArray dst, double beta);
+
+    /** {@code 1 / (1 + e^-x)} into a new array. */
+    INDArray sigmoid(INDArray x);
+
+    /** {@code g·out·(1 − out)} from the forward output. */
+    INDArray sigmoidBackward(INDArray out, INDArray g);
+
+    /** {@code tanh(x)} into a new array. */
+    INDArray tanh(INDArray x);
+
+    /** {@code g·(1 − out²)} from the forward output. */
+    INDArray tanhBackward(INDArray out, INDArray g);
+
+    /** Softmax along {@code axis}, {@code exp(x − max) / Σ exp(x − max)}. */
+    INDArray softmax(INDArray x, int axis);
+
+    /** {@code (g − Σ_axis g·out)·out} from the forward output. */
+    INDArray softmaxBackward(INDArray out, INDArray g, int axis);
+
+    /** Log-softmax along {@code axis}, {@code x − max − log Σ exp(x − max)}. */
+    INDArray logSoftmax(INDArray x, int axis);
+
+    /** {@code g − exp(out)·Σ_axis g} from the forward output. */
+    INDArray logSoftmaxBackward(INDArray out, INDArray g, int axis);
+
+    // ---------------------------------------------------------------- losses
+
+    /**
+     * The row-wise log-softmax of {@code logits / temperature} for {@code logits [n, c]},
+     * computed stably in double on a heap copy ({@code n·c} values, row-major): the shared core
+     * of the fused classification losses, which compute on the heap on both backends.
+     */
+    default double[] rowLogSoftmax(INDArray logits, double temperature) {
+        return HeapLogSoftmax.of(toDoubles(logits), (int) logits.size(0), (int) logits.size(1), temperature);
+    }
+
+    // ---------------------------------------------------------------- normalisation
+
+    /**
+     * Training-mode batch normalisation of {@code x [N, C]} with its own statistics into
+     * {@code y} (x's shape), as PyTorch computes it: statistics in double,
+     * {@code y = (x − mean)·invstd·γ + β}; {@code weight}, {@code bias} (γ, β of size C) may both
+     * be null. The returned pass holds what its backward needs.
+     */
+    BatchNormPass batchNorm(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y);
+
+    /**
+     * Evaluation-mode batch normalisation with fixed statistics into {@code y}:
+     * {@code y = x·scale + shift}, {@code scale = γ/√(var + eps)}, {@code shift = β − mean·scale}.
+     */
+    BatchNormPass batchNormEval(INDArray x, INDArray weight, INDArray bias, INDArray mean, INDArray var, double eps,
+                                INDArray y);
+
+    // ---------------------------------------------------------------- optimizer updates (all in place)
+
+    /** {@code out = x + alpha·y} (PyTorch's {@code torch.add(x, y, alpha=alpha, out=out)}); out may be x. */
+    INDArray axpy(INDArray x, double alpha, INDArray y, INDArray out);
+
+    /**
+     * One SGD step with an existing momentum buffer, PyTorch 1.13's order:
+     * {@code d = g + λp; b = μb + (1−τ)d; d = nesterov ? d + μb : b; p = p − lr·d}.
+     * {@code scratch} is an array like p the step may overwrite.
+     */
+    void sgdMomentum(INDArray p, INDArray g, INDArray buf, double lr, double momentum, double dampening,
+                     boolean nesterov, double weightDecay, INDArray scratch);
+
+    /**
+     * One Adam step from the (already weight-decayed) gradient {@code d}:
+     * {@code m = β₁m + (1−β₁)d; v = β₂v + (1−β₂)d²; v̂ = vMax ≠ null ? (vMax = max(vMax, v)) : v;
+     * p = p − stepSize·m / (√v̂ / bias2Sqrt + eps)}.
+     */
+    void adam(INDArray p, INDArray d, INDArray m, INDArray v, INDArray vMax, double beta1, double beta2, double eps,
+              double stepSize, double bias2Sqrt, INDArray scratch);
+
+    /** One Adagrad step: {@code s = s + d²; p = p − clr·d / (√s + eps)}. */
+    void adagrad(INDArray p, INDArray d, INDArray sum, double clr, double eps, INDArray scratch);
+
+    /**
+     * One RMSprop step: {@code s = αs + (1−α)d²}; centered ({@code gradAvg ≠ null}):
+     * {@code a = αa + (1−α)d, r = √(s − a²) + eps}, else {@code r = √s + eps}; with a momentum
+     * buffer {@code b = μb + d/r, p = p − lr·b}, else {@code p = p − lr·d/r}.
+     */
+    void rmsprop(INDArray p, INDArray d, INDArray squareAvg, INDArray gradAvg, INDArray buf, double lr, double alpha,
+                 double eps, double momentum, INDArray scratch);
+}

@@ -1,0 +1,64 @@
+package io.jgrad.tensor.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The process's backend decides its kernels, and the {@code nd4j} backend cannot reach the
+ * {@code cpu} kernels: under {@code -Djgrad.backend=nd4j}, {@link Ops#get()} is {@link Nd4jOps},
+ * and no compiled class of the seam but {@code CpuOps} (and the factory that names it) names a
+ * cpu kernel class, BLAS or a host-pointer API.
+ */
+class OpsSelectionTest {
+    /** What a cpu-only kernel would reference: jgrad's JVM/BLAS kernels, OpenBLAS, host pointers, NIO views. */
+    private static final List<String> CPU_ONLY = List.of("io/jgrad/tensor/Blas", "io/jgrad/tensor/Kernels",
+            "io/jgrad/tensor/HostChunks", "io/jgrad/tensor/BatchNormKernel", "io/jgrad/tensor/UpdateKernels",
+            "io/jgrad/tensor/backend/CpuOps", "org/bytedeco", "cblas_", "addressPointer", "asNio");
+
+    @Test
+    void getAnswersTheCurrentBackendsKernelsOnce() {
+        Ops ops = Ops.get();
+        assertEquals(Backend.current(), ops.backend());
+        assertSame(ops, Ops.get());
+        assertEquals(Backend.current() == Backend.CPU ? CpuOps.class : Nd4jOps.class, ops.getClass());
+    }
+
+    @Test
+    void theSeamsClassesButCpuOpsReferenceNoCpuKernel() throws IOException, URISyntaxException {
+        Path dir = Path.of(Nd4jOps.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve("io/jgrad/tensor/backend");
+        List<Path> classes;
+        try (Stream<Path> files = Files.list(dir)) {
+            classes = files.filter(f -> f.getFileName().toString().endsWith(".class"))
+                    .filter(f -> !List.of("CpuOps.class", "Ops.class", "Selected.class").contains(f.getFileName().toString()))
+                    .toList();
+        }
+        assertTrue(classes.stream().anyMatch(f -> f.getFileName().toString().equals("Nd4jOps.class"))
+                && classes.size() >= 6, "found the seam's classes: " + classes);
+        for (Path c : classes) {
+            String constants = new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1);
+            for (String forbidden : CPU_ONLY) {
+                assertFalse(constants.contains(forbidden), c.getFileName() + " references " + forbidden);
+            }
+        }
+    }
+
+    @Test
+    void theCpuBackendReallyReferencesItsKernels() throws IOException, URISyntaxException {
+        Path c = Path.of(CpuOps.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve("io/jgrad/tensor/backend/CpuOps.class");
+        String constants = new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1);
+        assertTrue(constants.contains("io/jgrad/tensor/Blas"), "the scan above would see a kernel reference");
+    }
+}
