@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
@@ -108,6 +109,7 @@ public final class Plot {
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setMarkerSize(5);
         chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setXAxisDecimalPattern("#.###"); // no digit grouping: 1022, not "1,022"
         for (Line l : lines) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -120,6 +122,9 @@ public final class Plot {
             if (!xs.isEmpty()) {
                 chart.addSeries(l.name(), xs, ys).setMarker(l.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
             }
+        }
+        if (lines.stream().allMatch(l -> Arrays.stream(l.x()).allMatch(v -> v >= 0))) {
+            chart.getStyler().setXAxisMin(0.0); // round ticks (0, 6, 12...) rather than 1, 5, 9... crowding each other
         }
         if (chart.getSeriesMap().isEmpty()) {
             // XChart cannot draw an empty chart: show a flat placeholder series instead.
