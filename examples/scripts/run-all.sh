@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every script in examples/scripts with ./jgrad run (extra arguments, e.g. --short, are passed
-# to each), then checks that the launcher rejects a missing file and a script that does not compile.
+# to each), then checks that the launcher rejects a missing file and a script that does not compile,
+# and that ./jgrad jshell starts with jgrad imported.
 # CI calls it with --short; without it, it produces the figures the README shows (in runs/scripts).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,4 +38,13 @@ expect_failure "a missing script" "no such file" ./jgrad run "$tmp/Missing.java"
 printf 'public class Broken { public static void main(String[] a) { int x = "text"; } }\n' > "$tmp/Broken.java"
 expect_failure "a script that does not compile" "compilation failed" ./jgrad run "$tmp/Broken.java"
 rm -rf "$tmp"
+
+# ./jgrad jshell: the startup imports work and a computation runs
+said="$(printf 'System.out.println("jshell says " + Variable.of(Tensor.ones(2, 3), true).sum().item());\n/exit\n' \
+  | ./jgrad jshell -q 2>&1)"
+if grep -q "jshell says 6.0" <<<"$said"; then
+  echo "== ok: ./jgrad jshell"
+else
+  echo "== FAILED: ./jgrad jshell said: $said"; failed=1
+fi
 exit $failed
