@@ -44,6 +44,6 @@ public record Batch(Tensor features, int[] labels, Tensor targets, int[] indices
 
     /** The number of examples B. */
     public int size() {
-        return indices.length;
+        return labels != null ? labels.length : (int) targets.shape()[0];
     }
 }
