@@ -8,6 +8,7 @@ import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Rng;
 import io.jgrad.train.DistillationTrainer;
 import io.jgrad.train.Evaluator;
+import io.jgrad.train.History;
 import io.jgrad.train.LossFunction;
 import io.jgrad.train.Progress;
 import io.jgrad.train.Trainer;
@@ -28,7 +29,10 @@ import picocli.CommandLine.Spec;
  * {@code 784→1200→1200→10} with dropout, then a student {@code 784→32→10} in two scenarios,
  * alone and distilled, over several seeds: (1) all labels; (2) only {@code --labeled} labels for
  * the student alone versus the whole training set as an unlabelled transfer set for the
- * distilled student, with the same number of optimizer steps.
+ * distilled student, with the same number of optimizer steps. Writes, like {@code mlp},
+ * {@code history.csv}, {@code history.png} and {@code model.safetensors}: those of the first
+ * seed's distilled student of scenario (2), the run's headline model; plus {@code distill.csv}
+ * (every seed's accuracies) and the teacher, reused by the next run on the same data.
  */
 @Command(name = "distill", mixinStandardHelpOptions = true,
         description = "Compare a small student trained alone with one distilled from a large teacher.")
@@ -65,7 +69,7 @@ final class DistillCommand implements Callable<Integer> {
         if (seeds <= 0 || labeled <= 0) {
             throw new IllegalArgumentException("--seeds and --labeled must be positive, got " + seeds + " and " + labeled);
         }
-        ExampleData data = ExampleData.load(opts.data, opts.limit, opts.seed, out);
+        ExampleData data = ExampleData.load(opts, out);
         Dataset train = data.train();
         Dataset test = data.test();
         trainSize = train.size();
@@ -86,9 +90,15 @@ final class DistillCommand implements Callable<Integer> {
             long seed = opts.seed + k;
             Dataset few = train.subset(Arrays.copyOf(new Rng(seed).permutation(train.size()), labeledCount));
             acc[0][k] = accuracy(alone(seed, train, batch, 0), test);
-            acc[1][k] = accuracy(distilled(seed, teacher, train, null, batch), test);
+            acc[1][k] = accuracy(distilled(seed, teacher, train, null, batch, null).model(), test);
             acc[2][k] = accuracy(alone(seed, few, batch, steps), test);
-            acc[3][k] = accuracy(distilled(seed, teacher, null, train, batch), test);
+            Trained headline = distilled(seed, teacher, null, train, batch, k == 0 ? test : null);
+            acc[3][k] = accuracy(headline.model(), test);
+            if (k == 0) {
+                headline.history().writeCsv(dir.resolve("history.csv"));
+                headline.history().writeChart(dir.resolve("history.png"));
+                Checkpoints.save(headline.model(), dir.resolve("model.safetensors"));
+            }
             out.printf(Locale.ROOT, "seed %d: full labels alone %.2f%% distilled %.2f%% | %d labels alone %.2f%% "
                     + "transfer-set distilled %.2f%%%n", seed, 100 * acc[0][k], 100 * acc[1][k], labeledCount,
                     100 * acc[2][k], 100 * acc[3][k]);
@@ -106,6 +116,8 @@ final class DistillCommand implements Callable<Integer> {
                     acc[2][k], acc[3][k], teacherAcc));
         }
         Files.writeString(dir.resolve("distill.csv"), csv);
+        out.printf(Locale.ROOT, "wrote %s: history.csv, history.png and model.safetensors (seed %d's distilled student "
+                + "of scenario 2), distill.csv (every seed)%n", dir, opts.seed);
         return 0;
     }
 
@@ -159,8 +171,16 @@ final class DistillCommand implements Callable<Integer> {
                 perEpoch * opts.epochs);
     }
 
-    /** The student distilled on labelled data and/or a transfer set (soft targets only). */
-    private Sequential distilled(long seed, Sequential teacher, Dataset labels, Dataset transfer, int batch) {
+    /** A trained student and the history of its training. */
+    private record Trained(Sequential model, History history) {
+    }
+
+    /**
+     * The student distilled on labelled data and/or a transfer set (soft targets only),
+     * validated on {@code validation} after every epoch when it is not null.
+     */
+    private Trained distilled(long seed, Sequential teacher, Dataset labels, Dataset transfer, int batch,
+                              Dataset validation) {
         Dataset any = labels != null ? labels : transfer;
         Sequential s = student(seed, any);
         Optimizer opt = Optimizers.create(opts, s.parameters());
@@ -169,8 +189,7 @@ final class DistillCommand implements Callable<Integer> {
                 .seed(seed).progress(Progress.none())
                 .classWeights(opts.classWeights == null ? null : Schedules.checkWeights(opts.classWeights, any.numClasses()));
         schedule(b, opt, batch);
-        b.build().fit(labels, null);
-        return s;
+        return new Trained(s, b.build().fit(labels, validation));
     }
 
     private static double accuracy(Sequential model, Dataset test) {

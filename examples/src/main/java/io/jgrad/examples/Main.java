@@ -22,7 +22,17 @@ public final class Main implements Runnable {
 
     /** The configured picocli command line (tests call {@code execute} on it in-process). */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::badInput);
+    }
+
+    /** Bad input found while running (a --data that does not exist...) is one line and exit code 2, no stack trace. */
+    private static int badInput(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        if (!(e instanceof IllegalArgumentException)) {
+            throw e;
+        }
+        cmd.getErr().println("jgrad " + cmd.getCommandName() + ": " + e.getMessage());
+        return 2;
     }
 
     @Override

@@ -45,7 +45,7 @@ final class MlpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        ExampleData data = ExampleData.load(opts.data, opts.limit, opts.seed, out);
+        ExampleData data = ExampleData.load(opts, out);
         Rng.manualSeed(opts.seed);
         int classes = data.train().numClasses();
         Sequential model = Models.mlp(data.train().numFeatures(), hidden, classes, !noBatchNorm);

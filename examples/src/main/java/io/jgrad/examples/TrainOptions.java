@@ -41,9 +41,12 @@ public final class TrainOptions {
     @Option(names = "--class-weights", split = ",", description = "Per-class loss weights, a comma list (cost-sensitive training).")
     float[] classWeights;
 
-    @Option(names = "--data", description = "Directory of the four Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).",
-            defaultValue = "/usr/share/datasets/fashion-mnist")
+    @Option(names = "--data", description = "Directory of the four Fashion-MNIST IDX files; it must exist (default: "
+            + "/usr/share/datasets/fashion-mnist, or the built-in synthetic set when that is not installed).")
     Path data;
+
+    @Option(names = "--synthetic", description = "Train on the built-in synthetic 10-class set instead of Fashion-MNIST.")
+    boolean synthetic;
 
     @Option(names = "--seed", description = "Random seed of initialisation and shuffling (default: ${DEFAULT-VALUE}).",
             defaultValue = "42")

@@ -75,14 +75,12 @@ class MainTest {
     }
 
     @Test
-    void missingDataFallsBackToTheSyntheticSetInOneLine() throws Exception {
+    void theSyntheticSetOnRequest() throws Exception {
         Path out = dir.resolve("synthetic");
-        Run r = run("mlp", "--data", dir.resolve("nowhere").toString(), "--limit", "1500", "--epochs", "2",
+        Run r = run("mlp", "--synthetic", "--limit", "1500", "--epochs", "2",
                 "--optimizer", "sgd", "--lr", "0.05", "--warmup", "1", "--scheduler", "step", "--class-weights",
                 "1,1,1,1,1,1,1,1,1,2", "--out", out.toString());
         assertEquals(0, r.exit(), r.out() + r.err());
-        List<String> notice = r.out().lines().filter(l -> l.contains("synthetic")).toList();
-        assertTrue(notice.get(0).startsWith("No Fashion-MNIST data (") && notice.get(0).contains("nowhere"), r.out());
         assertTrue(r.out().contains("mlp on synthetic-limit1500"), r.out());
         double acc = percent(r.out(), "test accuracy ([0-9.]+)%");
         assertTrue(acc > 30, "well above chance (10%) after 2 epochs: " + acc + "%");
@@ -90,11 +88,23 @@ class MainTest {
     }
 
     @Test
+    void anExplicitDataDirectoryMustExist() {
+        Path typo = dir.resolve("typo");
+        Run r = run("mlp", "--data", typo.toString(), "--epochs", "1");
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("--data " + typo + ": no such directory"), r.err());
+        assertTrue(!r.out().contains("synthetic"), "no silent fallback: " + r.out());
+        Run empty = run("distill", "--data", dir.toString(), "--epochs", "1");
+        assertEquals(2, empty.exit());
+        assertTrue(empty.err().contains("cannot read Fashion-MNIST there"), empty.err());
+    }
+
+    @Test
     void distillRunsBothScenariosOnASubset() throws Exception {
         Path out = dir.resolve("distill");
-        String data = FashionMnist.isPresent(FashionMnist.DEFAULT_DIR) ? FashionMnist.DEFAULT_DIR.toString()
-                : dir.resolve("nowhere").toString();
-        String[] args = {"distill", "--data", data, "--limit", "1000", "--epochs", "1", "--teacher-epochs", "1",
+        String data = FashionMnist.isPresent(FashionMnist.DEFAULT_DIR) ? "--data=" + FashionMnist.DEFAULT_DIR
+                : "--synthetic";
+        String[] args = {"distill", data, "--limit", "1000", "--epochs", "1", "--teacher-epochs", "1",
             "--seeds", "1", "--labeled", "100", "--out", out.toString()};
         Run r = run(args);
         assertEquals(0, r.exit(), r.out() + r.err());
@@ -103,6 +113,12 @@ class MainTest {
         assertTrue(r.out().contains("(1) full labels (1000)") && r.out().contains("(2) 100 labels vs 1000-image transfer set"),
                 r.out());
         assertEquals(2, Files.readAllLines(out.resolve("distill.csv")).size());
+        // what the README promises every example writes
+        assertEquals(2, Files.readAllLines(out.resolve("history.csv")).size());
+        assertTrue(Files.readAllLines(out.resolve("history.csv")).get(1).matches("1,[0-9.e-]+,,[0-9.e-]+,[0-9.e-]+,.*"),
+                "the distilled student's epoch with validation: " + Files.readAllLines(out.resolve("history.csv")));
+        assertNotNull(ImageIO.read(out.resolve("history.png").toFile()));
+        assertTrue(SafeTensors.load(out.resolve("model.safetensors")).containsKey("0.weight"));
         try (var files = Files.list(out)) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("teacher-")));
         }

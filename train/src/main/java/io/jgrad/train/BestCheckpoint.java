@@ -37,6 +37,7 @@ public final class BestCheckpoint implements Callback {
 
     @Override
     public void onTrainBegin(TrainingContext ctx) {
+        MetricMonitor.requireFits("BestCheckpoint", metric, ctx.task());
         monitor = new MetricMonitor(metric, 0);
     }
 

@@ -34,6 +34,7 @@ public final class EarlyStopping implements Callback {
 
     @Override
     public void onTrainBegin(TrainingContext ctx) {
+        MetricMonitor.requireFits("EarlyStopping", metric, ctx.task());
         monitor = new MetricMonitor(metric, minDelta);
         wait = 0;
     }

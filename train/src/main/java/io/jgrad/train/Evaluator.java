@@ -18,34 +18,60 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Loss (mean per example), accuracy and confusion matrix of {@code model} on {@code data}. */
+    /**
+     * The metrics of {@code model} on {@code data} chosen by the loss's {@link Task}: loss,
+     * accuracy and confusion matrix for classification, loss, MSE and MAE for regression.
+     */
     public static Evaluation evaluate(Module model, Dataset data, LossFunction loss) {
         return evaluate(model, data, loss, DEFAULT_BATCH_SIZE);
     }
 
-    /** As {@link #evaluate(Module, Dataset, LossFunction)} with a chosen batch size. */
+    /**
+     * As {@link #evaluate(Module, Dataset, LossFunction)} with a chosen batch size.
+     *
+     * @throws IllegalArgumentException when the model's outputs cannot be scored for the loss's
+     *     task (e.g. one output column under cross-entropy), naming the shapes and the fix
+     */
     public static Evaluation evaluate(Module model, Dataset data, LossFunction loss, int batchSize) {
         boolean wasTraining = model.isTraining();
-        int k = data.numClasses();
+        Task task = loss.task();
+        int k = task.hasAccuracy() ? task.numClasses(data) : 0;
         long[][] confusion = new long[k][k];
         double lossSum = 0;
+        double squared = 0;
+        double absolute = 0;
+        long values = 0;
         model.eval();
         try (NoGrad g = Variable.noGrad()) {
             for (Batch b : DataLoader.builder(data).batchSize(batchSize).build()) {
-                Variable logits = model.forward(Variable.constant(b.features()));
-                lossSum += loss.apply(logits, b.labels()).value().item() * (double) b.size();
-                int[] predicted = argmaxRows(logits);
-                int[] actual = b.labels();
-                for (int i = 0; i < actual.length; i++) {
-                    if (predicted[i] < k) {
-                        confusion[actual[i]][predicted[i]]++;
+                Variable output = model.forward(Variable.constant(b.features()));
+                task.check("evaluate", loss.name(), output.shape(), data);
+                lossSum += loss.apply(output, b).value().item() * (double) b.size();
+                if (!task.hasAccuracy()) {
+                    float[] p = output.value().toFloatArray();
+                    float[] t = b.targets().toFloatArray();
+                    for (int i = 0; i < p.length; i++) {
+                        double d = (double) p[i] - t[i];
+                        squared += d * d;
+                        absolute += Math.abs(d);
                     }
+                    values += p.length;
+                    continue;
+                }
+                int[] predicted = task.predictedClasses(output);
+                int[] actual = Task.actualClasses(b);
+                for (int i = 0; i < actual.length; i++) {
+                    confusion[actual[i]][predicted[i]]++;
                 }
             }
         } finally {
             model.train(wasTraining);
         }
-        return new Evaluation(data.size() == 0 ? Double.NaN : lossSum / data.size(), confusion);
+        double meanLoss = data.size() == 0 ? Double.NaN : lossSum / data.size();
+        if (!task.hasAccuracy()) {
+            return Evaluation.regression(meanLoss, squared / values, absolute / values, data.size());
+        }
+        return new Evaluation(task, meanLoss, confusion);
     }
 
     /** Arg-max of each row of {@code [B, C]} logits (the first index on ties, like PyTorch). */

@@ -21,6 +21,17 @@ final class MetricMonitor {
         this.minDelta = minDelta;
     }
 
+    /**
+     * Checks that {@code metric} exists for {@code task}: a regression has no accuracy, so
+     * watching {@code val_acc} would watch NaN forever and never fire.
+     */
+    static void requireFits(String owner, String metric, Task task) {
+        if (task != null && !task.hasAccuracy() && metric.endsWith("_acc")) {
+            throw new IllegalArgumentException(owner + ": metric '" + metric + "' does not exist for a regression "
+                    + "(it has no accuracy); watch val_loss or train_loss");
+        }
+    }
+
     /** Records the epoch's value; true when it improved on the best so far. */
     boolean update(EpochStats stats) {
         double v = stats.metric(metric);

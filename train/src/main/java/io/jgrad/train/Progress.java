@@ -31,12 +31,17 @@ public interface Progress {
 
     /** Log lines at every 10% of an epoch and a summary line per epoch. */
     static Progress log() {
-        return new ProgressLog(true);
+        return new ProgressLog(true, true);
+    }
+
+    /** One summary line per epoch, at INFO level (like Keras' {@code verbose=2}): for long runs of short epochs. */
+    static Progress epochs() {
+        return new ProgressLog(false, true);
     }
 
     /** Only the per-epoch summary, at DEBUG level (for nested runs such as the distillation example). */
     static Progress none() {
-        return new ProgressLog(false);
+        return new ProgressLog(false, false);
     }
 
     /** The one-line epoch summary shared by every reporter. */
@@ -47,7 +52,10 @@ public interface Progress {
             sb.append(String.format(Locale.ROOT, "  train_acc %.2f%%", 100 * s.trainAcc()));
         }
         if (!Double.isNaN(s.valLoss())) {
-            sb.append(String.format(Locale.ROOT, "  val_loss %.4f  val_acc %.2f%%", s.valLoss(), 100 * s.valAcc()));
+            sb.append(String.format(Locale.ROOT, "  val_loss %.4f", s.valLoss()));
+        }
+        if (!Double.isNaN(s.valAcc())) {
+            sb.append(String.format(Locale.ROOT, "  val_acc %.2f%%", 100 * s.valAcc()));
         }
         return sb.append(String.format(Locale.ROOT, "  lr %.3g  %.1f s", s.lr(), s.seconds())).toString();
     }
@@ -55,6 +63,7 @@ public interface Progress {
     /** Periodic log lines through slf4j. */
     final class ProgressLog implements Progress {
         private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+        private final boolean perBatch;
         private final boolean verbose;
         private int epoch;
         private int epochs;
@@ -62,7 +71,8 @@ public interface Progress {
         private int nextReport;
         private long start;
 
-        ProgressLog(boolean verbose) {
+        ProgressLog(boolean perBatch, boolean verbose) {
+            this.perBatch = perBatch;
             this.verbose = verbose;
         }
 
@@ -77,7 +87,7 @@ public interface Progress {
 
         @Override
         public void batch(int done, long samples, double loss) {
-            if (!verbose || done >= batches || done * 10L < (long) nextReport * batches) {
+            if (!perBatch || done >= batches || done * 10L < (long) nextReport * batches) {
                 return;
             }
             nextReport = (int) (done * 10L / batches) + 1;

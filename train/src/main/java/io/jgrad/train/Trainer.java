@@ -5,9 +5,12 @@ import io.jgrad.nn.Module;
 import java.util.List;
 
 /**
- * Trains a classifier with mini-batch gradient descent, the loop every PyTorch script writes by
+ * Trains a model with mini-batch gradient descent, the loop every PyTorch script writes by
  * hand, with its usual companions: a learning-rate scheduler, gradient clipping, validation
  * metrics, callbacks (early stopping, best checkpoint), non-finite-loss detection and progress.
+ * The loss decides the task and so the metrics ({@link Task}): cross-entropy (the default) for
+ * classes, {@link LossFunction#bceWithLogits()} for a one-logit binary model,
+ * {@link LossFunction#mse()} for regression on a data set of float targets.
  *
  * <pre>{@code
  * Trainer trainer = Trainer.builder()
@@ -43,18 +46,53 @@ public final class Trainer {
     /**
      * Trains on {@code train}, validating on {@code validation} after every epoch (may be null),
      * and returns the history. The model is left in the mode it was in before.
+     *
+     * @throws IllegalArgumentException when both {@code validation} and
+     *     {@link Builder#validationSplit} are given
      */
     public History fit(Dataset train, Dataset validation) {
         if (train == null) {
             throw new IllegalArgumentException("Trainer.fit: train is null");
         }
+        if (options.validationSplit > 0) {
+            if (validation != null) {
+                throw new IllegalArgumentException("Trainer.fit: got a validation set and validationSplit("
+                        + options.validationSplit + "); give one or the other");
+            }
+            Dataset.Split split = splitOffValidation(train, options.validationSplit);
+            train = split.first();
+            validation = split.second();
+        }
         TrainingLoop loop = new TrainingLoop(options);
         TrainingLoop.Stream stream = new TrainingLoop.Stream(loop.loader(train, 0), true,
-                (batch, logits) -> loss.apply(logits, batch.labels()));
+                (batch, output) -> loss.apply(output, batch));
         return loop.run(List.of(stream), validation, loss);
     }
 
-    /** Loss, accuracy, per-class accuracy and confusion matrix on {@code data} (no graph, eval mode). */
+    /** Trains on {@code train}; validates on the {@link Builder#validationSplit} part of it when one is set. */
+    public History fit(Dataset train) {
+        return fit(train, null);
+    }
+
+    /**
+     * Keras' {@code validation_split}: the last {@code fraction} of the examples, taken before
+     * any shuffling, validate; the rest train.
+     */
+    static Dataset.Split splitOffValidation(Dataset data, double fraction) {
+        int n = data.size();
+        int val = (int) Math.round(fraction * n);
+        if (val == 0 || val == n) {
+            throw new IllegalArgumentException("Trainer.fit: validationSplit(" + fraction + ") of " + n
+                    + " examples leaves " + (val == 0 ? "no validation" : "no training") + " example");
+        }
+        int[] first = new int[n - val];
+        int[] second = new int[val];
+        java.util.Arrays.setAll(first, i -> i);
+        java.util.Arrays.setAll(second, i -> n - val + i);
+        return new Dataset.Split(data.subset(first), data.subset(second));
+    }
+
+    /** The task's metrics on {@code data} (no graph, eval mode): see {@link Evaluator#evaluate}. */
     public Evaluation evaluate(Dataset data) {
         return Evaluator.evaluate(options.model, data, loss, options.evalBatchSize);
     }
@@ -62,8 +100,22 @@ public final class Trainer {
     /** Options of a {@link Trainer}: the shared ones plus the loss. */
     public static final class Builder extends TrainerOptions<Builder> {
         private LossFunction loss = LossFunction.crossEntropy();
+        private double validationSplit;
 
         private Builder() {
+        }
+
+        /**
+         * Holds out the last {@code fraction} of the training examples (before shuffling, as
+         * Keras' {@code validation_split}) for validation when {@code fit} gets no validation set;
+         * 0 (default) holds out nothing.
+         */
+        public Builder validationSplit(double fraction) {
+            if (!(fraction >= 0 && fraction < 1)) {
+                throw new IllegalArgumentException("Trainer.validationSplit: must be in [0, 1), got " + fraction);
+            }
+            this.validationSplit = fraction;
+            return this;
         }
 
         /** The training loss (default cross-entropy; e.g. {@link LossFunction#crossEntropy(float[])}). */
@@ -79,6 +131,7 @@ public final class Trainer {
             checkRequired("Trainer");
             Builder snapshot = copyInto(new Builder());
             snapshot.loss = loss;
+            snapshot.validationSplit = validationSplit;
             return new Trainer(snapshot);
         }
     }

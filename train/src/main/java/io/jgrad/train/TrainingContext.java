@@ -8,10 +8,12 @@ public final class TrainingContext {
     private final Module model;
     private final Optimizer optimizer;
     private final History history;
+    private final Task task;
     private String stopRequest;
 
-    TrainingContext(Module model, Optimizer optimizer, History history) {
+    TrainingContext(Module model, Optimizer optimizer, History history, Task task) {
         this.model = model;
+        this.task = task;
         this.optimizer = optimizer;
         this.history = history;
     }
@@ -24,6 +26,11 @@ public final class TrainingContext {
     /** Its optimizer. */
     public Optimizer optimizer() {
         return optimizer;
+    }
+
+    /** What the model is trained for, which decides the metrics (e.g. no val_acc in a regression). */
+    public Task task() {
+        return task;
     }
 
     /** The epochs so far. */

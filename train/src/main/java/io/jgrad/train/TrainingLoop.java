@@ -67,7 +67,11 @@ final class TrainingLoop {
         int epochs = o.maxSteps > 0 ? (o.maxSteps + perEpoch - 1) / perEpoch : o.epochs;
         Progress progress = o.progress != null ? o.progress : Progress.auto();
         History history = new History();
-        TrainingContext ctx = new TrainingContext(model, optimizer, history);
+        Task task = validationLoss.task();
+        if (o.plateau != null) {
+            MetricMonitor.requireFits("plateau", o.plateauMetric, task);
+        }
+        TrainingContext ctx = new TrainingContext(model, optimizer, history, task);
         Rng interleave = new Rng(o.seed ^ 0x9E3779B97F4A7C15L);
         long steps = o.resumeFrom != null ? restore(o.resumeFrom) : 0;
         for (Callback c : o.callbacks) {
@@ -107,6 +111,9 @@ final class TrainingLoop {
                         Batch b = its.get(order[i]).next();
                         optimizer.zeroGrad();
                         Variable logits = model.forward(Variable.constant(b.features()));
+                        if (s.labeled()) {
+                            task.check("fit", validationLoss.name(), logits.shape(), s.loader().dataset());
+                        }
                         Variable loss = s.loss().apply(b, logits);
                         double l = loss.value().item();
                         if (!Double.isFinite(l)) {
@@ -124,8 +131,8 @@ final class TrainingLoop {
                         }
                         lossSum += l * b.size();
                         samples += b.size();
-                        if (s.labeled()) {
-                            correct += countCorrect(logits, b.labels());
+                        if (s.labeled() && task.hasAccuracy()) {
+                            correct += countCorrect(task, logits, b);
                             labeled += b.size();
                         }
                         progress.batch(i + 1, samples, lossSum / samples);
@@ -142,7 +149,7 @@ final class TrainingLoop {
                 if (validation != null) {
                     Evaluation ev = Evaluator.evaluate(model, validation, validationLoss, o.evalBatchSize);
                     valLoss = ev.loss();
-                    valAcc = ev.accuracy();
+                    valAcc = task.hasAccuracy() ? ev.accuracy() : Double.NaN;
                 }
                 EpochStats stats = new EpochStats(epoch, lossSum / samples,
                         labeled == 0 ? Double.NaN : (double) correct / labeled, valLoss, valAcc, lr,
@@ -200,7 +207,7 @@ final class TrainingLoop {
         }
         LOG.error(msg);
         history.stop(msg, true);
-        TrainingContext ctx = new TrainingContext(model, optimizer, history);
+        TrainingContext ctx = new TrainingContext(model, optimizer, history, null);
         for (Callback c : o.callbacks) {
             c.onTrainEnd(history, ctx);
         }
@@ -230,8 +237,9 @@ final class TrainingLoop {
         return order;
     }
 
-    private static long countCorrect(Variable logits, int[] labels) {
-        int[] predicted = Evaluator.argmaxRows(logits);
+    private static long countCorrect(Task task, Variable logits, Batch batch) {
+        int[] predicted = task.predictedClasses(logits);
+        int[] labels = Task.actualClasses(batch);
         long n = 0;
         for (int i = 0; i < labels.length; i++) {
             n += predicted[i] == labels[i] ? 1 : 0;

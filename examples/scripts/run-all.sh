@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every script in examples/scripts with ./jgrad run (extra arguments, e.g. --short, are passed
+# to each), then checks that the launcher rejects a missing file and a script that does not compile,
+# and that ./jgrad jshell starts with jgrad imported.
+# CI calls it with --short; without it, it produces the figures the README shows (in runs/scripts).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+failed=0
+for script in examples/scripts/*.java; do
+  echo "== ./jgrad run $script $*"
+  start=$(date +%s)
+  log="$(mktemp)"
+  if ./jgrad run "$script" "$@" | tee "$log"; [ "${PIPESTATUS[0]}" = 0 ]; then
+    # each script ends by naming the picture it wrote: it must be there and be a PNG
+    png="$(sed -n 's/^wrote \(.*\.png\)$/\1/p' "$log" | tail -1)"
+    if [ -n "$png" ] && [ "$(head -c 4 "$png" | tail -c 3)" = PNG ]; then
+      echo "== ok ($(( $(date +%s) - start )) s, $png)"
+    else
+      echo "== FAILED: $script wrote no PNG (said: '${png}')"; failed=1
+    fi
+  else
+    echo "== FAILED: $script"; failed=1
+  fi
+  rm -f "$log"
+done
+
+expect_failure() { # description, expected text in stderr, command...
+  local what="$1" text="$2"; shift 2
+  local err; err="$("$@" 2>&1 >/dev/null)"; local code=$?
+  if [ "$code" = 0 ] || ! grep -q -- "$text" <<<"$err"; then
+    echo "== FAILED: $what: exit $code, stderr: $err"; failed=1
+  else
+    echo "== ok: $what fails with exit $code: $(grep -m1 -- "$text" <<<"$err")"
+  fi
+}
+tmp="$(mktemp -d)"
+expect_failure "a missing script" "no such file" ./jgrad run "$tmp/Missing.java"
+printf 'public class Broken { public static void main(String[] a) { int x = "text"; } }\n' > "$tmp/Broken.java"
+expect_failure "a script that does not compile" "compilation failed" ./jgrad run "$tmp/Broken.java"
+rm -rf "$tmp"
+
+# ./jgrad jshell: the startup imports work and a computation runs
+said="$(printf 'System.out.println("jshell says " + Variable.of(Tensor.ones(2, 3), true).sum().item());\n/exit\n' \
+  | ./jgrad jshell -q 2>&1)"
+if grep -q "jshell says 6.0" <<<"$said"; then
+  echo "== ok: ./jgrad jshell"
+else
+  echo "== FAILED: ./jgrad jshell said: $said"; failed=1
+fi
+exit $failed

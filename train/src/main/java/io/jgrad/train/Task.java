@@ -1,0 +1,117 @@
+package io.jgrad.train;
+
+import io.jgrad.autograd.Variable;
+import io.jgrad.data.Batch;
+import io.jgrad.data.Dataset;
+import java.util.Arrays;
+
+/**
+ * What a model is trained to do, which decides how its outputs are scored, so that a metric is
+ * never computed where it means nothing: {@link #MULTICLASS} outputs one logit per class and is
+ * scored by arg-max; {@link #BINARY} outputs one logit and is scored by thresholding it at 0
+ * (probability 0.5); {@link #REGRESSION} outputs numbers and has no accuracy, only MSE and MAE.
+ * A model whose outputs do not fit its task is an error naming both, never a silent number.
+ */
+public enum Task {
+    /** Logits {@code [B, C]} against class labels; accuracy by arg-max, per class, confusion. */
+    MULTICLASS,
+    /** One logit {@code [B, 1]} against labels 0/1 (or probabilities); accuracy with the logit thresholded at 0. */
+    BINARY,
+    /** Outputs {@code [B, T]} against float targets {@code [B, T]}; MSE and MAE, no accuracy. */
+    REGRESSION;
+
+    /** Whether this task has accuracies (train_acc, val_acc, per-class, confusion). */
+    public boolean hasAccuracy() {
+        return this != REGRESSION;
+    }
+
+    /**
+     * Checks that outputs of {@code shape} for examples of {@code data} can be scored for this
+     * task, and says how to fix the call when they cannot.
+     *
+     * @param where the caller, named in the message (e.g. {@code Trainer.fit})
+     * @param loss  the loss's name, named in the message
+     */
+    void check(String where, String loss, long[] shape, Dataset data) {
+        String got = where + ": the model's output is " + Arrays.toString(shape) + " and the loss is " + loss;
+        if (shape.length != 2) {
+            throw new IllegalArgumentException(got + "; expected [batch, outputs]");
+        }
+        long cols = shape[1];
+        switch (this) {
+            case MULTICLASS -> {
+                if (data.hasFloatTargets()) {
+                    throw new IllegalArgumentException(got + ", which needs class labels, but the data holds float "
+                            + "targets; use LossFunction.mse() for regression or LossFunction.bceWithLogits() for "
+                            + "probabilities");
+                }
+                if (cols == 1) {
+                    throw new IllegalArgumentException(got + ": arg-max over one output column is always class 0, "
+                            + "so its accuracy would be meaningless. For a binary classifier with one logit use "
+                            + "LossFunction.bceWithLogits() (accuracy with the logit thresholded at 0); for "
+                            + data.numClasses() + " classes give the model " + data.numClasses() + " outputs");
+                }
+                if (cols != data.numClasses()) {
+                    throw new IllegalArgumentException(got + ", but the data has " + data.numClasses()
+                            + " classes; give the model one output per class");
+                }
+            }
+            case BINARY -> {
+                if (cols != 1) {
+                    throw new IllegalArgumentException(got + ", which scores one logit per example; the model has "
+                            + cols + " outputs: use LossFunction.crossEntropy() for " + cols + " classes");
+                }
+                if (data.hasFloatTargets() ? data.numTargets() != 1 : data.numClasses() > 2) {
+                    throw new IllegalArgumentException(got + ", which needs labels 0/1 or one probability per "
+                            + "example, but the data is " + data + "; use LossFunction.crossEntropy()");
+                }
+            }
+            case REGRESSION -> {
+                if (!data.hasFloatTargets()) {
+                    throw new IllegalArgumentException(got + ", which needs float targets, but the data holds "
+                            + "class labels (" + data + "); build it with Dataset.ofTargets, or use "
+                            + "LossFunction.crossEntropy() to classify");
+                }
+                if (cols != data.numTargets()) {
+                    throw new IllegalArgumentException(got + ", but the data has " + data.numTargets()
+                            + " target(s) per example; give the model one output per target");
+                }
+            }
+            default -> throw new AssertionError(this);
+        }
+    }
+
+    /** The predicted classes of a batch's outputs (arg-max, or the one logit thresholded at 0). */
+    int[] predictedClasses(Variable output) {
+        if (this == MULTICLASS) {
+            return Evaluator.argmaxRows(output);
+        }
+        if (this == BINARY) {
+            float[] v = output.value().toFloatArray();
+            int[] out = new int[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = v[i] > 0 ? 1 : 0;
+            }
+            return out;
+        }
+        throw new IllegalStateException("Task.predictedClasses: a regression model predicts numbers, not classes");
+    }
+
+    /** The true classes of a batch: its labels, or for a binary task its probabilities thresholded at 0.5. */
+    static int[] actualClasses(Batch batch) {
+        if (!batch.hasFloatTargets()) {
+            return batch.labels();
+        }
+        float[] t = batch.targets().toFloatArray();
+        int[] out = new int[t.length];
+        for (int i = 0; i < t.length; i++) {
+            out[i] = t[i] >= 0.5f ? 1 : 0;
+        }
+        return out;
+    }
+
+    /** The number of classes scored for {@code data}: its classes, or 2 for a binary task. */
+    int numClasses(Dataset data) {
+        return this == BINARY ? 2 : data.numClasses();
+    }
+}
