@@ -92,9 +92,9 @@ class BuilderSnapshotTest {
 
     @Test
     void trainerKeepsItsOptions() throws Exception {
-        Trainer.Builder b = shared(Trainer.builder(), 0).loss(LossFunction.crossEntropy(new float[] {1, 2}));
+        Trainer.Builder b = shared(Trainer.builder(), 0).loss(LossFunction.crossEntropy(new float[] {1, 2})).validationSplit(0.1);
         Trainer trainer = b.build();
-        assertSnapshotted(Trainer.builder(), b, () -> shared(b, 1).loss(LossFunction.crossEntropy(new float[] {2, 1})), trainer);
+        assertSnapshotted(Trainer.builder(), b, () -> shared(b, 1).loss(LossFunction.crossEntropy(new float[] {2, 1})).validationSplit(0.2), trainer);
     }
 
     @Test
