@@ -17,6 +17,7 @@ import io.jgrad.optim.Adam;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.Backend;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,14 @@ class FlatMemoryTest {
     /** Allowed growth of resident memory outside the Java heap: a loose sanity bound, as malloc keeps the
      * arenas that ND4J's deallocator backlog (up to ~150,000 dead small buffers between collections) filled. */
     private static final long RESIDENT_SLACK = 128L * 1024 * 1024;
+    /**
+     * The same bound on the nd4j backend, looser: there every optimizer and activation step is
+     * several ND4J op calls (ND4J makes scalar operands and extra arguments small native arrays
+     * per call, most likely the cause), so the native garbage between collections is several
+     * times the cpu backend's. Measured over four runs: 102-233 MB (cpu: 20-37 MB). Leaked arrays
+     * are caught by the live-buffer and byte counts, which keep their bounds on both backends.
+     */
+    private static final long RESIDENT_SLACK_ND4J = 512L * 1024 * 1024;
 
     @Test
     void nativeMemoryStaysFlatOver20000AdamSteps() {
@@ -79,7 +88,9 @@ class FlatMemoryTest {
         assertTrue(end[1] - base[1] <= BUFFER_SLACK, "live ND4J buffers grew by " + (end[1] - base[1]) + trace);
         assertTrue(end[2] - base[2] <= BYTES_SLACK, "bytes in live ND4J buffers grew by " + OffHeap.mb(end[2] - base[2]) + trace);
         assertTrue(end[3] - base[3] <= BYTES_SLACK, "JavaCPP's native bytes grew by " + OffHeap.mb(end[3] - base[3]) + trace);
-        assertTrue(end[4] - base[4] <= RESIDENT_SLACK, "non-heap resident memory grew by " + OffHeap.mb(end[4] - base[4]) + trace);
+        long residentSlack = Backend.current() == Backend.CPU ? RESIDENT_SLACK : RESIDENT_SLACK_ND4J;
+        assertTrue(end[4] - base[4] <= residentSlack, "non-heap resident memory grew by " + OffHeap.mb(end[4] - base[4])
+                + " on the " + Backend.current() + " backend" + trace);
         assertTrue(lastLoss < firstLoss, "the model trained: loss " + firstLoss + " -> " + lastLoss);
     }
 

@@ -22,8 +22,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * runs, its CUDA backend included. The only heap copies are the explicit transfers
  * ({@link #write}, {@link #toDoubles}, {@link #gatherRows}), done through ND4J's own API. Results
  * go into the caller's arrays where ND4J allows, since every temporary is native memory that
- * only the garbage collector frees.
- * The {@code cpu} backend uses these same kernels for the layouts and types its fast paths skip.
+ * only the garbage collector frees. {@code CpuOps} extends this class and keeps these kernels
+ * for the layouts and types its fast paths skip.
  */
 class Nd4jOps implements Ops {
 
