@@ -125,7 +125,7 @@ final class TrainingLoop {
                         lossSum += l * b.size();
                         samples += b.size();
                         if (s.labeled()) {
-                            correct += countCorrect(logits, b.labels());
+                            correct += Evaluator.countCorrect(logits, b.labels());
                             labeled += b.size();
                         }
                         progress.batch(i + 1, samples, lossSum / samples);
@@ -228,14 +228,5 @@ final class TrainingLoop {
             return shuffled;
         }
         return order;
-    }
-
-    private static long countCorrect(Variable logits, int[] labels) {
-        int[] predicted = Evaluator.argmaxRows(logits);
-        long n = 0;
-        for (int i = 0; i < labels.length; i++) {
-            n += predicted[i] == labels[i] ? 1 : 0;
-        }
-        return n;
     }
 }
