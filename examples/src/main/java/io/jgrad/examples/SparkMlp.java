@@ -5,7 +5,11 @@ import io.jgrad.nn.Module;
 import io.jgrad.spark.ModelFactory;
 import io.jgrad.spark.SparkTrainer;
 import io.jgrad.train.History;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -50,12 +54,20 @@ final class SparkMlp {
 
     private static SparkConf conf(SparkOptions s) {
         SparkConf conf = new SparkConf().setMaster(s.master).setAppName("jgrad mlp")
-                .set("spark.executorEnv.OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "1"));
+                .set("spark.executorEnv.OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "1"))
+                .set("spark.executorEnv.OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE"));
         if (s.master.startsWith("local")) {
             conf.set("spark.ui.enabled", "false");
         }
         if (s.master.startsWith("local-cluster")) {
-            conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+            // the standalone workers want a Spark home even though executors take nothing from it
+            if (System.getProperty("spark.test.home") == null) {
+                System.setProperty("spark.test.home", System.getProperty("java.io.tmpdir"));
+            }
+            // executors start in their own work directory: relative entries would point nowhere
+            conf.set("spark.executor.extraClassPath", Arrays.stream(System.getProperty("java.class.path")
+                    .split(File.pathSeparator)).map(e -> Path.of(e).toAbsolutePath().toString())
+                    .collect(Collectors.joining(File.pathSeparator)));
         }
         for (Map.Entry<String, String> e : s.conf.entrySet()) {
             conf.set(e.getKey(), e.getValue());
