@@ -36,7 +36,7 @@ public final class StepOverheadBench {
         int global = 128;
         Dataset data = SyntheticClassification.builder().samples(steps * global).features(784).informative(32)
                 .classes(10).seed(1).build();
-        ModelFactory w1 = () -> new Sequential(new Linear(784, hidden), new ReLU(), new Linear(hidden, 10));
+        ModelFactory w1 = new W1(hidden);
 
         double single = singleProcess(w1, data, global, steps);
         SparkTrainer t = SparkTrainer.builder().model(w1).optimizer(p -> Adam.builder(p).lr(1e-3).build())
@@ -57,6 +57,14 @@ public final class StepOverheadBench {
                         + "  spark        %.2f ms/step (second epoch)%n",
                 master, hidden, 784 * hidden + hidden + hidden * 10 + 10, global, workers, global / workers, steps,
                 single, simulated, spark);
+    }
+
+    /** 784→hidden→ReLU→10, as a named class (plain Java serialization into the executors). */
+    private record W1(int hidden) implements ModelFactory {
+        @Override
+        public Module get() {
+            return new Sequential(new Linear(784, hidden), new ReLU(), new Linear(hidden, 10));
+        }
     }
 
     private static double secondEpochMillis(SparkTrainer t, int steps) {
