@@ -1,5 +1,6 @@
 package io.jgrad.spark;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -31,7 +32,7 @@ final class SparkStepRunner implements StepRunner {
         this.factory = factory;
         this.data = sc.broadcast(rows);
         Broadcast<Deal.Rows> bc = data;
-        List<Integer> ids = new java.util.ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
         for (int k = 0; k < workers; k++) {
             ids.add(k);
         }
