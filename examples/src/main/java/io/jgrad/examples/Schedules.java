@@ -3,6 +3,7 @@ package io.jgrad.examples;
 import io.jgrad.optim.BaseLRScheduler;
 import io.jgrad.optim.CosineAnnealingLR;
 import io.jgrad.optim.ExponentialLR;
+import io.jgrad.optim.LRScheduler;
 import io.jgrad.optim.LinearLR;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.ReduceLROnPlateau;
@@ -35,13 +36,39 @@ final class Schedules {
      */
     static void configure(TrainerOptions<?> builder, TrainOptions o, TrainOptions.SchedulerName name, Optimizer opt,
                           int stepsPerEpoch, int totalSteps) {
+        LRScheduler schedule = schedule(o, name, opt, stepsPerEpoch, totalSteps);
+        if (schedule != null) {
+            builder.scheduler(schedule, stepsPerEpoch == 1 ? SchedulerInterval.EPOCH : SchedulerInterval.BATCH);
+        }
+        if (name == TrainOptions.SchedulerName.plateau) {
+            if (stepsPerEpoch != 1) {
+                throw new IllegalArgumentException("--scheduler plateau needs a validation loss per epoch; "
+                        + "this command trains without one, choose another schedule");
+            }
+            builder.plateau(ReduceLROnPlateau.builder(opt).factor(0.5).patience(1).build(), "val_loss");
+        }
+    }
+
+    /**
+     * The per-epoch schedule over {@code o.epochs} epochs for a loop that steps it itself (the Spark
+     * trainer), or null for none; {@code plateau} is refused (that loop has no plateau hook).
+     */
+    static LRScheduler perEpoch(TrainOptions o, TrainOptions.SchedulerName name, Optimizer opt) {
+        if (name == TrainOptions.SchedulerName.plateau) {
+            throw new IllegalArgumentException("--scheduler plateau is not available with --spark; choose another schedule");
+        }
+        return schedule(o, name, opt, 1, o.epochs);
+    }
+
+    /** Warm-up then the named schedule (either may be absent), over {@code totalSteps} steps. */
+    private static LRScheduler schedule(TrainOptions o, TrainOptions.SchedulerName name, Optimizer opt,
+                                        int stepsPerEpoch, int totalSteps) {
         if (o.warmup < 0 || o.warmup >= o.epochs) {
             throw new IllegalArgumentException("--warmup must be in [0, epochs), got " + o.warmup + " with " + o.epochs
                     + " epochs");
         }
         int warmup = o.warmup * stepsPerEpoch;
         int n = Math.max(1, totalSteps - warmup);
-        SchedulerInterval interval = stepsPerEpoch == 1 ? SchedulerInterval.EPOCH : SchedulerInterval.BATCH;
         BaseLRScheduler warm = warmup > 0 ? new LinearLR(opt, 0.1, 1.0, warmup) : null;
         BaseLRScheduler main = switch (name) {
             case none, plateau -> null;
@@ -51,17 +78,9 @@ final class Schedules {
             case cosine -> new CosineAnnealingLR(opt, n, 0);
         };
         if (warm != null && main != null) {
-            builder.scheduler(new SequentialLR(opt, List.of(warm, main), new int[] {warmup}), interval);
-        } else if (warm != null || main != null) {
-            builder.scheduler(warm != null ? warm : main, interval);
+            return new SequentialLR(opt, List.of(warm, main), new int[] {warmup});
         }
-        if (name == TrainOptions.SchedulerName.plateau) {
-            if (stepsPerEpoch != 1) {
-                throw new IllegalArgumentException("--scheduler plateau needs a validation loss per epoch; "
-                        + "this command trains without one, choose another schedule");
-            }
-            builder.plateau(ReduceLROnPlateau.builder(opt).factor(0.5).patience(1).build(), "val_loss");
-        }
+        return warm != null ? warm : main;
     }
 
     /** Validates {@code --class-weights}: one non-negative weight per class. */

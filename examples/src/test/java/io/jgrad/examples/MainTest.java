@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -97,6 +99,31 @@ class MainTest {
         Run empty = run("distill", "--data", dir.toString(), "--epochs", "1");
         assertEquals(2, empty.exit());
         assertTrue(empty.err().contains("cannot read Fashion-MNIST there"), empty.err());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void mlpTrainsDataParallelOnSparkLocal2() throws Exception {
+        Path out = dir.resolve("spark");
+        String[] args = {"mlp", "--synthetic", "--limit", "640", "--hidden", "32",
+            "--epochs", "2", "--batch-size", "64", "--lr", "0.01", "--out", out.toString()};
+        double single = percent(run(args).out(), "test accuracy ([0-9.]+)%");
+        String[] onSpark = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of("--spark", "local[2]")).toArray(String[]::new);
+        Run r = run(onSpark);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("on Spark local[2]") && r.out().contains("spark: 2 workers x 32 rows per step"),
+                r.out());
+        double acc = percent(r.out(), "test accuracy ([0-9.]+)%");
+        // the same global batch, model and optimizer; only the order of the rows differs
+        assertTrue(acc > 20 && Math.abs(acc - single) <= 6, "spark " + acc + "% vs one process " + single + "%");
+        assertEquals(3, Files.readAllLines(out.resolve("history.csv")).size());
+        assertNotNull(ImageIO.read(out.resolve("history.png").toFile()));
+        assertTrue(SafeTensors.load(out.resolve("model.safetensors")).containsKey("1.running_mean"));
+        Run odd = run("mlp", "--spark", "local[2]", "--workers", "2", "--synthetic",
+                "--limit", "300", "--epochs", "1", "--batch-size", "63", "--out", out.toString());
+        assertEquals(1, odd.exit());
+        assertTrue(odd.err().contains("global batch 63 must split evenly over 2 workers"), odd.err());
     }
 
     @Test

@@ -74,6 +74,20 @@ public final class Evaluator {
         return new Evaluation(task, meanLoss, confusion);
     }
 
+    /** How many rows of {@code [B, C]} logits have their arg-max at the row's label. */
+    public static int countCorrect(Variable logits, int[] labels) {
+        int[] predicted = argmaxRows(logits);
+        if (predicted.length != labels.length) {
+            throw new IllegalArgumentException("countCorrect: " + predicted.length + " rows of logits but "
+                    + labels.length + " labels");
+        }
+        int n = 0;
+        for (int i = 0; i < labels.length; i++) {
+            n += predicted[i] == labels[i] ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Arg-max of each row of {@code [B, C]} logits (the first index on ties, like PyTorch). */
     public static int[] argmaxRows(Variable logits) {
         long[] shape = logits.shape();

@@ -23,7 +23,11 @@ public final class History {
     private String stopReason = "completed";
     private boolean diverged;
 
-    void add(EpochStats stats) {
+    /** Appends a finished epoch (for training loops outside this package, such as the Spark trainer). */
+    public void add(EpochStats stats) {
+        if (stats == null) {
+            throw new IllegalArgumentException("History.add: stats is null");
+        }
         epochs.add(stats);
     }
 
