@@ -122,7 +122,7 @@ class MainTest {
         assertTrue(SafeTensors.load(out.resolve("model.safetensors")).containsKey("1.running_mean"));
         Run odd = run("mlp", "--spark", "local[2]", "--workers", "2", "--synthetic",
                 "--limit", "300", "--epochs", "1", "--batch-size", "63", "--out", out.toString());
-        assertEquals(1, odd.exit());
+        assertEquals(2, odd.exit(), "bad input is exit code 2: " + odd.err());
         assertTrue(odd.err().contains("global batch 63 must split evenly over 2 workers"), odd.err());
     }
 
