@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * megabytes of activations per step holds at most half a second's worth. (Spacing them by their
  * own duration instead fed back on a busy machine: slower collections, fewer of them, a larger
  * backlog, slower collections.)
- * Override the budget with {@code -Djgrad.nativeBudgetMiB=N} ({@code 0} turns this off).
+ * Override the budget with {@code -Djgrad.nativeBudgetMiB=N} ({@code 0} turns this off); under
+ * {@code -XX:+DisableExplicitGC} the requests do nothing and the old growth returns.
  */
 public final class NativeMemory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
