@@ -27,6 +27,7 @@ class TwoCoreKernelsTest {
             Threads.set(1);
             INDArray one = compute.get();
             Threads.set(2);
+            Halves.resetScore();                                // split now, whatever this machine's load did before
             INDArray two = compute.get();
             return new INDArray[] {one, two};
         } finally {
@@ -76,6 +77,25 @@ class TwoCoreKernelsTest {
         float[] out = relu[1].data().asFloat();
         for (int i = 0; i < n; i++) {
             assertEquals(Math.max(xs[i], 0f), out[i], 0f, "relu element " + i);
+        }
+    }
+
+    @Test
+    void splittingBacksOffWhenTheHelperKeepsFinishingLate() {
+        int before = Threads.count();
+        try {
+            Threads.set(2);
+            for (int i = 0; i < 4 * Halves.MISSES_TO_BACK_OFF; i++) {
+                Halves.record(1_000, 0);                       // hits: both halves done together
+            }
+            assertTrue(Halves.available(), "balanced splits keep splitting");
+            for (int i = 0; i < Halves.MISSES_TO_BACK_OFF; i++) {
+                Halves.record(1_000, 5_000);                   // misses: the helper's half came 5x late
+            }
+            assertTrue(!Halves.available(), "a run of late halves stops splitting for a while");
+        } finally {
+            Halves.resetScore();
+            Threads.set(before);
         }
     }
 
