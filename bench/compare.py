@@ -1,18 +1,19 @@
 #!/usr/bin/python3
 """Runs jgrad and PyTorch on the same workloads ALTERNATELY in one run and prints ratios.
 
-    ./bench/compare.sh --workloads mlp,mlp-bn,overhead,gemm --repeats 3
+    ./bench/compare.sh                      # W1, W2, W3, W5 and GEMM, one alternating run
 
 Each repeat runs every workload once per configuration, rotating the order, so drift on a
-shared machine hits both frameworks alike. PyTorch is run in the configurations given by
---torch (default: 1 thread, and 2 threads with OMP_WAIT_POLICY=PASSIVE) and compared at its
-best per workload. Raw JSON lines go to --out (one per result, with "config" added).
+shared machine hits both frameworks alike. Both sides time the plain user loop (zero_grad,
+forward, loss, backward, step). PyTorch is run in the configurations given by --torch (default:
+1 and 2 threads, both with OMP_WAIT_POLICY=PASSIVE) and compared at its best per workload.
+The table gives jgrad's speed over PyTorch's (above 1: jgrad is faster). Raw JSON lines go to
+--out (one per result, with "config" added).
 
 PyTorch's BLAS: Debian's python3-torch calls the system libblas.so.3, which is the reference
-(netlib) BLAS unless an optimized one is installed: ~4 GFLOP/s instead of ~90 per core. With
---torch-blas openblas (default) PyTorch is pointed, through LD_LIBRARY_PATH, at the OpenBLAS
-0.3.19 that ND4J ships (so both frameworks run the same GEMM kernels); --torch-blas system
-keeps the system's.
+(netlib) BLAS unless an optimized one is installed (~4 GFLOP/s instead of ~90 per core). That
+is not what a PyTorch user gets, so compare.sh refuses to run unless libblas.so.3 resolves to
+an OpenBLAS: `apt-get install -y libopenblas0-pthread` (Debian switches the alternative).
 """
 import argparse
 import glob
@@ -27,33 +28,31 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RUN = os.path.join(HERE, "run.sh")
 
 
-def openblas_dir():
-    libs = sorted(glob.glob(os.path.expanduser(
-        "~/.javacpp/cache/openblas-*/org/bytedeco/openblas/linux-x86_64/libopenblas.so.0")))
-    if not libs:
-        sys.exit("compare: ND4J's OpenBLAS not found in ~/.javacpp/cache; run ./bench/run.sh jgrad --workload gemm once")
-    d = os.path.join(HERE, "target", "torch-blas")
-    os.makedirs(d, exist_ok=True)
-    for name in ("libblas.so.3", "liblapack.so.3"):
-        link = os.path.join(d, name)
-        if os.path.islink(link):
-            os.remove(link)
-        os.symlink(libs[-1], link)
-    return d
+SYSTEM_BLAS = "/usr/lib/x86_64-linux-gnu/libblas.so.3"
+
+
+def system_blas(args):
+    """The library PyTorch's libblas.so.3 resolves to; exits when it is not an optimized BLAS."""
+    path = os.path.realpath(SYSTEM_BLAS)
+    if "openblas" not in path and "mkl" not in path and "blis" not in path and not args.allow_reference_blas:
+        sys.exit(f"compare: {SYSTEM_BLAS} is {path}, the reference BLAS: PyTorch would run ~20x below what a "
+                 "PyTorch user gets. Install an optimized one: apt-get install -y libopenblas0-pthread "
+                 "(or pass --allow-reference-blas)")
+    return path
 
 
 def configs(args):
     out = []
     for c in args.jgrad.split(","):
-        env = {"JGRAD_THREADS": c} if c != "default" else {}
-        out.append(("jgrad", "jgrad-" + c, env, []))
-    blas = openblas_dir() if args.torch_blas == "openblas" else None
+        if c == "default":
+            out.append(("jgrad", "jgrad", {}, []))
+        elif c == "scoped":
+            out.append(("jgrad", "jgrad-scoped", {}, ["--scoped"]))
+        else:
+            out.append(("jgrad", "jgrad-" + c, {"JGRAD_THREADS": c}, []))
     for c in args.torch.split(","):
         threads = c.rstrip("p")
-        env = {"OPENBLAS_NUM_THREADS": threads}
-        env["OMP_WAIT_POLICY"] = "PASSIVE" if c.endswith("p") else ""
-        if blas:
-            env["LD_LIBRARY_PATH"] = blas
+        env = {"OPENBLAS_NUM_THREADS": threads, "OMP_WAIT_POLICY": "PASSIVE" if c.endswith("p") else ""}
         out.append(("torch", "torch-" + c, env, ["--threads", threads]))
     return out
 
@@ -64,6 +63,8 @@ def workload_args(w, args):
         a += ["--epochs", str(args.epochs)]
     if w == "overhead":
         a += ["--steps", str(args.steps), "--blocks", str(args.blocks)]
+    if w == "wide":
+        a += ["--wide-steps", str(args.wide_steps), "--blocks", str(args.blocks)]
     if w == "distill":
         a += ["--teacher-epochs", str(args.teacher_epochs), "--student-seeds", args.student_seeds,
               "--kd-configs", args.kd_configs]
@@ -71,7 +72,7 @@ def workload_args(w, args):
 
 
 def run(framework, config, env_extra, extra, w, args, out):
-    if framework == "torch" and w == "linear":
+    if framework == "torch" and w in ("linear", "memory"):
         return []
     env = dict(os.environ)
     for k, v in env_extra.items():
@@ -102,11 +103,16 @@ def metrics(d):
     """(metric name, value, higher_is_better) pairs of one result line."""
     w = d["workload"]
     if w in ("mlp", "mlp-bn"):
-        return [(w + " s/epoch", d["epoch_seconds_median"], False), (w + " test acc", d["test_accuracy"], True)]
+        label = {"mlp": "W1 mlp 784-256-128-10", "mlp-bn": "W2 mlp-bn 784-512-BN-256-BN-10"}[w]
+        return [(label + ": s/epoch", d["epoch_seconds_median"], False), (label + ": test acc", d["test_accuracy"], True)]
     if w == "overhead":
-        return [("overhead steps/s", d["steps_per_second"], True)]
+        return [("W3 overhead 784-64-10, batch 32: steps/s", d["steps_per_second"], True)]
+    if w == "wide":
+        return [("W5 wide 784-1200-1200-10, batch 128: steps/s", d["steps_per_second"], True)]
     if w == "gemm":
-        return [(f"gemm {d['n']} GFLOP/s ({d['op']})", d["gflops_median"], True)]
+        if d["op"] in ("Nd4j.gemm(out=)", "torch.mm"):
+            return []                               # the table shows jgrad's own call and mm(out=)
+        return [(f"GEMM n={d['n']}: GFLOP/s", d["gflops_median"], True)]
     if w == "linear":
         return [("linear fwd+bwd GFLOP/s", d["gflops_median"], True),
                 ("linear fraction of GEMM ceiling", d["fraction_of_ceiling"], True)]
@@ -120,21 +126,43 @@ def metrics(d):
     return []
 
 
+def table(results, better, cnames):
+    """A README-ready Markdown table: medians per configuration, and jgrad's speed over the best
+    PyTorch configuration's (for s/epoch the inverse ratio of times), above 1 when jgrad is faster."""
+    lines = ["| metric | " + " | ".join(cnames) + " | jgrad speed / best PyTorch |",
+             "|---|" + "---|" * (len(cnames) + 1)]
+    for name in dict.fromkeys(k[0] for k in results):
+        med = {c: statistics.median(results[(name, c)]) for c in cnames if (name, c) in results}
+        cells = [("%.4g" % med[c]) if c in med else "–" for c in cnames]
+        tr = [med[c] for c in med if c.startswith("torch")]
+        ratio = "–"
+        if "jgrad" in med and tr and "acc" not in name:
+            best = max(tr) if better[name] else min(tr)
+            ratio = "%.2f×" % (med["jgrad"] / best if better[name] else best / med["jgrad"])
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratio} |")
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--workloads", default="mlp,mlp-bn,overhead,gemm,linear")
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--workloads", default="mlp,mlp-bn,overhead,wide,gemm")
+    ap.add_argument("--repeats", type=int, default=1, help="alternating rounds (default 1)")
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--steps", type=int, default=2000, help="overhead (W3): steps per timed block")
+    ap.add_argument("--wide-steps", type=int, default=200, help="wide (W5): steps per timed block")
     ap.add_argument("--blocks", type=int, default=3)
     ap.add_argument("--teacher-epochs", type=int, default=5)
     ap.add_argument("--student-seeds", default="42,43,44")
     ap.add_argument("--kd-configs", default="0.9:4:5")
-    ap.add_argument("--jgrad", default="default", help="jgrad configs: default or thread counts, e.g. default,2")
-    ap.add_argument("--torch", default="1,2p", help="torch configs: N threads, suffix p for OMP_WAIT_POLICY=PASSIVE")
-    ap.add_argument("--torch-blas", choices=["openblas", "system"], default="openblas")
+    ap.add_argument("--jgrad", default="default",
+                    help="jgrad configs: default (the plain loop, jgrad's own thread choice), scoped (each step "
+                         "in a StepScope, as Trainer), or a thread count; e.g. default,scoped,1")
+    ap.add_argument("--torch", default="1p,2p", help="torch configs: N threads, suffix p for OMP_WAIT_POLICY=PASSIVE")
+    ap.add_argument("--allow-reference-blas", action="store_true",
+                    help="run even though PyTorch's libblas.so.3 is the reference BLAS")
     ap.add_argument("--out", default=os.path.join(HERE, "target", "compare-%d.jsonl" % int(time.time())))
     args = ap.parse_args()
+    blas = system_blas(args)
     subprocess.run(["bash", "-c", f"cd {os.path.dirname(HERE)} && mvn -q -B -o -pl bench -am compile "
                     "dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime"],
                    check=True, stdout=subprocess.DEVNULL)
@@ -152,22 +180,13 @@ def main():
                             results.setdefault((name, config), []).append(v)
                             better[name] = hib
                 print(f"repeat {r + 1}/{args.repeats} {w} done", file=sys.stderr, flush=True)
-    names = list(dict.fromkeys(k[0] for k in results))
     cnames = [c[1] for c in cfgs]
-    print("\n| metric | " + " | ".join(cnames) + " | jgrad / best torch |")
-    print("|---|" + "---|" * (len(cnames) + 1))
-    for name in names:
-        med = {c: statistics.median(results[(name, c)]) for c in cnames if (name, c) in results}
-        cells = [("%.4g" % med[c]) if c in med else "–" for c in cnames]
-        jg = [med[c] for c in med if c.startswith("jgrad")]
-        tr = [med[c] for c in med if c.startswith("torch")]
-        ratio = "–"
-        if jg and tr:
-            j = max(jg) if better[name] else min(jg)
-            t = max(tr) if better[name] else min(tr)
-            ratio = "%.2f" % (j / t) + (" (higher is better)" if better[name] else " (lower is better)")
-        print(f"| {name} | " + " | ".join(cells) + f" | {ratio} |")
-    print(f"\nraw results: {args.out}")
+    print()
+    print(table(results, better, cnames))
+    load = os.getloadavg()
+    print(f"\nPyTorch's BLAS: {blas}; {args.repeats} alternating round(s); load average at the end "
+          f"{load[0]:.1f} on {os.cpu_count()} CPUs (above the CPU count, other processes shared the machine)")
+    print(f"raw results: {args.out}")
 
 
 if __name__ == "__main__":

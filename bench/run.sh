@@ -17,11 +17,11 @@ case "$which" in
          -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null)
     fi
     cp="$here/target/classes"
-    for m in core-tensor autograd nn data optim; do cp="$cp:$root/$m/target/classes"; done
+    for m in core-tensor autograd nn data optim train; do cp="$cp:$root/$m/target/classes"; done
     cp="$cp:$(cat "$cp_file")"
     exec java ${JAVA_OPTS:--Xmx2g} -cp "$cp" io.jgrad.bench.Bench "$@" ;;
   torch)
     exec /usr/bin/python3 "$here/torch_bench.py" "$@" ;;
   *)
-    echo "usage: $0 jgrad|torch --workload mlp|mlp-bn|overhead|distill|gemm|linear [options]" >&2; exit 2 ;;
+    echo "usage: $0 jgrad|torch --workload mlp|mlp-bn|overhead|distill|gemm|linear|memory [options]" >&2; exit 2 ;;
 esac

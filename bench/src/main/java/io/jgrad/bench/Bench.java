@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * The command line of the benchmark suite, mirroring {@code torch_bench.py}:
- * {@code --workload mlp|mlp-bn|overhead|distill|gemm|linear}, one JSON line per result.
+ * {@code --workload mlp|mlp-bn|overhead|wide|distill|gemm|linear|memory}, one JSON line per result.
  * {@code --smoke} runs a workload for a handful of steps on a small synthetic data set (CI).
  *
  * <pre>{@code
@@ -33,12 +33,18 @@ public final class Bench {
                 case "--workload" -> workload = args[++i];
                 case "--epochs" -> o.epochs = Integer.parseInt(args[++i]);
                 case "--seed" -> o.seed = Long.parseLong(args[++i]);
-                case "--steps" -> o.steps = Integer.parseInt(args[++i]);
+                case "--steps" -> {
+                    o.steps = Integer.parseInt(args[++i]);
+                    o.memorySteps = o.steps;
+                }
                 case "--blocks" -> o.blocks = Integer.parseInt(args[++i]);
                 case "--teacher-epochs" -> o.teacherEpochs = Integer.parseInt(args[++i]);
                 case "--teacher-dropout" -> o.teacherDropout = Double.parseDouble(args[++i]);
                 case "--student-seeds" -> o.studentSeeds = args[++i];
                 case "--kd-configs" -> o.kdConfigs = args[++i];
+                case "--wide-steps" -> o.wideSteps = Integer.parseInt(args[++i]);
+                case "--scoped" -> o.scoped = true;
+                case "--every" -> o.memoryEvery = Integer.parseInt(args[++i]);
                 case "--data" -> dataDir = Paths.get(args[++i]);
                 case "--tag" -> tag = args[++i];
                 case "--run" -> run = Integer.parseInt(args[++i]);
@@ -71,6 +77,11 @@ public final class Bench {
                 probes.linear(smoke ? 16 : 1024, smoke ? 32 : 1024, smoke ? 0.001 : 0.25);
                 return;
             }
+            case "memory" -> {
+                int steps = smoke ? 40 : o.memorySteps;
+                new MemoryProbe(base).run(steps, smoke ? 20 : o.memoryEvery);
+                return;
+            }
             default -> {
             }
         }
@@ -85,6 +96,7 @@ public final class Bench {
             test = split.second();
             o.epochs = 1;
             o.steps = 20;
+            o.wideSteps = 3;
             o.blocks = 2;
             o.teacherEpochs = 1;
             o.studentSeeds = "42";
@@ -101,21 +113,26 @@ public final class Bench {
             case "mlp" -> w.mlp();
             case "mlp-bn" -> w.mlpBn();
             case "overhead" -> w.overhead();
+            case "wide" -> w.wide();
             case "distill" -> w.distill();
             default -> throw new IllegalArgumentException("bench: unknown workload '" + workload + "', expected one of "
                     + Arrays.toString(WORKLOADS));
         }
     }
 
-    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "distill", "gemm", "linear"};
+    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory"};
 
     private static void usage() {
         System.out.println("""
                 usage: bench --workload NAME [options]     (one JSON line per result on stdout)
-                  --workload          one of mlp, mlp-bn, overhead, distill, gemm, linear
+                  --workload          one of mlp, mlp-bn, overhead, wide, distill, gemm, linear, memory
                   --epochs N          mlp/mlp-bn epochs (default 5)
-                  --steps N           overhead: steps per timed block (default 2000)
-                  --blocks N          overhead: timed blocks (default 3)
+                  --steps N           overhead: steps per timed block (default 2000);
+                                      memory: plain-loop steps (default 100000)
+                  --every N           memory: report (after System.gc()) every N steps (default 10000)
+                  --wide-steps N      wide (W5): steps per timed block (default 200)
+                  --blocks N          overhead, wide: timed blocks (default 3)
+                  --scoped            run each step in a StepScope (as Trainer does), not the plain loop
                   --teacher-epochs N  distill (default 5); --teacher-dropout P (default 0.2)
                   --student-seeds S   distill: comma-separated seeds (default 42,43,44)
                   --kd-configs C      distill: alpha:T:epochs,... (default 0.9:4:5)

@@ -62,10 +62,25 @@ final class Probes {
             double[] s = samples(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), 2.0 * n * n * n, targetSeconds, 7);
             medians[k] = Stats.median(s);
             emitGemm("Nd4j.gemm(out=)", n, s);
-            emitGemm("jgrad Blas.gemm(out=)", n,
-                    samples(() -> Blas.gemm(a, false, b, false, c, 1.0, 0.0), 2.0 * n * n * n, targetSeconds, 7));
+            long cpu0 = processCpuNanos();
+            long wall0 = System.nanoTime();
+            double[] own = samples(() -> Blas.gemm(a, false, b, false, c, 1.0, 0.0), 2.0 * n * n * n, targetSeconds, 7);
+            double cores = (double) (processCpuNanos() - cpu0) / (System.nanoTime() - wall0);
+            new Json().putAll(base).put("workload", "gemm").put("op", "jgrad Blas.gemm(out=)").put("n", n)
+                    .put("samples", own.length).put("gflops_median", Stats.round(Stats.median(own), 2))
+                    .put("gflops_max", Stats.round(max(own), 2))
+                    .put("cpu_seconds_per_second", Stats.round(cores, 2)).emit();
         }
         return medians;
+    }
+
+    /**
+     * CPU time of this process: with {@code cpu_seconds_per_second} it shows how many cores a
+     * probe kept busy, which a shared machine's wall-clock figures cannot.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private void emitGemm(String op, int n, double[] s) {

@@ -29,9 +29,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The reference workloads W1-W4 of {@code torch_bench.py}, written the same way: the same
+ * The reference workloads W1-W5 of {@code torch_bench.py}, written the same way: the same
  * models, optimizers and batch sizes, batches gathered with a per-epoch permutation inside the
- * timed region (the last partial batch kept), a 50-step warm-up on a throw-away model first.
+ * timed region (the last partial batch kept), a 50-step warm-up on a throw-away model first,
+ * each step the plain user loop (or, with {@code --scoped}, inside a {@link StepScope}).
  */
 final class Workloads {
     private final Dataset train;
@@ -50,6 +51,11 @@ final class Workloads {
         String studentSeeds = "42,43,44";
         String kdConfigs = "0.9:4:5";
         int warmupSteps = 50;
+        int memorySteps = 100_000;
+        int memoryEvery = 10_000;
+        int wideSteps = 200;
+        /** Wrap each step in a {@link StepScope} (what Trainer does) instead of the plain user loop. */
+        boolean scoped;
     }
 
     Workloads(Dataset train, Dataset test, Options o, Json base) {
@@ -72,6 +78,11 @@ final class Workloads {
 
     static Module tinyModel() {
         return new Sequential(new Linear(784, 64), new ReLU(), new Linear(64, 10));
+    }
+
+    /** W5: 784→1200→ReLU→1200→ReLU→10, GEMM-bound. */
+    static Module wideModel() {
+        return new Sequential(new Linear(784, 1200), new ReLU(), new Linear(1200, 1200), new ReLU(), new Linear(1200, 10));
     }
 
     static Module teacher(double dropout) {
@@ -109,26 +120,30 @@ final class Workloads {
     static final LossFn CROSS_ENTROPY = (out, b) -> Losses.crossEntropy(out, b.labels());
 
     /**
-     * One optimizer step on one batch: zero the gradients, forward, loss, backward, update; in
-     * a {@link StepScope}, so the step's activations are freed as it ends. Returns the loss.
+     * One optimizer step on one batch, the plain user loop: zero the gradients, forward, loss,
+     * backward, update. With {@code scoped}, inside a {@link StepScope} (as {@code Trainer} runs
+     * it), so the step's activations are freed as it ends. Returns the loss.
      */
-    static double step(Module model, Optimizer opt, Iterator<Batch> batches, LossFn lossFn) {
-        try (StepScope s = StepScope.open()) {
-            Batch b = batches.next();           // gathered inside the scope: freed with the step
-            opt.zeroGrad();
-            Variable loss = lossFn.loss(model.forward(Variable.constant(b.features())), b);
-            loss.backward();
-            opt.step();
-            return loss.value().item();
+    static double step(Module model, Optimizer opt, Iterator<Batch> batches, LossFn lossFn, boolean scoped) {
+        if (scoped) {
+            try (StepScope s = StepScope.open()) {
+                return step(model, opt, batches, lossFn, false);    // the batch is gathered inside: freed with the step
+            }
         }
+        Batch b = batches.next();
+        opt.zeroGrad();
+        Variable loss = lossFn.loss(model.forward(Variable.constant(b.features())), b);
+        loss.backward();
+        opt.step();
+        return loss.item();
     }
 
     /** One shuffled epoch; returns the last batch's loss. */
-    static double epoch(Module model, Optimizer opt, DataLoader loader, LossFn lossFn) {
+    static double epoch(Module model, Optimizer opt, DataLoader loader, LossFn lossFn, boolean scoped) {
         model.train();
         double last = Double.NaN;
         for (Iterator<Batch> it = loader.iterator(); it.hasNext(); ) {
-            last = step(model, opt, it, lossFn);
+            last = step(model, opt, it, lossFn, scoped);
         }
         return last;
     }
@@ -166,7 +181,7 @@ final class Workloads {
         Optimizer opt = makeOpt.apply(m);
         Iterator<Batch> it = loader(train, batch, 12345).iterator();
         for (int s = 0; s < o.warmupSteps && it.hasNext(); s++) {
-            step(m, opt, it, CROSS_ENTROPY);
+            step(m, opt, it, CROSS_ENTROPY, o.scoped);
         }
     }
 
@@ -188,7 +203,7 @@ final class Workloads {
         for (int ep = 0; ep < o.epochs; ep++) {
             lrs.add(opt.lr());
             long t0 = System.nanoTime();
-            lastLoss = epoch(model, opt, loader, CROSS_ENTROPY);
+            lastLoss = epoch(model, opt, loader, CROSS_ENTROPY, o.scoped);
             times[ep] = (System.nanoTime() - t0) / 1e9;
             if (sched != null) {
                 sched.step();
@@ -214,14 +229,23 @@ final class Workloads {
         classifier("mlp-bn", Workloads::mlpBnModel, Workloads::sgdMomentum, opt -> new StepLR(opt, 2, 0.5));
     }
 
-    // ---------------------------------------------------------------- W3
+    // ---------------------------------------------------------------- W3, W5
 
     /** W3: per-step overhead, steps/s of a tiny model at batch 32 over blocks of {@code steps} steps. */
     void overhead() {
-        int bs = 32;
+        stepsPerSecond("overhead", Workloads::tinyModel, 32, o.steps);
+    }
+
+    /** W5: steps/s of 784→1200→1200→10 at batch 128, GEMM-bound (the second core's case). */
+    void wide() {
+        stepsPerSecond("wide", Workloads::wideModel, 128, o.wideSteps);
+    }
+
+    /** Steps/s of Adam on full shuffled batches (reshuffled when exhausted): a warm-up, then timed blocks. */
+    private void stepsPerSecond(String name, Supplier<Module> makeModel, int bs, int steps) {
         double sinceStart = Stats.sinceJvmStart();
         Rng.manualSeed(o.seed);
-        Module model = tinyModel();
+        Module model = makeModel.get();
         Optimizer opt = adam(model);
         DataLoader loader = DataLoader.builder(train).batchSize(bs).shuffle(true).dropLast(true).seed(o.seed).build();
         Iterator<Batch>[] it = new Iterator[] {loader.iterator()};
@@ -231,26 +255,27 @@ final class Workloads {
                 if (!it[0].hasNext()) {       // only full batches; reshuffle when exhausted
                     it[0] = loader.iterator();
                 }
-                loss[0] = step(model, opt, it[0], CROSS_ENTROPY);
+                loss[0] = step(model, opt, it[0], CROSS_ENTROPY, o.scoped);
             }
         };
-        run.accept(Math.min(50, o.steps));     // warm-up
+        run.accept(Math.min(50, steps));     // warm-up
         double firstStep = sinceStart;
         double[] secs = new double[o.blocks];
         for (int b = 0; b < o.blocks; b++) {
             long t0 = System.nanoTime();
-            run.accept(o.steps);
+            run.accept(steps);
             secs[b] = (System.nanoTime() - t0) / 1e9;
         }
         double med = Stats.median(secs);
         double[] perBlock = new double[secs.length];
         for (int i = 0; i < secs.length; i++) {
-            perBlock[i] = Stats.round(o.steps / secs[i], 1);
+            perBlock[i] = Stats.round(steps / secs[i], 1);
         }
-        new Json().putAll(base).put("workload", "overhead").put("seed", o.seed).put("batch", bs).put("steps", o.steps)
+        new Json().putAll(base).put("workload", name).put("seed", o.seed).put("batch", bs).put("steps", steps)
+                .put("loop", o.scoped ? "scoped" : "plain")
                 .put("block_seconds", Stats.round(secs, 4)).put("seconds", Stats.round(med, 4))
-                .put("steps_per_second", Stats.round(o.steps / med, 1)).put("steps_per_second_blocks", perBlock)
-                .put("us_per_step", Stats.round(1e6 * med / o.steps, 1)).put("last_loss", Stats.round(loss[0], 5))
+                .put("steps_per_second", Stats.round(steps / med, 1)).put("steps_per_second_blocks", perBlock)
+                .put("us_per_step", Stats.round(1e6 * med / steps, 1)).put("last_loss", Stats.round(loss[0], 5))
                 .put("startup_to_first_step_seconds", Stats.round(firstStep, 3))
                 .put("peak_rss_mib", Stats.peakRssMib()).emit();
     }
@@ -271,7 +296,7 @@ final class Workloads {
         List<Double> tEpochs = new ArrayList<>();
         for (int e = 0; e < o.teacherEpochs; e++) {
             long te = System.nanoTime();
-            epoch(teacher, opt, loader, CROSS_ENTROPY);
+            epoch(teacher, opt, loader, CROSS_ENTROPY, o.scoped);
             tEpochs.add(Stats.round((System.nanoTime() - te) / 1e9, 3));
         }
         double tTeacher = (System.nanoTime() - t0) / 1e9;
@@ -333,7 +358,7 @@ final class Workloads {
         DataLoader loader = loader(train, 128, seed);      // identical batch order
         long t0 = System.nanoTime();
         for (int e = 0; e < epochs; e++) {
-            epoch(st, opt, loader, lossFn);
+            epoch(st, opt, loader, lossFn, o.scoped);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         return new double[] {accuracy(st, test), secs};

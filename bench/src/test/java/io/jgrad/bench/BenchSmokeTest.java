@@ -29,13 +29,14 @@ class BenchSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "distill", "gemm", "linear"})
+    @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory"})
     void workloadPrintsItsResults(String workload) throws Exception {
         List<String> lines = run(workload);
         assertTrue(!lines.isEmpty(), workload + " printed no result line");
         String expected = switch (workload) {
             case "mlp", "mlp-bn" -> "\"epoch_seconds_median\"";
-            case "overhead" -> "\"steps_per_second\"";
+            case "overhead", "wide" -> "\"steps_per_second\"";
+            case "memory" -> "\"vm_rss_mib\"";
             case "distill" -> "\"student_kd_test_accuracy\"";
             case "gemm", "linear" -> "\"gflops_median\"";
             default -> throw new IllegalStateException(workload);
@@ -44,7 +45,7 @@ class BenchSmokeTest {
             assertTrue(l.contains("\"framework\": \"jgrad\"") && l.endsWith("}"), l);
         }
         assertTrue(lines.stream().anyMatch(l -> l.contains(expected)), workload + ": no " + expected + " in " + lines);
-        if (!workload.equals("gemm") && !workload.equals("linear") && !workload.equals("distill")) {
+        if (!List.of("gemm", "linear", "distill", "memory").contains(workload)) {
             assertTrue(lines.get(0).contains("\"peak_rss_mib\""), lines.get(0));
         }
     }

@@ -25,6 +25,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * backend, called only through its {@code Ops}.
  */
 public final class Blas {
+    /**
+     * Products of at least this many multiply-adds ({@code m·n·k}) are split over two cores when
+     * {@link Threads#count()} allows: about 0.2 ms of work on one core, where the hand-off (tens
+     * of microseconds) is a small fraction. Measured in bench/README.md ("Threads").
+     */
+    static final long SPLIT_MACS = 8L << 20;
+    /** Neither half is cut thinner than this many rows or columns (OpenBLAS's kernels want width). */
+    static final long MIN_HALF = 32;
+
     private static int blasThreads = -1;
 
     private Blas() {
@@ -65,15 +74,50 @@ public final class Blas {
         int ldb = (int) b.size(1);
         int ldc = (int) n;
         if (t == DataType.FLOAT) {
-            cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, (float) alpha,
-                    (FloatPointer) a.data().addressPointer(), lda, (FloatPointer) b.data().addressPointer(), ldb,
-                    (float) beta, (FloatPointer) c.data().addressPointer(), ldc);
+            FloatPointer pa = (FloatPointer) a.data().addressPointer();
+            FloatPointer pb = (FloatPointer) b.data().addressPointer();
+            FloatPointer pc = (FloatPointer) c.data().addressPointer();
+            if (m * n * k >= SPLIT_MACS && Math.max(m, n) >= 2 * MIN_HALF && Halves.available()) {
+                splitSgemm(ta, tb, (int) m, (int) n, (int) k, (float) alpha, pa, lda, pb, ldb, (float) beta, pc, ldc);
+            } else {
+                cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, (float) alpha, pa, lda, pb, ldb,
+                        (float) beta, pc, ldc);
+            }
         } else {
             cblas_dgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, alpha,
                     (DoublePointer) a.data().addressPointer(), lda, (DoublePointer) b.data().addressPointer(), ldb,
                     beta, (DoublePointer) c.data().addressPointer(), ldc);
         }
         return c;
+    }
+
+    /**
+     * Two halves of one float GEMM on two cores ({@link Halves}): C is cut along its longer side,
+     * rows (with the matching rows of op(A)) or columns (with the matching columns of op(B)).
+     * Each element of C is the same dot product as in the whole call.
+     */
+    private static void splitSgemm(int ta, int tb, int m, int n, int k, float alpha, FloatPointer a, int lda,
+                                   FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
+        if (m >= n) {
+            int h = m / 2;
+            // row r of op(A) starts at r·lda when A is not transposed, at column r when it is
+            long aOff = ta == CblasNoTrans ? (long) h * lda : h;
+            Halves.run(() -> cblas_sgemm(CblasRowMajor, ta, tb, h, n, k, alpha, a, lda, b, ldb, beta, c, ldc),
+                    () -> cblas_sgemm(CblasRowMajor, ta, tb, m - h, n, k, alpha, at(a, aOff), lda, b, ldb, beta,
+                            at(c, (long) h * ldc), ldc));
+        } else {
+            int h = n / 2;
+            // column j of op(B) starts at column j when B is not transposed, at row j·ldb when it is
+            long bOff = tb == CblasNoTrans ? h : (long) h * ldb;
+            Halves.run(() -> cblas_sgemm(CblasRowMajor, ta, tb, m, h, k, alpha, a, lda, b, ldb, beta, c, ldc),
+                    () -> cblas_sgemm(CblasRowMajor, ta, tb, m, n - h, k, alpha, a, lda, at(b, bOff), ldb, beta,
+                            at(c, h), ldc));
+        }
+    }
+
+    /** A pointer {@code offset} floats past {@code p} (JavaCPP passes address + position to C). */
+    private static FloatPointer at(FloatPointer p, long offset) {
+        return new FloatPointer(p).position(p.position() + offset);
     }
 
     /** Dense row-major float32/float64 of type {@code t}, owning its buffer from offset 0. */

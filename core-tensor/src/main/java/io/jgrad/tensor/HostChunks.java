@@ -18,6 +18,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class HostChunks {
     /** Elements per chunk: four float arrays of this size stay in a 48 KB L1 cache. */
     public static final int CHUNK = 2048;
+    /**
+     * Passes over at least this many elements run as two halves on two cores ({@link Halves})
+     * when {@link Threads} allows: ~0.1 ms and more of memory traffic (e.g. Adam on a 784×256
+     * weight and larger), where the hand-off is a small fraction. Kernels must treat elements
+     * independently (all of jgrad's do).
+     */
+    public static final int SPLIT_ELEMENTS = 1 << 17;
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
 
@@ -33,27 +40,38 @@ public final class HostChunks {
     /**
      * Runs {@code kernel} over {@code arrays} (all {@link Dense#float32All dense float32}, at most four) chunk by
      * chunk: chunk {@code k} of array {@code i} is {@code chunks[i][0..n)}; after the kernel,
-     * the chunks of the arrays flagged in {@code written} are copied back.
+     * the chunks of the arrays flagged in {@code written} are copied back. Long passes may run
+     * as two halves concurrently, so {@code kernel} must not carry state from chunk to chunk.
      */
     public static void run(Kernel kernel, boolean[] written, INDArray... arrays) {
         if (arrays.length > 4 || written.length != arrays.length || !Dense.float32All(arrays)) {
             throw new IllegalArgumentException("HostChunks.run: needs up to 4 dense float32 arrays of one length");
         }
+        int total = (int) arrays[0].length();
+        if (total >= SPLIT_ELEMENTS && Halves.available()) {
+            int mid = total / 2 / CHUNK * CHUNK;
+            Halves.run(() -> pass(kernel, written, arrays, 0, mid), () -> pass(kernel, written, arrays, mid, total));
+        } else {
+            pass(kernel, written, arrays, 0, total);
+        }
+    }
+
+    /** The chunks of elements {@code [from, to)}, with this thread's scratch arrays. */
+    private static void pass(Kernel kernel, boolean[] written, INDArray[] arrays, int from, int to) {
         float[][] chunks = SCRATCH.get();
         FloatBuffer[] bufs = new FloatBuffer[arrays.length];
         for (int i = 0; i < arrays.length; i++) {
             bufs[i] = arrays[i].data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
-        int total = (int) arrays[0].length();
-        for (int from = 0; from < total; from += CHUNK) {
-            int n = Math.min(CHUNK, total - from);
+        for (int at = from; at < to; at += CHUNK) {
+            int n = Math.min(CHUNK, to - at);
             for (int i = 0; i < bufs.length; i++) {
-                bufs[i].get(from, chunks[i], 0, n);
+                bufs[i].get(at, chunks[i], 0, n);
             }
             kernel.apply(chunks, n);
             for (int i = 0; i < bufs.length; i++) {
                 if (written[i]) {
-                    bufs[i].put(from, chunks[i], 0, n);
+                    bufs[i].put(at, chunks[i], 0, n);
                 }
             }
         }

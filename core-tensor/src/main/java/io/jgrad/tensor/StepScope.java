@@ -47,14 +47,16 @@ public final class StepScope implements AutoCloseable {
 
     /**
      * A new row-major array with undefined contents for an op's result: freed when the
-     * innermost open scope closes, or by the garbage collector when there is none.
+     * innermost open scope closes, or by the garbage collector when there is none (counted
+     * then by {@link NativeMemory}, which keeps such garbage from piling up).
      */
     public static INDArray newArray(DataType type, long... shape) {
-        INDArray a = Nd4j.createUninitialized(type, shape, 'c');
         StepScope s = ACTIVE.get().peek();
-        if (s != null) {
-            s.made.add(a);
+        if (s == null) {
+            return NativeMemory.newTemporary(type, shape);    // freed by the GC, which NativeMemory paces
         }
+        INDArray a = Nd4j.createUninitialized(type, shape, 'c');
+        s.made.add(a);
         return a;
     }
 

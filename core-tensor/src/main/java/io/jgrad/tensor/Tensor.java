@@ -37,10 +37,14 @@ public final class Tensor {
         return new Tensor(array);
     }
 
-    /** A float32 tensor holding a copy of {@code data}; its length must equal the shape's size. */
+    /**
+     * A float32 tensor holding a copy of {@code data}; its length must equal the shape's size.
+     * Its native memory counts towards {@link NativeMemory}'s budget (a new batch each step is
+     * the typical use).
+     */
     public static Tensor of(float[] data, long... shape) {
         checkData("Tensor.of", data == null ? -1 : data.length, shape);
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape.clone(), 'c');
+        INDArray a = NativeMemory.newTemporary(DataType.FLOAT, shape.clone());
         if (data.length > 0) {
             Ops.get().write(data, a);       // one bulk copy on the cpu backend
         }

@@ -6,12 +6,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How many CPU threads jgrad's native kernels use, chosen once on the first {@link Tensor}
- * so neither library users nor the CLIs need environment variables.
+ * How many CPU threads jgrad's kernels use, chosen once on the first {@link Tensor} so neither
+ * library users nor the CLIs need environment variables.
  *
  * <p>Resolution order: system property {@code jgrad.threads}, then environment variable
- * {@code JGRAD_THREADS}, then jgrad's default (see {@link #defaultCount()}). The count is applied
- * to ND4J's element-wise kernels (its own thread pool) and to the BLAS library (GEMM).
+ * {@code JGRAD_THREADS}, then jgrad's default (see {@link #defaultCount()}). With two, jgrad
+ * splits large kernels itself ({@link Halves}: GEMMs of at least {@link Blas#SPLIT_MACS}
+ * multiply-adds, long element-wise passes such as the optimizer updates) while ND4J and OpenBLAS
+ * stay single-threaded: their own pools spin and hand off on every call, which slowed small
+ * models down on two cores. With more than two, the count also goes to ND4J and OpenBLAS.
  * {@code OMP_WAIT_POLICY} cannot be changed after the native library has loaded; the launcher
  * scripts set {@code OMP_WAIT_POLICY=PASSIVE} so idle OpenMP threads sleep instead of spinning.
  */
@@ -63,14 +66,18 @@ public final class Threads {
     }
 
     /**
-     * jgrad's default: one thread. Measured end to end on a 2-vCPU machine (bench/README.md):
-     * with two, W1 and W3 ran 1.4× and 1.6× slower (a second BLAS thread's hand-off and spinning
-     * cost more than they save on 128×784×256 products and compete with the JVM's own threads)
-     * and W2 gained in one run of three. Override with {@code -Djgrad.threads=n} or
+     * jgrad's default: two threads when the machine has two cores or more, one otherwise. Two
+     * are used only where the work pays for the hand-off, so small models run as on one thread
+     * (measured in bench/README.md, "Threads"). Override with {@code -Djgrad.threads=n} or
      * {@code JGRAD_THREADS=n}.
      */
     static int defaultCount() {
-        return 1;
+        return Math.min(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The thread count ND4J's and OpenBLAS's own pools get: one unless more than two are configured. */
+    static int nativeCount(int n) {
+        return n > 2 ? n : 1;
     }
 
     private static int parse(String v, String what) {
@@ -86,14 +93,15 @@ public final class Threads {
     }
 
     private static void apply(int n, String from) {
-        Nd4j.getEnvironment().setMaxThreads(n);
-        Nd4j.getEnvironment().setMaxMasterThreads(n);
-        Nd4j.factory().blas().setMaxThreads(n);
+        int nat = nativeCount(n);
+        Nd4j.getEnvironment().setMaxThreads(nat);
+        Nd4j.getEnvironment().setMaxMasterThreads(nat);
+        Nd4j.factory().blas().setMaxThreads(nat);
         if (Backend.current() == Backend.CPU) {
-            Blas.useThreads(n);            // OpenBLAS is the cpu backend's own; the nd4j backend never loads it
+            Blas.useThreads(nat);          // OpenBLAS is the cpu backend's own; the nd4j backend never loads it
         }
         count = n;
         source = from;
-        LOG.debug("jgrad uses {} native thread(s) ({})", n, from);
+        LOG.debug("jgrad uses {} thread(s) ({}), ND4J and OpenBLAS {}", n, from, nat);
     }
 }

@@ -1,0 +1,113 @@
+package io.jgrad.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Kernels split over two cores ({@link Halves}) give the numbers of the one-thread path: GEMMs
+ * cut along rows and along columns for every transpose, and long element-wise passes.
+ */
+class TwoCoreKernelsTest {
+    private static INDArray rand(long seed, long... shape) {
+        return Tensor.uniform(new Rng(seed), -1, 1, shape).array();
+    }
+
+    /** {@code compute} on one thread and on two, restoring the configured count. */
+    private static INDArray[] oneAndTwo(Supplier<INDArray> compute) {
+        int before = Threads.count();
+        try {
+            Threads.set(1);
+            INDArray one = compute.get();
+            Threads.set(2);
+            Halves.resetScore();                                // split now, whatever this machine's load did before
+            INDArray two = compute.get();
+            return new INDArray[] {one, two};
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
+    void largeGemmsGiveTheOneThreadResultForEveryTransposeAndCut() {
+        // [m, n] = [300, 96] is cut into row halves, [96, 300] into column halves; k = 400: 11.5M multiply-adds
+        long[][] mn = {{300, 96}, {96, 300}};
+        int k = 400;
+        for (long[] s : mn) {
+            long m = s[0];
+            long n = s[1];
+            assertTrue(m * n * k >= Blas.SPLIT_MACS, "the sizes must be above the split threshold");
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    INDArray a = ta ? rand(1, k, m) : rand(1, m, k);
+                    INDArray b = tb ? rand(2, n, k) : rand(2, k, n);
+                    INDArray c0 = rand(3, m, n);
+                    INDArray[] r = oneAndTwo(() -> Blas.gemm(a, ta, b, tb, c0.dup('c'), 1.5, 0.5));
+                    INDArray expected = Nd4j.gemm(a, b, c0.dup('c'), ta, tb, 1.5, 0.5);
+                    float[] one = r[0].data().asFloat();
+                    float[] two = r[1].data().asFloat();
+                    float[] nd4j = expected.data().asFloat();
+                    for (int i = 0; i < one.length; i++) {
+                        assertEquals(one[i], two[i], 1e-4f * Math.max(1, Math.abs(one[i])),
+                                "m=" + m + " n=" + n + " ta=" + ta + " tb=" + tb + " element " + i);
+                        assertEquals(nd4j[i], two[i], 1e-4f * Math.max(1, Math.abs(nd4j[i])), "vs Nd4j.gemm, element " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void longElementwisePassesGiveTheOneThreadResult() {
+        int n = HostChunks.SPLIT_ELEMENTS * 2 + 1001;         // two halves and a ragged last chunk
+        INDArray x = rand(4, n);
+        INDArray g = rand(5, n);
+        INDArray[] relu = oneAndTwo(() -> Kernels.relu(x, Nd4j.createUninitialized(DataType.FLOAT, n)));
+        INDArray[] back = oneAndTwo(() -> Kernels.reluBackward(x, g, rand(6, n), 0.5));
+        assertArrayEquals(relu[0].data().asFloat(), relu[1].data().asFloat());
+        assertArrayEquals(back[0].data().asFloat(), back[1].data().asFloat());
+        float[] xs = x.data().asFloat();
+        float[] out = relu[1].data().asFloat();
+        for (int i = 0; i < n; i++) {
+            assertEquals(Math.max(xs[i], 0f), out[i], 0f, "relu element " + i);
+        }
+    }
+
+    @Test
+    void splittingBacksOffWhenTheHelperKeepsFinishingLate() {
+        int before = Threads.count();
+        try {
+            Threads.set(2);
+            for (int i = 0; i < 4 * Halves.MISSES_TO_BACK_OFF; i++) {
+                Halves.record(1_000, 0);                       // hits: both halves done together
+            }
+            assertTrue(Halves.available(), "balanced splits keep splitting");
+            for (int i = 0; i < Halves.MISSES_TO_BACK_OFF; i++) {
+                Halves.record(1_000, 5_000);                   // misses: the helper's half came 5x late
+            }
+            assertTrue(!Halves.available(), "a run of late halves stops splitting for a while");
+        } finally {
+            Halves.resetScore();
+            Threads.set(before);
+        }
+    }
+
+    @Test
+    void aFailureInEitherHalfReachesTheCaller() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Halves.run(() -> { }, () -> {
+                    throw new IllegalStateException("second half failed");
+                }));
+        assertEquals("second half failed", e.getMessage());
+        assertThrows(ArithmeticException.class, () -> Halves.run(() -> {
+            throw new ArithmeticException("first");
+        }, () -> { }));
+    }
+}
