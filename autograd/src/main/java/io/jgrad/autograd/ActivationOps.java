@@ -4,6 +4,8 @@ import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.StepScope;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -54,6 +56,21 @@ final class ActivationOps {
         return Variable.fromOp("logSoftmax", out, g -> {
             INDArray gsum = g.sum(true, ax);
             return new INDArray[] {g.sub(Transforms.exp(out, true).muli(gsum))};
+        }, x);
+    }
+
+    /**
+     * GELU, exact form {@code x·Φ(x) = x/2·(1 + erf(x/√2))}; backward
+     * {@code g·(Φ(x) + x·φ(x))} with {@code φ(x) = e^{−x²/2}/√(2π)}, PyTorch's formula.
+     */
+    static Variable gelu(Variable x) {
+        INDArray a = x.value().array();
+        INDArray cdf = a.mul(1 / Math.sqrt(2));
+        Nd4j.exec(new Erf(cdf, cdf));
+        cdf.addi(1).muli(0.5);
+        return Variable.fromOp("gelu", a.mul(cdf), g -> {
+            INDArray pdf = Transforms.exp(a.mul(a).muli(-0.5), false).muli(1 / Math.sqrt(2 * Math.PI));
+            return new INDArray[] {pdf.muli(a).addi(cdf).muli(g)};
         }, x);
     }
 }
