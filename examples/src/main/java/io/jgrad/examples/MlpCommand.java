@@ -1,19 +1,9 @@
 package io.jgrad.examples;
 
-import io.jgrad.nn.Checkpoints;
 import io.jgrad.nn.Sequential;
-import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Rng;
-import io.jgrad.train.Evaluation;
-import io.jgrad.train.History;
-import io.jgrad.train.LossFunction;
-import io.jgrad.train.LrLogger;
-import io.jgrad.train.Trainer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,36 +39,6 @@ final class MlpCommand implements Callable<Integer> {
         Rng.manualSeed(opts.seed);
         int classes = data.train().numClasses();
         Sequential model = Models.mlp(data.train().numFeatures(), hidden, classes, !noBatchNorm);
-        Optimizer optimizer = Optimizers.create(opts, model.parameters());
-        int batchSize = opts.batchSize(data.train().size());
-        LossFunction loss = opts.classWeights == null ? LossFunction.crossEntropy()
-                : LossFunction.crossEntropy(Schedules.checkWeights(opts.classWeights, classes));
-        Trainer.Builder builder = Trainer.builder().model(model).optimizer(optimizer).loss(loss).epochs(opts.epochs)
-                .batchSize(batchSize).seed(opts.seed).callbacks(new LrLogger());
-        TrainOptions.SchedulerName schedule = opts.scheduler(TrainOptions.SchedulerName.cosine);
-        Schedules.configure(builder, opts, schedule, optimizer);
-        out.printf(Locale.ROOT, "mlp on %s: %d train / %d test examples, %s, %s lr %s, %s schedule, batch %d, %d epochs%n",
-                data.name(), data.train().size(), data.test().size(), Arrays.toString(hidden), opts.optimizer,
-                opts.lr != null ? opts.lr : Optimizers.defaultLr(opts.optimizer), schedule, batchSize, opts.epochs);
-        out.flush();
-        Trainer trainer = builder.build();
-        long t0 = System.nanoTime();
-        History history = trainer.fit(data.train(), data.test());
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Evaluation test = trainer.evaluate(data.test());
-        Path dir = opts.out("mlp");
-        Files.createDirectories(dir);
-        history.writeCsv(dir.resolve("history.csv"));
-        history.writeChart(dir.resolve("history.png"));
-        Checkpoints.save(model, dir.resolve("model.safetensors"));
-        out.print(test.format(data.classNames()));
-        out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.1f s, %.1f s/epoch); wrote %s%n",
-                100 * test.accuracy(), history.epochs().size(), seconds, seconds / Math.max(1, history.epochs().size()),
-                dir);
-        if (history.diverged()) {
-            out.println("training stopped early: " + history.stopReason());
-            return 2;
-        }
-        return 0;
+        return ClassifierRun.train("mlp", Arrays.toString(hidden), model, opts, data, out);
     }
 }
