@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * The command line of the benchmark suite, mirroring {@code torch_bench.py}:
- * {@code --workload mlp|mlp-bn|overhead|distill|gemm|linear}, one JSON line per result.
+ * {@code --workload mlp|mlp-bn|overhead|distill|gemm|linear|cnn}, one JSON line per result.
  * {@code --smoke} runs a workload for a handful of steps on a small synthetic data set (CI).
  *
  * <pre>{@code
@@ -35,6 +35,7 @@ public final class Bench {
                 case "--seed" -> o.seed = Long.parseLong(args[++i]);
                 case "--steps" -> o.steps = Integer.parseInt(args[++i]);
                 case "--blocks" -> o.blocks = Integer.parseInt(args[++i]);
+                case "--cnn-epochs" -> o.cnnEpochs = Integer.parseInt(args[++i]);
                 case "--teacher-epochs" -> o.teacherEpochs = Integer.parseInt(args[++i]);
                 case "--teacher-dropout" -> o.teacherDropout = Double.parseDouble(args[++i]);
                 case "--student-seeds" -> o.studentSeeds = args[++i];
@@ -100,6 +101,7 @@ public final class Bench {
         switch (workload) {
             case "mlp" -> w.mlp();
             case "mlp-bn" -> w.mlpBn();
+            case "cnn" -> w.cnn();
             case "overhead" -> w.overhead();
             case "distill" -> w.distill();
             default -> throw new IllegalArgumentException("bench: unknown workload '" + workload + "', expected one of "
@@ -107,13 +109,14 @@ public final class Bench {
         }
     }
 
-    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "distill", "gemm", "linear"};
+    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "distill", "gemm", "linear", "cnn"};
 
     private static void usage() {
         System.out.println("""
                 usage: bench --workload NAME [options]     (one JSON line per result on stdout)
-                  --workload          one of mlp, mlp-bn, overhead, distill, gemm, linear
+                  --workload          one of mlp, mlp-bn, overhead, distill, gemm, linear, cnn
                   --epochs N          mlp/mlp-bn epochs (default 5)
+                  --cnn-epochs N      cnn (W6) epochs (default 1)
                   --steps N           overhead: steps per timed block (default 2000)
                   --blocks N          overhead: timed blocks (default 3)
                   --teacher-epochs N  distill (default 5); --teacher-dropout P (default 0.2)
