@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * made it and how to send a gradient back through it.
  *
  * <p>The ops are one-line entries here; each family ({@code ElementwiseOps}, {@code MatmulOps},
- * {@code ActivationOps}, {@code ReductionOps}, {@code ShapeOps}) computes an op's value and,
+ * {@code ActivationOps}, {@code ReductionOps}, {@code ShapeOps}, {@code ConvolutionOps}) computes an op's value and,
  * right next to it, the {@link GradFn} that back-propagates it, in the style of micrograd. A graph is recorded only when some input
  * requires a gradient and the thread is not inside {@link #noGrad()}. {@link #backward()} runs
  * the {@link Backprop} engine; gradients accumulate into {@link #grad()} of the leaves.
