@@ -164,18 +164,9 @@ final class ElementwiseOps {
         return Broadcast.shape(op, x.shape(), y.shape()).length;
     }
 
-    /**
-     * {@code a} viewed with leading 1s up to {@code rank}. ND4J sizes some mixed-rank results
-     * wrongly (e.g. {@code [4,1] + [3]} fails), but broadcasts operands of equal rank correctly.
-     */
+    /** {@code a} with leading 1s up to {@code rank} ({@link Broadcast#withRank}). */
     static INDArray withRank(INDArray a, int rank) {
-        if (a.rank() == rank) {
-            return a;
-        }
-        long[] shape = new long[rank];
-        Arrays.fill(shape, 1);
-        System.arraycopy(a.shape(), 0, shape, rank - a.rank(), a.rank());
-        return a.reshape('c', shape);
+        return Broadcast.withRank(a, rank);
     }
 
     static void checkSameType(String op, Variable x, Variable y) {
