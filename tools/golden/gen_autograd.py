@@ -127,6 +127,75 @@ def spec():
                       lambda x, fn=fn: fn(x, dim=1)))
         cases.append((f"{op}_large_logits", op, {"axis": 1}, [(large_logits, [3, 5], True)],
                       lambda x, fn=fn: fn(x, dim=1)))
+    cases += nd_cases()
+    return cases
+
+
+def with_ties(shape):
+    """Small integers, so rows repeat their maximum and minimum (PyTorch picks the first)."""
+    return torch.randint(-2, 3, shape).float()
+
+
+def nd_cases():
+    """The n-d tensor and image ops of issue 11."""
+    import torch.nn.functional as F
+    cases = []
+    for d0, d1 in [(0, 1), (0, 2), (-1, -2)]:
+        cases.append((f"transpose2_2x3x4_{d0}_{d1}", "transpose2", {"dim0": d0, "dim1": d1}, [(normal, [2, 3, 4], True)],
+                      lambda x, d0=d0, d1=d1: x.transpose(d0, d1)))
+    for dims in [[2, 0, 1], [0, 2, 1], [-1, 0, 1]]:
+        cases.append((f"permute_{dims}".replace(" ", ""), "permute", {"dims": dims}, [(normal, [2, 3, 4], True)],
+                      lambda x, dims=dims: x.permute(*dims)))
+    for dim in [0, 1, 2, -1, -3]:
+        cases.append((f"unsqueeze_3x4_{dim}", "unsqueeze", {"dim": dim}, [(normal, [3, 4], True)],
+                      lambda x, dim=dim: x.unsqueeze(dim)))
+    for dim in [1, -1, 0]:
+        cases.append((f"squeeze_3x1x4x1_{dim}", "squeeze", {"dim": dim}, [(normal, [3, 1, 4, 1], True)],
+                      lambda x, dim=dim: x.squeeze(dim)))
+    for dim, start, length in [(0, 1, 2), (1, 0, 3), (-1, 2, 2), (1, -3, 2)]:
+        cases.append((f"narrow_3x5x4_{dim}_{start}_{length}", "narrow", {"dim": dim, "start": start, "length": length},
+                      [(normal, [3, 5, 4], True)], lambda x, d=dim, s=start, n=length: x.narrow(d, s, n)))
+    cases.append(("cat_dim0", "cat", {"dim": 0}, [(normal, [2, 3], True), (normal, [1, 3], True), (normal, [4, 3], False)],
+                  lambda *xs: torch.cat(xs, 0)))
+    cases.append(("cat_dim_last", "cat", {"dim": -1}, [(normal, [2, 3, 1], True), (normal, [2, 3, 2], True)],
+                  lambda *xs: torch.cat(xs, -1)))
+    for dim in [0, 1, -1]:
+        cases.append((f"stack_{dim}", "stack", {"dim": dim}, [(normal, [2, 3], True), (normal, [2, 3], True), (normal, [2, 3], True)],
+                      lambda *xs, dim=dim: torch.stack(xs, dim)))
+    cases.append(("abs_2x3", "abs", {}, [(lambda s: fixed([-1.5, 0.0, 2.0, -0.25, 3.0, 0.0], s), [2, 3], True)], torch.abs))
+    cases.append(("sqrt_2x3", "sqrt", {}, [(positive, [2, 3], True)], torch.sqrt))
+    cases.append(("sin_2x3", "sin", {}, [(normal, [2, 3], True)], torch.sin))
+    cases.append(("cos_2x3", "cos", {}, [(normal, [2, 3], True)], torch.cos))
+    cases.append(("clamp_bounds_inclusive", "clamp", {"min": -0.5, "max": 1.0},
+                  [(lambda s: fixed([-2.0, -0.5, 0.0, 0.75, 1.0, 3.0], s), [2, 3], True)], lambda x: x.clamp(-0.5, 1.0)))
+    cases.append(("clamp_3x4", "clamp", {"min": -0.3, "max": 0.4}, [(normal, [3, 4], True)], lambda x: x.clamp(-0.3, 0.4)))
+    for op in ["max", "min"]:
+        for shape, dim, keep, make in [([3, 4], 1, False, normal), ([3, 4], 0, True, normal), ([2, 3, 4], -1, False, normal),
+                                       ([2, 3, 4], 1, True, normal), ([4, 5], 1, False, with_ties)]:
+            tag = "ties" if make is with_ties else "rand"
+            cases.append((f"{op}_{shape}_dim{dim}_keep{keep}_{tag}".replace(" ", ""), op, {"dim": dim, "keepDims": keep},
+                          [(make, shape, True)], lambda x, op=op, dim=dim, keep=keep: getattr(torch, op)(x, dim, keep)[0]))
+    for sa, sb in [([2, 3, 4], [2, 4, 5]), ([2, 3, 4], [4, 5]), ([3, 4], [2, 4, 5]), ([2, 1, 3, 4], [3, 4, 2])]:
+        cases.append((f"matmul_{sa}_{sb}".replace(" ", ""), "matmul", {}, [(normal, sa, True), (normal, sb, True)], torch.matmul))
+    cases.append(("gelu_3x4", "gelu", {}, [(lambda s: normal(s) * 3, [3, 4], True)], F.gelu))
+    conv = [("conv2d_basic", [2, 3, 6, 5], [4, 3, 3, 3], True, 1, 0, 1, 1),
+            ("conv2d_stride2_pad1", [2, 3, 7, 6], [4, 3, 3, 3], True, 2, 1, 1, 1),
+            ("conv2d_nobias_pad2_k5", [1, 2, 6, 6], [3, 2, 5, 5], False, 1, 2, 1, 1),
+            ("conv2d_dilation2", [2, 2, 8, 7], [3, 2, 3, 3], True, 1, 1, 2, 1),
+            ("conv2d_groups2", [2, 4, 5, 5], [6, 2, 3, 3], True, 1, 1, 1, 2),
+            ("conv2d_1x1", [3, 5, 4, 4], [2, 5, 1, 1], True, 1, 0, 1, 1)]
+    for name, xs, ws, bias, st, pad, dil, gr in conv:
+        ins = [(normal, xs, True), (normal, ws, True)] + ([(normal, [ws[0]], True)] if bias else [])
+        cases.append((name, "conv2d", {"stride": st, "padding": pad, "dilation": dil, "groups": gr}, ins,
+                      lambda x, w, b=None, st=st, pad=pad, dil=dil, gr=gr: F.conv2d(x, w, b, st, pad, dil, gr)))
+    for name, xs, k, st, pad in [("maxpool_2", [2, 3, 6, 6], 2, 2, 0), ("maxpool_3_s2_p1", [2, 2, 7, 7], 3, 2, 1),
+                                 ("maxpool_2_s1", [1, 2, 5, 4], 2, 1, 0)]:
+        cases.append((name, "maxPool2d", {"kernel": k, "stride": st, "padding": pad}, [(normal, xs, True)],
+                      lambda x, k=k, st=st, pad=pad: F.max_pool2d(x, k, st, pad)))
+        cases.append((name.replace("max", "avg"), "avgPool2d", {"kernel": k, "stride": st, "padding": pad},
+                      [(normal, xs, True)], lambda x, k=k, st=st, pad=pad: F.avg_pool2d(x, k, st, pad)))
+    cases.append(("maxpool_ties_after_relu", "maxPool2d", {"kernel": 2, "stride": 2, "padding": 0},
+                  [(lambda s: with_ties(s).relu(), [1, 2, 4, 4], True)], lambda x: F.max_pool2d(x, 2, 2, 0)))
     return cases
 
 

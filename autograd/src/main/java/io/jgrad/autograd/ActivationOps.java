@@ -3,6 +3,9 @@ package io.jgrad.autograd;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The activation op family: ReLU, sigmoid, tanh, and softmax / log-softmax along an axis.
@@ -50,5 +53,20 @@ final class ActivationOps {
         int ax = Shapes.axis("logSoftmax", axis, a.rank());
         INDArray out = ops.logSoftmax(a, ax);
         return Variable.fromOp("logSoftmax", out, g -> new INDArray[] {ops.logSoftmaxBackward(out, g, ax)}, x);
+    }
+
+    /**
+     * GELU, exact form {@code x·Φ(x) = x/2·(1 + erf(x/√2))}; backward
+     * {@code g·(Φ(x) + x·φ(x))} with {@code φ(x) = e^{−x²/2}/√(2π)}, PyTorch's formula.
+     */
+    static Variable gelu(Variable x) {
+        INDArray a = x.value().array();
+        INDArray cdf = a.mul(1 / Math.sqrt(2));
+        Nd4j.exec(new Erf(cdf, cdf));
+        cdf.addi(1).muli(0.5);
+        return Variable.fromOp("gelu", a.mul(cdf), g -> {
+            INDArray pdf = Transforms.exp(a.mul(a).muli(-0.5), false).muli(1 / Math.sqrt(2 * Math.PI));
+            return new INDArray[] {pdf.muli(a).addi(cdf).muli(g)};
+        }, x);
     }
 }

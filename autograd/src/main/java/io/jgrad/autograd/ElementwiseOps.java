@@ -94,6 +94,68 @@ final class ElementwiseOps {
             p == 0 ? Nd4j.zerosLike(a) : Transforms.pow(a, p - 1, true).muli(g).muli(p)}, x);
     }
 
+    static Variable abs(Variable x) {
+        INDArray a = x.value().array();
+        return Variable.fromOp("abs", Transforms.abs(a, true), g -> new INDArray[] {Transforms.sign(a, true).muli(g)}, x);
+    }
+
+    static Variable sqrt(Variable x) {
+        INDArray out = Transforms.sqrt(x.value().array(), true);
+        return Variable.fromOp("sqrt", out, g -> new INDArray[] {g.div(out).divi(2)}, x);
+    }
+
+    static Variable sin(Variable x) {
+        INDArray a = x.value().array();
+        return Variable.fromOp("sin", Transforms.sin(a, true), g -> new INDArray[] {Transforms.cos(a, true).muli(g)}, x);
+    }
+
+    static Variable cos(Variable x) {
+        INDArray a = x.value().array();
+        return Variable.fromOp("cos", Transforms.cos(a, true), g -> new INDArray[] {Transforms.sin(a, true).negi().muli(g)}, x);
+    }
+
+    /** Clamps into {@code [min, max]}; the gradient passes where {@code min <= x <= max}, as PyTorch's. */
+    static Variable clamp(Variable x, double min, double max) {
+        if (Double.isNaN(min) || Double.isNaN(max) || min > max) {
+            throw new IllegalArgumentException("clamp: needs min <= max, got min=" + min + ", max=" + max);
+        }
+        INDArray a = x.value().array();
+        INDArray out = Transforms.min(Transforms.max(a, min, true), max, false);
+        return Variable.fromOp("clamp", out, g -> {
+            INDArray inside = a.gte(min).castTo(a.dataType()).muli(a.lte(max).castTo(a.dataType()));
+            return new INDArray[] {inside.muli(g)};
+        }, x);
+    }
+
+    // ---------------------------------------------------------------- comparisons (masks, no gradient)
+
+    /** The comparisons PyTorch writes {@code >, >=, <, <=, ==}, as 1/0 masks of the operands' type. */
+    enum Comparison { GT, GE, LT, LE, EQ }
+
+    static Variable compare(Comparison c, Variable x, Variable y) {
+        String op = c.name().toLowerCase(java.util.Locale.ROOT);
+        int rank = broadcastRank(op, x, y);
+        long[] shape = Broadcast.shape(op, x.shape(), y.shape());
+        INDArray a = withRank(x.value().array(), rank).broadcast(shape);
+        INDArray b = withRank(y.value().array(), rank).broadcast(shape);
+        INDArray mask = switch (c) {
+            case GT -> a.gt(b);
+            case GE -> pairwise("greater_equal", a, b);
+            case LT -> a.lt(b);
+            case LE -> pairwise("less_equal", a, b);
+            case EQ -> a.eq(b);
+        };
+        return Variable.constant(io.jgrad.tensor.Tensor.wrap(mask.castTo(a.dataType())));
+    }
+
+    /** A libnd4j comparison op over two arrays of one shape, giving a boolean array. */
+    private static INDArray pairwise(String name, INDArray a, INDArray b) {
+        INDArray out = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.BOOL, a.shape());
+        Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder(name).addInputs(a.dup('c'), b.dup('c'))
+                .addOutputs(out).build());
+        return out;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** The rank of {@code x op y}, after checking that the two broadcast and share a type. */
@@ -102,18 +164,9 @@ final class ElementwiseOps {
         return Broadcast.shape(op, x.shape(), y.shape()).length;
     }
 
-    /**
-     * {@code a} viewed with leading 1s up to {@code rank}. ND4J sizes some mixed-rank results
-     * wrongly (e.g. {@code [4,1] + [3]} fails), but broadcasts operands of equal rank correctly.
-     */
+    /** {@code a} with leading 1s up to {@code rank} ({@link Broadcast#withRank}). */
     static INDArray withRank(INDArray a, int rank) {
-        if (a.rank() == rank) {
-            return a;
-        }
-        long[] shape = new long[rank];
-        Arrays.fill(shape, 1);
-        System.arraycopy(a.shape(), 0, shape, rank - a.rank(), a.rank());
-        return a.reshape('c', shape);
+        return Broadcast.withRank(a, rank);
     }
 
     static void checkSameType(String op, Variable x, Variable y) {

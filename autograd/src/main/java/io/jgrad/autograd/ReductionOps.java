@@ -49,4 +49,59 @@ final class ReductionOps {
         kept[axis] = 1;
         return g.reshape('c', kept).broadcast(shape);
     }
+
+    /** The maximum ({@code largest}) or minimum along {@code axis}; the gradient goes to the first extreme element. */
+    static Variable extreme(Variable x, int axis, boolean keepDims, boolean largest) {
+        String op = largest ? "max" : "min";
+        INDArray a = x.value().array();
+        int ax = Shapes.axis(op, axis, Math.max(a.rank(), 1));
+        if (a.rank() == 0) {
+            return Variable.fromOp(op, a.dup(), g -> new INDArray[] {g}, x);
+        }
+        if (a.size(ax) == 0) {
+            throw new IllegalArgumentException(op + ": dimension " + axis + " of " + Shapes.str(a.shape()) + " is empty");
+        }
+        INDArray index = indexOf(a, ax, largest);
+        INDArray out = (largest ? a.max(keepDims, ax) : a.min(keepDims, ax));
+        return Variable.fromOp(op, out, g -> new INDArray[] {oneHot(a, ax, index).muli(expandAlong(g, a.shape(), ax))}, x);
+    }
+
+    /** The position of the first maximum ({@code largest}) or minimum along {@code axis}, as values of x's type. */
+    static Variable argExtreme(Variable x, int axis, boolean keepDims, boolean largest) {
+        INDArray a = x.value().array();
+        String op = largest ? "argmax" : "argmin";
+        int ax = Shapes.axis(op, axis, a.rank());
+        if (a.size(ax) == 0) {
+            throw new IllegalArgumentException(op + ": dimension " + axis + " of " + Shapes.str(a.shape()) + " is empty");
+        }
+        INDArray index = indexOf(a, ax, largest).castTo(a.dataType());
+        if (keepDims) {
+            long[] kept = a.shape().clone();
+            kept[ax] = 1;
+            index = index.reshape('c', kept);
+        }
+        return Variable.constant(io.jgrad.tensor.Tensor.wrap(index));
+    }
+
+    /** The index of the first extreme element along {@code axis}, shape without {@code axis}. */
+    private static INDArray indexOf(INDArray a, int axis, boolean largest) {
+        long[] reduced = new long[a.rank() - 1];
+        for (int i = 0, k = 0; i < a.rank(); i++) {
+            if (i != axis) {
+                reduced[k++] = a.size(i);
+            }
+        }
+        INDArray idx = largest ? Nd4j.argMax(a, axis) : Nd4j.argMin(a, axis);
+        return idx.reshape('c', reduced);
+    }
+
+    /** 1 where the position along {@code axis} equals {@code index}, else 0, in {@code a}'s shape and type. */
+    private static INDArray oneHot(INDArray a, int axis, INDArray index) {
+        long[] along = new long[a.rank()];
+        java.util.Arrays.fill(along, 1);
+        along[axis] = a.size(axis);
+        INDArray positions = Nd4j.arange(a.size(axis)).castTo(a.dataType()).reshape('c', along).broadcast(a.shape());
+        INDArray chosen = expandAlong(index.castTo(a.dataType()), a.shape(), axis);
+        return positions.eq(chosen).castTo(a.dataType());
+    }
 }

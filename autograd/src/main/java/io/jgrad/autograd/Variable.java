@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * made it and how to send a gradient back through it.
  *
  * <p>The ops are one-line entries here; each family ({@code ElementwiseOps}, {@code MatmulOps},
- * {@code ActivationOps}, {@code ReductionOps}, {@code ShapeOps}) computes an op's value and,
+ * {@code ActivationOps}, {@code ReductionOps}, {@code ShapeOps}, {@code ConvolutionOps}) computes an op's value and,
  * right next to it, the {@link GradFn} that back-propagates it, in the style of micrograd. A graph is recorded only when some input
  * requires a gradient and the thread is not inside {@link #noGrad()}. {@link #backward()} runs
  * the {@link Backprop} engine; gradients accumulate into {@link #grad()} of the leaves.
@@ -269,7 +269,10 @@ public class Variable {
         return ElementwiseOps.pow(this, p);
     }
 
-    /** The matrix product of two 2-d Variables, {@code [m, k] x [k, n] -> [m, n]}. */
+    /**
+     * The matrix product, {@code [m, k] x [k, n] -> [m, n]}, or for n-d operands
+     * {@code [..., m, k] x [..., k, n]} with the leading dimensions broadcast, as {@code torch.matmul}.
+     */
     public Variable matmul(Variable other) {
         return MatmulOps.matmul(this, other);
     }
@@ -327,6 +330,146 @@ public class Variable {
     /** The transpose of a 2-d Variable (a row-major copy). */
     public Variable transpose() {
         return ShapeOps.transpose(this);
+    }
+
+    // ---------------------------------------------------------------- n-d tensors and images
+
+    /** Swaps dimensions {@code dim0} and {@code dim1} (negative counts from the end), PyTorch's {@code transpose}. */
+    public Variable transpose(int dim0, int dim1) {
+        return ShapeOps.transpose(this, dim0, dim1);
+    }
+
+    /** The dimensions reordered: result dimension {@code i} is input dimension {@code dims[i]}. */
+    public Variable permute(int... dims) {
+        return ShapeOps.permute(this, dims);
+    }
+
+    /** Inserts a dimension of size 1 at {@code dim} of the result ({@code -1} appends). */
+    public Variable unsqueeze(int dim) {
+        return ShapeOps.unsqueeze(this, dim);
+    }
+
+    /** Removes dimension {@code dim} if its size is 1 (otherwise returns this, as PyTorch does). */
+    public Variable squeeze(int dim) {
+        return ShapeOps.squeeze(this, dim);
+    }
+
+    /** Elements {@code start .. start+length-1} along {@code dim}, PyTorch's {@code narrow} ({@code x[:, start:start+length]}). */
+    public Variable narrow(int dim, long start, long length) {
+        return ShapeOps.narrow(this, dim, start, length);
+    }
+
+    /** Joins Variables of one shape (except along {@code dim}) along {@code dim}, PyTorch's {@code torch.cat}. */
+    public static Variable cat(int dim, Variable... xs) {
+        return ShapeOps.cat(dim, xs);
+    }
+
+    /** Joins Variables of one shape along a new dimension {@code dim}, PyTorch's {@code torch.stack}. */
+    public static Variable stack(int dim, Variable... xs) {
+        return ShapeOps.stack(dim, xs);
+    }
+
+    /** {@code |this|}; the gradient at 0 is 0, as in PyTorch. */
+    public Variable abs() {
+        return ElementwiseOps.abs(this);
+    }
+
+    /** The square root. */
+    public Variable sqrt() {
+        return ElementwiseOps.sqrt(this);
+    }
+
+    /** The sine. */
+    public Variable sin() {
+        return ElementwiseOps.sin(this);
+    }
+
+    /** The cosine. */
+    public Variable cos() {
+        return ElementwiseOps.cos(this);
+    }
+
+    /** Clamps into {@code [min, max]}; gradient 1 inside (bounds included), 0 outside. */
+    public Variable clamp(double min, double max) {
+        return ElementwiseOps.clamp(this, min, max);
+    }
+
+    /** The maximum along {@code dim}; the gradient goes to the element {@code argmax} names. */
+    public Variable max(int dim, boolean keepDims) {
+        return ReductionOps.extreme(this, dim, keepDims, true);
+    }
+
+    /** The minimum along {@code dim}; the gradient goes to the element {@code argmin} names. */
+    public Variable min(int dim, boolean keepDims) {
+        return ReductionOps.extreme(this, dim, keepDims, false);
+    }
+
+    /** The index of the first maximum along {@code dim}, as a constant of this Variable's type. */
+    public Variable argmax(int dim, boolean keepDims) {
+        return ReductionOps.argExtreme(this, dim, keepDims, true);
+    }
+
+    /** The index of the first minimum along {@code dim}, as a constant of this Variable's type. */
+    public Variable argmin(int dim, boolean keepDims) {
+        return ReductionOps.argExtreme(this, dim, keepDims, false);
+    }
+
+    /** The mask {@code this > other} (1 or 0, broadcasting, no gradient), PyTorch's {@code gt}. */
+    public Variable gt(Variable other) {
+        return ElementwiseOps.compare(ElementwiseOps.Comparison.GT, this, other);
+    }
+
+    /** The mask {@code this >= other}. */
+    public Variable ge(Variable other) {
+        return ElementwiseOps.compare(ElementwiseOps.Comparison.GE, this, other);
+    }
+
+    /** The mask {@code this < other}. */
+    public Variable lt(Variable other) {
+        return ElementwiseOps.compare(ElementwiseOps.Comparison.LT, this, other);
+    }
+
+    /** The mask {@code this <= other}. */
+    public Variable le(Variable other) {
+        return ElementwiseOps.compare(ElementwiseOps.Comparison.LE, this, other);
+    }
+
+    /** The mask {@code this == other}. */
+    public Variable eq(Variable other) {
+        return ElementwiseOps.compare(ElementwiseOps.Comparison.EQ, this, other);
+    }
+
+    /** GELU, exact erf form {@code x·Φ(x)}, PyTorch's default. */
+    public Variable gelu() {
+        return ActivationOps.gelu(this);
+    }
+
+    /**
+     * 2-d cross-correlation of {@code [N, C, H, W]} with {@code weight [out, C/groups, kH, kW]} and
+     * {@code bias [out]} (may be null), PyTorch's {@code F.conv2d}.
+     */
+    public Variable conv2d(Variable weight, Variable bias, int stride, int padding, int dilation, int groups) {
+        return ConvolutionOps.conv2d(this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** Max pooling of {@code [N, C, H, W]} over square windows, PyTorch's {@code F.max_pool2d}. */
+    public Variable maxPool2d(int kernel, int stride, int padding) {
+        return ConvolutionOps.maxPool2d(this, kernel, stride, padding);
+    }
+
+    /** Average pooling of {@code [N, C, H, W]} (padding counted), PyTorch's {@code F.avg_pool2d}. */
+    public Variable avgPool2d(int kernel, int stride, int padding) {
+        return ConvolutionOps.avgPool2d(this, kernel, stride, padding);
+    }
+
+    /**
+     * Training-mode batch normalisation of {@code [N, C, H, W]} per channel (PyTorch's
+     * {@code F.batch_norm} with batch statistics); {@code weight} and {@code bias} may both be null.
+     * The batch mean and biased variance are written into {@code batchMean} / {@code batchVar}
+     * (length C) when not null, for a layer's running statistics.
+     */
+    public Variable batchNorm2d(Variable weight, Variable bias, double eps, double[] batchMean, double[] batchVar) {
+        return ConvolutionOps.batchNorm2d(this, weight, bias, eps, batchMean, batchVar);
     }
 
     @Override

@@ -92,6 +92,25 @@ class OpGoldenTest {
             case "transpose": return v[0].transpose();
             case "softmax": return v[0].softmax(args.get("axis").asInt());
             case "logSoftmax": return v[0].logSoftmax(args.get("axis").asInt());
+            case "transpose2": return v[0].transpose(args.get("dim0").asInt(), args.get("dim1").asInt());
+            case "permute": return v[0].permute(ints(args.get("dims")));
+            case "unsqueeze": return v[0].unsqueeze(args.get("dim").asInt());
+            case "squeeze": return v[0].squeeze(args.get("dim").asInt());
+            case "narrow": return v[0].narrow(args.get("dim").asInt(), args.get("start").asLong(), args.get("length").asLong());
+            case "cat": return Variable.cat(args.get("dim").asInt(), v);
+            case "stack": return Variable.stack(args.get("dim").asInt(), v);
+            case "abs": return v[0].abs();
+            case "sqrt": return v[0].sqrt();
+            case "sin": return v[0].sin();
+            case "cos": return v[0].cos();
+            case "clamp": return v[0].clamp(args.get("min").asDouble(), args.get("max").asDouble());
+            case "max": return v[0].max(args.get("dim").asInt(), args.get("keepDims").asBoolean());
+            case "min": return v[0].min(args.get("dim").asInt(), args.get("keepDims").asBoolean());
+            case "gelu": return v[0].gelu();
+            case "conv2d": return v[0].conv2d(v[1], v.length > 2 ? v[2] : null, args.get("stride").asInt(),
+                    args.get("padding").asInt(), args.get("dilation").asInt(), args.get("groups").asInt());
+            case "maxPool2d": return v[0].maxPool2d(args.get("kernel").asInt(), args.get("stride").asInt(), args.get("padding").asInt());
+            case "avgPool2d": return v[0].avgPool2d(args.get("kernel").asInt(), args.get("stride").asInt(), args.get("padding").asInt());
             default: throw new IllegalArgumentException("golden file names an unknown op: " + op);
         }
     }
@@ -103,6 +122,14 @@ class OpGoldenTest {
             values[i] = (float) data.get(i).asDouble();
         }
         return Tensor.of(values, longs(t.get("shape")));
+    }
+
+    private static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
     }
 
     private static long[] longs(JsonNode array) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * The command line of the benchmark suite, mirroring {@code torch_bench.py}:
- * {@code --workload mlp|mlp-bn|overhead|wide|distill|gemm|linear|memory}, one JSON line per result.
+ * {@code --workload mlp|mlp-bn|overhead|wide|distill|gemm|linear|memory|cnn}, one JSON line per result.
  * {@code --smoke} runs a workload for a handful of steps on a small synthetic data set (CI).
  *
  * <pre>{@code
@@ -38,6 +38,7 @@ public final class Bench {
                     o.memorySteps = o.steps;
                 }
                 case "--blocks" -> o.blocks = Integer.parseInt(args[++i]);
+                case "--cnn-epochs" -> o.cnnEpochs = Integer.parseInt(args[++i]);
                 case "--teacher-epochs" -> o.teacherEpochs = Integer.parseInt(args[++i]);
                 case "--teacher-dropout" -> o.teacherDropout = Double.parseDouble(args[++i]);
                 case "--student-seeds" -> o.studentSeeds = args[++i];
@@ -112,6 +113,7 @@ public final class Bench {
         switch (workload) {
             case "mlp" -> w.mlp();
             case "mlp-bn" -> w.mlpBn();
+            case "cnn" -> w.cnn();
             case "overhead" -> w.overhead();
             case "wide" -> w.wide();
             case "distill" -> w.distill();
@@ -120,13 +122,14 @@ public final class Bench {
         }
     }
 
-    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory"};
+    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn"};
 
     private static void usage() {
         System.out.println("""
                 usage: bench --workload NAME [options]     (one JSON line per result on stdout)
-                  --workload          one of mlp, mlp-bn, overhead, wide, distill, gemm, linear, memory
+                  --workload          one of mlp, mlp-bn, overhead, wide, distill, gemm, linear, memory, cnn
                   --epochs N          mlp/mlp-bn epochs (default 5)
+                  --cnn-epochs N      cnn (W6) epochs (default 1)
                   --steps N           overhead: steps per timed block (default 2000);
                                       memory: plain-loop steps (default 100000)
                   --every N           memory: report (after System.gc()) every N steps (default 10000)

@@ -6,8 +6,13 @@ import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Dataset;
 import io.jgrad.nn.BatchNorm1d;
+import io.jgrad.nn.BatchNorm2d;
+import io.jgrad.nn.Conv2d;
 import io.jgrad.nn.Dropout;
+import io.jgrad.nn.Flatten;
 import io.jgrad.nn.Linear;
+import io.jgrad.nn.MaxPool2d;
+import io.jgrad.nn.Unflatten;
 import io.jgrad.nn.Losses;
 import io.jgrad.nn.Module;
 import io.jgrad.nn.ReLU;
@@ -29,7 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The reference workloads W1-W5 of {@code torch_bench.py}, written the same way: the same
+ * The reference workloads W1-W6 of {@code torch_bench.py}, written the same way: the same
  * models, optimizers and batch sizes, batches gathered with a per-epoch permutation inside the
  * timed region (the last partial batch kept), a 50-step warm-up on a throw-away model first,
  * each step the plain user loop (or, with {@code --scoped}, inside a {@link StepScope}).
@@ -56,6 +61,7 @@ final class Workloads {
         int wideSteps = 200;
         /** Wrap each step in a {@link StepScope} (what Trainer does) instead of the plain user loop. */
         boolean scoped;
+        int cnnEpochs = 1;
     }
 
     Workloads(Dataset train, Dataset test, Options o, Json base) {
@@ -83,6 +89,14 @@ final class Workloads {
     /** W5: 784→1200→ReLU→1200→ReLU→10, GEMM-bound. */
     static Module wideModel() {
         return new Sequential(new Linear(784, 1200), new ReLU(), new Linear(1200, 1200), new ReLU(), new Linear(1200, 10));
+    }
+
+    /** W6: the model of {@code ./jgrad cnn}, two Conv-BN-ReLU-MaxPool blocks of 16 and 32 maps, then an MLP head. */
+    static Module cnnModel() {
+        return new Sequential(new Unflatten(1, 1, 28, 28),
+                new Conv2d(1, 16, 3, 1, 1), new BatchNorm2d(16), new ReLU(), new MaxPool2d(2),
+                new Conv2d(16, 32, 3, 1, 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(32 * 7 * 7, 128), new ReLU(), new Dropout(0.3), new Linear(128, 10));
     }
 
     static Module teacher(double dropout) {
@@ -189,6 +203,11 @@ final class Workloads {
 
     private void classifier(String name, Supplier<Module> makeModel, Function<Module, Optimizer> makeOpt,
                             Function<Optimizer, LRScheduler> makeSched) {
+        classifier(name, makeModel, makeOpt, makeSched, o.epochs);
+    }
+
+    private void classifier(String name, Supplier<Module> makeModel, Function<Module, Optimizer> makeOpt,
+                            Function<Optimizer, LRScheduler> makeSched, int epochs) {
         int bs = 128;
         double firstStep = Stats.sinceJvmStart();
         warmup(makeModel, makeOpt, bs);
@@ -197,10 +216,10 @@ final class Workloads {
         Optimizer opt = makeOpt.apply(model);
         LRScheduler sched = makeSched == null ? null : makeSched.apply(opt);
         DataLoader loader = loader(train, bs, o.seed);
-        double[] times = new double[o.epochs];
+        double[] times = new double[epochs];
         List<Double> lrs = new ArrayList<>();
         double lastLoss = Double.NaN;
-        for (int ep = 0; ep < o.epochs; ep++) {
+        for (int ep = 0; ep < epochs; ep++) {
             lrs.add(opt.lr());
             long t0 = System.nanoTime();
             lastLoss = epoch(model, opt, loader, CROSS_ENTROPY, o.scoped);
@@ -210,7 +229,7 @@ final class Workloads {
             }
         }
         double acc = accuracy(model, test);
-        new Json().putAll(base).put("workload", name).put("seed", o.seed).put("epochs", o.epochs).put("batch", bs)
+        new Json().putAll(base).put("workload", name).put("seed", o.seed).put("epochs", epochs).put("batch", bs)
                 .put("epoch_seconds", Stats.round(times, 4))
                 .put("epoch_seconds_median", Stats.round(Stats.median(times), 4))
                 .put("epoch_seconds_first", Stats.round(times[0], 4))
@@ -227,6 +246,11 @@ final class Workloads {
 
     void mlpBn() {
         classifier("mlp-bn", Workloads::mlpBnModel, Workloads::sgdMomentum, opt -> new StepLR(opt, 2, 0.5));
+    }
+
+    /** W6: the example's CNN, Adam 1e-3, batch 128, {@code cnnEpochs} (default 1) epochs of the plain loop. */
+    void cnn() {
+        classifier("cnn", Workloads::cnnModel, Workloads::adam, null, o.cnnEpochs);
     }
 
     // ---------------------------------------------------------------- W3, W5

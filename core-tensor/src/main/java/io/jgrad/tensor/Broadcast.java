@@ -31,6 +31,20 @@ public final class Broadcast {
     }
 
     /**
+     * {@code a} viewed with leading 1s up to {@code rank}. ND4J sizes some mixed-rank results
+     * wrongly (e.g. {@code [4,1] + [3]} fails), but broadcasts operands of equal rank correctly.
+     */
+    public static INDArray withRank(INDArray a, int rank) {
+        if (a.rank() == rank) {
+            return a;
+        }
+        long[] shape = new long[rank];
+        java.util.Arrays.fill(shape, 1);
+        System.arraycopy(a.shape(), 0, shape, rank - a.rank(), a.rank());
+        return a.reshape('c', shape);
+    }
+
+    /**
      * Sums {@code grad} (of a broadcast result's shape) over the dimensions that broadcasting
      * stretched, so it matches {@code shape}. Returns {@code grad} itself when nothing was stretched.
      */

@@ -184,6 +184,36 @@ public final class Tensor {
         return array;
     }
 
+    /** {@code this + other} as a new Tensor, NumPy broadcasting, no graph. */
+    public Tensor add(Tensor other) {
+        return TensorMath.apply(TensorMath.Op.ADD, this, other);
+    }
+
+    /** {@code this - other} as a new Tensor, NumPy broadcasting, no graph. */
+    public Tensor sub(Tensor other) {
+        return TensorMath.apply(TensorMath.Op.SUB, this, other);
+    }
+
+    /** {@code this * other} elementwise as a new Tensor, NumPy broadcasting, no graph. */
+    public Tensor mul(Tensor other) {
+        return TensorMath.apply(TensorMath.Op.MUL, this, other);
+    }
+
+    /** {@code this / other} elementwise as a new Tensor, NumPy broadcasting, no graph. */
+    public Tensor div(Tensor other) {
+        return TensorMath.apply(TensorMath.Op.DIV, this, other);
+    }
+
+    /** {@code this + s} as a new Tensor. */
+    public Tensor add(double s) {
+        return TensorMath.scalar(TensorMath.Op.ADD, this, s);
+    }
+
+    /** {@code this * s} as a new Tensor. */
+    public Tensor mul(double s) {
+        return TensorMath.scalar(TensorMath.Op.MUL, this, s);
+    }
+
     /** A deep copy in row-major order. */
     public Tensor copy() {
         return new Tensor(array.dup('c'));

@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -49,7 +50,7 @@ class MainTest {
     void helpListsTheCommandsAndOptions() {
         Run top = run("--help");
         assertEquals(0, top.exit());
-        assertTrue(top.out().contains("mlp") && top.out().contains("distill"), top.out());
+        assertTrue(top.out().contains("mlp") && top.out().contains("cnn") && top.out().contains("distill"), top.out());
         Run mlp = run("mlp", "--help");
         for (String flag : List.of("--epochs", "--batch-size", "--optimizer", "--lr", "--scheduler", "--warmup",
                 "--weight-decay", "--class-weights", "--data", "--seed", "--out", "--limit")) {
@@ -74,6 +75,28 @@ class MainTest {
         assertEquals(2, Files.readAllLines(out.resolve("history.csv")).size());
         assertNotNull(ImageIO.read(out.resolve("history.png").toFile()));
         assertTrue(SafeTensors.load(out.resolve("model.safetensors")).containsKey("1.running_mean"));
+    }
+
+    @Test
+    void cnnOnATinySubsetLearnsAndWritesItsOutputs() throws Exception {
+        String[] data = FashionMnist.isPresent(FashionMnist.DEFAULT_DIR)
+                ? new String[] {"--data", FashionMnist.DEFAULT_DIR.toString()} : new String[] {"--synthetic"};
+        Path out = dir.resolve("cnn");
+        String[] args = {"cnn", "--limit", "600", "--epochs", "2", "--channels", "4,8", "--hidden", "32",
+            "--batch-size", "50", "--out", out.toString()};
+        Run r = run(java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(data))
+                .toArray(String[]::new));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("cnn on "), r.out());
+        assertTrue(r.out().contains("conv [4, 8], hidden 32"), r.out());
+        double acc = percent(r.out(), "test accuracy ([0-9.]+)%");
+        assertTrue(acc > 40, "well above chance (10%) after 2 epochs on 600 images: " + acc + "%");
+        assertTrue(r.out().lines().reduce((a, b) -> b).orElse("").matches(
+                "test accuracy [0-9.]+% after 2 epochs \\([0-9.]+ s, [0-9.]+ s/epoch\\); wrote .*cnn"), r.out());
+        assertEquals(3, Files.readAllLines(out.resolve("history.csv")).size());
+        assertNotNull(ImageIO.read(out.resolve("history.png").toFile()));
+        Map<String, ?> saved = SafeTensors.load(out.resolve("model.safetensors"));
+        assertTrue(saved.containsKey("1.weight") && saved.containsKey("2.running_var"), saved.keySet().toString());
     }
 
     @Test

@@ -46,7 +46,8 @@ public class BatchNorm1d extends Module {
         return new Builder(features);
     }
 
-    private BatchNorm1d(Builder b) {
+    /** A layer with the options of {@code b} (for subclasses over other layouts, such as {@link BatchNorm2d}). */
+    protected BatchNorm1d(Builder b) {
         this.features = b.features;
         this.eps = b.eps;
         this.momentum = b.momentum;
@@ -156,22 +157,49 @@ public class BatchNorm1d extends Module {
             throw new IllegalArgumentException("BatchNorm1d(" + features + ").forward: expected input [batch, "
                     + features + "], got " + Shapes.str(s));
         }
-        if (weight != null && x.value().dtype() != weight.value().dtype()) {
-            throw new IllegalArgumentException("BatchNorm1d(" + features + ").forward: input is " + x.value().dtype()
+        return normalizeRows(x, s);
+    }
+
+    /**
+     * The layer's work on {@code rows} (M values per channel): batch statistics
+     * and a running-statistics update in training mode, the running statistics in evaluation mode.
+     * {@code inputShape} is the caller's input shape, for messages. Subclasses over other layouts
+     * (BatchNorm2d) override {@link #batchNormalize} and {@link #runningNormalize} and call this.
+     */
+    protected Variable normalizeRows(Variable rows, long[] inputShape) {
+        String name = getClass().getSimpleName() + "(" + features + ")";
+        if (weight != null && rows.value().dtype() != weight.value().dtype()) {
+            throw new IllegalArgumentException(name + ".forward: input is " + rows.value().dtype()
                     + " but the parameters are " + weight.value().dtype());
         }
         if (!isTraining() && trackRunningStats) {
-            return normalizeWithRunningStats(x, weight, bias, runningMean.array(), runningVar.array(), eps);
+            return runningNormalize(rows);
         }
-        if (isTraining() && s[0] <= 1) {
-            throw new IllegalArgumentException("BatchNorm1d(" + features + ").forward: expected more than 1 value per "
-                    + "channel when training, got input " + Shapes.str(s));
+        long m = Shapes.size(rows.shape()) / features;
+        if (isTraining() && m <= 1) {
+            throw new IllegalArgumentException(name + ".forward: expected more than 1 value per channel when training,"
+                    + " got input " + Shapes.str(inputShape));
         }
-        BatchResult r = normalizeWithBatchStats(x, weight, bias, eps);
+        BatchResult r = batchNormalize(rows);
         if (isTraining() && trackRunningStats) {
-            updateRunningStats(r, s[0]);
+            updateRunningStats(r, m);
         }
         return r.output();
+    }
+
+    /** Normalises with the batch statistics; BatchNorm1d's input is rows [M, C]. */
+    protected BatchResult batchNormalize(Variable x) {
+        return normalizeWithBatchStats(x, weight, bias, eps);
+    }
+
+    /** Normalises with the running statistics (evaluation mode). */
+    protected Variable runningNormalize(Variable x) {
+        return normalizeWithRunningStats(x, weight, bias, runningMean.array(), runningVar.array(), eps);
+    }
+
+    /** The epsilon added to the variance. */
+    public double eps() {
+        return eps;
     }
 
     private void updateRunningStats(BatchResult r, long n) {

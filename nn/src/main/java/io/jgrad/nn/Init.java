@@ -74,6 +74,18 @@ public final class Init {
         uniform(t, -bound, bound, rng);
     }
 
+    /**
+     * PyTorch's default initialisation of {@code nn.Linear} and {@code nn.Conv2d} ({@code reset_parameters}):
+     * weight kaiming-uniform with a = √5 (uniform ±1/√fan_in), bias (may be null) uniform ±1/√fan_in.
+     */
+    public static void layerDefault(Tensor weight, Tensor bias, Rng rng) {
+        kaimingUniform(weight, Math.sqrt(5), "leaky_relu", rng);
+        if (bias != null) {
+            double bound = 1 / Math.sqrt(fanIn(weight));
+            uniform(bias, -bound, bound, rng);
+        }
+    }
+
     /** {@code kaiming_normal_(t, a, mode='fan_in', nonlinearity)}: std = gain/√fan_in. */
     public static void kaimingNormal(Tensor t, double a, String nonlinearity, Rng rng) {
         normal(t, 0, gain(nonlinearity, a) / Math.sqrt(fanIn(t)), rng);

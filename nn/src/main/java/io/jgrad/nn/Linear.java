@@ -36,14 +36,8 @@ public class Linear extends Module {
         this.in = in;
         this.out = out;
         this.weight = registerParameter("weight", new Parameter(Tensor.zeros(out, in)));
-        Init.kaimingUniform(weight.value(), Math.sqrt(5), "leaky_relu", rng);
-        if (bias) {
-            this.bias = registerParameter("bias", new Parameter(Tensor.zeros(out)));
-            double bound = 1 / Math.sqrt(in);
-            Init.uniform(this.bias.value(), -bound, bound, rng);
-        } else {
-            this.bias = null;
-        }
+        this.bias = bias ? registerParameter("bias", new Parameter(Tensor.zeros(out))) : null;
+        Init.layerDefault(weight.value(), bias ? this.bias.value() : null, rng);
     }
 
     public Parameter weight() {
@@ -63,17 +57,24 @@ public class Linear extends Module {
         return out;
     }
 
+    /** {@code [..., in] -> [..., out]}: leading dimensions are flattened into rows for one GEMM and restored. */
     @Override
     public Variable forward(Variable x) {
         long[] s = x.shape();
-        if (s.length != 2 || s[1] != in) {
-            throw new IllegalArgumentException("Linear(" + in + ", " + out + ").forward: expected input [batch, " + in
+        if (s.length == 0 || s[s.length - 1] != in) {
+            throw new IllegalArgumentException("Linear(" + in + ", " + out + ").forward: expected input [..., " + in
                     + "], got " + Shapes.str(s));
         }
-        if (s[0] == 0) {
+        long rows = s.length == 1 ? 1 : Shapes.size(s) / in;
+        if (rows == 0) {
             throw new IllegalArgumentException("Linear(" + in + ", " + out + ").forward: empty batch, got input " + Shapes.str(s));
         }
-        return linear(x, weight, bias);
+        if (s.length == 2) {
+            return linear(x, weight, bias);
+        }
+        long[] outShape = s.clone();
+        outShape[s.length - 1] = out;
+        return linear(x.reshape(rows, in), weight, bias).reshape(outShape);
     }
 
     /**

@@ -16,6 +16,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * form (sigmoid, tanh, softmax, the evaluation-mode batch norm, axpy, Adagrad, RMSprop).
  */
 final class CpuOps extends Nd4jOps {
+
+    @Override
+    public ConvOps conv() {
+        return CpuConvOps.INSTANCE;
+    }
     @Override
     public Backend backend() {
         return Backend.CPU;

@@ -28,6 +28,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 class Nd4jOps implements Ops {
 
     @Override
+    public ConvOps conv() {
+        return Nd4jConvOps.INSTANCE;
+    }
+
+    @Override
     public Backend backend() {
         return Backend.ND4J;
     }

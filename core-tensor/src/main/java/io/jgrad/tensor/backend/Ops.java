@@ -23,6 +23,12 @@ public interface Ops {
         return Selected.OPS;
     }
 
+    /**
+     * The image kernels (convolution, pooling, per-channel BatchNorm) of the same backend: the
+     * part of the seam that convolutional layers use, kept in its own interface for size.
+     */
+    ConvOps conv();
+
     /** A new instance of {@code backend}'s kernels, e.g. to compare the two. */
     static Ops of(Backend backend) {
         return backend == Backend.CPU ? new CpuOps() : new Nd4jOps();

@@ -1,0 +1,135 @@
+package io.jgrad.autograd;
+
+import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.Conv2dSpec;
+import io.jgrad.tensor.backend.ConvOps;
+import io.jgrad.tensor.backend.Ops;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The convolution op family over images {@code [N, C, H, W]}: 2-d cross-correlation and max /
+ * average pooling, PyTorch's {@code F.conv2d}, {@code F.max_pool2d} and {@code F.avg_pool2d}.
+ * Shapes are checked here, with messages naming the op and the shapes; the arithmetic is the
+ * backend's {@link ConvOps}. Grouped convolution is the per-group convolutions joined along
+ * channels, so both backends get it from their plain kernel.
+ */
+final class ConvolutionOps {
+    private ConvolutionOps() {
+    }
+
+    static Variable conv2d(Variable x, Variable weight, Variable bias, int stride, int padding, int dilation, int groups) {
+        long[] xs = x.shape();
+        long[] ws = weight.shape();
+        String call = "conv2d(input " + Shapes.str(xs) + ", weight " + Shapes.str(ws)
+                + (bias == null ? "" : ", bias " + Shapes.str(bias.shape())) + ", groups=" + groups + ")";
+        if (groups < 1 || ws.length != 4 || ws[0] % groups != 0) {
+            throw new IllegalArgumentException(call + ": weight must be [out, in/groups, kH, kW] with out divisible by groups");
+        }
+        if (xs.length != 4 || xs[1] != ws[1] * groups) {
+            throw new IllegalArgumentException(call + ": expected input [N, " + ws[1] * groups + ", H, W], got "
+                    + Shapes.str(xs));
+        }
+        if (bias != null && (bias.value().rank() != 1 || bias.value().size() != ws[0])) {
+            throw new IllegalArgumentException(call + ": bias must be [" + ws[0] + "]");
+        }
+        ElementwiseOps.checkSameType("conv2d", x, weight);
+        Conv2dSpec s = new Conv2dSpec((int) ws[2], (int) ws[3], stride, stride, padding, padding, dilation, dilation);
+        checkWindow("conv2d", xs, s);
+        if (groups > 1) {
+            return grouped(x, weight, bias, stride, padding, dilation, groups);
+        }
+        INDArray xa = dense(x);
+        INDArray wa = dense(weight);
+        INDArray y = Ops.get().conv().conv2d(xa, wa, bias == null ? null : dense(bias), s);
+        GradFn back = g -> {
+            INDArray[] d = Ops.get().conv().conv2dBackward(xa, wa, bias != null, g, s, x.requiresGrad(),
+                    weight.requiresGrad(), bias != null && bias.requiresGrad());
+            return bias == null ? new INDArray[] {d[0], d[1]} : d;
+        };
+        return bias == null ? Variable.fromOp("conv2d", y, back, x, weight)
+                : Variable.fromOp("conv2d", y, back, x, weight, bias);
+    }
+
+    private static Variable grouped(Variable x, Variable weight, Variable bias, int stride, int padding, int dilation,
+                                    int groups) {
+        long in = weight.shape()[1];
+        long out = weight.shape()[0] / groups;
+        Variable[] parts = new Variable[groups];
+        for (int k = 0; k < groups; k++) {
+            parts[k] = conv2d(x.narrow(1, k * in, in), weight.narrow(0, k * out, out),
+                    bias == null ? null : bias.narrow(0, k * out, out), stride, padding, dilation, 1);
+        }
+        return Variable.cat(1, parts);
+    }
+
+    static Variable maxPool2d(Variable x, int kernel, int stride, int padding) {
+        Conv2dSpec s = poolSpec("maxPool2d", x, kernel, stride, padding);
+        INDArray xa = dense(x);
+        return Variable.fromOp("maxPool2d", Ops.get().conv().maxPool2d(xa, s),
+                g -> new INDArray[] {Ops.get().conv().maxPool2dBackward(xa, g, s)}, x);
+    }
+
+    static Variable avgPool2d(Variable x, int kernel, int stride, int padding) {
+        Conv2dSpec s = poolSpec("avgPool2d", x, kernel, stride, padding);
+        long[] shape = x.shape();
+        return Variable.fromOp("avgPool2d", Ops.get().conv().avgPool2d(dense(x), s),
+                g -> new INDArray[] {Ops.get().conv().avgPool2dBackward(shape, g, s)}, x);
+    }
+
+    static Variable batchNorm2d(Variable x, Variable weight, Variable bias, double eps, double[] mean, double[] var) {
+        long[] xs = x.shape();
+        if ((weight == null) != (bias == null) || xs.length != 4 || xs[0] * xs[2] * xs[3] == 0
+                || weight != null && (weight.value().size() != xs[1] || bias.value().size() != xs[1])) {
+            throw new IllegalArgumentException("batchNorm2d: input " + Shapes.str(xs) + " must be [N, C, H, W] (not empty)"
+                    + (weight == null ? "" : " with weight and bias of size C, got " + Shapes.str(weight.shape()) + " and "
+                    + (bias == null ? "none" : Shapes.str(bias.shape()))));
+        }
+        INDArray xa = dense(x);
+        INDArray wa = weight == null ? null : dense(weight);
+        ConvOps.BatchNorm2dResult r = Ops.get().conv().batchNorm2d(xa, wa, bias == null ? null : dense(bias), eps);
+        copyStats(r.mean(), mean);
+        copyStats(r.biasedVar(), var);
+        GradFn back = g -> {
+            INDArray[] d = Ops.get().conv().batchNorm2dBackward(xa, g, wa, r, eps, x.requiresGrad());
+            return weight == null ? new INDArray[] {d[0]} : d;
+        };
+        return weight == null ? Variable.fromOp("batchNorm2d", r.output(), back, x)
+                : Variable.fromOp("batchNorm2d", r.output(), back, x, weight, bias);
+    }
+
+    private static void copyStats(double[] from, double[] to) {
+        if (to != null) {
+            if (to.length != from.length) {
+                throw new IllegalArgumentException("batchNorm2d: statistics array of length " + to.length
+                        + " for " + from.length + " channels");
+            }
+            System.arraycopy(from, 0, to, 0, from.length);
+        }
+    }
+
+    private static Conv2dSpec poolSpec(String op, Variable x, int kernel, int stride, int padding) {
+        long[] xs = x.shape();
+        if (xs.length != 4) {
+            throw new IllegalArgumentException(op + ": expected input [N, C, H, W], got " + Shapes.str(xs));
+        }
+        if (kernel < 1 || stride < 1 || padding < 0 || 2 * padding > kernel) {
+            throw new IllegalArgumentException(op + ": kernel " + kernel + ", stride " + stride + ", padding " + padding
+                    + " must be positive, positive and at most half the kernel");
+        }
+        Conv2dSpec s = Conv2dSpec.square(kernel, stride, padding, 1);
+        checkWindow(op, xs, s);
+        return s;
+    }
+
+    private static void checkWindow(String op, long[] xs, Conv2dSpec s) {
+        if (s.outH(xs[2]) < 1 || s.outW(xs[3]) < 1) {
+            throw new IllegalArgumentException(op + ": input " + Shapes.str(xs) + " is smaller than the window ("
+                    + s + ")");
+        }
+    }
+
+    private static INDArray dense(Variable v) {
+        INDArray a = v.value().array();
+        return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
+    }
+}

@@ -1,0 +1,54 @@
+package io.jgrad.tensor.backend;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The convolution and pooling kernels behind jgrad's {@code conv2d}, {@code maxPool2d} and
+ * {@code avgPool2d} ops, one implementation per {@link Backend}: {@link CpuConvOps} (im2col /
+ * col2im in the JVM and direct BLAS GEMMs over reused buffers) and {@link Nd4jConvOps} (ND4J's
+ * declarable conv and pooling ops only, no host pointers). Layouts are PyTorch's: input
+ * {@code [N, C, H, W]}, weight {@code [OC, C, kH, kW]}, bias {@code [OC]}; arrays are dense
+ * row-major, shapes already checked by the caller (the autograd op). Kept apart from the
+ * general ops seam so the two can be merged without touching each other's kernels.
+ */
+public interface ConvOps {
+    /** Cross-correlation {@code y[n, o] = b[o] + Σ_c w[o, c] ⋆ x[n, c]}, zero padding; {@code bias} may be null. */
+    INDArray conv2d(INDArray x, INDArray weight, INDArray bias, Conv2dSpec s);
+
+    /**
+     * The gradients of {@link #conv2d} for output gradient {@code g}: {@code [dx, dw, db]}, each
+     * computed only when its flag is set (null otherwise; {@code db} also null without a bias).
+     */
+    INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray g, Conv2dSpec s,
+                              boolean needX, boolean needW, boolean needB);
+
+    /** Max over each window (padding never wins, as PyTorch's implicit −∞ padding). */
+    INDArray maxPool2d(INDArray x, Conv2dSpec s);
+
+    /** The gradient of {@link #maxPool2d}: each window's {@code g} goes to its first maximal element. */
+    INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s);
+
+    /** Mean over each window, padded zeros counted (PyTorch's {@code count_include_pad=True}). */
+    INDArray avgPool2d(INDArray x, Conv2dSpec s);
+
+    /** The gradient of {@link #avgPool2d}, an array of {@code xShape}. */
+    INDArray avgPool2dBackward(long[] xShape, INDArray g, Conv2dSpec s);
+
+    /**
+     * Training-mode batch normalisation of {@code [N, C, H, W]} per channel over {@code N·H·W}
+     * values: {@code y = (x − μ)/√(σ² + eps)·γ + β} with the biased batch variance; {@code weight}
+     * and {@code bias} may both be null. Statistics are accumulated in double, as PyTorch's CPU kernel.
+     */
+    BatchNorm2dResult batchNorm2d(INDArray x, INDArray weight, INDArray bias, double eps);
+
+    /**
+     * The gradients of {@link #batchNorm2d} (PyTorch's closed form): {@code [dx, dγ, dβ]}, dx only
+     * when {@code needX}, dγ and dβ only with a weight.
+     */
+    INDArray[] batchNorm2dBackward(INDArray x, INDArray g, INDArray weight, BatchNorm2dResult forward, double eps,
+                                   boolean needX);
+
+    /** A {@link #batchNorm2d} output with the per-channel batch mean and biased variance it used. */
+    record BatchNorm2dResult(INDArray output, double[] mean, double[] biasedVar) {
+    }
+}

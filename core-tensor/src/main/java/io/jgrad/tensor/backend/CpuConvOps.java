@@ -1,0 +1,206 @@
+package io.jgrad.tensor.backend;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+import io.jgrad.tensor.StepScope;
+import io.jgrad.tensor.Threads;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@link ConvOps} for the {@code cpu} backend, float32: convolution as im2col plus one direct
+ * BLAS GEMM per image ({@code y_n[OC, P] = W[OC, K] · cols_n[K, P]}, written straight into the
+ * output, so no layout shuffle), backward as {@code dW += g_n · cols_nᵀ} and
+ * {@code dx_n = col2im(Wᵀ · g_n)}; the column matrices live in per-thread scratch reused from
+ * step to step, and the batch is split over {@link BatchSplit}'s worker threads. Pooling is {@link CpuPool2d}. Other types (float64 for gradient checks) take
+ * {@link Nd4jConvOps}.
+ */
+final class CpuConvOps implements ConvOps {
+    static final CpuConvOps INSTANCE = new CpuConvOps();
+
+    private CpuConvOps() {
+    }
+
+    @Override
+    public INDArray conv2d(INDArray x, INDArray weight, INDArray bias, Conv2dSpec s) {
+        if (!HostFloats.fits(x) || !HostFloats.fits(weight) || bias != null && !HostFloats.fits(bias)) {
+            return Nd4jConvOps.INSTANCE.conv2d(x, weight, bias, s);
+        }
+        Geometry g = new Geometry(x, weight, s);
+        INDArray out = StepScope.newArray(DataType.FLOAT, g.n, g.oc, g.oh, g.ow);
+        float[] init = HostFloats.scratch(0, g.oc * g.p);
+        if (bias != null) {
+            float[] b = HostFloats.read(bias);
+            for (int o = 0; o < g.oc; o++) {
+                Arrays.fill(init, o * g.p, (o + 1) * g.p, b[o]);
+            }
+        }
+        FloatBuffer outBuf = HostFloats.buffer(out);
+        float[] xs = HostFloats.read(x);
+        Threads.configure();
+        BatchSplit.run(g.n, (part, from, to) -> {
+            INDArray cols = HostFloats.nativeScratch(0, (long) g.k * g.p);
+            for (int n = from; n < to; n++) {
+                if (bias != null) {
+                    outBuf.duplicate().put(n * g.oc * g.p, init, 0, g.oc * g.p);
+                }
+                unfold(xs, n, g, cols);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.oc, g.p, g.k, 1f, ptr(weight, 0), g.k,
+                        ptr(cols, 0), g.p, bias == null ? 0f : 1f, ptr(out, (long) n * g.oc * g.p), g.p);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray gOut, Conv2dSpec s,
+                                     boolean needX, boolean needW, boolean needB) {
+        if (!HostFloats.fits(x) || !HostFloats.fits(weight) || gOut.dataType() != DataType.FLOAT) {
+            return Nd4jConvOps.INSTANCE.conv2dBackward(x, weight, hasBias, gOut, s, needX, needW, needB);
+        }
+        Geometry geo = new Geometry(x, weight, s);
+        INDArray g = HostFloats.fits(gOut) ? gOut : gOut.dup('c');
+        float[] xs = needW ? HostFloats.read(x) : null;
+        float[] dxs = needX ? new float[geo.n * geo.c * geo.h * geo.w] : null;
+        int parts = BatchSplit.parts(geo.n);
+        float[][] dwParts = new float[parts][];
+        Threads.configure();
+        BatchSplit.run(geo.n, (part, from, to) -> {
+            INDArray cols = HostFloats.nativeScratch(0, (long) geo.k * geo.p);
+            INDArray dwPart = needW ? HostFloats.nativeScratch(1, (long) geo.oc * geo.k) : null;
+            float[] dcols = needX ? HostFloats.scratch(1, geo.k * geo.p) : null;
+            for (int n = from; n < to; n++) {
+                long gOff = (long) n * geo.oc * geo.p;
+                if (needW) {
+                    unfold(xs, n, geo, cols);
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, geo.oc, geo.k, geo.p, 1f, ptr(g, gOff), geo.p,
+                            ptr(cols, 0), geo.p, n == from ? 0f : 1f, ptr(dwPart, 0), geo.k);
+                }
+                if (needX) {
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, geo.k, geo.p, geo.oc, 1f, ptr(weight, 0), geo.k,
+                            ptr(g, gOff), geo.p, 0f, ptr(cols, 0), geo.p);
+                    HostFloats.buffer(cols).get(0, dcols, 0, geo.k * geo.p);
+                    Im2col.col2im(dcols, 0, geo.c, geo.h, geo.w, s, geo.oh, geo.ow, dxs, n * geo.c * geo.h * geo.w);
+                }
+            }
+            if (needW) {
+                dwParts[part] = new float[geo.oc * geo.k];
+                HostFloats.buffer(dwPart).get(0, dwParts[part]);
+            }
+        });
+        INDArray dw = needW ? HostFloats.write(sum(dwParts), weight.shape()) : null;
+        INDArray dx = needX ? HostFloats.write(dxs, x.shape()) : null;
+        INDArray db = hasBias && needB ? HostFloats.write(channelSums(HostFloats.read(g), geo), weight.size(0)) : null;
+        return new INDArray[] {dx, dw, db};
+    }
+
+    @Override
+    public INDArray maxPool2d(INDArray x, Conv2dSpec s) {
+        return HostFloats.fits(x) ? CpuPool2d.max(x, s) : Nd4jConvOps.INSTANCE.maxPool2d(x, s);
+    }
+
+    @Override
+    public INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s) {
+        return HostFloats.fits(x) && g.dataType() == DataType.FLOAT ? CpuPool2d.maxBackward(x, g, s)
+                : Nd4jConvOps.INSTANCE.maxPool2dBackward(x, g, s);
+    }
+
+    @Override
+    public INDArray avgPool2d(INDArray x, Conv2dSpec s) {
+        return HostFloats.fits(x) ? CpuPool2d.avg(x, s) : Nd4jConvOps.INSTANCE.avgPool2d(x, s);
+    }
+
+    @Override
+    public INDArray avgPool2dBackward(long[] xShape, INDArray g, Conv2dSpec s) {
+        return g.dataType() == DataType.FLOAT ? CpuPool2d.avgBackward(xShape, g, s)
+                : Nd4jConvOps.INSTANCE.avgPool2dBackward(xShape, g, s);
+    }
+
+    @Override
+    public BatchNorm2dResult batchNorm2d(INDArray x, INDArray weight, INDArray bias, double eps) {
+        return HostFloats.fits(x) && (weight == null || HostFloats.fits(weight) && HostFloats.fits(bias))
+                ? CpuBatchNorm2d.forward(x, weight, bias, eps) : Nd4jBatchNorm2d.forward(x, weight, bias, eps);
+    }
+
+    @Override
+    public INDArray[] batchNorm2dBackward(INDArray x, INDArray g, INDArray weight, BatchNorm2dResult forward, double eps,
+                                          boolean needX) {
+        return HostFloats.fits(x) && g.dataType() == DataType.FLOAT && (weight == null || HostFloats.fits(weight))
+                ? CpuBatchNorm2d.backward(x, g, weight, forward, eps, needX)
+                : Nd4jBatchNorm2d.backward(x, g, weight, forward, eps, needX);
+    }
+
+    /** im2col of image {@code n} into the native column scratch, via a reused JVM array. */
+    private static void unfold(float[] xs, int n, Geometry g, INDArray cols) {
+        float[] tmp = HostFloats.scratch(2, g.k * g.p);
+        Im2col.im2col(xs, n * g.c * g.h * g.w, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
+        HostFloats.buffer(cols).put(0, tmp, 0, g.k * g.p);
+    }
+
+    private static float[] sum(float[][] parts) {
+        float[] total = parts[0];
+        for (int p = 1; p < parts.length; p++) {
+            for (int i = 0; i < total.length; i++) {
+                total[i] += parts[p][i];
+            }
+        }
+        return total;
+    }
+
+    private static float[] channelSums(float[] g, Geometry geo) {
+        double[] acc = new double[geo.oc];
+        for (int n = 0; n < geo.n; n++) {
+            for (int o = 0; o < geo.oc; o++) {
+                int at = (n * geo.oc + o) * geo.p;
+                double sum = 0;
+                for (int i = 0; i < geo.p; i++) {
+                    sum += g[at + i];
+                }
+                acc[o] += sum;
+            }
+        }
+        float[] out = new float[geo.oc];
+        for (int o = 0; o < geo.oc; o++) {
+            out[o] = (float) acc[o];
+        }
+        return out;
+    }
+
+    /** A pointer {@code offset} floats into {@code a}'s native buffer. */
+    private static FloatPointer ptr(INDArray a, long offset) {
+        return new FloatPointer((FloatPointer) a.data().addressPointer()).position(offset);
+    }
+
+    /** The sizes of one convolution, as ints for BLAS. */
+    private static final class Geometry {
+        final int n;
+        final int c;
+        final int h;
+        final int w;
+        final int oc;
+        final int oh;
+        final int ow;
+        final int p;
+        final int k;
+        final Conv2dSpec spec;
+
+        Geometry(INDArray x, INDArray weight, Conv2dSpec s) {
+            n = (int) x.size(0);
+            c = (int) x.size(1);
+            h = (int) x.size(2);
+            w = (int) x.size(3);
+            oc = (int) weight.size(0);
+            oh = (int) s.outH(h);
+            ow = (int) s.outW(w);
+            p = oh * ow;
+            k = c * s.kH() * s.kW();
+            spec = s;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.jgrad.tensor.backend;
+
+import io.jgrad.tensor.StepScope;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Bulk copies between dense float32 ND4J arrays and JVM arrays for the CPU backend's kernels,
+ * plus the per-thread scratch those kernels reuse from step to step (a GEMM's column matrix
+ * is tens of MB; allocating it fresh every step costs page faults and cold caches).
+ */
+final class HostFloats {
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+    private static final ThreadLocal<INDArray[]> NATIVE = ThreadLocal.withInitial(() -> new INDArray[2]);
+
+    private HostFloats() {
+    }
+
+    /** Whether {@code a} is dense row-major float32 owning its buffer from offset 0. */
+    static boolean fits(INDArray a) {
+        return a != null && a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView() && a.offset() == 0
+                && a.data().length() == a.length();
+    }
+
+    static FloatBuffer buffer(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** The elements of a float32 array, row-major (one bulk copy when it {@link #fits}). */
+    static float[] read(INDArray a) {
+        INDArray d = fits(a) ? a : a.dup('c');
+        float[] f = new float[(int) d.length()];
+        buffer(d).get(0, f);
+        return f;
+    }
+
+    /** A new float32 array (a {@link StepScope} temporary) holding {@code data}. */
+    static INDArray write(float[] data, long... shape) {
+        INDArray a = StepScope.newArray(DataType.FLOAT, shape);
+        if (data.length > 0) {
+            buffer(a).put(0, data);
+        }
+        return a;
+    }
+
+    /** Scratch JVM array {@code slot} of at least {@code n} floats, reused by the calling thread. */
+    static float[] scratch(int slot, int n) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < n) {
+            s[slot] = new float[n];
+        }
+        return s[slot];
+    }
+
+    /** Scratch native float32 array {@code slot} of at least {@code n} elements, reused by the calling thread. */
+    static INDArray nativeScratch(int slot, long n) {
+        INDArray[] s = NATIVE.get();
+        if (s[slot] == null || s[slot].length() < n) {
+            s[slot] = Nd4j.createUninitialized(DataType.FLOAT, new long[] {Math.max(n, 1)}, 'c');
+        }
+        return s[slot];
+    }
+}

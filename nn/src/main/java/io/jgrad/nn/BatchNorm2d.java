@@ -1,0 +1,62 @@
+package io.jgrad.nn;
+
+import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Batch normalisation of images {@code [N, C, H, W]} per channel over {@code N·H·W} values,
+ * PyTorch's {@code nn.BatchNorm2d}. It is a {@link BatchNorm1d} (the same options, state-dict
+ * keys, train/eval rules and running-statistics update, with {@code running_var} from the
+ * unbiased variance over {@code N·H·W} values) whose two normalisations work on the image
+ * layout directly: {@link Variable#batchNorm2d} in training mode, a per-channel affine map of
+ * the running statistics in evaluation mode.
+ *
+ * <pre>{@code
+ * new BatchNorm2d(32);
+ * new BatchNorm2d(BatchNorm1d.builder(32).momentum(null).affine(false));
+ * }</pre>
+ */
+public class BatchNorm2d extends BatchNorm1d {
+    /** PyTorch's defaults: eps 1e-5, momentum 0.1, affine, tracking running statistics. */
+    public BatchNorm2d(int channels) {
+        this(BatchNorm1d.builder(channels));
+    }
+
+    /** The options of {@code options} (a {@link BatchNorm1d#builder} over the channel count). */
+    public BatchNorm2d(BatchNorm1d.Builder options) {
+        super(options);
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        long[] s = x.shape();
+        if (s.length != 4 || s[1] != numFeatures()) {
+            throw new IllegalArgumentException("BatchNorm2d(" + numFeatures() + ").forward: expected input [N, "
+                    + numFeatures() + ", H, W], got " + Shapes.str(s));
+        }
+        return normalizeRows(x, s);
+    }
+
+    @Override
+    protected BatchResult batchNormalize(Variable x) {
+        double[] mean = new double[numFeatures()];
+        double[] var = new double[numFeatures()];
+        Variable y = x.batchNorm2d(weight(), bias(), eps(), mean, var);
+        return new BatchResult(y, mean, var);
+    }
+
+    @Override
+    protected Variable runningNormalize(Variable x) {
+        DataType type = x.value().array().dataType();
+        long c = numFeatures();
+        INDArray var = runningVar().array().castTo(type).add(eps()).reshape(1, c, 1, 1);
+        Variable invstd = Variable.constant(Tensor.wrap(Transforms.pow(var, -0.5, false)));
+        Variable mean = Variable.constant(Tensor.wrap(runningMean().array().castTo(type).reshape(1, c, 1, 1)));
+        Variable y = x.sub(mean).mul(invstd);
+        return weight() == null ? y : y.mul(weight().reshape(1, c, 1, 1)).add(bias().reshape(1, c, 1, 1));
+    }
+}

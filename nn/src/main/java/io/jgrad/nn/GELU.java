@@ -1,0 +1,16 @@
+package io.jgrad.nn;
+
+import io.jgrad.autograd.Variable;
+
+/** The Gaussian error linear unit {@code x·Φ(x)} in its exact erf form, PyTorch's {@code nn.GELU()}. */
+public class GELU extends Module {
+    @Override
+    public Variable forward(Variable x) {
+        return x.gelu();
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "approximate='none'";
+    }
+}

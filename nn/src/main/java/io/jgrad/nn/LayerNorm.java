@@ -1,0 +1,52 @@
+package io.jgrad.nn;
+
+import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.Tensor;
+
+/**
+ * Layer normalisation over the last dimension (Ba et al., 2016), PyTorch's {@code nn.LayerNorm(d)}:
+ * {@code y = (x − mean)/√(var + eps)·γ + β} with the biased variance of each row, eps 1e-5,
+ * γ (key {@code weight}, init 1) and β ({@code bias}, init 0). Built from autograd ops, so its
+ * backward is theirs.
+ */
+public class LayerNorm extends Module {
+    private final int size;
+    private final double eps;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    public LayerNorm(int normalizedShape) {
+        this(normalizedShape, 1e-5, true);
+    }
+
+    /** With {@code eps} and, if {@code elementwiseAffine}, learned γ and β. */
+    public LayerNorm(int normalizedShape, double eps, boolean elementwiseAffine) {
+        if (normalizedShape <= 0 || !(eps >= 0)) {
+            throw new IllegalArgumentException("LayerNorm: normalized_shape must be positive and eps non-negative, got "
+                    + normalizedShape + " and " + eps);
+        }
+        this.size = normalizedShape;
+        this.eps = eps;
+        this.weight = elementwiseAffine ? registerParameter("weight", new Parameter(Tensor.ones(normalizedShape))) : null;
+        this.bias = elementwiseAffine ? registerParameter("bias", new Parameter(Tensor.zeros(normalizedShape))) : null;
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        long[] s = x.shape();
+        if (s.length == 0 || s[s.length - 1] != size) {
+            throw new IllegalArgumentException("LayerNorm(" + size + ").forward: expected input [..., " + size + "], got "
+                    + Shapes.str(s));
+        }
+        Variable centred = x.sub(x.mean(-1, true));
+        Variable var = centred.mul(centred).mean(-1, true);
+        Variable y = centred.mul(var.add(eps).pow(-0.5));
+        return weight == null ? y : y.mul(weight).add(bias);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "(" + size + ",), eps=" + PyRepr.number(eps) + ", elementwise_affine=" + PyRepr.bool(weight != null);
+    }
+}
