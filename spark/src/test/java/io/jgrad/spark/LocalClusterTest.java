@@ -28,7 +28,9 @@ class LocalClusterTest {
                 .set("spark.ui.enabled", "false")
                 .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
                 .set("spark.executorEnv.OMP_NUM_THREADS", "1")
-                .set("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.logger.debug=false");
+                // executors are separate JVMs: they must run the same kernels as this one to match it bit for bit
+                .set("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.logger.debug=false -Djgrad.backend="
+                        + io.jgrad.tensor.backend.Backend.current().id());
         Dataset train = Fixtures.data(4 * Fixtures.WORKERS * Fixtures.BATCH);
         SparkTrainer t = Fixtures.adam(Fixtures.mlpWithBatchNormAndDropout()).epochs(2)
                 .classWeights(Fixtures.CLASS_WEIGHTS).build();
