@@ -23,8 +23,8 @@ final class CnnCommand implements Callable<Integer> {
     @Mixin
     TrainOptions opts;
 
-    @Option(names = "--channels", split = ",", description = "Feature maps of the two conv blocks (default: 16,32).",
-            defaultValue = "16,32")
+    @Option(names = "--channels", split = ",", description = "Feature maps of the two conv blocks (default: 32,64).",
+            defaultValue = "32,64")
     int[] channels;
 
     @Option(names = "--hidden", description = "Width of the hidden linear layer (default: ${DEFAULT-VALUE}).",
