@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Threads {
     private static final Logger LOG = LoggerFactory.getLogger(Threads.class);
+    static {
+        JavaCppDefaults.apply();
+    }
+
     private static volatile int count;
     private static volatile String source = "unset";
 
