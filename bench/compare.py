@@ -59,8 +59,12 @@ def configs(args):
 
 def workload_args(w, args):
     a = ["--workload", w]
+    if w in ("mlp", "mlp-bn", "cnn", "overhead", "wide"):
+        a += ["--warmup-seconds", str(args.warmup_seconds)]
     if w in ("mlp", "mlp-bn"):
         a += ["--epochs", str(args.epochs)]
+    if w == "cnn":
+        a += ["--cnn-epochs", str(args.cnn_epochs)]
     if w == "overhead":
         a += ["--steps", str(args.steps), "--blocks", str(args.blocks)]
     if w == "wide":
@@ -105,6 +109,8 @@ def metrics(d):
     if w in ("mlp", "mlp-bn"):
         label = {"mlp": "W1 mlp 784-256-128-10", "mlp-bn": "W2 mlp-bn 784-512-BN-256-BN-10"}[w]
         return [(label + ": s/epoch", d["epoch_seconds_median"], False), (label + ": test acc", d["test_accuracy"], True)]
+    if w == "cnn":
+        return [("W6 cnn (the cnn example's network), batch 128: s/epoch", d["epoch_seconds_median"], False)]
     if w == "overhead":
         return [("W3 overhead 784-64-10, batch 32: steps/s", d["steps_per_second"], True)]
     if w == "wide":
@@ -148,9 +154,13 @@ def main():
     ap.add_argument("--workloads", default="mlp,mlp-bn,overhead,wide,gemm")
     ap.add_argument("--repeats", type=int, default=1, help="alternating rounds (default 1)")
     ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--cnn-epochs", type=int, default=1, help="cnn (W6): epochs per run")
     ap.add_argument("--steps", type=int, default=2000, help="overhead (W3): steps per timed block")
     ap.add_argument("--wide-steps", type=int, default=200, help="wide (W5): steps per timed block")
     ap.add_argument("--blocks", type=int, default=3)
+    ap.add_argument("--warmup-seconds", type=float, default=5.0,
+                    help="untimed steps first, on both sides (a JVM compiles its hot code as it runs; "
+                         "the first epoch's time is in the raw lines)")
     ap.add_argument("--teacher-epochs", type=int, default=5)
     ap.add_argument("--student-seeds", default="42,43,44")
     ap.add_argument("--kd-configs", default="0.9:4:5")

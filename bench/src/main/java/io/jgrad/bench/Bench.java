@@ -44,6 +44,7 @@ public final class Bench {
                 case "--student-seeds" -> o.studentSeeds = args[++i];
                 case "--kd-configs" -> o.kdConfigs = args[++i];
                 case "--wide-steps" -> o.wideSteps = Integer.parseInt(args[++i]);
+                case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                 case "--scoped" -> o.scoped = true;
                 case "--every" -> o.memoryEvery = Integer.parseInt(args[++i]);
                 case "--data" -> dataDir = Paths.get(args[++i]);
@@ -103,6 +104,7 @@ public final class Bench {
             o.studentSeeds = "42";
             o.kdConfigs = "0.9:4:1";
             o.warmupSteps = 2;
+            o.warmupSeconds = 0;
         } else {
             FashionMnist fm = FashionMnist.load(dataDir);
             train = fm.train();
@@ -135,6 +137,8 @@ public final class Bench {
                   --every N           memory: report (after System.gc()) every N steps (default 10000)
                   --wide-steps N      wide (W5): steps per timed block (default 200)
                   --blocks N          overhead, wide: timed blocks (default 3)
+                  --warmup-seconds S  steps before timing, at least 50 (default 5): W1, W2, W6 on a
+                                      throw-away model, W3, W5 on the timed one; both sides alike
                   --scoped            run each step in a StepScope (as Trainer does), not the plain loop
                   --teacher-epochs N  distill (default 5); --teacher-dropout P (default 0.2)
                   --student-seeds S   distill: comma-separated seeds (default 42,43,44)

@@ -36,8 +36,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The reference workloads W1-W6 of {@code torch_bench.py}, written the same way: the same
  * models, optimizers and batch sizes, batches gathered with a per-epoch permutation inside the
- * timed region (the last partial batch kept), a 50-step warm-up on a throw-away model first,
- * each step the plain user loop (or, with {@code --scoped}, inside a {@link StepScope}).
+ * timed region (the last partial batch kept), a warm-up of {@code --warmup-seconds} (at least 50
+ * steps) first, so both sides are timed at their steady state (a JVM compiles its hot code while
+ * it runs; the first epoch's time is reported beside it), each step the plain user loop (or, with {@code --scoped}, inside a {@link StepScope}).
  */
 final class Workloads {
     private final Dataset train;
@@ -56,6 +57,7 @@ final class Workloads {
         String studentSeeds = "42,43,44";
         String kdConfigs = "0.9:4:5";
         int warmupSteps = 50;
+        double warmupSeconds = 5;
         int memorySteps = 100_000;
         int memoryEvery = 10_000;
         int wideSteps = 200;
@@ -188,13 +190,18 @@ final class Workloads {
         return DataLoader.builder(d).batchSize(batch).shuffle(true).seed(seed).build();
     }
 
-    /** 50 steps on a throw-away model, as torch_bench.py's warmup(): JIT and native warm-up. */
+    /** Steps on a throw-away model, as torch_bench.py's warmup(): JIT and native warm-up. */
     private void warmup(Supplier<Module> makeModel, Function<Module, Optimizer> makeOpt, int batch) {
         Rng.manualSeed(12345);
         Module m = makeModel.get();
         Optimizer opt = makeOpt.apply(m);
-        Iterator<Batch> it = loader(train, batch, 12345).iterator();
-        for (int s = 0; s < o.warmupSteps && it.hasNext(); s++) {
+        DataLoader loader = loader(train, batch, 12345);
+        Iterator<Batch> it = loader.iterator();
+        long t0 = System.nanoTime();
+        for (int s = 0; s < o.warmupSteps || (System.nanoTime() - t0) / 1e9 < o.warmupSeconds; s++) {
+            if (!it.hasNext()) {
+                it = loader.iterator();
+            }
             step(m, opt, it, CROSS_ENTROPY, o.scoped);
         }
     }
@@ -282,13 +289,21 @@ final class Workloads {
                 loss[0] = step(model, opt, it[0], CROSS_ENTROPY, o.scoped);
             }
         };
-        run.accept(Math.min(50, steps));     // warm-up
+        long warm = System.nanoTime();       // warm-up: --warmup-seconds and at least 50 steps
+        run.accept(Math.min(o.warmupSteps, steps));
+        while ((System.nanoTime() - warm) / 1e9 < o.warmupSeconds) {
+            run.accept(50);
+        }
         double firstStep = sinceStart;
         double[] secs = new double[o.blocks];
+        double[] cpuUs = new double[o.blocks];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int b = 0; b < o.blocks; b++) {
             long t0 = System.nanoTime();
+            long c0 = mx.getCurrentThreadCpuTime();
             run.accept(steps);
             secs[b] = (System.nanoTime() - t0) / 1e9;
+            cpuUs[b] = Stats.round((mx.getCurrentThreadCpuTime() - c0) / 1e3 / steps, 1);
         }
         double med = Stats.median(secs);
         double[] perBlock = new double[secs.length];
@@ -299,6 +314,7 @@ final class Workloads {
                 .put("loop", o.scoped ? "scoped" : "plain")
                 .put("block_seconds", Stats.round(secs, 4)).put("seconds", Stats.round(med, 4))
                 .put("steps_per_second", Stats.round(steps / med, 1)).put("steps_per_second_blocks", perBlock)
+                .put("main_thread_cpu_us_per_step_blocks", cpuUs)
                 .put("us_per_step", Stats.round(1e6 * med / steps, 1)).put("last_loss", Stats.round(loss[0], 5))
                 .put("startup_to_first_step_seconds", Stats.round(firstStep, 3))
                 .put("peak_rss_mib", Stats.peakRssMib()).emit();
