@@ -204,7 +204,7 @@ public class BatchNorm1d extends Module {
 
     private void updateRunningStats(BatchResult r, long n) {
         double count = numBatchesTracked.getDouble(0) + 1;
-        numBatchesTracked.array().assign(count);
+        numBatchesTracked.array().putScalar(0, count);
         double m = momentum == null ? 1 / count : momentum;
         double[] rm = Host.doubles(runningMean.array());
         double[] rv = Host.doubles(runningVar.array());
@@ -212,8 +212,8 @@ public class BatchNorm1d extends Module {
             rm[c] = (1 - m) * rm[c] + m * r.mean()[c];
             rv[c] = (1 - m) * rv[c] + m * r.biasedVar()[c] * n / (n - 1);
         }
-        runningMean.array().assign(Host.array(rm, runningMean.shape(), runningMean.array().dataType()));
-        runningVar.array().assign(Host.array(rv, runningVar.shape(), runningVar.array().dataType()));
+        Host.write(rm, runningMean.array());         // in place: no new arrays, no ND4J op per step
+        Host.write(rv, runningVar.array());
     }
 
     /** A batch-statistics forward: the output and the batch mean and biased variance it used. */

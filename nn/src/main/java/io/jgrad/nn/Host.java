@@ -1,5 +1,6 @@
 package io.jgrad.nn;
 
+import io.jgrad.tensor.backend.Dense;
 import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,6 +34,19 @@ final class Host {
         INDArray a = ops.newArray(DataType.FLOAT, shape);
         ops.write(f, a);
         return a;
+    }
+
+    /** Overwrites {@code dst} with {@code data} (row-major), in place: a bulk copy when it is dense float32. */
+    static void write(double[] data, INDArray dst) {
+        if (!Dense.float32(dst)) {
+            dst.assign(Nd4j.create(data, dst.shape(), 'c'));
+            return;
+        }
+        float[] f = new float[data.length];
+        for (int i = 0; i < data.length; i++) {
+            f[i] = (float) data[i];
+        }
+        Ops.get().write(f, dst);
     }
 
     /** A scalar (shape {@code []}) of type {@code type}. */
