@@ -26,6 +26,17 @@ public final class Functional {
     }
 
     /**
+     * {@code F.relu(F.linear(x, weight, bias))} as one op: the same values and gradients, one
+     * array and one pass fewer ({@code Sequential} uses it for a {@code Linear} followed by a
+     * {@code ReLU}).
+     *
+     * @throws IllegalArgumentException as {@link #linear}
+     */
+    public static Variable linearRelu(Variable x, Variable weight, Variable bias) {
+        return MatmulOps.linearRelu(x, weight, bias);
+    }
+
+    /**
      * {@code F.batch_norm(x, training=True)} over {@code x [N, C]}: normalised with the batch mean
      * and biased variance, then scaled by {@code weight} and shifted by {@code bias} (both null
      * for none).

@@ -41,6 +41,20 @@ final class MatmulOps {
      * {@code dx = g·W}, {@code dW = gᵀ·x}, {@code db = Σ_rows g}, each written into its buffer.
      */
     static Variable linear(Variable x, Variable weight, Variable bias) {
+        return linear(x, weight, bias, false);
+    }
+
+    /**
+     * {@code linear} followed by {@code relu} as one node: the rectifier runs in place on the
+     * GEMM's own fresh result, so the pair makes one array and one pass fewer (the pre-activation
+     * is never visible). Backward masks the incoming gradient into an engine buffer, then runs
+     * linear's backward with it.
+     */
+    static Variable linearRelu(Variable x, Variable weight, Variable bias) {
+        return linear(x, weight, bias, true);
+    }
+
+    private static Variable linear(Variable x, Variable weight, Variable bias, boolean relu) {
         INDArray xa = x.value().array();
         INDArray w = weight.value().array();
         if (xa.rank() != 2 || w.rank() != 2 || xa.size(1) != w.size(1)
@@ -60,13 +74,23 @@ final class MatmulOps {
         if (bias != null) {
             ops.addRowVector(y, bias.value().array());
         }
+        if (relu) {
+            ops.relu(y, y);
+        }
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        return Variable.fromAccumulatingOp("linear", y, (g, sink) -> {
+        return Variable.fromAccumulatingOp(relu ? "linear_relu" : "linear", y, (gOut, sink) -> {
+            INDArray g = gOut;
+            if (relu) {
+                g = ops.reluBackward(y, gOut, GradPool.acquire(gOut.dataType(), gOut.shape()), 0);
+            }
             gemmInto(sink, 0, ops, g, false, w, false);
             gemmInto(sink, 1, ops, g, true, xa, false);
             if (bias != null && sink.requires(2)) {
                 GradSink.Target t = sink.target(2);
                 ops.columnSums(g, t.array(), t.beta());
+            }
+            if (relu) {
+                GradPool.release(g);
             }
         }, inputs);
     }

@@ -60,6 +60,15 @@ public class Linear extends Module {
     /** {@code [..., in] -> [..., out]}: leading dimensions are flattened into rows for one GEMM and restored. */
     @Override
     public Variable forward(Variable x) {
+        return forward(x, false);
+    }
+
+    /** {@code relu(forward(x))}, fused into one op for [N, in] input ({@link Sequential} calls it). */
+    Variable forwardRelu(Variable x) {
+        return forward(x, true);
+    }
+
+    private Variable forward(Variable x, boolean relu) {
         long[] s = x.shape();
         if (s.length == 0 || s[s.length - 1] != in) {
             throw new IllegalArgumentException("Linear(" + in + ", " + out + ").forward: expected input [..., " + in
@@ -70,7 +79,10 @@ public class Linear extends Module {
             throw new IllegalArgumentException("Linear(" + in + ", " + out + ").forward: empty batch, got input " + Shapes.str(s));
         }
         if (s.length == 2) {
-            return linear(x, weight, bias);
+            return relu ? Functional.linearRelu(x, weight, bias) : linear(x, weight, bias);
+        }
+        if (relu) {
+            return forward(x, false).relu();
         }
         long[] outShape = s.clone();
         outShape[s.length - 1] = out;
