@@ -46,43 +46,66 @@ public final class BatchNormKernel implements BatchNormPass {
         float[] xs = new float[n * c];
         Kernels.floats(xa).get(0, xs);
         double[] mean = new double[c];
-        for (int i = 0, k = 0; i < n; i++) {
-            for (int j = 0; j < c; j++, k++) {
-                mean[j] += xs[k];
-            }
-        }
-        for (int j = 0; j < c; j++) {
-            mean[j] /= n;
-        }
         double[] var = new double[c];
-        for (int i = 0, k = 0; i < n; i++) {
-            for (int j = 0; j < c; j++, k++) {
-                double d = xs[k] - mean[j];
-                var[j] += d * d;
-            }
-        }
         double[] invstd = new double[c];
-        float[] alpha = new float[c];
-        float[] beta = new float[c];
         float[] w = read(weight, c);
         float[] b = read(bias, c);
-        for (int j = 0; j < c; j++) {
-            var[j] /= n;
-            invstd[j] = 1 / Math.sqrt(var[j] + eps);
-            double a = w == null ? invstd[j] : invstd[j] * w[j];
-            alpha[j] = (float) a;
-            beta[j] = (float) ((b == null ? 0 : b[j]) - mean[j] * a);
-        }
-        float[] row = new float[c];
         FloatBuffer out = Kernels.floats(y);
-        for (int i = 0; i < n; i++) {
-            int at = i * c;
-            for (int j = 0; j < c; j++) {
-                row[j] = xs[at + j] * alpha[j] + beta[j];
+        byChannelHalves(n, c, (j0, j1) -> {
+            for (int i = 0; i < n; i++) {
+                int at = i * c;
+                for (int j = j0; j < j1; j++) {
+                    mean[j] += xs[at + j];
+                }
             }
-            out.put(at, row);
-        }
+            for (int j = j0; j < j1; j++) {
+                mean[j] /= n;
+            }
+            for (int i = 0; i < n; i++) {
+                int at = i * c;
+                for (int j = j0; j < j1; j++) {
+                    double d = xs[at + j] - mean[j];
+                    var[j] += d * d;
+                }
+            }
+            float[] alpha = new float[c];
+            float[] beta = new float[c];
+            for (int j = j0; j < j1; j++) {
+                var[j] /= n;
+                invstd[j] = 1 / Math.sqrt(var[j] + eps);
+                double a = w == null ? invstd[j] : invstd[j] * w[j];
+                alpha[j] = (float) a;
+                beta[j] = (float) ((b == null ? 0 : b[j]) - mean[j] * a);
+            }
+            float[] row = new float[c];
+            for (int i = 0; i < n; i++) {
+                int at = i * c;
+                for (int j = j0; j < j1; j++) {
+                    row[j] = xs[at + j] * alpha[j] + beta[j];
+                }
+                out.put(at + j0, row, j0, j1 - j0);
+            }
+        });
         return new BatchNormKernel(n, c, xs, mean, var, invstd, w);
+    }
+
+    /** A pass over channels {@code [j0, j1)}. */
+    private interface ChannelRange {
+        void run(int j0, int j1);
+    }
+
+    /**
+     * Runs {@code pass} over all channels: as two halves on two cores when the batch holds at
+     * least {@link HostChunks#SPLIT_ELEMENTS} values (channels are independent, so the result is
+     * the one-thread result), in one go otherwise.
+     */
+    private static void byChannelHalves(int n, int c, ChannelRange pass) {
+        if ((long) n * c >= HostChunks.SPLIT_ELEMENTS && c >= 2 && Halves.available()) {
+            int mid = c / 2;
+            Halves.run(() -> pass.run(0, mid), () -> pass.run(mid, c));
+        } else {
+            pass.run(0, c);
+        }
     }
 
     /** The batch mean per channel. */
@@ -108,39 +131,19 @@ public final class BatchNormKernel implements BatchNormPass {
         Kernels.floats(Dense.float32(g) ? g : g.dup('c')).get(0, gs);
         double[] sum = new double[c];
         double[] dot = new double[c];
-        for (int i = 0, k = 0; i < n; i++) {
-            for (int j = 0; j < c; j++, k++) {
-                sum[j] += gs[k];
-                dot[j] += (x[k] - mean[j]) * gs[k];
-            }
-        }
-        if (dx != null) {
-            float[] w = weight;
-            float[] meanF = new float[c];
-            float[] kF = new float[c];
-            float[] sumF = new float[c];
-            float[] scale = new float[c];
-            for (int j = 0; j < c; j++) {
-                meanF[j] = (float) mean[j];
-                kF[j] = (float) (dot[j] * invstd[j] * invstd[j] / n);
-                sumF[j] = (float) (sum[j] / n);
-                scale[j] = (float) (invstd[j] * (w == null ? 1 : w[j]));
-            }
-            FloatBuffer out = Kernels.floats(dx);
-            float[] row = new float[c];
-            float bx = (float) betaX;
+        FloatBuffer out = dx == null ? null : Kernels.floats(dx);
+        byChannelHalves(n, c, (j0, j1) -> {
             for (int i = 0; i < n; i++) {
                 int at = i * c;
-                if (betaX != 0) {
-                    out.get(at, row);
+                for (int j = j0; j < j1; j++) {
+                    sum[j] += gs[at + j];
+                    dot[j] += (x[at + j] - mean[j]) * gs[at + j];
                 }
-                for (int j = 0; j < c; j++) {
-                    float v = (gs[at + j] - (x[at + j] - meanF[j]) * kF[j] - sumF[j]) * scale[j];
-                    row[j] = betaX == 0 ? v : bx * row[j] + v;
-                }
-                out.put(at, row);
             }
-        }
+            if (out != null) {
+                inputGradient(gs, sum, dot, out, betaX, j0, j1);
+            }
+        });
         if (dWeight != null) {
             double[] dw = new double[c];
             for (int j = 0; j < c; j++) {
@@ -150,6 +153,33 @@ public final class BatchNormKernel implements BatchNormPass {
         }
         if (dBias != null) {
             accumulate(dBias, sum, betaB);
+        }
+    }
+
+    /** {@code dx = betaX·dx + (g − (x − mean)·dot·invstd²/N − Σg/N)·invstd·γ} for channels {@code [j0, j1)}. */
+    private void inputGradient(float[] gs, double[] sum, double[] dot, FloatBuffer out, double betaX, int j0, int j1) {
+        float[] meanF = new float[c];
+        float[] kF = new float[c];
+        float[] sumF = new float[c];
+        float[] scale = new float[c];
+        for (int j = j0; j < j1; j++) {
+            meanF[j] = (float) mean[j];
+            kF[j] = (float) (dot[j] * invstd[j] * invstd[j] / n);
+            sumF[j] = (float) (sum[j] / n);
+            scale[j] = (float) (invstd[j] * (weight == null ? 1 : weight[j]));
+        }
+        float[] row = new float[c];
+        float bx = (float) betaX;
+        for (int i = 0; i < n; i++) {
+            int at = i * c;
+            if (betaX != 0) {
+                out.get(at + j0, row, j0, j1 - j0);
+            }
+            for (int j = j0; j < j1; j++) {
+                float v = (gs[at + j] - (x[at + j] - meanF[j]) * kF[j] - sumF[j]) * scale[j];
+                row[j] = betaX == 0 ? v : bx * row[j] + v;
+            }
+            out.put(at + j0, row, j0, j1 - j0);
         }
     }
 

@@ -13,7 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Kernels split over two cores ({@link Halves}) give the numbers of the one-thread path: GEMMs
- * cut along rows and along columns for every transpose, and long element-wise passes.
+ * cut along rows and along columns for every transpose, long element-wise passes, and large
+ * batch norms cut into channel halves.
  */
 class TwoCoreKernelsTest {
     private static INDArray rand(long seed, long... shape) {
@@ -78,6 +79,31 @@ class TwoCoreKernelsTest {
         for (int i = 0; i < n; i++) {
             assertEquals(Math.max(xs[i], 0f), out[i], 0f, "relu element " + i);
         }
+    }
+
+    @Test
+    void largeBatchNormGivesTheOneThreadResultForwardAndBackward() {
+        int n = 500;
+        int c = 301;                                            // odd: unequal channel halves
+        assertTrue((long) n * c >= HostChunks.SPLIT_ELEMENTS, "the batch must be above the split threshold");
+        INDArray x = rand(7, n, c);
+        INDArray w = rand(8, c);
+        INDArray b = rand(9, c);
+        INDArray g = rand(10, n, c);
+        INDArray dx0 = rand(11, n, c);
+        INDArray[] y = oneAndTwo(() -> {
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+            BatchNormKernel.forward(x, w, b, 1e-5, out);
+            return out;
+        });
+        INDArray[] dx = oneAndTwo(() -> {
+            INDArray out = dx0.dup('c');
+            BatchNormKernel.forward(x, w, b, 1e-5, Nd4j.createUninitialized(DataType.FLOAT, n, c))
+                    .backward(g, out, 0.5, null, 0, null, 0);
+            return out;
+        });
+        assertArrayEquals(y[0].data().asFloat(), y[1].data().asFloat());
+        assertArrayEquals(dx[0].data().asFloat(), dx[1].data().asFloat());
     }
 
     @Test
