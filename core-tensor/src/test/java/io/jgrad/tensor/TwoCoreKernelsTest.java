@@ -85,7 +85,7 @@ class TwoCoreKernelsTest {
     void largeBatchNormGivesTheOneThreadResultForwardAndBackward() {
         int n = 500;
         int c = 301;                                            // odd: unequal channel halves
-        assertTrue((long) n * c >= HostChunks.SPLIT_ELEMENTS, "the batch must be above the split threshold");
+        assertTrue((long) n * c >= BatchNormKernel.SPLIT_ELEMENTS, "the batch must be above the split threshold");
         INDArray x = rand(7, n, c);
         INDArray w = rand(8, c);
         INDArray b = rand(9, c);
