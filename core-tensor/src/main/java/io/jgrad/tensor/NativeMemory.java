@@ -22,13 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>So, like the JDK for direct buffers and JavaCPP for its pointers, jgrad counts the bytes of
  * the temporaries it allocates outside a {@link StepScope} (op results, batches, tensors made
  * from Java arrays) and, once {@link #budgetBytes} have been allocated since the last
- * collection, asks for one ({@code System.gc()}). That is a full, stop-the-world collection:
- * 35-75 ms under G1 (100-300 ms under the parallel collector) in a plain loop that keeps
- * Fashion-MNIST on the heap, whatever the backlog (it is the live heap that costs). At the old
- * fixed 0.5 s spacing that was ~10% of a small model's time, so requests are now spaced 20 times
- * the last collection's duration apart, within 0.5 s to 2 s (about 5% at most); a model with
- * megabytes of activations per step holds at most that long's worth. (-XX:+ExplicitGCInvokesConcurrent
- * was measured too: many short pauses, no less time in all.)
+ * collection, asks for one ({@code System.gc()}), at most one every 0.5 s: a full collection of
+ * this small heap took 15-50 ms here, so this costs at most a few percent, and a model with
+ * megabytes of activations per step holds at most half a second's worth. (Spacing them by their
+ * own duration instead fed back on a busy machine: slower collections, fewer of them, a larger
+ * backlog, slower collections.)
  * Override the budget with {@code -Djgrad.nativeBudgetMiB=N} ({@code 0} turns this off); under
  * {@code -XX:+DisableExplicitGC} the requests do nothing and the old growth returns.
  */
@@ -36,10 +34,8 @@ public final class NativeMemory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
     /** Default budget of temporaries between forced collections. */
     static final long DEFAULT_BUDGET_MIB = 32;
-    /** Forced collections are at least this far apart. */
+    /** Forced collections are at least this far apart (a full collection here: 15-50 ms). */
     static final long MIN_INTERVAL_NANOS = 500_000_000L;
-    /** ... and need not be further apart than this, however long the last one took. */
-    static final long MAX_INTERVAL_NANOS = 2_000_000_000L;
 
     private static final long BUDGET = budgetFromProperty();
     private static final AtomicLong SINCE_GC = new AtomicLong();
@@ -63,7 +59,7 @@ public final class NativeMemory {
             return;
         }
         long now = System.nanoTime();
-        if (now - lastEndNanos < interval(lastDurationNanos)) {
+        if (now - lastEndNanos < MIN_INTERVAL_NANOS) {
             return;
         }
         synchronized (NativeMemory.class) {
@@ -79,11 +75,6 @@ public final class NativeMemory {
             collections++;
             LOG.trace("collection {} for native temporaries took {} ms", collections, lastDurationNanos / 1e6);
         }
-    }
-
-    /** The least time between two forced collections, given the last one's duration. */
-    static long interval(long lastDuration) {
-        return Math.max(MIN_INTERVAL_NANOS, Math.min(MAX_INTERVAL_NANOS, 20 * lastDuration));
     }
 
     /** The budget in bytes ({@code 0}: off). */
