@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jgrad cnn}: trains a small convolutional network on Fashion-MNIST, two blocks
- * {@code Conv2d(3×3) → BatchNorm2d → ReLU → MaxPool2d(2)} (16 and 32 maps by default), then
- * {@code Linear(1568, 128) → ReLU → Dropout(0.3) → Linear(128, 10)}; Adam, lr 1e-3 with cosine
+ * {@code Conv2d(3×3) → BatchNorm2d → ReLU → MaxPool2d(2)} (32 and 64 maps by default), then
+ * {@code Linear(3136, 128) → ReLU → Dropout(0.3) → Linear(128, 10)}; Adam, lr 1e-3 with cosine
  * annealing, batch 128, 10 epochs by default. Same flags, report and output files as {@code mlp}.
  */
 @Command(name = "cnn", mixinStandardHelpOptions = true,
