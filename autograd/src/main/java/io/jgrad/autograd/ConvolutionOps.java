@@ -65,8 +65,9 @@ final class ConvolutionOps {
     static Variable maxPool2d(Variable x, int kernel, int stride, int padding) {
         Conv2dSpec s = poolSpec("maxPool2d", x, kernel, stride, padding);
         INDArray xa = dense(x);
-        return Variable.fromOp("maxPool2d", Ops.get().conv().maxPool2d(xa, s),
-                g -> new INDArray[] {Ops.get().conv().maxPool2dBackward(xa, g, s)}, x);
+        ConvOps.MaxPool2dResult r = Ops.get().conv().maxPool2d(xa, s);
+        return Variable.fromOp("maxPool2d", r.output(),
+                g -> new INDArray[] {Ops.get().conv().maxPool2dBackward(xa, g, s, r)}, x);
     }
 
     static Variable avgPool2d(Variable x, int kernel, int stride, int padding) {

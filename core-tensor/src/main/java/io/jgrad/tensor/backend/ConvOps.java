@@ -23,10 +23,13 @@ public interface ConvOps {
                               boolean needX, boolean needW, boolean needB);
 
     /** Max over each window (padding never wins, as PyTorch's implicit −∞ padding). */
-    INDArray maxPool2d(INDArray x, Conv2dSpec s);
+    MaxPool2dResult maxPool2d(INDArray x, Conv2dSpec s);
 
-    /** The gradient of {@link #maxPool2d}: each window's {@code g} goes to its first maximal element. */
-    INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s);
+    /**
+     * The gradient of {@link #maxPool2d}: each window's {@code g} goes to its first maximal element
+     * (the one {@code forward} recorded, when it did).
+     */
+    INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s, MaxPool2dResult forward);
 
     /** Mean over each window, padded zeros counted (PyTorch's {@code count_include_pad=True}). */
     INDArray avgPool2d(INDArray x, Conv2dSpec s);
@@ -47,6 +50,13 @@ public interface ConvOps {
      */
     INDArray[] batchNorm2dBackward(INDArray x, INDArray g, INDArray weight, BatchNorm2dResult forward, double eps,
                                    boolean needX);
+
+    /**
+     * A {@link #maxPool2d} output with, when the backend recorded them, each window's winner as a
+     * flat index into the input (row-major, output order); null when the backward searches again.
+     */
+    record MaxPool2dResult(INDArray output, int[] winners) {
+    }
 
     /** A {@link #batchNorm2d} output with the per-channel batch mean and biased variance it used. */
     record BatchNorm2dResult(INDArray output, double[] mean, double[] biasedVar) {

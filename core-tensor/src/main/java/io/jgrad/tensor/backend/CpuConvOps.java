@@ -101,14 +101,15 @@ final class CpuConvOps implements ConvOps {
     }
 
     @Override
-    public INDArray maxPool2d(INDArray x, Conv2dSpec s) {
+    public MaxPool2dResult maxPool2d(INDArray x, Conv2dSpec s) {
         return HostFloats.fits(x) ? CpuPool2d.max(x, s) : Nd4jConvOps.INSTANCE.maxPool2d(x, s);
     }
 
     @Override
-    public INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s) {
-        return HostFloats.fits(x) && g.dataType() == DataType.FLOAT ? CpuPool2d.maxBackward(x, g, s)
-                : Nd4jConvOps.INSTANCE.maxPool2dBackward(x, g, s);
+    public INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s, MaxPool2dResult forward) {
+        return forward.winners() != null && g.dataType() == DataType.FLOAT
+                ? CpuPool2d.maxBackward(x.shape(), g, s, forward.winners())
+                : Nd4jConvOps.INSTANCE.maxPool2dBackward(x, g, s, forward);
     }
 
     @Override

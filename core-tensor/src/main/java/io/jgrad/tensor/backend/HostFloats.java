@@ -13,7 +13,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * is tens of MB; allocating it fresh every step costs page faults and cold caches).
  */
 final class HostFloats {
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+    /** Scratch slots a kernel reads its input, its second input and builds its output in (0–2 are the conv's). */
+    static final int IN = 3;
+    static final int IN2 = 4;
+    static final int OUT = 5;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[6][0]);
     private static final ThreadLocal<INDArray[]> NATIVE = ThreadLocal.withInitial(() -> new INDArray[2]);
 
     private HostFloats() {
@@ -37,11 +41,22 @@ final class HostFloats {
         return f;
     }
 
+    /**
+     * The elements of a float32 array in the calling thread's scratch {@code slot} (valid until
+     * that slot is next used; the array may be longer than {@code a}): no multi-MB allocation.
+     */
+    static float[] read(INDArray a, int slot) {
+        INDArray d = fits(a) ? a : a.dup('c');
+        float[] f = scratch(slot, (int) d.length());
+        buffer(d).get(0, f, 0, (int) d.length());
+        return f;
+    }
+
     /** A new float32 array (a {@link StepScope} temporary) holding {@code data}. */
     static INDArray write(float[] data, long... shape) {
         INDArray a = StepScope.newArray(DataType.FLOAT, shape);
         if (data.length > 0) {
-            buffer(a).put(0, data);
+            buffer(a).put(0, data, 0, (int) a.length());
         }
         return a;
     }

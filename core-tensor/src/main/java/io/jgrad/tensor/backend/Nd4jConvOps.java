@@ -44,12 +44,12 @@ final class Nd4jConvOps implements ConvOps {
     }
 
     @Override
-    public INDArray maxPool2d(INDArray x, Conv2dSpec s) {
-        return pool("maxpool2d", x, s, 0);
+    public MaxPool2dResult maxPool2d(INDArray x, Conv2dSpec s) {
+        return new MaxPool2dResult(pool("maxpool2d", x, s, 0), null);
     }
 
     @Override
-    public INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s) {
+    public INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s, MaxPool2dResult forward) {
         return poolBackward("maxpool2d_bp", x, g, s, 0);
     }
 
