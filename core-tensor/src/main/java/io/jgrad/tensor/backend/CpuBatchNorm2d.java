@@ -7,7 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * host copy, one contiguous {@code H·W} plane at a time (no layout change): statistics in double,
  * then {@code y = x·α + β'} with {@code α = γ·invstd}, {@code β' = β − μ·α}; backward PyTorch's
  * closed form {@code dx = (g − (x − μ)·dot·invstd²/M − Σg/M)·invstd·γ}, {@code dγ = dot·invstd},
- * {@code dβ = Σg} with {@code dot = Σ(x − μ)·g} and {@code M = N·H·W}.
+ * {@code dβ = Σg} with {@code dot = Σ(x − μ)·g} and {@code M = N·H·W}. Channels are independent,
+ * so they are split over {@link BatchSplit}'s threads, and each channel's passes run back to
+ * back while its {@code N} planes are still in cache.
  */
 final class CpuBatchNorm2d {
     private CpuBatchNorm2d() {
@@ -17,52 +19,38 @@ final class CpuBatchNorm2d {
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         int p = (int) (x.length() / ((long) n * c));
-        float[] xs = HostFloats.read(x);
-        double[] mean = new double[c];
-        double[] var = new double[c];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < c; j++) {
-                int at = (i * c + j) * p;
-                double s = 0;
-                for (int k = 0; k < p; k++) {
-                    s += xs[at + k];
-                }
-                mean[j] += s;
-            }
-        }
         long m = (long) n * p;
-        for (int j = 0; j < c; j++) {
-            mean[j] /= m;
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < c; j++) {
-                int at = (i * c + j) * p;
-                double s = 0;
-                for (int k = 0; k < p; k++) {
-                    double d = xs[at + k] - mean[j];
-                    s += d * d;
-                }
-                var[j] += s;
-            }
-        }
+        float[] xs = HostFloats.read(x, HostFloats.IN);
         float[] w = weight == null ? null : HostFloats.read(weight);
         float[] b = bias == null ? null : HostFloats.read(bias);
-        float[] y = new float[xs.length];
-        for (int j = 0; j < c; j++) {
-            var[j] /= m;
-        }
-        for (int j = 0; j < c; j++) {
-            double invstd = 1 / Math.sqrt(var[j] + eps);
-            double a = w == null ? invstd : invstd * w[j];
-            float alpha = (float) a;
-            float beta = (float) ((b == null ? 0 : b[j]) - mean[j] * a);
-            for (int i = 0; i < n; i++) {
-                int at = (i * c + j) * p;
-                for (int k = 0; k < p; k++) {
-                    y[at + k] = xs[at + k] * alpha + beta;
+        float[] y = HostFloats.scratch(HostFloats.OUT, n * c * p);
+        double[] mean = new double[c];
+        double[] var = new double[c];
+        BatchSplit.run(c, (part, from, to) -> {
+            for (int j = from; j < to; j++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += PlaneSums.sum(xs, (i * c + j) * p, p);
+                }
+                double mu = s / m;
+                double v = 0;
+                for (int i = 0; i < n; i++) {
+                    v += PlaneSums.squaredDeviations(xs, (i * c + j) * p, p, mu);
+                }
+                mean[j] = mu;
+                var[j] = v / m;
+                double invstd = 1 / Math.sqrt(var[j] + eps);
+                double a = w == null ? invstd : invstd * w[j];
+                float alpha = (float) a;
+                float beta = (float) ((b == null ? 0 : b[j]) - mu * a);
+                for (int i = 0; i < n; i++) {
+                    int at = (i * c + j) * p;
+                    for (int k = at; k < at + p; k++) {
+                        y[k] = xs[k] * alpha + beta;
+                    }
                 }
             }
-        }
+        });
         return new ConvOps.BatchNorm2dResult(HostFloats.write(y, x.shape()), mean, var);
     }
 
@@ -72,46 +60,37 @@ final class CpuBatchNorm2d {
         int c = (int) x.size(1);
         int p = (int) (x.length() / ((long) n * c));
         long m = (long) n * p;
-        float[] xs = HostFloats.read(x);
-        float[] gs = HostFloats.read(g);
+        float[] xs = HostFloats.read(x, HostFloats.IN);
+        float[] gs = HostFloats.read(g, HostFloats.IN2);
+        float[] w = weight == null ? null : HostFloats.read(weight);
+        float[] out = needX ? HostFloats.scratch(HostFloats.OUT, n * c * p) : null;
         double[] mean = fwd.mean();
         double[] sum = new double[c];
         double[] dot = new double[c];
         double[] invstd = new double[c];
-        for (int j = 0; j < c; j++) {
-            invstd[j] = 1 / Math.sqrt(fwd.biasedVar()[j] + eps);
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < c; j++) {
-                int at = (i * c + j) * p;
-                double s = 0;
-                double d = 0;
-                for (int k = 0; k < p; k++) {
-                    s += gs[at + k];
-                    d += (xs[at + k] - mean[j]) * gs[at + k];
-                }
-                sum[j] += s;
-                dot[j] += d;
-            }
-        }
-        INDArray dx = null;
-        if (needX) {
-            float[] w = weight == null ? null : HostFloats.read(weight);
-            float[] out = new float[xs.length];
-            for (int j = 0; j < c; j++) {
-                float mu = (float) mean[j];
-                float k2 = (float) (dot[j] * invstd[j] * invstd[j] / m);
-                float gm = (float) (sum[j] / m);
-                float scale = (float) (invstd[j] * (w == null ? 1 : w[j]));
+        BatchSplit.run(c, (part, from, to) -> {
+            for (int j = from; j < to; j++) {
+                invstd[j] = 1 / Math.sqrt(fwd.biasedVar()[j] + eps);
                 for (int i = 0; i < n; i++) {
                     int at = (i * c + j) * p;
-                    for (int k = 0; k < p; k++) {
-                        out[at + k] = (gs[at + k] - (xs[at + k] - mu) * k2 - gm) * scale;
+                    sum[j] += PlaneSums.sum(gs, at, p);
+                    dot[j] += PlaneSums.centredDot(xs, gs, at, p, mean[j]);
+                }
+                if (needX) {
+                    float mu = (float) mean[j];
+                    float k2 = (float) (dot[j] * invstd[j] * invstd[j] / m);
+                    float gm = (float) (sum[j] / m);
+                    float scale = (float) (invstd[j] * (w == null ? 1 : w[j]));
+                    for (int i = 0; i < n; i++) {
+                        int at = (i * c + j) * p;
+                        for (int k = at; k < at + p; k++) {
+                            out[k] = (gs[k] - (xs[k] - mu) * k2 - gm) * scale;
+                        }
                     }
                 }
             }
-            dx = HostFloats.write(out, x.shape());
-        }
+        });
+        INDArray dx = needX ? HostFloats.write(out, x.shape()) : null;
         if (weight == null) {
             return new INDArray[] {dx, null, null};
         }

@@ -42,7 +42,7 @@ final class CpuConvOps implements ConvOps {
             }
         }
         FloatBuffer outBuf = HostFloats.buffer(out);
-        float[] xs = HostFloats.read(x);
+        float[] xs = HostFloats.read(x, HostFloats.IN);
         Threads.configure();
         BatchSplit.run(g.n, (part, from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) g.k * g.p);
@@ -66,8 +66,9 @@ final class CpuConvOps implements ConvOps {
         }
         Geometry geo = new Geometry(x, weight, s);
         INDArray g = HostFloats.fits(gOut) ? gOut : gOut.dup('c');
-        float[] xs = needW ? HostFloats.read(x) : null;
-        float[] dxs = needX ? new float[geo.n * geo.c * geo.h * geo.w] : null;
+        float[] xs = needW ? HostFloats.read(x, HostFloats.IN) : null;
+        int image = geo.c * geo.h * geo.w;
+        float[] dxs = needX ? HostFloats.scratch(HostFloats.OUT, geo.n * image) : null;
         int parts = BatchSplit.parts(geo.n);
         float[][] dwParts = new float[parts][];
         Threads.configure();
@@ -75,6 +76,9 @@ final class CpuConvOps implements ConvOps {
             INDArray cols = HostFloats.nativeScratch(0, (long) geo.k * geo.p);
             INDArray dwPart = needW ? HostFloats.nativeScratch(1, (long) geo.oc * geo.k) : null;
             float[] dcols = needX ? HostFloats.scratch(1, geo.k * geo.p) : null;
+            if (needX) {
+                Arrays.fill(dxs, from * image, to * image, 0f);
+            }
             for (int n = from; n < to; n++) {
                 long gOff = (long) n * geo.oc * geo.p;
                 if (needW) {
@@ -86,7 +90,7 @@ final class CpuConvOps implements ConvOps {
                     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, geo.k, geo.p, geo.oc, 1f, ptr(weight, 0), geo.k,
                             ptr(g, gOff), geo.p, 0f, ptr(cols, 0), geo.p);
                     HostFloats.buffer(cols).get(0, dcols, 0, geo.k * geo.p);
-                    Im2col.col2im(dcols, 0, geo.c, geo.h, geo.w, s, geo.oh, geo.ow, dxs, n * geo.c * geo.h * geo.w);
+                    Im2col.col2im(dcols, 0, geo.c, geo.h, geo.w, s, geo.oh, geo.ow, dxs, n * image);
                 }
             }
             if (needW) {
@@ -96,7 +100,8 @@ final class CpuConvOps implements ConvOps {
         });
         INDArray dw = needW ? HostFloats.write(sum(dwParts), weight.shape()) : null;
         INDArray dx = needX ? HostFloats.write(dxs, x.shape()) : null;
-        INDArray db = hasBias && needB ? HostFloats.write(channelSums(HostFloats.read(g), geo), weight.size(0)) : null;
+        INDArray db = hasBias && needB
+                ? HostFloats.write(channelSums(HostFloats.read(g, HostFloats.IN2), geo), weight.size(0)) : null;
         return new INDArray[] {dx, dw, db};
     }
 
@@ -158,12 +163,7 @@ final class CpuConvOps implements ConvOps {
         double[] acc = new double[geo.oc];
         for (int n = 0; n < geo.n; n++) {
             for (int o = 0; o < geo.oc; o++) {
-                int at = (n * geo.oc + o) * geo.p;
-                double sum = 0;
-                for (int i = 0; i < geo.p; i++) {
-                    sum += g[at + i];
-                }
-                acc[o] += sum;
+                acc[o] += PlaneSums.sum(g, (n * geo.oc + o) * geo.p, geo.p);
             }
         }
         float[] out = new float[geo.oc];

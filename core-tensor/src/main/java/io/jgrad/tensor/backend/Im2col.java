@@ -23,14 +23,22 @@ final class Im2col {
         walk(dx, xOff, c, h, w, s, oh, ow, cols, colOff, true);
     }
 
-    /** Visits every (column entry, pixel) pair: copies pixel to entry, or with {@code back} adds entry to pixel. */
+    /**
+     * Visits every (column entry, pixel) pair: copies pixel to entry, or with {@code back} adds entry
+     * to pixel. Each kernel tap's in-image output columns {@code [lo, hi)} are found once, so the
+     * inner loops are plain strided copies (an {@code arraycopy} at stride 1) with no bounds test.
+     */
     private static void walk(float[] img, int imgOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols,
                              int colOff, boolean back) {
         int p = oh * ow;
+        int sw = s.sW();
         for (int ch = 0; ch < c; ch++) {
             for (int i = 0; i < s.kH(); i++) {
                 for (int j = 0; j < s.kW(); j++) {
                     int row = colOff + ((ch * s.kH() + i) * s.kW() + j) * p;
+                    int shift = j * s.dW() - s.pW();                 // ix = xo·sW + shift
+                    int lo = Math.min(ow, shift >= 0 ? 0 : (-shift + sw - 1) / sw);
+                    int hi = Math.max(lo, Math.min(ow, w - shift <= 0 ? 0 : (w - shift - 1) / sw + 1));
                     for (int y = 0; y < oh; y++) {
                         int iy = y * s.sH() - s.pH() + i * s.dH();
                         int at = row + y * ow;
@@ -40,18 +48,22 @@ final class Im2col {
                             }
                             continue;
                         }
-                        int src = imgOff + (ch * h + iy) * w;
-                        for (int xo = 0; xo < ow; xo++) {
-                            int ix = xo * s.sW() - s.pW() + j * s.dW();
-                            boolean inside = ix >= 0 && ix < w;
-                            if (back) {
-                                if (inside) {
-                                    img[src + ix] += cols[at + xo];
-                                }
-                            } else {
-                                cols[at + xo] = inside ? img[src + ix] : 0f;
+                        int src = imgOff + (ch * h + iy) * w + shift;
+                        if (back) {
+                            for (int xo = lo; xo < hi; xo++) {
+                                img[src + xo * sw] += cols[at + xo];
+                            }
+                            continue;
+                        }
+                        Arrays.fill(cols, at, at + lo, 0f);
+                        if (sw == 1) {
+                            System.arraycopy(img, src + lo, cols, at + lo, hi - lo);
+                        } else {
+                            for (int xo = lo; xo < hi; xo++) {
+                                cols[at + xo] = img[src + xo * sw];
                             }
                         }
+                        Arrays.fill(cols, at + hi, at + ow, 0f);
                     }
                 }
             }
