@@ -27,7 +27,7 @@ public interface ConvOps {
 
     /**
      * The gradient of {@link #maxPool2d}: each window's {@code g} goes to its first maximal element
-     * (the one {@code forward} recorded, when it did).
+     * (its last NaN if it holds any, as PyTorch's scan; the one {@code forward} recorded, when it did).
      */
     INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s, MaxPool2dResult forward);
 
@@ -52,10 +52,10 @@ public interface ConvOps {
                                    boolean needX);
 
     /**
-     * A {@link #maxPool2d} output with, when the backend recorded them, each window's winner as a
-     * flat index into the input (row-major, output order); null when the backward searches again.
+     * A {@link #maxPool2d} output with, when the backend recorded them, each window's winner as its
+     * offset {@code i·kW + j} in the window (output order); null when the backward searches again.
      */
-    record MaxPool2dResult(INDArray output, int[] winners) {
+    record MaxPool2dResult(INDArray output, byte[] winners) {
     }
 
     /** A {@link #batchNorm2d} output with the per-channel batch mean and biased variance it used. */

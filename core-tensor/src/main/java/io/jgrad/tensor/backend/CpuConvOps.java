@@ -107,7 +107,8 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public MaxPool2dResult maxPool2d(INDArray x, Conv2dSpec s) {
-        return HostFloats.fits(x) ? CpuPool2d.max(x, s) : Nd4jConvOps.INSTANCE.maxPool2d(x, s);
+        return HostFloats.fits(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.max(x, s)
+                : Nd4jConvOps.INSTANCE.maxPool2d(x, s);
     }
 
     @Override

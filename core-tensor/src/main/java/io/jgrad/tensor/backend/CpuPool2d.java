@@ -5,20 +5,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Max and average pooling over dense float32 {@code [N, C, H, W]} as JVM loops on a host copy,
- * PyTorch's CPU rules: a max window's winner is its first maximal element (NaN wins), padding
- * never wins; an average divides by the full window {@code kH·kW} (padding counted). The max
+ * PyTorch's CPU rules: a max window's winner is its first maximal element, or its last NaN if it
+ * holds any (the scan {@code if (v > best || isnan(v))}), padding never wins; an average divides by the full window {@code kH·kW} (padding counted). The max
  * forward records each window's winner so its backward is a scatter, not a second search.
  */
 final class CpuPool2d {
     private CpuPool2d() {
     }
 
-    /** Max pooling, keeping each window's winner (a flat index into {@code x}) for the backward. */
+    /** The largest window whose winners fit a byte offset; larger ones take the ND4J kernels. */
+    static final int MAX_RECORDED_WINDOW = Byte.MAX_VALUE;
+
+    /** Max pooling, keeping each window's winner (its offset {@code i·kW + j} in the window) for the backward. */
     static ConvOps.MaxPool2dResult max(INDArray x, Conv2dSpec s) {
         Planes p = new Planes(x.shape(), s);
         float[] xs = HostFloats.read(x, HostFloats.IN);
         float[] out = HostFloats.scratch(HostFloats.OUT, p.planes * p.oh * p.ow);
-        int[] winners = new int[p.planes * p.oh * p.ow];
+        byte[] winners = new byte[p.planes * p.oh * p.ow];
         boolean pairs = s.kH() == 2 && s.kW() == 2 && s.sH() == 2 && s.sW() == 2 && s.pH() == 0 && s.pW() == 0;
         BatchSplit.run(p.planes, (part, from, to) -> {
             for (int plane = from, o = from * p.oh * p.ow; plane < to; plane++) {
@@ -29,9 +32,9 @@ final class CpuPool2d {
                         continue;
                     }
                     for (int xo = 0; xo < p.ow; xo++, o++) {
-                        int at = argmax(xs, plane, y, xo, p, s);
-                        winners[o] = at;
-                        out[o] = xs[at];
+                        int k = argmax(xs, plane, y, xo, p, s);
+                        winners[o] = (byte) k;
+                        out[o] = xs[at(plane, y, xo, k, p, s)];
                     }
                 }
             }
@@ -40,41 +43,60 @@ final class CpuPool2d {
     }
 
     /**
-     * One output row of a 2×2, stride-2, unpadded pool (the common case, without the general
-     * window walk): window elements in PyTorch's scan order, a later one wins only when greater,
-     * or NaN, and nothing beats a NaN.
+     * One output row of a 2×2, stride-2, unpadded pool (the common case) without data-dependent
+     * branches, which mispredict on every other window: the maximum by {@code Math.max}, then the
+     * first element equal to it (compared as bits after {@code + 0f}, so −0 ties +0 as {@code >}
+     * sees them) by integer arithmetic. A NaN maximum means the window holds one: the last wins.
      */
-    private static void maxPairsRow(float[] xs, int top, int w, int ow, float[] out, int[] winners, int o) {
+    private static void maxPairsRow(float[] xs, int top, int w, int ow, float[] out, byte[] winners, int o) {
         for (int xo = 0; xo < ow; xo++) {
             int at = top + 2 * xo;
-            float best = xs[at];
-            int win = at;
-            for (int k = 1; k < 4 && best == best; k++) {
-                int i = at + (k >> 1) * w + (k & 1);
-                float v = xs[i];
-                if (v > best || v != v) {
-                    best = v;
-                    win = i;
-                }
+            float a = xs[at];
+            float b = xs[at + 1];
+            float c = xs[at + w];
+            float d = xs[at + w + 1];
+            float m = Math.max(Math.max(a, b), Math.max(c, d));
+            int k;
+            if (m != m) {
+                k = d != d ? 3 : c != c ? 2 : b != b ? 1 : 0;
+            } else {
+                int bits = Float.floatToRawIntBits(m + 0f);
+                k = differs(a, bits) * (1 + differs(b, bits) * (1 + differs(c, bits)));
             }
-            out[o + xo] = best;
-            winners[o + xo] = win;
+            winners[o + xo] = (byte) k;
+            out[o + xo] = xs[at + (k >> 1) * w + (k & 1)];
         }
     }
 
+    /** 1 when {@code v + 0f} is not the float with raw bits {@code bits}, else 0, without a branch. */
+    private static int differs(float v, int bits) {
+        int d = Float.floatToRawIntBits(v + 0f) ^ bits;
+        return (d | -d) >>> 31;
+    }
+
     /** Scatters each window's gradient onto the winner its forward recorded (a window's winner lies in its plane). */
-    static INDArray maxBackward(long[] xShape, INDArray g, Conv2dSpec s, int[] winners) {
+    static INDArray maxBackward(long[] xShape, INDArray g, Conv2dSpec s, byte[] winners) {
         Planes p = new Planes(xShape, s);
         float[] gs = HostFloats.read(g, HostFloats.IN2);
         float[] dx = HostFloats.scratch(HostFloats.OUT, p.planes * p.h * p.w);
-        int windows = p.oh * p.ow;
         BatchSplit.run(p.planes, (part, from, to) -> {
             Arrays.fill(dx, from * p.h * p.w, to * p.h * p.w, 0f);
-            for (int o = from * windows; o < to * windows; o++) {
-                dx[winners[o]] += gs[o];
+            for (int plane = from, o = from * p.oh * p.ow; plane < to; plane++) {
+                for (int y = 0; y < p.oh; y++) {
+                    for (int xo = 0; xo < p.ow; xo++, o++) {
+                        dx[at(plane, y, xo, winners[o], p, s)] += gs[o];
+                    }
+                }
             }
         });
         return HostFloats.write(dx, xShape);
+    }
+
+    /** The flat input index of element {@code k = i·kW + j} of window {@code (y, xo)} of {@code plane}. */
+    private static int at(int plane, int y, int xo, int k, Planes p, Conv2dSpec s) {
+        int iy = y * s.sH() - s.pH() + k / s.kW() * s.dH();
+        int ix = xo * s.sW() - s.pW() + k % s.kW() * s.dW();
+        return (plane * p.h + iy) * p.w + ix;
     }
 
     static INDArray avg(INDArray x, Conv2dSpec s) {
@@ -125,7 +147,10 @@ final class CpuPool2d {
         }
     }
 
-    /** The flat index of the first maximal in-bounds element of window {@code (y, xo)} of {@code plane}. */
+    /**
+     * The offset {@code i·kW + j} of window {@code (y, xo)}'s winner in {@code plane}, PyTorch's scan:
+     * an in-bounds element replaces the best so far when greater or NaN (so the first maximum, or the last NaN).
+     */
     private static int argmax(float[] xs, int plane, int y, int xo, Planes p, Conv2dSpec s) {
         int best = -1;
         float bestVal = Float.NEGATIVE_INFINITY;
@@ -134,14 +159,10 @@ final class CpuPool2d {
             for (int j = 0; j < s.kW() && iy >= 0 && iy < p.h; j++) {
                 int ix = xo * s.sW() - s.pW() + j * s.dW();
                 if (ix >= 0 && ix < p.w) {
-                    int at = (plane * p.h + iy) * p.w + ix;
-                    float v = xs[at];
+                    float v = xs[(plane * p.h + iy) * p.w + ix];
                     if (best < 0 || v > bestVal || v != v) {
-                        best = at;
+                        best = i * s.kW() + j;
                         bestVal = v;
-                        if (v != v) {
-                            return best;
-                        }
                     }
                 }
             }

@@ -1,7 +1,5 @@
 package io.jgrad.tensor.backend;
 
-import java.util.Arrays;
-
 /**
  * The JVM loops of the CPU convolution: {@code im2col} unfolds one image {@code [C, H, W]} into
  * columns {@code [C·kH·kW, OH·OW]} (row {@code (c·kH + i)·kW + j} holds input pixel
@@ -26,7 +24,8 @@ final class Im2col {
     /**
      * Visits every (column entry, pixel) pair: copies pixel to entry, or with {@code back} adds entry
      * to pixel. Each kernel tap's in-image output columns {@code [lo, hi)} are found once, so the
-     * inner loops are plain strided copies (an {@code arraycopy} at stride 1) with no bounds test.
+     * inner loops are plain strided copies or adds with no bounds test (at stride 1 the JIT
+     * vectorises them; a short row's {@code arraycopy} or {@code fill} call costs more than it moves).
      */
     private static void walk(float[] img, int imgOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols,
                              int colOff, boolean back) {
@@ -44,28 +43,50 @@ final class Im2col {
                         int at = row + y * ow;
                         if (iy < 0 || iy >= h) {
                             if (!back) {
-                                Arrays.fill(cols, at, at + ow, 0f);
+                                copyRun(img, 0, cols, at, 0, 0, ow, sw);
                             }
                             continue;
                         }
                         int src = imgOff + (ch * h + iy) * w + shift;
                         if (back) {
-                            for (int xo = lo; xo < hi; xo++) {
-                                img[src + xo * sw] += cols[at + xo];
-                            }
-                            continue;
-                        }
-                        Arrays.fill(cols, at, at + lo, 0f);
-                        if (sw == 1) {
-                            System.arraycopy(img, src + lo, cols, at + lo, hi - lo);
+                            addRun(cols, at, img, src, lo, hi, sw);
                         } else {
-                            for (int xo = lo; xo < hi; xo++) {
-                                cols[at + xo] = img[src + xo * sw];
-                            }
+                            copyRun(img, src, cols, at, lo, hi, ow, sw);
                         }
-                        Arrays.fill(cols, at + hi, at + ow, 0f);
                     }
                 }
+            }
+        }
+    }
+
+    /** {@code cols[at + xo] = img[src + xo·sw]} for {@code xo} in {@code [lo, hi)}, zero for the rest of {@code [0, ow)}. */
+    private static void copyRun(float[] img, int src, float[] cols, int at, int lo, int hi, int ow, int sw) {
+        for (int xo = 0; xo < lo; xo++) {
+            cols[at + xo] = 0f;
+        }
+        if (sw == 1) {
+            for (int xo = lo; xo < hi; xo++) {
+                cols[at + xo] = img[src + xo];
+            }
+        } else {
+            for (int xo = lo; xo < hi; xo++) {
+                cols[at + xo] = img[src + xo * sw];
+            }
+        }
+        for (int xo = hi; xo < ow; xo++) {
+            cols[at + xo] = 0f;
+        }
+    }
+
+    /** {@code img[src + xo·sw] += cols[at + xo]} for {@code xo} in {@code [lo, hi)}; stride 1 is a plain vector add. */
+    private static void addRun(float[] cols, int at, float[] img, int src, int lo, int hi, int sw) {
+        if (sw == 1) {
+            for (int xo = lo; xo < hi; xo++) {
+                img[src + xo] += cols[at + xo];
+            }
+        } else {
+            for (int xo = lo; xo < hi; xo++) {
+                img[src + xo * sw] += cols[at + xo];
             }
         }
     }
