@@ -7,14 +7,17 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Im2col}'s copy loops (in-image column ranges worked out once per kernel tap) against a
- * plain per-element reference, over strides, paddings and dilations that put taps wholly or
- * partly outside the image, and {@code col2im} as its exact adjoint.
+ * {@link Im2col}'s copy loops (in-image column ranges worked out once per kernel tap; at stride 1
+ * with "same" width, one shifted copy per tap) against a plain per-element reference, over
+ * strides, paddings and dilations that put taps wholly or partly outside the image, and
+ * {@code col2im} as its adjoint.
  */
 class Im2colTest {
     private static final Conv2dSpec[] SPECS = {
         Conv2dSpec.square(3, 1, 1, 1), Conv2dSpec.square(3, 2, 1, 1), Conv2dSpec.square(2, 3, 0, 1),
         Conv2dSpec.square(3, 1, 2, 2), new Conv2dSpec(3, 2, 2, 1, 0, 3, 1, 2), Conv2dSpec.square(5, 2, 4, 1),
+        Conv2dSpec.square(5, 1, 2, 1), new Conv2dSpec(3, 3, 1, 1, 0, 1, 1, 1), new Conv2dSpec(2, 7, 1, 1, 3, 3, 4, 1),
+        new Conv2dSpec(1, 13, 1, 1, 0, 6, 1, 1), Conv2dSpec.square(1, 1, 0, 1),
     };
 
     @Test
