@@ -54,8 +54,10 @@ final class CpuBatchNorm2d {
         return new ConvOps.BatchNorm2dResult(HostFloats.write(y, x.shape()), mean, var);
     }
 
+    /** The gradients, dx (when {@code dst} is not null) into {@code dst = beta·dst + dx}. */
     static INDArray[] backward(INDArray x, INDArray g, INDArray weight, ConvOps.BatchNorm2dResult fwd, double eps,
-                               boolean needX) {
+                               INDArray dst, double beta) {
+        boolean needX = dst != null;
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         int p = (int) (x.length() / ((long) n * c));
@@ -90,9 +92,11 @@ final class CpuBatchNorm2d {
                 }
             }
         });
-        INDArray dx = needX ? HostFloats.write(out, x.shape()) : null;
+        if (needX) {
+            HostFloats.store(out, dst, beta);
+        }
         if (weight == null) {
-            return new INDArray[] {dx, null, null};
+            return new INDArray[] {dst, null, null};
         }
         float[] dw = new float[c];
         float[] db = new float[c];
@@ -100,6 +104,6 @@ final class CpuBatchNorm2d {
             dw[j] = (float) (dot[j] * invstd[j]);
             db[j] = (float) sum[j];
         }
-        return new INDArray[] {dx, HostFloats.write(dw, c), HostFloats.write(db, c)};
+        return new INDArray[] {dst, HostFloats.write(dw, c), HostFloats.write(db, c)};
     }
 }

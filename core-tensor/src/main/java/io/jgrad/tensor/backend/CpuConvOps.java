@@ -60,10 +60,11 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray gOut, Conv2dSpec s,
-                                     boolean needX, boolean needW, boolean needB) {
+                                     INDArray dxDst, double betaX, boolean needW, boolean needB) {
         if (!HostFloats.fits(x) || !HostFloats.fits(weight) || gOut.dataType() != DataType.FLOAT) {
-            return Nd4jConvOps.INSTANCE.conv2dBackward(x, weight, hasBias, gOut, s, needX, needW, needB);
+            return Nd4jConvOps.INSTANCE.conv2dBackward(x, weight, hasBias, gOut, s, dxDst, betaX, needW, needB);
         }
+        boolean needX = dxDst != null;
         Geometry geo = new Geometry(x, weight, s);
         INDArray g = HostFloats.fits(gOut) ? gOut : gOut.dup('c');
         float[] xs = needW ? HostFloats.read(x, HostFloats.IN) : null;
@@ -99,10 +100,12 @@ final class CpuConvOps implements ConvOps {
             }
         });
         INDArray dw = needW ? HostFloats.write(sum(dwParts), weight.shape()) : null;
-        INDArray dx = needX ? HostFloats.write(dxs, x.shape()) : null;
         INDArray db = hasBias && needB
                 ? HostFloats.write(channelSums(HostFloats.read(g, HostFloats.IN2), geo), weight.size(0)) : null;
-        return new INDArray[] {dx, dw, db};
+        if (needX) {
+            HostFloats.store(dxs, dxDst, betaX);
+        }
+        return new INDArray[] {dxDst, dw, db};
     }
 
     @Override
@@ -112,10 +115,13 @@ final class CpuConvOps implements ConvOps {
     }
 
     @Override
-    public INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s, MaxPool2dResult forward) {
-        return forward.winners() != null && g.dataType() == DataType.FLOAT
-                ? CpuPool2d.maxBackward(x.shape(), g, s, forward.winners())
-                : Nd4jConvOps.INSTANCE.maxPool2dBackward(x, g, s, forward);
+    public void maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s, MaxPool2dResult forward, INDArray dx,
+                                  double beta) {
+        if (forward.winners() != null && g.dataType() == DataType.FLOAT) {
+            CpuPool2d.maxBackward(x.shape(), g, s, forward.winners(), dx, beta);
+        } else {
+            Nd4jConvOps.INSTANCE.maxPool2dBackward(x, g, s, forward, dx, beta);
+        }
     }
 
     @Override
@@ -137,10 +143,10 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public INDArray[] batchNorm2dBackward(INDArray x, INDArray g, INDArray weight, BatchNorm2dResult forward, double eps,
-                                          boolean needX) {
+                                          INDArray dx, double betaX) {
         return HostFloats.fits(x) && g.dataType() == DataType.FLOAT && (weight == null || HostFloats.fits(weight))
-                ? CpuBatchNorm2d.backward(x, g, weight, forward, eps, needX)
-                : Nd4jBatchNorm2d.backward(x, g, weight, forward, eps, needX);
+                ? CpuBatchNorm2d.backward(x, g, weight, forward, eps, dx, betaX)
+                : Nd4jConvOps.INSTANCE.batchNorm2dBackward(x, g, weight, forward, eps, dx, betaX);
     }
 
     /** im2col of image {@code n} into the native column scratch, via a reused JVM array. */

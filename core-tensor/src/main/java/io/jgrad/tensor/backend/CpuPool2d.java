@@ -74,8 +74,11 @@ final class CpuPool2d {
         return (d | -d) >>> 31;
     }
 
-    /** Scatters each window's gradient onto the winner its forward recorded (a window's winner lies in its plane). */
-    static INDArray maxBackward(long[] xShape, INDArray g, Conv2dSpec s, byte[] winners) {
+    /**
+     * Scatters each window's gradient onto the winner its forward recorded (a window's winner lies
+     * in its plane), into {@code dst = beta·dst + dx}.
+     */
+    static void maxBackward(long[] xShape, INDArray g, Conv2dSpec s, byte[] winners, INDArray dst, double beta) {
         Planes p = new Planes(xShape, s);
         float[] gs = HostFloats.read(g, HostFloats.IN2);
         float[] dx = HostFloats.scratch(HostFloats.OUT, p.planes * p.h * p.w);
@@ -89,7 +92,7 @@ final class CpuPool2d {
                 }
             }
         });
-        return HostFloats.write(dx, xShape);
+        HostFloats.store(dx, dst, beta);
     }
 
     /** The flat input index of element {@code k = i·kW + j} of window {@code (y, xo)} of {@code plane}. */

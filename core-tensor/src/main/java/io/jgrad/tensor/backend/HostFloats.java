@@ -61,6 +61,26 @@ final class HostFloats {
         return a;
     }
 
+    /**
+     * {@code dst = beta·dst + data} for the first {@code dst.length()} elements of {@code data}, one
+     * bulk copy when {@code beta} is 0. Uses scratch slot {@link #IN}: call it after the inputs are read.
+     */
+    static void store(float[] data, INDArray dst, double beta) {
+        if (!fits(dst)) {
+            ConvOps.accumulate(dst, beta, write(data, dst.shape()));
+            return;
+        }
+        int n = (int) dst.length();
+        if (beta != 0) {
+            float[] old = read(dst, IN);
+            float b = (float) beta;
+            for (int i = 0; i < n; i++) {
+                data[i] = beta == 1 ? old[i] + data[i] : b * old[i] + data[i];
+            }
+        }
+        buffer(dst).put(0, data, 0, n);
+    }
+
     /** Scratch JVM array {@code slot} of at least {@code n} floats, reused by the calling thread. */
     static float[] scratch(int slot, int n) {
         float[][] s = SCRATCH.get();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The cpu max pool's recorded winners (offsets {@code i·kW + j} in each window) follow PyTorch
@@ -32,6 +33,27 @@ class CpuMaxPoolTest {
         return Nd4j.create(v, new long[] {1, 1, h, w}, DataType.FLOAT);
     }
 
+    /** The gradient into a fresh buffer of stale contents ({@code beta = 0} must overwrite them). */
+    private static INDArray backward(long[] xShape, INDArray g, Conv2dSpec s, byte[] winners) {
+        INDArray dx = Nd4j.valueArrayOf(xShape, 7f, DataType.FLOAT);
+        CpuPool2d.maxBackward(xShape, g, s, winners, dx, 0);
+        return dx;
+    }
+
+    @Test
+    void backwardAccumulatesIntoTheEnginesBufferWithBetaOne() {
+        INDArray x = image(2, 4, 3, 3, 1, 5, 3, 3, 5, 5);
+        ConvOps.MaxPool2dResult r = CpuPool2d.max(x, PAIRS);
+        INDArray dx = Nd4j.valueArrayOf(x.shape(), 0.5f, DataType.FLOAT);
+        CpuPool2d.maxBackward(x.shape(), grad(1, 2, 10, 20), PAIRS, r.winners(), dx, 1);
+        assertArrayEquals(new float[] {10.5f, 0.5f, 0.5f, 20.5f, 0.5f, 0.5f, 0.5f, 0.5f}, floats(dx));
+        INDArray base = Nd4j.valueArrayOf(new long[] {2, 1, 2, 4}, 1f, DataType.FLOAT);
+        INDArray view = base.get(NDArrayIndex.interval(1, 2), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        CpuPool2d.maxBackward(x.shape(), grad(1, 2, 10, 20), PAIRS, r.winners(), view, 1);
+        assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 11, 1, 1, 21, 1, 1, 1, 1}, floats(base),
+                "into a buffer that is a view (offset 8)");
+    }
+
     @Test
     void tiesGoToTheFirstElementAndMinusZeroTiesPlusZero() {
         INDArray x = image(2, 6, 3, 3, 1, 5, -0f, 0f, 3, 3, 5, 5, 0f, -1);
@@ -40,7 +62,7 @@ class CpuMaxPoolTest {
         float[] y = floats(r.output());
         assertArrayEquals(new float[] {3, 5, -0f}, y);
         assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(y[2]), "torch returns the first, -0");
-        INDArray dx = CpuPool2d.maxBackward(x.shape(), grad(1, 3, 10, 20, 30), PAIRS, r.winners());
+        INDArray dx = backward(x.shape(), grad(1, 3, 10, 20, 30), PAIRS, r.winners());
         assertArrayEquals(new float[] {10, 0, 0, 20, 30, 0, 0, 0, 0, 0, 0, 0}, floats(dx));
     }
 
@@ -53,7 +75,7 @@ class CpuMaxPoolTest {
         assertArrayEquals(new float[] {NAN, NAN, NAN}, floats(r.output()));
         ConvOps.MaxPool2dResult walk = CpuPool2d.max(x, Conv2dSpec.square(2, 1, 0, 1));
         assertArrayEquals(new byte[] {2, 1, 0, 0, 3}, walk.winners(), "the general walk, overlapping windows");
-        INDArray dx = CpuPool2d.maxBackward(x.shape(), grad(1, 3, 1, 2, 3), PAIRS, r.winners());
+        INDArray dx = backward(x.shape(), grad(1, 3, 1, 2, 3), PAIRS, r.winners());
         assertArrayEquals(new float[] {0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 3}, floats(dx));
     }
 
@@ -64,7 +86,7 @@ class CpuMaxPoolTest {
         ConvOps.MaxPool2dResult r = CpuPool2d.max(x, padded);
         assertArrayEquals(new float[] {-1, -1, -1, -1}, floats(r.output()));
         assertArrayEquals(new byte[] {8, 6, 2, 0}, r.winners());
-        INDArray dx = CpuPool2d.maxBackward(x.shape(), grad(2, 2, 1, 2, 3, 4), padded, r.winners());
+        INDArray dx = backward(x.shape(), grad(2, 2, 1, 2, 3, 4), padded, r.winners());
         assertArrayEquals(new float[] {0, 0, 0, 0, 10, 0, 0, 0, 0}, floats(dx), "overlapping windows add up");
     }
 
@@ -98,7 +120,7 @@ class CpuMaxPoolTest {
             assertEquals(Float.floatToRawIntBits(xs[flat[o]]), Float.floatToRawIntBits(y[o]), "window " + o);
             expected[flat[o]] += gs[o];
         }
-        assertArrayEquals(expected, floats(CpuPool2d.maxBackward(x.shape(), g, PAIRS, fast.winners())));
+        assertArrayEquals(expected, floats(backward(x.shape(), g, PAIRS, fast.winners())));
     }
 
     /** PyTorch's scan of each 2×2 window as flat input indices: a later element wins when greater or NaN. */
