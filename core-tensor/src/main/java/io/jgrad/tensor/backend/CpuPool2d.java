@@ -1,17 +1,25 @@
 package io.jgrad.tensor.backend;
 
+import io.jgrad.tensor.StepScope;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Max and average pooling over dense float32 {@code [N, C, H, W]} as JVM loops on a host copy,
+ * Max and average pooling over dense float32 {@code [N, C, H, W]} as JVM loops on host copies of
+ * a few planes at a time (each thread copies its planes in and its results straight out),
  * PyTorch's CPU rules: a max window's winner is its first maximal element, or its last NaN if it
- * holds any (the scan {@code if (v > best || isnan(v))}), padding never wins; an average divides by the full window {@code kH·kW} (padding counted). The max
- * forward records each window's winner so its backward is a scatter, not a second search.
+ * holds any (the scan {@code if (v > best || isnan(v))}), padding never wins; an average divides
+ * by the full window {@code kH·kW} (padding counted). The max forward records each window's
+ * winner so its backward is a scatter, not a second search.
  */
 final class CpuPool2d {
     private CpuPool2d() {
     }
+
+    /** Planes a thread copies in, pools and copies out at a time (their input stays in cache). */
+    private static final int CHUNK = 32;
 
     /** The largest window whose winners fit a byte offset; larger ones take the ND4J kernels. */
     static final int MAX_RECORDED_WINDOW = Byte.MAX_VALUE;
@@ -19,27 +27,37 @@ final class CpuPool2d {
     /** Max pooling, keeping each window's winner (its offset {@code i·kW + j} in the window) for the backward. */
     static ConvOps.MaxPool2dResult max(INDArray x, Conv2dSpec s) {
         Planes p = new Planes(x.shape(), s);
-        float[] xs = HostFloats.read(x, HostFloats.IN);
-        float[] out = HostFloats.scratch(HostFloats.OUT, p.planes * p.oh * p.ow);
+        INDArray out = StepScope.newArray(DataType.FLOAT, p.outShape());
+        FloatBuffer xBuf = HostFloats.buffer(x);
+        FloatBuffer outBuf = HostFloats.buffer(out);
         byte[] winners = new byte[p.planes * p.oh * p.ow];
         boolean pairs = s.kH() == 2 && s.kW() == 2 && s.sH() == 2 && s.sW() == 2 && s.pH() == 0 && s.pW() == 0;
+        int in = p.h * p.w;
+        int po = p.oh * p.ow;
         BatchSplit.run(p.planes, (part, from, to) -> {
-            for (int plane = from, o = from * p.oh * p.ow; plane < to; plane++) {
-                for (int y = 0; y < p.oh; y++) {
-                    if (pairs) {
-                        maxPairsRow(xs, (plane * p.h + 2 * y) * p.w, p.w, p.ow, out, winners, o);
-                        o += p.ow;
-                        continue;
-                    }
-                    for (int xo = 0; xo < p.ow; xo++, o++) {
-                        int k = argmax(xs, plane, y, xo, p, s);
-                        winners[o] = (byte) k;
-                        out[o] = xs[at(plane, y, xo, k, p, s)];
+            for (int q = from; q < to; q += CHUNK) {
+                int k = Math.min(CHUNK, to - q);
+                float[] xs = HostFloats.scratch(HostFloats.IN, k * in);
+                float[] ys = HostFloats.scratch(HostFloats.OUT, k * po);
+                HostFloats.gather(xBuf, (long) q * in, 0, 1, k * in, xs);
+                for (int plane = 0, o = 0; plane < k; plane++) {
+                    for (int y = 0; y < p.oh; y++) {
+                        if (pairs) {
+                            maxPairsRow(xs, (plane * p.h + 2 * y) * p.w, p.w, p.ow, ys, o, winners, q * po + o);
+                            o += p.ow;
+                            continue;
+                        }
+                        for (int xo = 0; xo < p.ow; xo++, o++) {
+                            int win = argmax(xs, plane, y, xo, p, s);
+                            winners[q * po + o] = (byte) win;
+                            ys[o] = xs[at(plane, y, xo, win, p, s)];
+                        }
                     }
                 }
+                HostFloats.scatter(ys, outBuf, (long) q * po, 0, 1, k * po, 0);
             }
         });
-        return new ConvOps.MaxPool2dResult(HostFloats.write(out, p.outShape()), winners);
+        return new ConvOps.MaxPool2dResult(out, winners);
     }
 
     /**
@@ -48,7 +66,7 @@ final class CpuPool2d {
      * first element equal to it (compared as bits after {@code + 0f}, so −0 ties +0 as {@code >}
      * sees them) by integer arithmetic. A NaN maximum means the window holds one: the last wins.
      */
-    private static void maxPairsRow(float[] xs, int top, int w, int ow, float[] out, byte[] winners, int o) {
+    private static void maxPairsRow(float[] xs, int top, int w, int ow, float[] out, int o, byte[] winners, int wo) {
         for (int xo = 0; xo < ow; xo++) {
             int at = top + 2 * xo;
             float a = xs[at];
@@ -63,7 +81,7 @@ final class CpuPool2d {
                 int bits = Float.floatToRawIntBits(m + 0f);
                 k = differs(a, bits) * (1 + differs(b, bits) * (1 + differs(c, bits)));
             }
-            winners[o + xo] = (byte) k;
+            winners[wo + xo] = (byte) k;
             out[o + xo] = xs[at + (k >> 1) * w + (k & 1)];
         }
     }
@@ -80,19 +98,30 @@ final class CpuPool2d {
      */
     static void maxBackward(long[] xShape, INDArray g, Conv2dSpec s, byte[] winners, INDArray dst, double beta) {
         Planes p = new Planes(xShape, s);
-        float[] gs = HostFloats.read(g, HostFloats.IN2);
-        float[] dx = HostFloats.scratch(HostFloats.OUT, p.planes * p.h * p.w);
+        FloatBuffer gBuf = HostFloats.buffer(HostFloats.dense(g));
+        INDArray into = HostFloats.direct(dst);
+        double intoBeta = HostFloats.betaFor(dst, into, beta);
+        FloatBuffer dxBuf = HostFloats.buffer(into);
+        int in = p.h * p.w;
+        int po = p.oh * p.ow;
         BatchSplit.run(p.planes, (part, from, to) -> {
-            Arrays.fill(dx, from * p.h * p.w, to * p.h * p.w, 0f);
-            for (int plane = from, o = from * p.oh * p.ow; plane < to; plane++) {
-                for (int y = 0; y < p.oh; y++) {
-                    for (int xo = 0; xo < p.ow; xo++, o++) {
-                        dx[at(plane, y, xo, winners[o], p, s)] += gs[o];
+            for (int q = from; q < to; q += CHUNK) {
+                int k = Math.min(CHUNK, to - q);
+                float[] gs = HostFloats.scratch(HostFloats.IN2, k * po);
+                float[] dx = HostFloats.scratch(HostFloats.OUT, k * in);
+                HostFloats.gather(gBuf, (long) q * po, 0, 1, k * po, gs);
+                Arrays.fill(dx, 0, k * in, 0f);
+                for (int plane = 0, o = 0; plane < k; plane++) {
+                    for (int y = 0; y < p.oh; y++) {
+                        for (int xo = 0; xo < p.ow; xo++, o++) {
+                            dx[at(plane, y, xo, winners[q * po + o], p, s)] += gs[o];
+                        }
                     }
                 }
+                HostFloats.scatter(dx, dxBuf, (long) q * in, 0, 1, k * in, intoBeta);
             }
         });
-        HostFloats.store(dx, dst, beta);
+        HostFloats.settle(dst, into, beta);
     }
 
     /** The flat input index of element {@code k = i·kW + j} of window {@code (y, xo)} of {@code plane}. */

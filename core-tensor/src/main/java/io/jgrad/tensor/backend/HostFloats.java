@@ -17,7 +17,9 @@ final class HostFloats {
     static final int IN = 3;
     static final int IN2 = 4;
     static final int OUT = 5;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[6][0]);
+    /** A further slot, for the previous contents of an accumulated-into buffer. */
+    static final int OLD = 6;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][0]);
     private static final ThreadLocal<INDArray[]> NATIVE = ThreadLocal.withInitial(() -> new INDArray[2]);
 
     private HostFloats() {
@@ -41,17 +43,6 @@ final class HostFloats {
         return f;
     }
 
-    /**
-     * The elements of a float32 array in the calling thread's scratch {@code slot} (valid until
-     * that slot is next used; the array may be longer than {@code a}): no multi-MB allocation.
-     */
-    static float[] read(INDArray a, int slot) {
-        INDArray d = fits(a) ? a : a.dup('c');
-        float[] f = scratch(slot, (int) d.length());
-        buffer(d).get(0, f, 0, (int) d.length());
-        return f;
-    }
-
     /** A new float32 array (a {@link StepScope} temporary) holding {@code data}. */
     static INDArray write(float[] data, long... shape) {
         INDArray a = StepScope.newArray(DataType.FLOAT, shape);
@@ -63,7 +54,7 @@ final class HostFloats {
 
     /**
      * {@code dst = beta·dst + data} for the first {@code dst.length()} elements of {@code data}, one
-     * bulk copy when {@code beta} is 0. Uses scratch slot {@link #IN}: call it after the inputs are read.
+     * bulk copy when {@code beta} is 0.
      */
     static void store(float[] data, INDArray dst, double beta) {
         if (!fits(dst)) {
@@ -71,14 +62,58 @@ final class HostFloats {
             return;
         }
         int n = (int) dst.length();
+        scatter(data, buffer(dst), 0, n, 1, n, beta);
+    }
+
+    /**
+     * Copies {@code count} runs of {@code len} floats, the i-th from native offset {@code first + i·stride},
+     * into {@code dst[0 ..< count·len]}: one channel's planes of an {@code [N, C, H, W]} array, or (stride
+     * {@code len}) a contiguous block. Absolute bulk gets, so threads may share {@code src}.
+     */
+    static void gather(FloatBuffer src, long first, long stride, int count, int len, float[] dst) {
+        for (int i = 0; i < count; i++) {
+            src.get((int) (first + i * stride), dst, i * len, len);
+        }
+    }
+
+    /**
+     * The inverse of {@link #gather}, accumulating: native run {@code i} becomes
+     * {@code beta·run + data[i·len ..]}, the old runs read through the calling thread's {@link #OLD} slot.
+     */
+    static void scatter(float[] data, FloatBuffer dst, long first, long stride, int count, int len, double beta) {
         if (beta != 0) {
-            float[] old = read(dst, IN);
+            float[] old = scratch(OLD, count * len);
+            gather(dst, first, stride, count, len, old);
             float b = (float) beta;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < count * len; i++) {
                 data[i] = beta == 1 ? old[i] + data[i] : b * old[i] + data[i];
             }
         }
-        buffer(dst).put(0, data, 0, n);
+        for (int i = 0; i < count; i++) {
+            dst.put((int) (first + i * stride), data, i * len, len);
+        }
+    }
+
+    /** {@code a} when it {@link #fits}, else a dense copy (so kernels can address it by offset). */
+    static INDArray dense(INDArray a) {
+        return fits(a) ? a : a.dup('c');
+    }
+
+    /** Where a kernel writes a gradient bound for {@code dst}: {@code dst} when it {@link #fits}, else a new array. */
+    static INDArray direct(INDArray dst) {
+        return fits(dst) ? dst : StepScope.newArray(DataType.FLOAT, dst.shape());
+    }
+
+    /** The beta to write {@link #direct}'s array with: {@code beta} into {@code dst} itself, else 0. */
+    static double betaFor(INDArray dst, INDArray direct, double beta) {
+        return direct == dst ? beta : 0;
+    }
+
+    /** Folds a {@link #direct} array that is not {@code dst} into it: {@code dst = beta·dst + direct}. */
+    static void settle(INDArray dst, INDArray direct, double beta) {
+        if (direct != dst) {
+            ConvOps.accumulate(dst, beta, direct);
+        }
     }
 
     /** Scratch JVM array {@code slot} of at least {@code n} floats, reused by the calling thread. */

@@ -100,20 +100,20 @@ class CpuMaxPoolTest {
     }
 
     @Test
-    void fastPathOnOddSizesAndManyPlanesMatchesAPlainScan() {
-        float[] xs = floats(Tensor.uniform(new Rng(7), -1, 1, 3, 5, 7, 9).array());
+    void fastPathOnOddSizesAndManyPlanesAcrossChunksMatchesAPlainScan() {
+        float[] xs = floats(Tensor.uniform(new Rng(7), -1, 1, 3, 25, 7, 9).array());
         for (int i = 0; i + 1 < xs.length; i += 11) {
             xs[i] = xs[i + 1];                          // ties inside windows
         }
         for (int i = 5; i < xs.length; i += 97) {
             xs[i] = NAN;
         }
-        INDArray x = Nd4j.create(xs, new long[] {3, 5, 7, 9}, DataType.FLOAT);
+        INDArray x = Nd4j.create(xs, new long[] {3, 25, 7, 9}, DataType.FLOAT);
         ConvOps.MaxPool2dResult fast = CpuPool2d.max(x, PAIRS);
-        assertArrayEquals(new long[] {3, 5, 3, 4}, fast.output().shape());
-        int[] flat = referenceWinners(xs, 15, 7, 9);
+        assertArrayEquals(new long[] {3, 25, 3, 4}, fast.output().shape());
+        int[] flat = referenceWinners(xs, 75, 7, 9);
         float[] y = floats(fast.output());
-        INDArray g = Tensor.uniform(new Rng(8), -1, 1, 3, 5, 3, 4).array();
+        INDArray g = Tensor.uniform(new Rng(8), -1, 1, 3, 25, 3, 4).array();
         float[] gs = floats(g);
         float[] expected = new float[xs.length];
         for (int o = 0; o < y.length; o++) {
