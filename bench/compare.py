@@ -65,6 +65,8 @@ def workload_args(w, args):
         a += ["--steps", str(args.steps), "--blocks", str(args.blocks)]
     if w == "wide":
         a += ["--wide-steps", str(args.wide_steps), "--blocks", str(args.blocks)]
+    if w == "cnn":
+        a += ["--cnn-channels", args.cnn_channels]
     if w == "distill":
         a += ["--teacher-epochs", str(args.teacher_epochs), "--student-seeds", args.student_seeds,
               "--kd-configs", args.kd_configs]
@@ -151,6 +153,7 @@ def main():
     ap.add_argument("--steps", type=int, default=2000, help="overhead (W3): steps per timed block")
     ap.add_argument("--wide-steps", type=int, default=200, help="wide (W5): steps per timed block")
     ap.add_argument("--blocks", type=int, default=3)
+    ap.add_argument("--cnn-channels", default="32,64", help="cnn (W6): feature maps of the two conv blocks")
     ap.add_argument("--teacher-epochs", type=int, default=5)
     ap.add_argument("--student-seeds", default="42,43,44")
     ap.add_argument("--kd-configs", default="0.9:4:5")

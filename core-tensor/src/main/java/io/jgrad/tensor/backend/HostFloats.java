@@ -8,9 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Bulk copies between dense float32 ND4J arrays and JVM arrays for the CPU backend's kernels,
- * plus the per-thread scratch those kernels reuse from step to step (a GEMM's column matrix
- * is tens of MB; allocating it fresh every step costs page faults and cold caches).
+ * Bulk copies between dense float32 ND4J arrays and JVM arrays for the CPU backend's kernels
+ * (whole small arrays, or a worker's own runs of planes), plus the per-thread scratch those
+ * kernels reuse from step to step (a GEMM's column matrix is tens of MB; allocating it fresh
+ * every step costs page faults and cold caches).
  */
 final class HostFloats {
     /** Scratch slots a kernel reads its input, its second input and builds its output in (0–2 are the conv's). */
@@ -50,19 +51,6 @@ final class HostFloats {
             buffer(a).put(0, data, 0, (int) a.length());
         }
         return a;
-    }
-
-    /**
-     * {@code dst = beta·dst + data} for the first {@code dst.length()} elements of {@code data}, one
-     * bulk copy when {@code beta} is 0.
-     */
-    static void store(float[] data, INDArray dst, double beta) {
-        if (!fits(dst)) {
-            ConvOps.accumulate(dst, beta, write(data, dst.shape()));
-            return;
-        }
-        int n = (int) dst.length();
-        scatter(data, buffer(dst), 0, n, 1, n, beta);
     }
 
     /**
