@@ -118,6 +118,9 @@ def metrics(d):
     if w == "linear":
         return [("linear fwd+bwd GFLOP/s", d["gflops_median"], True),
                 ("linear fraction of GEMM ceiling", d["fraction_of_ceiling"], True)]
+    if w == "cnn":
+        label = "W6 cnn %s maps" % "/".join(str(c) for c in d.get("cnn_channels", [16, 32]))
+        return [(label + ": s/epoch", d["epoch_seconds_median"], False), (label + ": test acc", d["test_accuracy"], True)]
     if w == "distill-teacher":
         return [("distill teacher s (total)", d["teacher_train_seconds"], False)]
     if w == "distill":
