@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * output, so no layout shuffle), backward as {@code dW += g_n · cols_nᵀ} and
  * {@code dx_n = col2im(Wᵀ · g_n)}; the column matrices live in per-thread scratch reused from
  * step to step, and the batch is split over {@link BatchSplit}'s worker threads, each copying
- * its own images in and its input gradients out. Pooling is {@link CpuPool2d}. Other types (float64 for gradient checks) take
- * {@link Nd4jConvOps}.
+ * its own images in and its input gradients out. Pooling is {@link CpuPool2d}. Other types
+ * (float64 for gradient checks) take {@link Nd4jConvOps}.
  */
 final class CpuConvOps implements ConvOps {
     static final CpuConvOps INSTANCE = new CpuConvOps();
