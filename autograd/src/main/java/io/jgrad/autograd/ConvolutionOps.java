@@ -41,13 +41,17 @@ final class ConvolutionOps {
         INDArray xa = dense(x);
         INDArray wa = dense(weight);
         INDArray y = Ops.get().conv().conv2d(xa, wa, bias == null ? null : dense(bias), s);
-        GradFn back = g -> {
-            INDArray[] d = Ops.get().conv().conv2dBackward(xa, wa, bias != null, g, s, x.requiresGrad(),
-                    weight.requiresGrad(), bias != null && bias.requiresGrad());
-            return bias == null ? new INDArray[] {d[0], d[1]} : d;
+        AccumulatingGradFn back = (g, sink) -> {
+            GradSink.Target dx = sink.requires(0) ? sink.target(0) : null;
+            INDArray[] d = Ops.get().conv().conv2dBackward(xa, wa, bias != null, g, s, dx == null ? null : dx.array(),
+                    dx == null ? 0 : dx.beta(), sink.requires(1), bias != null && sink.requires(2));
+            sink.add(1, d[1]);
+            if (bias != null) {
+                sink.add(2, d[2]);
+            }
         };
-        return bias == null ? Variable.fromOp("conv2d", y, back, x, weight)
-                : Variable.fromOp("conv2d", y, back, x, weight, bias);
+        return bias == null ? Variable.fromAccumulatingOp("conv2d", y, back, x, weight)
+                : Variable.fromAccumulatingOp("conv2d", y, back, x, weight, bias);
     }
 
     private static Variable grouped(Variable x, Variable weight, Variable bias, int stride, int padding, int dilation,
@@ -65,8 +69,11 @@ final class ConvolutionOps {
     static Variable maxPool2d(Variable x, int kernel, int stride, int padding) {
         Conv2dSpec s = poolSpec("maxPool2d", x, kernel, stride, padding);
         INDArray xa = dense(x);
-        return Variable.fromOp("maxPool2d", Ops.get().conv().maxPool2d(xa, s),
-                g -> new INDArray[] {Ops.get().conv().maxPool2dBackward(xa, g, s)}, x);
+        ConvOps.MaxPool2dResult r = Ops.get().conv().maxPool2d(xa, s);
+        return Variable.fromAccumulatingOp("maxPool2d", r.output(), (g, sink) -> {
+            GradSink.Target dx = sink.target(0);
+            Ops.get().conv().maxPool2dBackward(xa, g, s, r, dx.array(), dx.beta());
+        }, x);
     }
 
     static Variable avgPool2d(Variable x, int kernel, int stride, int padding) {
@@ -89,12 +96,17 @@ final class ConvolutionOps {
         ConvOps.BatchNorm2dResult r = Ops.get().conv().batchNorm2d(xa, wa, bias == null ? null : dense(bias), eps);
         copyStats(r.mean(), mean);
         copyStats(r.biasedVar(), var);
-        GradFn back = g -> {
-            INDArray[] d = Ops.get().conv().batchNorm2dBackward(xa, g, wa, r, eps, x.requiresGrad());
-            return weight == null ? new INDArray[] {d[0]} : d;
+        AccumulatingGradFn back = (g, sink) -> {
+            GradSink.Target dx = sink.requires(0) ? sink.target(0) : null;
+            INDArray[] d = Ops.get().conv().batchNorm2dBackward(xa, g, wa, r, eps, dx == null ? null : dx.array(),
+                    dx == null ? 0 : dx.beta());
+            if (weight != null) {
+                sink.add(1, d[1]);
+                sink.add(2, d[2]);
+            }
         };
-        return weight == null ? Variable.fromOp("batchNorm2d", r.output(), back, x)
-                : Variable.fromOp("batchNorm2d", r.output(), back, x, weight, bias);
+        return weight == null ? Variable.fromAccumulatingOp("batchNorm2d", r.output(), back, x)
+                : Variable.fromAccumulatingOp("batchNorm2d", r.output(), back, x, weight, bias);
     }
 
     private static void copyStats(double[] from, double[] to) {

@@ -39,6 +39,8 @@ public final class Bench {
                 }
                 case "--blocks" -> o.blocks = Integer.parseInt(args[++i]);
                 case "--cnn-epochs" -> o.cnnEpochs = Integer.parseInt(args[++i]);
+                case "--cnn-channels" -> o.cnnChannels = java.util.Arrays.stream(args[++i].split(","))
+                        .mapToInt(Integer::parseInt).toArray();
                 case "--teacher-epochs" -> o.teacherEpochs = Integer.parseInt(args[++i]);
                 case "--teacher-dropout" -> o.teacherDropout = Double.parseDouble(args[++i]);
                 case "--student-seeds" -> o.studentSeeds = args[++i];
@@ -132,6 +134,7 @@ public final class Bench {
                   --workload          one of mlp, mlp-bn, overhead, wide, distill, gemm, linear, memory, cnn
                   --epochs N          mlp/mlp-bn epochs (default 5)
                   --cnn-epochs N      cnn (W6) epochs (default 1)
+                  --cnn-channels A,B  cnn (W6) feature maps of the two conv blocks (default 32,64, the example's)
                   --steps N           overhead: steps per timed block (default 2000);
                                       memory: plain-loop steps (default 100000)
                   --every N           memory: report (after System.gc()) every N steps (default 10000)

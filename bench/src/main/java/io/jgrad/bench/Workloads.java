@@ -64,6 +64,7 @@ final class Workloads {
         /** Wrap each step in a {@link StepScope} (what Trainer does) instead of the plain user loop. */
         boolean scoped;
         int cnnEpochs = 1;
+        int[] cnnChannels = {32, 64};
     }
 
     Workloads(Dataset train, Dataset test, Options o, Json base) {
@@ -93,12 +94,15 @@ final class Workloads {
         return new Sequential(new Linear(784, 1200), new ReLU(), new Linear(1200, 1200), new ReLU(), new Linear(1200, 10));
     }
 
-    /** W6: the model of {@code ./jgrad cnn}, two Conv-BN-ReLU-MaxPool blocks of 16 and 32 maps, then an MLP head. */
-    static Module cnnModel() {
+    /**
+     * W6: the model of {@code ./jgrad cnn}, two Conv-BN-ReLU-MaxPool blocks of {@code c1} and {@code c2}
+     * maps (the example's default 32 and 64), then an MLP head.
+     */
+    static Module cnnModel(int c1, int c2) {
         return new Sequential(new Unflatten(1, 1, 28, 28),
-                new Conv2d(1, 16, 3, 1, 1), new BatchNorm2d(16), new ReLU(), new MaxPool2d(2),
-                new Conv2d(16, 32, 3, 1, 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(32 * 7 * 7, 128), new ReLU(), new Dropout(0.3), new Linear(128, 10));
+                new Conv2d(1, c1, 3, 1, 1), new BatchNorm2d(c1), new ReLU(), new MaxPool2d(2),
+                new Conv2d(c1, c2, 3, 1, 1), new BatchNorm2d(c2), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(c2 * 7 * 7, 128), new ReLU(), new Dropout(0.3), new Linear(128, 10));
     }
 
     static Module teacher(double dropout) {
@@ -257,7 +261,9 @@ final class Workloads {
 
     /** W6: the example's CNN, Adam 1e-3, batch 128, {@code cnnEpochs} (default 1) epochs of the plain loop. */
     void cnn() {
-        classifier("cnn", Workloads::cnnModel, Workloads::adam, null, o.cnnEpochs);
+        int[] c = o.cnnChannels;
+        base.put("cnn_channels", List.of(c[0], c[1]));            // one workload per process
+        classifier("cnn", () -> cnnModel(c[0], c[1]), Workloads::adam, null, o.cnnEpochs);
     }
 
     // ---------------------------------------------------------------- W3, W5

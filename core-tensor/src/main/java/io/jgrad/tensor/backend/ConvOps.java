@@ -16,17 +16,24 @@ public interface ConvOps {
     INDArray conv2d(INDArray x, INDArray weight, INDArray bias, Conv2dSpec s);
 
     /**
-     * The gradients of {@link #conv2d} for output gradient {@code g}: {@code [dx, dw, db]}, each
-     * computed only when its flag is set (null otherwise; {@code db} also null without a bias).
+     * The gradients of {@link #conv2d} for output gradient {@code g}: {@code [dx, dw, db]}. The input's
+     * goes into {@code dx} when it is not null ({@code dx = betaX·dx + ∂L/∂x}, dense row-major, so
+     * the autograd engine's reused buffers take it without a fresh multi-MB array); {@code dw} and
+     * {@code db} are new arrays, each computed only when its flag is set (null otherwise; {@code db}
+     * also null without a bias).
      */
     INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray g, Conv2dSpec s,
-                              boolean needX, boolean needW, boolean needB);
+                              INDArray dx, double betaX, boolean needW, boolean needB);
 
     /** Max over each window (padding never wins, as PyTorch's implicit −∞ padding). */
-    INDArray maxPool2d(INDArray x, Conv2dSpec s);
+    MaxPool2dResult maxPool2d(INDArray x, Conv2dSpec s);
 
-    /** The gradient of {@link #maxPool2d}: each window's {@code g} goes to its first maximal element. */
-    INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s);
+    /**
+     * The gradient of {@link #maxPool2d}: each window's {@code g} goes to its first maximal element
+     * (its last NaN if it holds any, as PyTorch's scan; the one {@code forward} recorded, when it did),
+     * written as {@code dx = beta·dx + ∂L/∂x} into {@code dx} (dense row-major, {@code x}'s shape).
+     */
+    void maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s, MaxPool2dResult forward, INDArray dx, double beta);
 
     /** Mean over each window, padded zeros counted (PyTorch's {@code count_include_pad=True}). */
     INDArray avgPool2d(INDArray x, Conv2dSpec s);
@@ -43,10 +50,29 @@ public interface ConvOps {
 
     /**
      * The gradients of {@link #batchNorm2d} (PyTorch's closed form): {@code [dx, dγ, dβ]}, dx only
-     * when {@code needX}, dγ and dβ only with a weight.
+     * when {@code dx} is not null, written into it as {@code dx = betaX·dx + ∂L/∂x}; dγ and dβ (new
+     * arrays) only with a weight.
      */
     INDArray[] batchNorm2dBackward(INDArray x, INDArray g, INDArray weight, BatchNorm2dResult forward, double eps,
-                                   boolean needX);
+                                   INDArray dx, double betaX);
+
+    /** {@code dst = beta·dst + grad} with ND4J ops, for kernels that computed a gradient into a new array. */
+    static void accumulate(INDArray dst, double beta, INDArray grad) {
+        if (beta == 0) {
+            dst.assign(grad);
+        } else if (beta == 1) {
+            dst.addi(grad);
+        } else {
+            dst.muli(beta).addi(grad);
+        }
+    }
+
+    /**
+     * A {@link #maxPool2d} output with, when the backend recorded them, each window's winner as its
+     * offset {@code i·kW + j} in the window (output order); null when the backward searches again.
+     */
+    record MaxPool2dResult(INDArray output, byte[] winners) {
+    }
 
     /** A {@link #batchNorm2d} output with the per-channel batch mean and biased variance it used. */
     record BatchNorm2dResult(INDArray output, double[] mean, double[] biasedVar) {

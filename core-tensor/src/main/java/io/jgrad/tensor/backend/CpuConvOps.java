@@ -18,8 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * BLAS GEMM per image ({@code y_n[OC, P] = W[OC, K] · cols_n[K, P]}, written straight into the
  * output, so no layout shuffle), backward as {@code dW += g_n · cols_nᵀ} and
  * {@code dx_n = col2im(Wᵀ · g_n)}; the column matrices live in per-thread scratch reused from
- * step to step, and the batch is split over {@link BatchSplit}'s worker threads. Pooling is {@link CpuPool2d}. Other types (float64 for gradient checks) take
- * {@link Nd4jConvOps}.
+ * step to step, and the batch is split over {@link BatchSplit}'s worker threads, each copying
+ * its own images in and its input gradients out. Pooling is {@link CpuPool2d}. Other types
+ * (float64 for gradient checks) take {@link Nd4jConvOps}.
  */
 final class CpuConvOps implements ConvOps {
     static final CpuConvOps INSTANCE = new CpuConvOps();
@@ -42,15 +43,17 @@ final class CpuConvOps implements ConvOps {
             }
         }
         FloatBuffer outBuf = HostFloats.buffer(out);
-        float[] xs = HostFloats.read(x);
+        FloatBuffer xBuf = HostFloats.buffer(x);
         Threads.configure();
         BatchSplit.run(g.n, (part, from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) g.k * g.p);
+            float[] img = HostFloats.scratch(HostFloats.IN, g.image);
             for (int n = from; n < to; n++) {
                 if (bias != null) {
-                    outBuf.duplicate().put(n * g.oc * g.p, init, 0, g.oc * g.p);
+                    outBuf.put(n * g.oc * g.p, init, 0, g.oc * g.p);
                 }
-                unfold(xs, n, g, cols);
+                HostFloats.gather(xBuf, (long) n * g.image, 0, 1, g.image, img);
+                unfold(img, g, cols);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.oc, g.p, g.k, 1f, ptr(weight, 0), g.k,
                         ptr(cols, 0), g.p, bias == null ? 0f : 1f, ptr(out, (long) n * g.oc * g.p), g.p);
             }
@@ -60,14 +63,20 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray gOut, Conv2dSpec s,
-                                     boolean needX, boolean needW, boolean needB) {
+                                     INDArray dxDst, double betaX, boolean needW, boolean needB) {
         if (!HostFloats.fits(x) || !HostFloats.fits(weight) || gOut.dataType() != DataType.FLOAT) {
-            return Nd4jConvOps.INSTANCE.conv2dBackward(x, weight, hasBias, gOut, s, needX, needW, needB);
+            return Nd4jConvOps.INSTANCE.conv2dBackward(x, weight, hasBias, gOut, s, dxDst, betaX, needW, needB);
         }
+        boolean needX = dxDst != null;
         Geometry geo = new Geometry(x, weight, s);
-        INDArray g = HostFloats.fits(gOut) ? gOut : gOut.dup('c');
-        float[] xs = needW ? HostFloats.read(x) : null;
-        float[] dxs = needX ? new float[geo.n * geo.c * geo.h * geo.w] : null;
+        INDArray g = HostFloats.dense(gOut);
+        FloatBuffer xBuf = HostFloats.buffer(x);
+        FloatBuffer gBuf = HostFloats.buffer(g);
+        INDArray into = needX ? HostFloats.direct(dxDst) : null;
+        double intoBeta = needX ? HostFloats.betaFor(dxDst, into, betaX) : 0;
+        FloatBuffer dxBuf = needX ? HostFloats.buffer(into) : null;
+        boolean sumB = hasBias && needB;
+        double[][] bSums = sumB ? new double[geo.n][] : null;
         int parts = BatchSplit.parts(geo.n);
         float[][] dwParts = new float[parts][];
         Threads.configure();
@@ -75,10 +84,13 @@ final class CpuConvOps implements ConvOps {
             INDArray cols = HostFloats.nativeScratch(0, (long) geo.k * geo.p);
             INDArray dwPart = needW ? HostFloats.nativeScratch(1, (long) geo.oc * geo.k) : null;
             float[] dcols = needX ? HostFloats.scratch(1, geo.k * geo.p) : null;
+            float[] img = HostFloats.scratch(HostFloats.IN, geo.image);
+            float[] gs = sumB ? HostFloats.scratch(HostFloats.IN2, geo.oc * geo.p) : null;
             for (int n = from; n < to; n++) {
                 long gOff = (long) n * geo.oc * geo.p;
                 if (needW) {
-                    unfold(xs, n, geo, cols);
+                    HostFloats.gather(xBuf, (long) n * geo.image, 0, 1, geo.image, img);
+                    unfold(img, geo, cols);
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, geo.oc, geo.k, geo.p, 1f, ptr(g, gOff), geo.p,
                             ptr(cols, 0), geo.p, n == from ? 0f : 1f, ptr(dwPart, 0), geo.k);
                 }
@@ -86,7 +98,13 @@ final class CpuConvOps implements ConvOps {
                     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, geo.k, geo.p, geo.oc, 1f, ptr(weight, 0), geo.k,
                             ptr(g, gOff), geo.p, 0f, ptr(cols, 0), geo.p);
                     HostFloats.buffer(cols).get(0, dcols, 0, geo.k * geo.p);
-                    Im2col.col2im(dcols, 0, geo.c, geo.h, geo.w, s, geo.oh, geo.ow, dxs, n * geo.c * geo.h * geo.w);
+                    Arrays.fill(img, 0, geo.image, 0f);
+                    Im2col.col2im(dcols, 0, geo.c, geo.h, geo.w, s, geo.oh, geo.ow, img, 0);
+                    HostFloats.scatter(img, dxBuf, (long) n * geo.image, 0, 1, geo.image, intoBeta);
+                }
+                if (sumB) {
+                    HostFloats.gather(gBuf, gOff, 0, 1, geo.oc * geo.p, gs);
+                    bSums[n] = channelSums(gs, geo);
                 }
             }
             if (needW) {
@@ -94,21 +112,28 @@ final class CpuConvOps implements ConvOps {
                 HostFloats.buffer(dwPart).get(0, dwParts[part]);
             }
         });
+        if (needX) {
+            HostFloats.settle(dxDst, into, betaX);
+        }
         INDArray dw = needW ? HostFloats.write(sum(dwParts), weight.shape()) : null;
-        INDArray dx = needX ? HostFloats.write(dxs, x.shape()) : null;
-        INDArray db = hasBias && needB ? HostFloats.write(channelSums(HostFloats.read(g), geo), weight.size(0)) : null;
-        return new INDArray[] {dx, dw, db};
+        INDArray db = sumB ? HostFloats.write(total(bSums, geo.oc), weight.size(0)) : null;
+        return new INDArray[] {dxDst, dw, db};
     }
 
     @Override
-    public INDArray maxPool2d(INDArray x, Conv2dSpec s) {
-        return HostFloats.fits(x) ? CpuPool2d.max(x, s) : Nd4jConvOps.INSTANCE.maxPool2d(x, s);
+    public MaxPool2dResult maxPool2d(INDArray x, Conv2dSpec s) {
+        return HostFloats.fits(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.max(x, s)
+                : Nd4jConvOps.INSTANCE.maxPool2d(x, s);
     }
 
     @Override
-    public INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s) {
-        return HostFloats.fits(x) && g.dataType() == DataType.FLOAT ? CpuPool2d.maxBackward(x, g, s)
-                : Nd4jConvOps.INSTANCE.maxPool2dBackward(x, g, s);
+    public void maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s, MaxPool2dResult forward, INDArray dx,
+                                  double beta) {
+        if (forward.winners() != null && g.dataType() == DataType.FLOAT) {
+            CpuPool2d.maxBackward(x.shape(), g, s, forward.winners(), dx, beta);
+        } else {
+            Nd4jConvOps.INSTANCE.maxPool2dBackward(x, g, s, forward, dx, beta);
+        }
     }
 
     @Override
@@ -130,16 +155,16 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public INDArray[] batchNorm2dBackward(INDArray x, INDArray g, INDArray weight, BatchNorm2dResult forward, double eps,
-                                          boolean needX) {
+                                          INDArray dx, double betaX) {
         return HostFloats.fits(x) && g.dataType() == DataType.FLOAT && (weight == null || HostFloats.fits(weight))
-                ? CpuBatchNorm2d.backward(x, g, weight, forward, eps, needX)
-                : Nd4jBatchNorm2d.backward(x, g, weight, forward, eps, needX);
+                ? CpuBatchNorm2d.backward(x, g, weight, forward, eps, dx, betaX)
+                : Nd4jConvOps.INSTANCE.batchNorm2dBackward(x, g, weight, forward, eps, dx, betaX);
     }
 
-    /** im2col of image {@code n} into the native column scratch, via a reused JVM array. */
-    private static void unfold(float[] xs, int n, Geometry g, INDArray cols) {
+    /** im2col of one image into the native column scratch, via a reused JVM array. */
+    private static void unfold(float[] img, Geometry g, INDArray cols) {
         float[] tmp = HostFloats.scratch(2, g.k * g.p);
-        Im2col.im2col(xs, n * g.c * g.h * g.w, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
+        Im2col.im2col(img, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
         HostFloats.buffer(cols).put(0, tmp, 0, g.k * g.p);
     }
 
@@ -153,20 +178,25 @@ final class CpuConvOps implements ConvOps {
         return total;
     }
 
-    private static float[] channelSums(float[] g, Geometry geo) {
+    /** The per-channel sums of one image's output gradient {@code g[OC, P]}, in double. */
+    private static double[] channelSums(float[] g, Geometry geo) {
         double[] acc = new double[geo.oc];
-        for (int n = 0; n < geo.n; n++) {
-            for (int o = 0; o < geo.oc; o++) {
-                int at = (n * geo.oc + o) * geo.p;
-                double sum = 0;
-                for (int i = 0; i < geo.p; i++) {
-                    sum += g[at + i];
-                }
-                acc[o] += sum;
+        for (int o = 0; o < geo.oc; o++) {
+            acc[o] = PlaneSums.sum(g, o * geo.p, geo.p);
+        }
+        return acc;
+    }
+
+    /** {@code Σ_n sums[n]}, image by image in order (as one thread would add them), as floats. */
+    private static float[] total(double[][] sums, int oc) {
+        double[] acc = new double[oc];
+        for (double[] image : sums) {
+            for (int o = 0; o < oc; o++) {
+                acc[o] += image[o];
             }
         }
-        float[] out = new float[geo.oc];
-        for (int o = 0; o < geo.oc; o++) {
+        float[] out = new float[oc];
+        for (int o = 0; o < oc; o++) {
             out[o] = (float) acc[o];
         }
         return out;
@@ -188,6 +218,7 @@ final class CpuConvOps implements ConvOps {
         final int ow;
         final int p;
         final int k;
+        final int image;
         final Conv2dSpec spec;
 
         Geometry(INDArray x, INDArray weight, Conv2dSpec s) {
@@ -200,6 +231,7 @@ final class CpuConvOps implements ConvOps {
             ow = (int) s.outW(w);
             p = oh * ow;
             k = c * s.kH() * s.kW();
+            image = c * h * w;
             spec = s;
         }
     }

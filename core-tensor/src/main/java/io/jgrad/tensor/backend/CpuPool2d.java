@@ -1,47 +1,134 @@
 package io.jgrad.tensor.backend;
 
+import io.jgrad.tensor.StepScope;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Max and average pooling over dense float32 {@code [N, C, H, W]} as JVM loops on a host copy,
- * PyTorch's CPU rules: a max window's winner is its first maximal element (NaN wins), padding
- * never wins; an average divides by the full window {@code kH·kW} (padding counted).
+ * Max and average pooling over dense float32 {@code [N, C, H, W]} as JVM loops on host copies of
+ * a few planes at a time (each thread copies its planes in and its results straight out),
+ * PyTorch's CPU rules: a max window's winner is its first maximal element, or its last NaN if it
+ * holds any (the scan {@code if (v > best || isnan(v))}), padding never wins; an average divides
+ * by the full window {@code kH·kW} (padding counted). The max forward records each window's
+ * winner so its backward is a scatter, not a second search.
  */
 final class CpuPool2d {
     private CpuPool2d() {
     }
 
-    static INDArray max(INDArray x, Conv2dSpec s) {
+    /** Planes a thread copies in, pools and copies out at a time (their input stays in cache). */
+    private static final int CHUNK = 32;
+
+    /** The largest window whose winners fit a byte offset; larger ones take the ND4J kernels. */
+    static final int MAX_RECORDED_WINDOW = Byte.MAX_VALUE;
+
+    /** Max pooling, keeping each window's winner (its offset {@code i·kW + j} in the window) for the backward. */
+    static ConvOps.MaxPool2dResult max(INDArray x, Conv2dSpec s) {
         Planes p = new Planes(x.shape(), s);
-        float[] xs = HostFloats.read(x);
-        float[] out = new float[p.planes * p.oh * p.ow];
+        INDArray out = StepScope.newArray(DataType.FLOAT, p.outShape());
+        FloatBuffer xBuf = HostFloats.buffer(x);
+        FloatBuffer outBuf = HostFloats.buffer(out);
+        byte[] winners = new byte[p.planes * p.oh * p.ow];
+        boolean pairs = s.kH() == 2 && s.kW() == 2 && s.sH() == 2 && s.sW() == 2 && s.pH() == 0 && s.pW() == 0;
+        int in = p.h * p.w;
+        int po = p.oh * p.ow;
         BatchSplit.run(p.planes, (part, from, to) -> {
-            for (int plane = from, o = from * p.oh * p.ow; plane < to; plane++) {
-                for (int y = 0; y < p.oh; y++) {
-                    for (int xo = 0; xo < p.ow; xo++, o++) {
-                        out[o] = xs[argmax(xs, plane, y, xo, p, s)];
+            for (int q = from; q < to; q += CHUNK) {
+                int k = Math.min(CHUNK, to - q);
+                float[] xs = HostFloats.scratch(HostFloats.IN, k * in);
+                float[] ys = HostFloats.scratch(HostFloats.OUT, k * po);
+                HostFloats.gather(xBuf, (long) q * in, 0, 1, k * in, xs);
+                for (int plane = 0, o = 0; plane < k; plane++) {
+                    for (int y = 0; y < p.oh; y++) {
+                        if (pairs) {
+                            maxPairsRow(xs, (plane * p.h + 2 * y) * p.w, p.w, p.ow, ys, o, winners, q * po + o);
+                            o += p.ow;
+                            continue;
+                        }
+                        for (int xo = 0; xo < p.ow; xo++, o++) {
+                            int win = argmax(xs, plane, y, xo, p, s);
+                            winners[q * po + o] = (byte) win;
+                            ys[o] = xs[at(plane, y, xo, win, p, s)];
+                        }
                     }
                 }
+                HostFloats.scatter(ys, outBuf, (long) q * po, 0, 1, k * po, 0);
             }
         });
-        return HostFloats.write(out, p.outShape());
+        return new ConvOps.MaxPool2dResult(out, winners);
     }
 
-    static INDArray maxBackward(INDArray x, INDArray g, Conv2dSpec s) {
-        Planes p = new Planes(x.shape(), s);
-        float[] xs = HostFloats.read(x);
-        float[] gs = HostFloats.read(g);
-        float[] dx = new float[xs.length];
-        BatchSplit.run(p.planes, (part, from, to) -> {     // windows stay inside their plane
-            for (int plane = from, o = from * p.oh * p.ow; plane < to; plane++) {
-                for (int y = 0; y < p.oh; y++) {
-                    for (int xo = 0; xo < p.ow; xo++, o++) {
-                        dx[argmax(xs, plane, y, xo, p, s)] += gs[o];
+    /**
+     * One output row of a 2×2, stride-2, unpadded pool (the common case) without data-dependent
+     * branches, which mispredict on every other window: the maximum by {@code Math.max}, then the
+     * first element equal to it (compared as bits after {@code + 0f}, so −0 ties +0 as {@code >}
+     * sees them) by integer arithmetic. A NaN maximum means the window holds one: the last wins.
+     */
+    private static void maxPairsRow(float[] xs, int top, int w, int ow, float[] out, int o, byte[] winners, int wo) {
+        for (int xo = 0; xo < ow; xo++) {
+            int at = top + 2 * xo;
+            float a = xs[at];
+            float b = xs[at + 1];
+            float c = xs[at + w];
+            float d = xs[at + w + 1];
+            float m = Math.max(Math.max(a, b), Math.max(c, d));
+            int k;
+            if (m != m) {
+                k = d != d ? 3 : c != c ? 2 : b != b ? 1 : 0;
+            } else {
+                int bits = Float.floatToRawIntBits(m + 0f);
+                k = differs(a, bits) * (1 + differs(b, bits) * (1 + differs(c, bits)));
+            }
+            winners[wo + xo] = (byte) k;
+            out[o + xo] = xs[at + (k >> 1) * w + (k & 1)];
+        }
+    }
+
+    /** 1 when {@code v + 0f} is not the float with raw bits {@code bits}, else 0, without a branch. */
+    private static int differs(float v, int bits) {
+        int d = Float.floatToRawIntBits(v + 0f) ^ bits;
+        return (d | -d) >>> 31;
+    }
+
+    /**
+     * Scatters each window's gradient onto the winner its forward recorded (a window's winner lies
+     * in its plane), into {@code dst = beta·dst + dx}.
+     */
+    static void maxBackward(long[] xShape, INDArray g, Conv2dSpec s, byte[] winners, INDArray dst, double beta) {
+        Planes p = new Planes(xShape, s);
+        FloatBuffer gBuf = HostFloats.buffer(HostFloats.dense(g));
+        INDArray into = HostFloats.direct(dst);
+        double intoBeta = HostFloats.betaFor(dst, into, beta);
+        FloatBuffer dxBuf = HostFloats.buffer(into);
+        int in = p.h * p.w;
+        int po = p.oh * p.ow;
+        BatchSplit.run(p.planes, (part, from, to) -> {
+            for (int q = from; q < to; q += CHUNK) {
+                int k = Math.min(CHUNK, to - q);
+                float[] gs = HostFloats.scratch(HostFloats.IN2, k * po);
+                float[] dx = HostFloats.scratch(HostFloats.OUT, k * in);
+                HostFloats.gather(gBuf, (long) q * po, 0, 1, k * po, gs);
+                Arrays.fill(dx, 0, k * in, 0f);
+                for (int plane = 0, o = 0; plane < k; plane++) {
+                    for (int y = 0; y < p.oh; y++) {
+                        for (int xo = 0; xo < p.ow; xo++, o++) {
+                            dx[at(plane, y, xo, winners[q * po + o], p, s)] += gs[o];
+                        }
                     }
                 }
+                HostFloats.scatter(dx, dxBuf, (long) q * in, 0, 1, k * in, intoBeta);
             }
         });
-        return HostFloats.write(dx, x.shape());
+        HostFloats.settle(dst, into, beta);
+    }
+
+    /** The flat input index of element {@code k = i·kW + j} of window {@code (y, xo)} of {@code plane}. */
+    private static int at(int plane, int y, int xo, int k, Planes p, Conv2dSpec s) {
+        int iy = y * s.sH() - s.pH() + k / s.kW() * s.dH();
+        int ix = xo * s.sW() - s.pW() + k % s.kW() * s.dW();
+        return (plane * p.h + iy) * p.w + ix;
     }
 
     static INDArray avg(INDArray x, Conv2dSpec s) {
@@ -92,7 +179,10 @@ final class CpuPool2d {
         }
     }
 
-    /** The flat index of the first maximal in-bounds element of window {@code (y, xo)} of {@code plane}. */
+    /**
+     * The offset {@code i·kW + j} of window {@code (y, xo)}'s winner in {@code plane}, PyTorch's scan:
+     * an in-bounds element replaces the best so far when greater or NaN (so the first maximum, or the last NaN).
+     */
     private static int argmax(float[] xs, int plane, int y, int xo, Planes p, Conv2dSpec s) {
         int best = -1;
         float bestVal = Float.NEGATIVE_INFINITY;
@@ -101,13 +191,10 @@ final class CpuPool2d {
             for (int j = 0; j < s.kW() && iy >= 0 && iy < p.h; j++) {
                 int ix = xo * s.sW() - s.pW() + j * s.dW();
                 if (ix >= 0 && ix < p.w) {
-                    int at = (plane * p.h + iy) * p.w + ix;
-                    if (best < 0 || xs[at] > bestVal || Float.isNaN(xs[at])) {
-                        best = at;
-                        bestVal = xs[at];
-                        if (Float.isNaN(bestVal)) {
-                            return best;
-                        }
+                    float v = xs[(plane * p.h + iy) * p.w + ix];
+                    if (best < 0 || v > bestVal || v != v) {
+                        best = i * s.kW() + j;
+                        bestVal = v;
                     }
                 }
             }

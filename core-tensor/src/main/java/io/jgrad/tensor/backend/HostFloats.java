@@ -8,12 +8,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Bulk copies between dense float32 ND4J arrays and JVM arrays for the CPU backend's kernels,
- * plus the per-thread scratch those kernels reuse from step to step (a GEMM's column matrix
- * is tens of MB; allocating it fresh every step costs page faults and cold caches).
+ * Bulk copies between dense float32 ND4J arrays and JVM arrays for the CPU backend's kernels
+ * (whole small arrays, or a worker's own runs of planes), plus the per-thread scratch those
+ * kernels reuse from step to step (a GEMM's column matrix is tens of MB; allocating it fresh
+ * every step costs page faults and cold caches).
  */
 final class HostFloats {
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+    /** Scratch slots a kernel reads its input, its second input and builds its output in (0–2 are the conv's). */
+    static final int IN = 3;
+    static final int IN2 = 4;
+    static final int OUT = 5;
+    /** A further slot, for the previous contents of an accumulated-into buffer. */
+    static final int OLD = 6;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][0]);
     private static final ThreadLocal<INDArray[]> NATIVE = ThreadLocal.withInitial(() -> new INDArray[2]);
 
     private HostFloats() {
@@ -41,9 +48,60 @@ final class HostFloats {
     static INDArray write(float[] data, long... shape) {
         INDArray a = StepScope.newArray(DataType.FLOAT, shape);
         if (data.length > 0) {
-            buffer(a).put(0, data);
+            buffer(a).put(0, data, 0, (int) a.length());
         }
         return a;
+    }
+
+    /**
+     * Copies {@code count} runs of {@code len} floats, the i-th from native offset {@code first + i·stride},
+     * into {@code dst[0 ..< count·len]}: one channel's planes of an {@code [N, C, H, W]} array, or (stride
+     * {@code len}) a contiguous block. Absolute bulk gets, so threads may share {@code src}.
+     */
+    static void gather(FloatBuffer src, long first, long stride, int count, int len, float[] dst) {
+        for (int i = 0; i < count; i++) {
+            src.get((int) (first + i * stride), dst, i * len, len);
+        }
+    }
+
+    /**
+     * The inverse of {@link #gather}, accumulating: native run {@code i} becomes
+     * {@code beta·run + data[i·len ..]}, the old runs read through the calling thread's {@link #OLD} slot.
+     */
+    static void scatter(float[] data, FloatBuffer dst, long first, long stride, int count, int len, double beta) {
+        if (beta != 0) {
+            float[] old = scratch(OLD, count * len);
+            gather(dst, first, stride, count, len, old);
+            float b = (float) beta;
+            for (int i = 0; i < count * len; i++) {
+                data[i] = beta == 1 ? old[i] + data[i] : b * old[i] + data[i];
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            dst.put((int) (first + i * stride), data, i * len, len);
+        }
+    }
+
+    /** {@code a} when it {@link #fits}, else a dense copy (so kernels can address it by offset). */
+    static INDArray dense(INDArray a) {
+        return fits(a) ? a : a.dup('c');
+    }
+
+    /** Where a kernel writes a gradient bound for {@code dst}: {@code dst} when it {@link #fits}, else a new array. */
+    static INDArray direct(INDArray dst) {
+        return fits(dst) ? dst : StepScope.newArray(DataType.FLOAT, dst.shape());
+    }
+
+    /** The beta to write {@link #direct}'s array with: {@code beta} into {@code dst} itself, else 0. */
+    static double betaFor(INDArray dst, INDArray direct, double beta) {
+        return direct == dst ? beta : 0;
+    }
+
+    /** Folds a {@link #direct} array that is not {@code dst} into it: {@code dst = beta·dst + direct}. */
+    static void settle(INDArray dst, INDArray direct, double beta) {
+        if (direct != dst) {
+            ConvOps.accumulate(dst, beta, direct);
+        }
     }
 
     /** Scratch JVM array {@code slot} of at least {@code n} floats, reused by the calling thread. */

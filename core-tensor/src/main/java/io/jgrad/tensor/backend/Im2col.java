@@ -18,42 +18,142 @@ final class Im2col {
         walk(x, xOff, c, h, w, s, oh, ow, cols, colOff, false);
     }
 
-    /** Adds columns {@code cols[colOff ..]} back onto image {@code dx[xOff ..]} of {@code [c, h, w]}. */
+    /**
+     * Adds columns {@code cols[colOff ..]} back onto image {@code dx[xOff ..]} of {@code [c, h, w]}; may
+     * zero the entries of {@code cols} that fall outside the image (they add nothing anyway).
+     */
     static void col2im(float[] cols, int colOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] dx, int xOff) {
         walk(dx, xOff, c, h, w, s, oh, ow, cols, colOff, true);
     }
 
-    /** Visits every (column entry, pixel) pair: copies pixel to entry, or with {@code back} adds entry to pixel. */
+    /**
+     * Visits every (column entry, pixel) pair: copies pixel to entry, or with {@code back} adds entry
+     * to pixel. Each kernel tap's in-image output columns {@code [lo, hi)} are found once, so the
+     * inner loops are plain strided copies or adds with no bounds test (at stride 1 the JIT
+     * vectorises them; a short row's {@code arraycopy} or {@code fill} call costs more than it moves).
+     */
     private static void walk(float[] img, int imgOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols,
                              int colOff, boolean back) {
+        if (s.sH() == 1 && s.sW() == 1 && ow == w) {
+            shiftedPlanes(img, imgOff, c, h, w, s, oh, cols, colOff, back);
+            return;
+        }
         int p = oh * ow;
+        int sw = s.sW();
         for (int ch = 0; ch < c; ch++) {
             for (int i = 0; i < s.kH(); i++) {
                 for (int j = 0; j < s.kW(); j++) {
                     int row = colOff + ((ch * s.kH() + i) * s.kW() + j) * p;
+                    int shift = j * s.dW() - s.pW();                 // ix = xo·sW + shift
+                    int lo = Math.min(ow, shift >= 0 ? 0 : (-shift + sw - 1) / sw);
+                    int hi = Math.max(lo, Math.min(ow, w - shift <= 0 ? 0 : (w - shift - 1) / sw + 1));
                     for (int y = 0; y < oh; y++) {
                         int iy = y * s.sH() - s.pH() + i * s.dH();
                         int at = row + y * ow;
                         if (iy < 0 || iy >= h) {
                             if (!back) {
-                                Arrays.fill(cols, at, at + ow, 0f);
+                                copyRun(img, 0, cols, at, 0, 0, ow, sw);
                             }
                             continue;
                         }
-                        int src = imgOff + (ch * h + iy) * w;
-                        for (int xo = 0; xo < ow; xo++) {
-                            int ix = xo * s.sW() - s.pW() + j * s.dW();
-                            boolean inside = ix >= 0 && ix < w;
-                            if (back) {
-                                if (inside) {
-                                    img[src + ix] += cols[at + xo];
-                                }
-                            } else {
-                                cols[at + xo] = inside ? img[src + ix] : 0f;
-                            }
+                        int src = imgOff + (ch * h + iy) * w + shift;
+                        if (back) {
+                            addRun(cols, at, img, src, lo, hi, sw);
+                        } else {
+                            copyRun(img, src, cols, at, lo, hi, ow, sw);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** {@code cols[at + xo] = img[src + xo·sw]} for {@code xo} in {@code [lo, hi)}, zero for the rest of {@code [0, ow)}. */
+    private static void copyRun(float[] img, int src, float[] cols, int at, int lo, int hi, int ow, int sw) {
+        for (int xo = 0; xo < lo; xo++) {
+            cols[at + xo] = 0f;
+        }
+        if (sw == 1) {
+            for (int xo = lo; xo < hi; xo++) {
+                cols[at + xo] = img[src + xo];
+            }
+        } else {
+            for (int xo = lo; xo < hi; xo++) {
+                cols[at + xo] = img[src + xo * sw];
+            }
+        }
+        for (int xo = hi; xo < ow; xo++) {
+            cols[at + xo] = 0f;
+        }
+    }
+
+    /** {@code img[src + xo·sw] += cols[at + xo]} for {@code xo} in {@code [lo, hi)}; stride 1 is a plain vector add. */
+    private static void addRun(float[] cols, int at, float[] img, int src, int lo, int hi, int sw) {
+        if (sw == 1) {
+            for (int xo = lo; xo < hi; xo++) {
+                img[src + xo] += cols[at + xo];
+            }
+        } else {
+            for (int xo = lo; xo < hi; xo++) {
+                img[src + xo * sw] += cols[at + xo];
+            }
+        }
+    }
+
+    /**
+     * {@link #walk} for stride 1 with the output as wide as the input ("same" padding, the usual
+     * 3×3 case): a tap's column row is then its channel's plane shifted by a constant, so each row
+     * is one long copy (or add) over its in-image output rows; the few entries whose column falls
+     * outside the image are set to zero after the copy, or before the add (which then adds +0 to
+     * a neighbouring pixel: no change, as a sum that starts at +0 never holds −0).
+     */
+    private static void shiftedPlanes(float[] img, int imgOff, int c, int h, int w, Conv2dSpec s, int oh, float[] cols,
+                                      int colOff, boolean back) {
+        int p = oh * w;
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < s.kH(); i++) {
+                int dy = i * s.dH() - s.pH();                           // iy = y + dy
+                int ylo = Math.min(oh, Math.max(0, -dy));
+                int yhi = Math.max(ylo, Math.min(oh, h - dy));
+                for (int j = 0; j < s.kW(); j++) {
+                    int row = colOff + ((ch * s.kH() + i) * s.kW() + j) * p;
+                    int shift = j * s.dW() - s.pW();                    // ix = xo + shift
+                    int lo = Math.min(w, Math.max(0, -shift));
+                    int hi = Math.max(lo, Math.min(w, w - shift));
+                    int from = row + ylo * w + lo;                      // first in-image entry
+                    int to = row + (yhi - 1) * w + hi;                  // past the last one
+                    int delta = imgOff + ch * h * w + dy * w + shift - row;   // img index = entry + delta
+                    if (lo >= hi || ylo >= yhi) {                       // the tap never lands in the image
+                        if (!back) {
+                            Arrays.fill(cols, row, row + p, 0f);
+                        }
+                        continue;
+                    }
+                    if (back) {
+                        zeroOutside(cols, row, w, ylo, yhi, lo, hi);
+                        for (int e = from; e < to; e++) {
+                            img[e + delta] += cols[e];
+                        }
+                    } else {
+                        Arrays.fill(cols, row, from, 0f);
+                        System.arraycopy(img, from + delta, cols, from, to - from);
+                        Arrays.fill(cols, to, row + p, 0f);
+                        zeroOutside(cols, row, w, ylo, yhi, lo, hi);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Zeroes the entries of rows {@code [ylo, yhi)} of a column row whose column is outside {@code [lo, hi)}. */
+    private static void zeroOutside(float[] cols, int row, int w, int ylo, int yhi, int lo, int hi) {
+        for (int y = ylo; y < yhi; y++) {
+            int at = row + y * w;
+            for (int xo = 0; xo < lo; xo++) {
+                cols[at + xo] = 0f;
+            }
+            for (int xo = hi; xo < w; xo++) {
+                cols[at + xo] = 0f;
             }
         }
     }

@@ -29,7 +29,7 @@ final class Nd4jConvOps implements ConvOps {
 
     @Override
     public INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray g, Conv2dSpec s,
-                                     boolean needX, boolean needW, boolean needB) {
+                                     INDArray dxDst, double betaX, boolean needW, boolean needB) {
         // conv2d_bp computes all gradients at once; it needs the bias only for its shape
         INDArray dx = Nd4j.createUninitialized(x.dataType(), x.shape());
         INDArray dw = Nd4j.createUninitialized(weight.dataType(), weight.shape());
@@ -40,17 +40,21 @@ final class Nd4jConvOps implements ConvOps {
         INDArray[] out = hasBias ? new INDArray[] {dx, dw, db} : new INDArray[] {dx, dw};
         Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(in).addOutputs(out)
                 .addIntegerArguments(convArgs(s)).build());
-        return new INDArray[] {needX ? dx : null, needW ? dw : null, needB ? db : null};
+        if (dxDst != null) {
+            ConvOps.accumulate(dxDst, betaX, dx);
+        }
+        return new INDArray[] {dxDst, needW ? dw : null, needB ? db : null};
     }
 
     @Override
-    public INDArray maxPool2d(INDArray x, Conv2dSpec s) {
-        return pool("maxpool2d", x, s, 0);
+    public MaxPool2dResult maxPool2d(INDArray x, Conv2dSpec s) {
+        return new MaxPool2dResult(pool("maxpool2d", x, s, 0), null);
     }
 
     @Override
-    public INDArray maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s) {
-        return poolBackward("maxpool2d_bp", x, g, s, 0);
+    public void maxPool2dBackward(INDArray x, INDArray g, Conv2dSpec s, MaxPool2dResult forward, INDArray dx,
+                                  double beta) {
+        ConvOps.accumulate(dx, beta, poolBackward("maxpool2d_bp", x, g, s, 0));
     }
 
     @Override
@@ -70,8 +74,13 @@ final class Nd4jConvOps implements ConvOps {
 
     @Override
     public INDArray[] batchNorm2dBackward(INDArray x, INDArray g, INDArray weight, BatchNorm2dResult forward, double eps,
-                                          boolean needX) {
-        return Nd4jBatchNorm2d.backward(x, g, weight, forward, eps, needX);
+                                          INDArray dx, double betaX) {
+        INDArray[] d = Nd4jBatchNorm2d.backward(x, g, weight, forward, eps, dx != null);
+        if (dx != null) {
+            ConvOps.accumulate(dx, betaX, d[0]);
+            d[0] = dx;
+        }
+        return d;
     }
 
     private static INDArray pool(String name, INDArray x, Conv2dSpec s, int includePad) {
