@@ -16,8 +16,15 @@ import java.util.concurrent.Future;
  * caller waits for it: measured on a saturated 2-vCPU VM, W5 then ran at 10.7 steps/s split
  * against 18.5 on one thread. So every split is scored: when the caller waits for the helper
  * longer than half its own half took (the split saved less than a quarter), that is a miss;
- * after {@value #MISSES_TO_BACK_OFF} misses net of hits, splitting stops for
- * {@value #BACK_OFF_MILLIS} ms and is then tried again.
+ * after {@value #MISSES_TO_BACK_OFF} misses net of hits, the caller runs both halves itself, one
+ * after the other, for {@value #BACK_OFF_MILLIS} ms, and then tries the helper again.
+ *
+ * <p>Both halves, not the unsplit kernel: a GEMM cut in two gives different low bits than the
+ * whole (OpenBLAS blocks the two shapes differently; 3-5% of the elements differ in their last
+ * bit), so falling back to the whole kernel made results depend on the machine's load, and a
+ * model reloaded from a checkpoint once gave other bits than the one saved. Whether a kernel is
+ * split depends only on its sizes and the thread count, as in PyTorch, where results depend on
+ * the thread count too.
  */
 final class Halves {
     static final int MISSES_TO_BACK_OFF = 8;
@@ -31,9 +38,14 @@ final class Halves {
     private Halves() {
     }
 
-    /** Whether work may be split now: two or more threads configured, and not already on the helper. */
+    /** Whether work is split: two or more threads configured, and not already on the helper. */
     static boolean available() {
-        return Threads.count() >= 2 && !ON_HELPER.get() && System.nanoTime() - backOffUntil >= 0;
+        return Threads.count() >= 2 && !ON_HELPER.get();
+    }
+
+    /** Whether splits currently run both halves on the calling thread (the helper kept finishing late). */
+    static boolean backingOff() {
+        return System.nanoTime() - backOffUntil < 0;
     }
 
     /** Scores one split: the caller's half took {@code ownNanos}, then it waited {@code waitNanos} for the helper's. */
@@ -54,8 +66,16 @@ final class Halves {
         backOffUntil = System.nanoTime();
     }
 
-    /** Runs {@code first} here and {@code second} on the helper thread, concurrently; rethrows either's failure. */
+    /**
+     * Runs {@code first} here and {@code second} on the helper thread, concurrently (or both here,
+     * in turn, while {@link #backingOff}); rethrows either's failure.
+     */
     static void run(Runnable first, Runnable second) {
+        if (backingOff()) {
+            first.run();
+            second.run();
+            return;
+        }
         long t0 = System.nanoTime();
         Future<?> f = helper().submit(second);
         Throwable failed = null;

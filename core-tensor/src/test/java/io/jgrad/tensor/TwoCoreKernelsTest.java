@@ -2,6 +2,7 @@ package io.jgrad.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,28 @@ class TwoCoreKernelsTest {
         assertArrayEquals(dx[0].data().asFloat(), dx[1].data().asFloat());
     }
 
+    /** A split GEMM's bits must not depend on the machine's load: backing off runs the same halves. */
+    @Test
+    void aBackedOffSplitGivesTheBitsOfTheConcurrentOne() {
+        INDArray a = rand(12, 128, 784);
+        INDArray b = rand(13, 256, 784);
+        int before = Threads.count();
+        try {
+            Threads.set(2);
+            Halves.resetScore();
+            INDArray together = Blas.gemm(a, false, b, true, Nd4j.createUninitialized(DataType.FLOAT, 128, 256), 1.0, 0.0);
+            for (int i = 0; i < Halves.MISSES_TO_BACK_OFF; i++) {
+                Halves.record(1_000, 5_000);
+            }
+            assertTrue(Halves.backingOff());
+            INDArray alone = Blas.gemm(a, false, b, true, Nd4j.createUninitialized(DataType.FLOAT, 128, 256), 1.0, 0.0);
+            assertArrayEquals(together.data().asFloat(), alone.data().asFloat());
+        } finally {
+            Halves.resetScore();
+            Threads.set(before);
+        }
+    }
+
     @Test
     void splittingBacksOffWhenTheHelperKeepsFinishingLate() {
         int before = Threads.count();
@@ -118,7 +141,11 @@ class TwoCoreKernelsTest {
             for (int i = 0; i < Halves.MISSES_TO_BACK_OFF; i++) {
                 Halves.record(1_000, 5_000);                   // misses: the helper's half came 5x late
             }
-            assertTrue(!Halves.available(), "a run of late halves stops splitting for a while");
+            assertTrue(Halves.backingOff(), "a run of late halves stops using the helper for a while");
+            Thread[] ran = new Thread[2];
+            Halves.run(() -> ran[0] = Thread.currentThread(), () -> ran[1] = Thread.currentThread());
+            assertSame(Thread.currentThread(), ran[0]);
+            assertSame(Thread.currentThread(), ran[1], "while backing off, the caller runs the second half too");
         } finally {
             Halves.resetScore();
             Threads.set(before);
