@@ -27,10 +27,11 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Blas {
     /**
      * Products of at least this many multiply-adds ({@code m·n·k}) are split over two cores when
-     * {@link Threads#count()} allows: about 0.2 ms of work on one core, where the hand-off (tens
-     * of microseconds) is a small fraction. Measured in bench/README.md ("Threads").
+     * {@link Threads#count()} allows: about 0.1 ms of work on one core. Was 8M while the helper
+     * thread parked between halves; with {@link HalfWorker} polling, 128×256×128 products gained
+     * up to 20%, 128×784×64 ones 1.7×. Measured in bench/README.md ("Threads").
      */
-    static final long SPLIT_MACS = 8L << 20;
+    static final long SPLIT_MACS = 4L << 20;
     /** Neither half is cut thinner than this many rows or columns (OpenBLAS's kernels want width). */
     static final long MIN_HALF = 32;
 

@@ -1,16 +1,13 @@
 package io.jgrad.tensor;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs the two halves of one large kernel on two cores: the second half on one helper thread,
  * the first on the calling thread, returning when both are done. This is how jgrad uses the
- * second core (see {@link Threads}): only for work large enough to pay for the hand-off (a
- * park/unpark, tens of microseconds), decided per call by the kernel, so small models keep the
- * single-threaded path. The helper sleeps when idle; nothing spins.
+ * second core (see {@link Threads}): only for work large enough to pay for the hand-off,
+ * decided per call by the kernel, so small models keep the single-threaded path. The helper
+ * ({@link HalfWorker}) polls for 0.3 ms after each half, then sleeps.
  *
  * <p>On a machine whose other core is busy elsewhere the helper's half finishes late and the
  * caller waits for it: measured on a saturated 2-vCPU VM, W5 then ran at 10.7 steps/s split
@@ -30,7 +27,8 @@ final class Halves {
     static final int MISSES_TO_BACK_OFF = 8;
     static final long BACK_OFF_MILLIS = 1000;
 
-    private static volatile ExecutorService helper;
+    /** One split at a time uses the helper; a second thread's split runs both halves itself. */
+    private static final ReentrantLock HELPER = new ReentrantLock();
     private static volatile long backOffUntil = System.nanoTime();
     private static int misses;
     private static final ThreadLocal<Boolean> ON_HELPER = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -68,31 +66,30 @@ final class Halves {
 
     /**
      * Runs {@code first} here and {@code second} on the helper thread, concurrently (or both here,
-     * in turn, while {@link #backingOff}); rethrows either's failure.
+     * in turn, while {@link #backingOff} or while another thread's split holds the helper);
+     * rethrows either's failure.
      */
     static void run(Runnable first, Runnable second) {
-        if (backingOff()) {
+        if (backingOff() || !HELPER.tryLock()) {
             first.run();
             second.run();
             return;
         }
-        long t0 = System.nanoTime();
-        Future<?> f = helper().submit(second);
         Throwable failed = null;
         try {
-            first.run();
-        } catch (RuntimeException | Error e) {
-            failed = e;
-        }
-        long t1 = System.nanoTime();
-        try {
-            f.get();
+            long t0 = System.nanoTime();
+            HalfWorker.Job job = HalfWorker.submit(second);
+            try {
+                first.run();
+            } catch (RuntimeException | Error e) {
+                failed = e;
+            }
+            long t1 = System.nanoTime();
+            Throwable helperFailed = job.await();
             record(t1 - t0, System.nanoTime() - t1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed = failed != null ? failed : new IllegalStateException("interrupted while a kernel half ran", e);
-        } catch (ExecutionException e) {
-            failed = failed != null ? failed : e.getCause();
+            failed = failed != null ? failed : helperFailed;
+        } finally {
+            HELPER.unlock();
         }
         if (failed instanceof RuntimeException r) {
             throw r;
@@ -105,24 +102,8 @@ final class Halves {
         }
     }
 
-    private static ExecutorService helper() {
-        ExecutorService h = helper;
-        if (h == null) {
-            synchronized (Halves.class) {
-                h = helper;
-                if (h == null) {
-                    h = Executors.newSingleThreadExecutor(r -> {
-                        Thread t = new Thread(() -> {
-                            ON_HELPER.set(Boolean.TRUE);
-                            r.run();
-                        }, "jgrad-kernel-half");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    helper = h;
-                }
-            }
-        }
-        return h;
+    /** Called once by {@link HalfWorker}'s thread: kernels it runs are never split again. */
+    static void markHelperThread() {
+        ON_HELPER.set(Boolean.TRUE);
     }
 }
