@@ -48,9 +48,6 @@ def configs(args):
             out.append(("jgrad", "jgrad", {}, []))
         elif c == "scoped":
             out.append(("jgrad", "jgrad-scoped", {}, ["--scoped"]))
-        elif c == "malloc":      # glibc keeps freed native buffers instead of unmapping them (see bench/README.md)
-            out.append(("jgrad", "jgrad-malloc", {"MALLOC_MMAP_THRESHOLD_": "67108864",
-                                                  "MALLOC_TRIM_THRESHOLD_": "1073741824"}, []))
         else:
             out.append(("jgrad", "jgrad-" + c, {"JGRAD_THREADS": c}, []))
     for c in args.torch.split(","):
@@ -171,8 +168,7 @@ def main():
     ap.add_argument("--kd-configs", default="0.9:4:5")
     ap.add_argument("--jgrad", default="default",
                     help="jgrad configs: default (the plain loop, jgrad's own thread choice), scoped (each step "
-                         "in a StepScope, as Trainer), malloc (glibc told to keep freed buffers), or a thread "
-                         "count; e.g. default,scoped,1")
+                         "in a StepScope, as Trainer), or a thread count; e.g. default,scoped,1")
     ap.add_argument("--torch", default="1p,2p", help="torch configs: N threads, suffix p for OMP_WAIT_POLICY=PASSIVE")
     ap.add_argument("--allow-reference-blas", action="store_true",
                     help="run even though PyTorch's libblas.so.3 is the reference BLAS")
