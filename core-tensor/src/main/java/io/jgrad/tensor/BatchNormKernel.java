@@ -17,13 +17,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class BatchNormKernel implements BatchNormPass {
     private final int n;
     private final int c;
-    private final float[] x;
+    /** Per-thread host copies of x and g, reused from call to call (two 256 KB arrays per W2 layer were fresh each time). */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private final INDArray x;
     private final double[] mean;
     private final double[] biasedVar;
     private final double[] invstd;
     private final float[] weight;
 
-    private BatchNormKernel(int n, int c, float[] x, double[] mean, double[] biasedVar, double[] invstd,
+    private BatchNormKernel(int n, int c, INDArray x, double[] mean, double[] biasedVar, double[] invstd,
                             float[] weight) {
         this.n = n;
         this.c = c;
@@ -43,8 +46,8 @@ public final class BatchNormKernel implements BatchNormPass {
     public static BatchNormKernel forward(INDArray xa, INDArray weight, INDArray bias, double eps, INDArray y) {
         int n = (int) xa.size(0);
         int c = (int) xa.size(1);
-        float[] xs = new float[n * c];
-        Kernels.floats(xa).get(0, xs);
+        float[] xs = scratch(0, n * c);
+        Kernels.floats(xa).get(0, xs, 0, n * c);
         double[] mean = new double[c];
         double[] var = new double[c];
         double[] invstd = new double[c];
@@ -86,7 +89,7 @@ public final class BatchNormKernel implements BatchNormPass {
                 out.put(at + j0, row, j0, j1 - j0);
             }
         });
-        return new BatchNormKernel(n, c, xs, mean, var, invstd, w);
+        return new BatchNormKernel(n, c, xa, mean, var, invstd, w);
     }
 
     /** A pass over channels {@code [j0, j1)}. */
@@ -135,8 +138,10 @@ public final class BatchNormKernel implements BatchNormPass {
     @Override
     public void backward(INDArray g, INDArray dx, double betaX, INDArray dWeight, double betaW,
                          INDArray dBias, double betaB) {
-        float[] gs = new float[n * c];
-        Kernels.floats(Dense.float32(g) ? g : g.dup('c')).get(0, gs);
+        float[] gs = scratch(0, n * c);
+        Kernels.floats(Dense.float32(g) ? g : g.dup('c')).get(0, gs, 0, n * c);
+        float[] x = scratch(1, n * c);                 // the input, read again (the forward's copy was scratch)
+        Kernels.floats(this.x).get(0, x, 0, n * c);
         double[] sum = new double[c];
         double[] dot = new double[c];
         FloatBuffer out = dx == null ? null : Kernels.floats(dx);
@@ -149,7 +154,7 @@ public final class BatchNormKernel implements BatchNormPass {
                 }
             }
             if (out != null) {
-                inputGradient(gs, sum, dot, out, betaX, j0, j1);
+                inputGradient(x, gs, sum, dot, out, betaX, j0, j1);
             }
         });
         if (dWeight != null) {
@@ -165,7 +170,8 @@ public final class BatchNormKernel implements BatchNormPass {
     }
 
     /** {@code dx = betaX·dx + (g − (x − mean)·dot·invstd²/N − Σg/N)·invstd·γ} for channels {@code [j0, j1)}. */
-    private void inputGradient(float[] gs, double[] sum, double[] dot, FloatBuffer out, double betaX, int j0, int j1) {
+    private void inputGradient(float[] x, float[] gs, double[] sum, double[] dot, FloatBuffer out, double betaX,
+                               int j0, int j1) {
         float[] meanF = new float[c];
         float[] kF = new float[c];
         float[] sumF = new float[c];
@@ -189,6 +195,14 @@ public final class BatchNormKernel implements BatchNormPass {
             }
             out.put(at + j0, row, j0, j1 - j0);
         }
+    }
+
+    private static float[] scratch(int slot, int size) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < size) {
+            s[slot] = new float[size];
+        }
+        return s[slot];
     }
 
     private static float[] read(INDArray a, int c) {
