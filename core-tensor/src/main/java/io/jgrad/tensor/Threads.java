@@ -22,6 +22,7 @@ public final class Threads {
     private static final Logger LOG = LoggerFactory.getLogger(Threads.class);
     static {
         JavaCppDefaults.apply();
+        BlasCoreType.applyBeforeNativeLoad();   // before anything below loads OpenBLAS
     }
 
     private static volatile int count;
