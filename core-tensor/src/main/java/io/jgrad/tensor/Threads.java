@@ -23,6 +23,7 @@ public final class Threads {
     static {
         JavaCppDefaults.apply();
         BlasCoreType.applyBeforeNativeLoad();   // before anything below loads OpenBLAS
+        NativeMemory.init();
     }
 
     private static volatile int count;
