@@ -142,10 +142,19 @@ public final class SummaryWriter implements AutoCloseable {
     }
 
     private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
+        return Host.NAME;
+    }
+
+    /** The host name, looked up once (the lookup can be slow where name resolution is). */
+    private static final class Host {
+        static final String NAME = lookUp();
+
+        private static String lookUp() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                return "localhost";
+            }
         }
     }
 }

@@ -95,6 +95,28 @@ class TrainerTensorBoardTest {
     }
 
     @Test
+    void aResumedRunAddsAFileWithTheRemainingEpochs() throws java.io.IOException {
+        Dataset.Split data = Fixtures.problem();
+        Path ckpt = dir.resolve("ckpt.bin");
+        Path logDir = dir.resolve("tb");
+        Fixtures.trainer(Fixtures.mlp(11, 8), 0.01).epochs(2).checkpoint(ckpt, 0).tensorBoard(logDir).build()
+                .fit(data.first().head(128), null);
+        History rest = Fixtures.trainer(Fixtures.mlp(12, 8), 0.01).epochs(3).resumeFrom(ckpt).tensorBoard(logDir)
+                .build().fit(data.first().head(128), null);
+        List<Path> files;
+        try (var s = java.nio.file.Files.list(logDir)) {
+            // the file name ends with the writer's sequence number in this JVM
+            files = s.sorted(java.util.Comparator.comparingLong(p -> Long.parseLong(
+                    p.getFileName().toString().replaceAll(".*\\.", "")))).toList();
+        }
+        assertEquals(2, files.size(), files.toString());
+        List<Long> resumedSteps = EventFileReader.events(files.get(1)).stream().skip(1).map(Event::getStep).distinct()
+                .toList();
+        assertEquals(List.of(3L), resumedSteps, "only the resumed epoch");
+        assertEquals(1, rest.epochs().size());
+    }
+
+    @Test
     void distillationLogsTheStudent() {
         Dataset.Split data = Fixtures.problem();
         Sequential teacher = Fixtures.mlp(9, 16);
