@@ -34,4 +34,27 @@ public final class Checks {
             throw new IllegalStateException("gemm: an operand was already freed (used after its StepScope closed?)");
         }
     }
+
+    /**
+     * Fails unless {@code targets} has one class index per row of {@code logits [n, c]} and each
+     * one not equal to {@code ignoreIndex} is in {@code [0, c)}, as PyTorch's "Target ... is out of bounds".
+     *
+     * @throws IllegalArgumentException naming {@code op}, the first bad target and its position
+     */
+    public static void targets(String op, INDArray logits, long[] targets, long ignoreIndex) {
+        long n = logits.size(0);
+        long c = logits.size(1);
+        if (targets.length != n) {
+            throw new IllegalArgumentException(op + ": logits have " + n + " rows but there are " + targets.length
+                    + " targets");
+        }
+        for (int i = 0; i < targets.length; i++) {
+            long t = targets[i];
+            if (t != ignoreIndex && (t < 0 || t >= c)) {
+                throw new IllegalArgumentException(op + ": target " + t + " at position " + i + " is out of range for "
+                        + c + " classes (valid 0.." + (c - 1) + (ignoreIndex < 0 || ignoreIndex >= c
+                        ? ", or the ignore index " + ignoreIndex : "") + ")");
+            }
+        }
+    }
 }

@@ -94,4 +94,12 @@ final class CpuOps extends Nd4jOps {
         }
     }
 
+    // --- sequence models: integer tensors ---
+
+    @Override
+    public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
+        long[] t = toLongs(targets);
+        Checks.targets("crossEntropy", logits, t, ignoreIndex);
+        return new HeapCrossEntropy(logits, t, ignoreIndex);
+    }
 }
