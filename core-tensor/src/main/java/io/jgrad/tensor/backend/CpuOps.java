@@ -99,7 +99,7 @@ final class CpuOps extends Nd4jOps {
     @Override
     public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
         long[] t = toLongs(targets);
-        Checks.targets("crossEntropy", logits, t, ignoreIndex);
+        Checks.targets("crossEntropy", logits, t, targets.shape(), ignoreIndex);
         return new HeapCrossEntropy(logits, t, ignoreIndex);
     }
 }

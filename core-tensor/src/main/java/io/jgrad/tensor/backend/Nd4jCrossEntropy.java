@@ -26,7 +26,7 @@ final class Nd4jCrossEntropy implements CrossEntropyPass {
         this.logp = ops.logSoftmax(logits, 1);
         INDArray counted = targets.neq(ignoreIndex);
         INDArray safe = targets.mul(counted.castTo(DataType.LONG));     // ignored rows point at class 0
-        this.valid = counted.castTo(type).reshape('c', n, 1);
+        this.valid = counted.castTo(type).reshape('c', new long[] {n, 1});
         this.pick = Nd4j.create(type, n, c);
         Nd4j.exec(new OneHot(safe, pick, (int) c));
         pick.muli(valid);

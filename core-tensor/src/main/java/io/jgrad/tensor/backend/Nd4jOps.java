@@ -242,8 +242,8 @@ class Nd4jOps implements Ops {
 
     @Override
     public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
-        Checks.targets("crossEntropy", logits, toLongs(targets), ignoreIndex);
-        return new Nd4jCrossEntropy(this, logits, targets, ignoreIndex);
+        Checks.targets("crossEntropy", logits, toLongs(targets), targets.shape(), ignoreIndex);
+        return new Nd4jCrossEntropy(this, logits, targets.reshape('c', new long[] {targets.length()}), ignoreIndex);
     }
 
     /** The INT64 {@code a} in row-major order on the heap (one transfer). */

@@ -182,7 +182,7 @@ public interface Ops {
 
     /**
      * The rows of {@code weight [num, dim]} named by the INT64 {@code indices [n]} (already
-     * validated), as a new {@code [n, dim]} array: an embedding lookup.
+     * validated, e.g. by {@link Checks#indices}), as a new {@code [n, dim]} array: an embedding lookup.
      */
     INDArray embedding(INDArray weight, INDArray indices);
 
@@ -193,7 +193,8 @@ public interface Ops {
     INDArray embeddingBackward(INDArray g, INDArray indices, long num);
 
     /**
-     * The fused cross entropy of {@code logits [n, c]} (float) against INT64 {@code targets [n]},
+     * The fused cross entropy of {@code logits [n, c]} (float) against INT64 {@code targets} of
+     * {@code n} elements (any shape: errors name positions in it),
      * rows whose target equals {@code ignoreIndex} left out of the mean (PyTorch's
      * {@code F.cross_entropy(..., ignore_index=...)}).
      *
