@@ -133,4 +133,13 @@ final class CpuOps extends Nd4jOps {
             super.gruCellBackward(act, gh, hPrev, dh, dGi, dGh, dhPrev);
         }
     }
+
+    // --- sequence models: integer tensors ---
+
+    @Override
+    public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
+        long[] t = toLongs(targets);
+        Checks.targets("crossEntropy", logits, t, targets.shape(), ignoreIndex);
+        return new HeapCrossEntropy(logits, t, ignoreIndex);
+    }
 }

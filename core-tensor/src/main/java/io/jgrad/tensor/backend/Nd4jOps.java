@@ -3,6 +3,7 @@ package io.jgrad.tensor.backend;
 import io.jgrad.tensor.StepScope;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
@@ -214,6 +215,40 @@ class Nd4jOps implements Ops {
         }
         div(d, t.addi(eps), t);
         axpy(p, -lr, buf != null ? buf.muli(momentum).addi(t) : t, p);
+    }
+
+    // --- sequence models: integer tensors ---
+
+    @Override
+    public INDArray maskedFill(INDArray x, INDArray mask, double value) {
+        INDArray cond = mask.dataType() == DataType.BOOL ? mask : mask.neq(0);
+        INDArray fill = Nd4j.valueArrayOf(x.shape(), value, x.dataType());
+        INDArray out = newArray(x.dataType(), x.shape());
+        Nd4j.exec(DynamicCustomOp.builder("select").addInputs(cond, fill, x).addOutputs(out).build());
+        return out;
+    }
+
+    @Override
+    public INDArray embedding(INDArray weight, INDArray indices) {
+        return Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(weight, indices).addIntegerArguments(0).build())[0];
+    }
+
+    @Override
+    public INDArray embeddingBackward(INDArray g, INDArray indices, long num) {
+        INDArray dw = Nd4j.zeros(g.dataType(), num, g.size(1));
+        Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(dw, indices, g).addOutputs(dw).build());
+        return dw;
+    }
+
+    @Override
+    public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
+        Checks.targets("crossEntropy", logits, toLongs(targets), targets.shape(), ignoreIndex);
+        return new Nd4jCrossEntropy(this, logits, targets.reshape('c', new long[] {targets.length()}), ignoreIndex);
+    }
+
+    /** The INT64 {@code a} in row-major order on the heap (one transfer). */
+    static long[] toLongs(INDArray a) {
+        return (Dense.rowMajor(a) ? a : a.dup('c')).data().asLong();
     }
 
     /** {@code dst = beta·dst + v} ({@code v} converted to dst's type). */

@@ -219,4 +219,36 @@ public interface Ops {
      * PyTorch's {@code is_causal}.
      */
     void maskAboveDiagonal(INDArray scores, double value);
+
+    // --- sequence models: integer tensors ---
+
+    /**
+     * {@code mask ≠ 0 ? value : x} elementwise into a new array of x's type, PyTorch's
+     * {@code masked_fill}; {@code mask} (any type) already has x's shape. Infinite and NaN
+     * values of {@code x} and {@code value} pass through unchanged (a select, not arithmetic).
+     */
+    INDArray maskedFill(INDArray x, INDArray mask, double value);
+
+    /**
+     * The rows of {@code weight [num, dim]} named by the INT64 {@code indices [n]} (already
+     * validated, e.g. by {@link Checks#indices}), as a new {@code [n, dim]} array: an embedding lookup.
+     */
+    INDArray embedding(INDArray weight, INDArray indices);
+
+    /**
+     * The gradient of an embedding's weight: a new {@code [num, dim]} array, zero except that
+     * row {@code g[k]} is added onto row {@code indices[k]} (repeated indices accumulate).
+     */
+    INDArray embeddingBackward(INDArray g, INDArray indices, long num);
+
+    /**
+     * The fused cross entropy of {@code logits [n, c]} (float) against INT64 {@code targets} of
+     * {@code n} elements (any shape: errors name positions in it),
+     * rows whose target equals {@code ignoreIndex} left out of the mean (PyTorch's
+     * {@code F.cross_entropy(..., ignore_index=...)}).
+     *
+     * @throws IllegalArgumentException naming the first counted target outside {@code [0, c)}
+     *         and its position, or a targets length other than {@code n}
+     */
+    CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex);
 }
