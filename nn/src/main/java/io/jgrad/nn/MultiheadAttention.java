@@ -11,7 +11,7 @@ import io.jgrad.tensor.Tensor;
  * {@code nn.MultiheadAttention(E, heads, batch_first=True)} with bias and no dropout: the packed
  * input projection {@code in_proj_weight [3E, E]}, {@code in_proj_bias [3E]} (xavier-uniform,
  * zeros) and {@code out_proj} (a {@link Linear} with PyTorch's init and a zeroed bias). Heads
- * are a reshape, never a loop: the projections are one GEMM (self-attention) or three, then
+ * are a reshape, never a loop: the projections are three GEMMs, then
  * one {@link Functional#scaledDotProductAttention} over {@code [N, heads, L, E/heads]}.
  */
 public class MultiheadAttention extends Module {
@@ -71,37 +71,27 @@ public class MultiheadAttention extends Module {
                     + Shapes.str(q) + ", key " + Shapes.str(k) + ", value " + Shapes.str(v)
                     + " do not fit [N, L, " + embedDim + "], [N, S, " + embedDim + "], [N, S, " + embedDim + "]");
         }
-        Variable qh;
-        Variable kh;
-        Variable vh;
-        if (query == key && key == value) {
-            Variable qkv = project(query, inProjWeight, inProjBias, 3).permute(2, 0, 3, 1, 4);   // [3, N, h, L, d]
-            qh = qkv.narrow(0, 0, 1).squeeze(0);
-            kh = qkv.narrow(0, 1, 1).squeeze(0);
-            vh = qkv.narrow(0, 2, 1).squeeze(0);
-        } else {
-            qh = heads(project(query, part(inProjWeight, 0), part(inProjBias, 0), 1));
-            kh = heads(project(key, part(inProjWeight, 1), part(inProjBias, 1), 1));
-            vh = heads(project(value, part(inProjWeight, 2), part(inProjBias, 2), 1));
-        }
+        Variable qh = heads(project(query, 0));
+        Variable kh = heads(project(key, 1));
+        Variable vh = heads(project(value, 2));
         Variable attn = Functional.scaledDotProductAttention(qh, kh, vh, causal);            // [N, h, L, d]
         return outProj.forward(attn.transpose(1, 2).reshape(q[0], q[1], embedDim));
     }
 
-    /** {@code x [N, L, E]} times {@code w [p·E, E]}ᵀ plus {@code b}: one GEMM, as {@code [N, L, p, heads, E/heads]}. */
-    private Variable project(Variable x, Variable w, Variable b, int p) {
+    /**
+     * {@code x [N, L, E]} times rows {@code [i·E, (i+1)·E)} of {@code in_proj_weight} (q, k or v),
+     * plus that part of {@code in_proj_bias}: one GEMM over {@code [N·L, E]}, as {@code [N, L, heads, E/heads]}.
+     * Three such GEMMs cost what PyTorch's one packed GEMM does and keep q, k and v separate arrays.
+     */
+    private Variable project(Variable x, int i) {
         long[] s = x.shape();
-        Variable y = Functional.linear(x.reshape(s[0] * s[1], embedDim), w, b);
-        return y.reshape(s[0], s[1], p, numHeads, embedDim / numHeads);
+        Variable w = inProjWeight.narrow(0, (long) i * embedDim, embedDim);
+        Variable b = inProjBias.narrow(0, (long) i * embedDim, embedDim);
+        return Functional.linear(x.reshape(s[0] * s[1], embedDim), w, b).reshape(s[0], s[1], numHeads, embedDim / numHeads);
     }
 
-    /** {@code [N, L, 1, heads, d]} as {@code [N, heads, L, d]}. */
+    /** {@code [N, L, heads, d]} as {@code [N, heads, L, d]}. */
     private static Variable heads(Variable y) {
-        return y.squeeze(2).transpose(1, 2);
-    }
-
-    /** Rows {@code [i·E, (i+1)·E)} of a packed projection parameter (q, k or v). */
-    private Variable part(Variable packed, int i) {
-        return packed.narrow(0, (long) i * embedDim, embedDim);
+        return y.transpose(1, 2);
     }
 }
