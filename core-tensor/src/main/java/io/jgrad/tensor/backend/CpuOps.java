@@ -100,6 +100,6 @@ final class CpuOps extends Nd4jOps {
     public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
         long[] t = toLongs(targets);
         Checks.targets("crossEntropy", logits, t, targets.shape(), ignoreIndex);
-        return new HeapCrossEntropy(logits, t, ignoreIndex);
+        return new CpuCrossEntropy(logits, t, ignoreIndex);
     }
 }

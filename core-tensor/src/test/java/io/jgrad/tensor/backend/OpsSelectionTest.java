@@ -29,7 +29,7 @@ class OpsSelectionTest {
             "io/jgrad/tensor/backend/BatchSplit", "org/bytedeco", "cblas_", "addressPointer", "asNio");
     /** The cpu backend's own classes, and the factories that name them: the only ones allowed to. */
     private static final List<String> CPU_KERNELS = List.of("CpuOps", "Ops", "Selected", "CpuConvOps", "CpuPool2d",
-            "CpuBatchNorm2d", "HostFloats", "Im2col", "BatchSplit");
+            "CpuBatchNorm2d", "CpuCrossEntropy", "HostFloats", "Im2col", "BatchSplit");
 
     @Test
     void getAnswersTheCurrentBackendsKernelsOnce() {
