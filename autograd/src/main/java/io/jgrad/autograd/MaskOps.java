@@ -28,9 +28,8 @@ final class MaskOps {
                     + " does not broadcast to the input's shape " + Shapes.str(shape));
         }
         INDArray m = Broadcast.withRank(mask.array(), shape.length);
-        INDArray full = Arrays.equals(m.shape(), shape) ? m : m.broadcast(shape);
         Ops ops = Ops.get();
-        INDArray out = ops.maskedFill(x.value().array(), full, value);
-        return Variable.fromOp("maskedFill", out, g -> new INDArray[] {ops.maskedFill(g, full, 0.0)}, x);
+        INDArray out = ops.maskedFill(x.value().array(), m, value);
+        return Variable.fromOp("maskedFill", out, g -> new INDArray[] {ops.maskedFill(g, m, 0.0)}, x);
     }
 }

@@ -69,6 +69,30 @@ class IntOpsTest {
     }
 
     @Test
+    void bothBackendsFillACausalMaskAlike() {
+        Tensor x = Tensor.randn(new Rng(4), 2, 3, 5, 5);
+        long[] tri = new long[25];
+        for (int i = 0; i < 5; i++) {
+            for (int j = i + 1; j < 5; j++) {
+                tri[i * 5 + j] = 1;
+            }
+        }
+        for (Tensor mask : new Tensor[] {Tensor.ofLongs(tri, 1, 1, 5, 5), Tensor.ofLongs(tri, 5, 5),
+            Tensor.of(new float[] {0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1}, 1, 3, 1, 5)}) {
+            org.nd4j.linalg.api.ndarray.INDArray m = io.jgrad.tensor.Broadcast.withRank(mask.array(), 4);
+            float[] cpu = io.jgrad.tensor.backend.Ops.of(io.jgrad.tensor.backend.Backend.CPU)
+                    .maskedFill(x.array(), m, Double.NEGATIVE_INFINITY).dup('c').data().asFloat();
+            float[] nd4j = io.jgrad.tensor.backend.Ops.of(io.jgrad.tensor.backend.Backend.ND4J)
+                    .maskedFill(x.array(), m, Double.NEGATIVE_INFINITY).dup('c').data().asFloat();
+            assertArrayEquals(nd4j, cpu, 0f);
+            assertEquals(Float.NEGATIVE_INFINITY, cpu[1]);
+            assertEquals(x.toFloatArray()[0], cpu[0]);
+        }
+        assertEquals(x.toFloatArray()[5], Variable.constant(x).maskedFill(Tensor.ofLongs(tri, 5, 5), -1)
+                .value().toFloatArray()[5], "below the diagonal stays");
+    }
+
+    @Test
     void maskedFillGradCheck() {
         Tensor mask = Tensor.of(new float[] {1, 0, 0, 1, 0, 1, 1, 0}, 2, 1, 4);
         GradCheck.assertGradients(v -> v[0].maskedFill(mask, -3.5).mul(v[0]), normal(2, 2, 3, 4));

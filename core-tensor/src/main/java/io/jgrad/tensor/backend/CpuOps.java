@@ -4,6 +4,7 @@ import io.jgrad.tensor.BatchNormKernel;
 import io.jgrad.tensor.Blas;
 import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.UpdateKernels;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -140,6 +141,37 @@ final class CpuOps extends Nd4jOps {
     public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
         long[] t = toLongs(targets);
         Checks.targets("crossEntropy", logits, t, targets.shape(), ignoreIndex);
-        return new HeapCrossEntropy(logits, t, ignoreIndex);
+        return new CpuCrossEntropy(logits, t, ignoreIndex);
+    }
+
+    /** A JVM pass for float32 {@code x} whose mask repeats over x's leading dimensions (a causal mask, say). */
+    @Override
+    public INDArray maskedFill(INDArray x, INDArray mask, double value) {
+        if (Dense.float32(x) && mask.length() > 0 && repeatsOverLeadingDims(mask, x)) {
+            boolean[] set = new boolean[(int) mask.length()];
+            double[] m = mask.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+            for (int i = 0; i < set.length; i++) {
+                set[i] = m[i] != 0;
+            }
+            return Kernels.maskedFill(x, set, (float) value, newArray(DataType.FLOAT, x.shape()));
+        }
+        return super.maskedFill(x, mask, value);
+    }
+
+    /** Whether {@code mask} is 1 in some leading dimensions of x's rank and equals x's shape in the rest. */
+    private static boolean repeatsOverLeadingDims(INDArray mask, INDArray x) {
+        if (mask.rank() != x.rank()) {
+            return false;
+        }
+        int d = 0;
+        while (d < x.rank() && mask.size(d) == 1 && x.size(d) != 1) {
+            d++;
+        }
+        for (; d < x.rank(); d++) {
+            if (mask.size(d) != x.size(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

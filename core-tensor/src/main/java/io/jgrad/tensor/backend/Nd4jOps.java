@@ -221,7 +221,8 @@ class Nd4jOps implements Ops {
 
     @Override
     public INDArray maskedFill(INDArray x, INDArray mask, double value) {
-        INDArray cond = mask.dataType() == DataType.BOOL ? mask : mask.neq(0);
+        INDArray set = mask.dataType() == DataType.BOOL ? mask : mask.neq(0);
+        INDArray cond = java.util.Arrays.equals(set.shape(), x.shape()) ? set : set.broadcast(x.shape());
         INDArray fill = Nd4j.valueArrayOf(x.shape(), value, x.dataType());
         INDArray out = newArray(x.dataType(), x.shape());
         Nd4j.exec(DynamicCustomOp.builder("select").addInputs(cond, fill, x).addOutputs(out).build());

@@ -224,8 +224,9 @@ public interface Ops {
 
     /**
      * {@code mask ≠ 0 ? value : x} elementwise into a new array of x's type, PyTorch's
-     * {@code masked_fill}; {@code mask} (any type) already has x's shape. Infinite and NaN
-     * values of {@code x} and {@code value} pass through unchanged (a select, not arithmetic).
+     * {@code masked_fill}; {@code mask} (any type, x's rank) broadcasts to x's shape (e.g. a
+     * causal {@code [1, L, L]} over {@code [N, L, L]}). Infinite and NaN values of {@code x} and
+     * {@code value} pass through unchanged (a select, not arithmetic).
      */
     INDArray maskedFill(INDArray x, INDArray mask, double value);
 

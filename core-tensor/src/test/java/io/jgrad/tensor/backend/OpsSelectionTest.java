@@ -30,7 +30,7 @@ class OpsSelectionTest {
             "addressPointer", "asNio");
     /** The cpu backend's own classes, and the factories that name them: the only ones allowed to. */
     private static final List<String> CPU_KERNELS = List.of("CpuOps", "Ops", "Selected", "CpuConvOps", "CpuPool2d",
-            "CpuBatchNorm2d", "HostFloats", "Im2col", "BatchSplit", "CpuRecurrentCells");
+            "CpuBatchNorm2d", "CpuCrossEntropy", "HostFloats", "Im2col", "BatchSplit", "CpuRecurrentCells");
 
     @Test
     void getAnswersTheCurrentBackendsKernelsOnce() {

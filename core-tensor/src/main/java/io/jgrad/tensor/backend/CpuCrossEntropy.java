@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the heap, the row log-softmax and the NLL in double ({@link HeapLogSoftmax}), and a backward
  * that writes the closed-form gradient in one pass and one bulk copy back.
  */
-final class HeapCrossEntropy implements CrossEntropyPass {
+final class CpuCrossEntropy implements CrossEntropyPass {
     private final int n;
     private final int c;
     private final long[] targets;
@@ -21,7 +21,7 @@ final class HeapCrossEntropy implements CrossEntropyPass {
     private final DataType type;
     private final INDArray loss;
 
-    HeapCrossEntropy(INDArray logits, long[] targets, long ignoreIndex) {
+    CpuCrossEntropy(INDArray logits, long[] targets, long ignoreIndex) {
         this.n = (int) logits.size(0);
         this.c = (int) logits.size(1);
         this.targets = targets;
