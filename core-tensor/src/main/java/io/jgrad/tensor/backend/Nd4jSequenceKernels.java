@@ -1,5 +1,8 @@
 package io.jgrad.tensor.backend;
 
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
@@ -18,6 +21,8 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * other layouts its JVM loops skip. Formulas are those documented on {@link Ops}.
  */
 final class Nd4jSequenceKernels {
+    private static final ThreadLocal<Map<String, INDArray>> CAUSAL_BIAS = ThreadLocal.withInitial(HashMap::new);
+
     private Nd4jSequenceKernels() {
     }
 
@@ -94,12 +99,26 @@ final class Nd4jSequenceKernels {
         }
         long l = scores.size(1);
         long s = scores.size(2);
-        INDArray bias = Nd4j.zeros(scores.dataType(), l, s)           // bias[i, j] = j − i
-                .addiRowVector(Nd4j.arange(s).castTo(scores.dataType()))
-                .subiColumnVector(Nd4j.arange(l).castTo(scores.dataType()).reshape(l, 1));
+        String key = l + "x" + s + " " + scores.dataType() + " " + value;
+        Map<String, INDArray> cache = CAUSAL_BIAS.get();
+        if (cache.size() >= 64) {                                                // bounded: shapes rarely vary
+            cache.clear();
+        }
+        INDArray bias = cache.computeIfAbsent(key, k -> causalBias(scores.dataType(), l, s, value));
+        Nd4j.exec(new BroadcastAddOp(scores, bias, scores, 1, 2));
+    }
+
+    /**
+     * The additive mask {@code [L, S]}: 0 where {@code j <= i}, {@code value} above; made once per
+     * shape, type and value on each thread with ND4J ops, then reused (no transfer per step).
+     */
+    private static INDArray causalBias(DataType type, long l, long s, double value) {
+        INDArray bias = Nd4j.zeros(type, l, s)                                   // bias[i, j] = j − i
+                .addiRowVector(Nd4j.arange(s).castTo(type))
+                .subiColumnVector(Nd4j.arange(l).castTo(type).reshape(l, 1));
         BooleanIndexing.replaceWhere(bias, 0.0, Conditions.lessThan(0.5));
         BooleanIndexing.replaceWhere(bias, value, Conditions.greaterThan(0.5));
-        Nd4j.exec(new BroadcastAddOp(scores, bias, scores, 1, 2));
+        return bias;
     }
 
     /** Columns {@code [from, from + n)} of a 2-d array, as a view. */
