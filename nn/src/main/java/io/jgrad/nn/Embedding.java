@@ -63,7 +63,7 @@ public class Embedding extends Module {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = indices[i];
         }
-        return gather(name(), weight, ids, new long[] {ids.length});
+        return gather(name(), weight, Tensor.ofLongs(ids, ids.length), ids);
     }
 
     /**
@@ -87,19 +87,23 @@ public class Embedding extends Module {
         long[] out = Arrays.copyOf(shape, shape.length + 1);
         out[shape.length] = ws[1];
         String name = "Embedding(" + ws[0] + ", " + ws[1] + ")";
-        return gather(name, weight, indices.toLongArray(), shape).reshape(out);
+        return gather(name, weight, indices, indices.toLongArray()).reshape(out);
     }
 
-    /** One graph node: the rows {@code ids} (validated against {@code shape}), backward scatter-adding into the weight. */
-    private static Variable gather(String name, Variable weight, long[] ids, long[] shape) {
+    /**
+     * One graph node: the rows named by the INT64 {@code indices} (whose values {@code ids} are
+     * validated on the heap), backward scatter-adding into the weight; the lookup reads the
+     * indices where they are, so they are not copied back.
+     */
+    private static Variable gather(String name, Variable weight, Tensor indices, long[] ids) {
         INDArray w = weight.value().array();
         long num = w.size(0);
-        Checks.indices(name, ids, shape, num);
+        Checks.indices(name, ids, indices.shape(), num);
         if (ids.length == 0) {
             return Variable.fromOp("embedding", Nd4j.zeros(w.dataType(), 0, w.size(1)),
                     g -> new INDArray[] {Nd4j.zerosLike(w)}, weight);
         }
-        INDArray at = Tensor.ofLongs(ids, ids.length).array();
+        INDArray at = indices.array().reshape('c', new long[] {ids.length});
         Ops ops = Ops.get();
         return Variable.fromOp("embedding", ops.embedding(w, at),
                 g -> new INDArray[] {ops.embeddingBackward(g.dup('c'), at, num)}, weight);
