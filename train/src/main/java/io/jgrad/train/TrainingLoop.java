@@ -133,8 +133,10 @@ final class TrainingLoop {
                         lossSum += l * b.size();
                         samples += b.size();
                         if (s.labeled() && task.hasAccuracy()) {
-                            correct += countCorrect(task, logits, b);
-                            labeled += b.size();
+                            Task.Tally t = Task.Tally.of(task.predictedClasses(logits), Task.actualClasses(b),
+                                    validationLoss.ignoreIndex());
+                            correct += t.correct();
+                            labeled += t.counted();
                         }
                         progress.batch(i + 1, samples, lossSum / samples);
                     }
@@ -242,15 +244,5 @@ final class TrainingLoop {
             return shuffled;
         }
         return order;
-    }
-
-    private static long countCorrect(Task task, Variable logits, Batch batch) {
-        int[] predicted = task.predictedClasses(logits);
-        int[] labels = Task.actualClasses(batch);
-        long n = 0;
-        for (int i = 0; i < labels.length; i++) {
-            n += predicted[i] == labels[i] ? 1 : 0;
-        }
-        return n;
     }
 }
