@@ -42,6 +42,14 @@ public class Embedding extends Module {
         return weight;
     }
 
+    public int numEmbeddings() {
+        return num;
+    }
+
+    public int embeddingDim() {
+        return dim;
+    }
+
     /**
      * Looks up INT64 {@code indices} of any shape, giving {@code [..., dim]} (PyTorch's
      * {@code embedding(indices)}). Float indices holding whole numbers are still accepted for

@@ -84,6 +84,11 @@ public class TransformerEncoderLayer extends Module {
         return dropout2.forward(linear2.forward(dropout.forward(a)));
     }
 
+    /** The feed-forward activation, "relu" or "gelu". */
+    public String activation() {
+        return activation;
+    }
+
     /** Whether LayerNorm comes before each sub-block (pre-norm). */
     public boolean normFirst() {
         return normFirst;
