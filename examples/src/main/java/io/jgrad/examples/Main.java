@@ -26,12 +26,20 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler(Main::badInput);
     }
 
-    /** Bad input found while running (a --data that does not exist...) is one line and exit code 2, no stack trace. */
+    /**
+     * Bad input found while running (a --data that does not exist, an {@code --lr NaN} an
+     * optimizer rejects...) is one line and exit code 2, no stack trace: any
+     * {@link IllegalArgumentException}, also one wrapped by another exception (a Spark job's).
+     */
     private static int badInput(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
-        if (!(e instanceof IllegalArgumentException)) {
+        Throwable bad = e;
+        while (bad != null && !(bad instanceof IllegalArgumentException)) {
+            bad = bad.getCause() == bad ? null : bad.getCause();
+        }
+        if (bad == null) {
             throw e;
         }
-        cmd.getErr().println("jgrad " + cmd.getCommandName() + ": " + e.getMessage());
+        cmd.getErr().println("jgrad " + cmd.getCommandName() + ": " + bad.getMessage());
         return 2;
     }
 

@@ -14,8 +14,8 @@ public final class LinearLR extends BaseLRScheduler {
 
     public LinearLR(Optimizer optimizer, double startFactor, double endFactor, int totalIters) {
         super("LinearLR", optimizer);
-        require(startFactor > 0 && startFactor <= 1, "LinearLR", "startFactor", startFactor, "0 < startFactor <= 1");
-        require(endFactor >= 0 && endFactor <= 1, "LinearLR", "endFactor", endFactor, "0 <= endFactor <= 1");
+        require(startFactor > 0 && startFactor <= 1, "LinearLR", "startFactor", startFactor, "in (0, 1]");
+        require(endFactor >= 0 && endFactor <= 1, "LinearLR", "endFactor", endFactor, "in [0, 1]");
         require(totalIters > 0, "LinearLR", "totalIters", totalIters, "> 0");
         this.startFactor = startFactor;
         this.endFactor = endFactor;
