@@ -41,18 +41,25 @@ public class Sequential extends Module {
      * Each module in turn; a {@link Linear} directly followed by a {@link ReLU} (those exact
      * classes) runs as one fused op ({@link io.jgrad.autograd.Functional#linearRelu}): the same
      * values and gradients, one array and one pass fewer, since the pre-activation between them
-     * is never visible outside this method.
+     * is never visible outside this method. A child's {@link IllegalArgumentException} (a wrong
+     * input shape) is rethrown naming the child's index and type, e.g. {@code Sequential: child 1
+     * (Linear) failed: Linear(784, 10).forward: expected input [..., 784], got [8, 1024]}.
      */
     @Override
     public Variable forward(Variable x) {
         Variable h = x;
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
-            if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
-                h = ((Linear) m).forwardRelu(h);
-                i++;
-            } else {
-                h = m.forward(h);
+            try {
+                if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
+                    h = ((Linear) m).forwardRelu(h);
+                    i++;
+                } else {
+                    h = m.forward(h);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Sequential: child " + i + " (" + m.getClass().getSimpleName() + ") failed: "
+                        + e.getMessage(), e);
             }
         }
         return h;
