@@ -6,11 +6,14 @@ import picocli.CommandLine.Command;
 /**
  * The jgrad examples' command line: {@code jgrad mlp} trains a Fashion-MNIST classifier,
  * {@code jgrad cnn} trains a convolutional one, {@code jgrad distill} compares a small student trained alone with one distilled from a
- * large teacher. {@code jgrad --help} and {@code jgrad <command> --help} list the options.
+ * large teacher; {@code run}, {@code jshell} and {@code classpath} are the launcher script's own
+ * ({@link LauncherCommands}). {@code jgrad --help} lists them all, {@code jgrad help <command>}
+ * and {@code jgrad <command> --help} the options with each command's own defaults.
  */
 @Command(name = "jgrad", mixinStandardHelpOptions = true, version = "jgrad 0.1.0",
         description = "Train small neural networks with jgrad on Fashion-MNIST (or a synthetic set).",
-        subcommands = {MlpCommand.class, CnnCommand.class, DistillCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {MlpCommand.class, CnnCommand.class, DistillCommand.class, LauncherCommands.Run.class,
+            LauncherCommands.Jshell.class, LauncherCommands.Classpath.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -22,8 +25,14 @@ public final class Main implements Runnable {
 
     /** The configured picocli command line (tests call {@code execute} on it in-process). */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(Main::badInput);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (sub.getCommand() instanceof TrainOptions.CommandDefaults d) {
+                sub.setDefaultValueProvider(d::defaultValue);
+            }
+        }
+        return cli;
     }
 
     /**
@@ -45,6 +54,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: mlp, cnn or distill");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command; see ./jgrad --help");
     }
 }
