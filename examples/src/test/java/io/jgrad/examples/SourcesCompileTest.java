@@ -48,7 +48,7 @@ class SourcesCompileTest {
         try (Stream<Path> s = Files.list(ROOT.resolve("examples/scripts"))) {
             scripts = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
         }
-        assertEquals(6, scripts.size(), "scripts (a) to (f): " + scripts);
+        assertEquals(7, scripts.size(), "scripts (a) to (g): " + scripts);
         for (Path script : scripts) { // one at a time: each is a program of its own, as the source launcher sees it
             assertCompiles(List.of(script));
         }
