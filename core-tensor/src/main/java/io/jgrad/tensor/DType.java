@@ -2,7 +2,14 @@ package io.jgrad.tensor;
 
 import org.nd4j.linalg.api.buffer.DataType;
 
-/** The element types jgrad computes in: float32 for training, float64 for gradient checks. */
+/**
+ * The element types jgrad computes in: float32 for training, float64 for gradient checks.
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.of(new float[] {1, 2, 3}, 3);     // FLOAT32, the default
+ * Tensor d = x.to(DType.FLOAT64);                     // e.g. for GradCheck's finite differences
+ * }</pre>
+ */
 public enum DType {
     FLOAT32(DataType.FLOAT),
     FLOAT64(DataType.DOUBLE);

@@ -15,6 +15,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * weight {@code [num, dim]} initialised N(0, 1); an index tensor of any shape maps to
  * {@code [..., dim]}. The backward adds each output row's gradient onto the row it came from
  * (ND4J's {@code scatter_add}, so repeated indices accumulate), on either backend.
+ *
+ * <pre>{@code
+ * Embedding emb = new Embedding(1000, 64);
+ * Variable vectors = emb.lookup(3, 14, 15);   // [3, 64]
+ * }</pre>
  */
 public class Embedding extends Module {
     private final int num;

@@ -7,6 +7,12 @@ import java.util.List;
 /**
  * Modules applied one after another; children are named by their index ("0", "1", …), so
  * parameter keys read {@code 0.weight} as in PyTorch.
+ *
+ * <pre>{@code
+ * Sequential model = new Sequential(new Linear(784, 256), new BatchNorm1d(256), new ReLU(), new Linear(256, 10));
+ * Variable logits = model.forward(Variable.constant(Tensor.zeros(32, 784)));
+ * model.stateDict().keySet();   // 0.weight, 0.bias, 1.weight, 1.bias, 1.running_mean, ..., 3.bias
+ * }</pre>
  */
 public class Sequential extends Module {
     private final List<Module> layers = new ArrayList<>();
