@@ -35,7 +35,7 @@ class ApiDocsTest {
             "optim:optim/ParamState",
             "data:data/Dataset", "data:data/CsvDataset",
             "spark:spark/SparkTrainer", "spark:spark/ModelFactory",
-            "train:train/Trainer", "train:train/DistillationTrainer");
+            "train:train/Trainer", "train:train/DistillationTrainer", "train:train/SummaryWriter");
     /** The last Javadoc comment before the type's declaration. */
     private static final Pattern CLASS_COMMENT = Pattern.compile(
             "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*(?:public\\s+)?(?:final\\s+|abstract\\s+|sealed\\s+)*"
