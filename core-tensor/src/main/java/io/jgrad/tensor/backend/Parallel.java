@@ -1,0 +1,337 @@
+package io.jgrad.tensor.backend;
+
+import io.jgrad.tensor.Threads;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+
+/**
+ * The {@code cpu} backend's one parallel runtime: a parallel-for over an index range cut into
+ * parts, run on the calling thread and one pool of {@link Threads#count()} − 1 worker threads.
+ * Every kernel that uses more than one core (GEMMs, element-wise passes, optimizer updates,
+ * batch norm, convolution, pooling) goes through it, so {@code jgrad.threads},
+ * {@code JGRAD_THREADS} and {@code Threads.set} govern all of them, and with one thread every
+ * kernel runs on its caller.
+ *
+ * <p><b>Partitions.</b> {@code n} items with a grain of {@code g} (the fewest items a part is
+ * worth) are cut into {@code P = min(count, max(1, n / g))} parts, part {@code p} being items
+ * {@code [p·n/P, (p+1)·n/P)}: a function of the sizes and the thread count only, never of the
+ * machine's load or of timing. Which thread runs a part is decided at run time (the caller and
+ * the workers claim parts in turn, so a late worker's parts are taken by whoever is free), but
+ * a part's work is the same on any thread and a kernel that combines per-part results does so
+ * in part order; so a kernel's bits depend only on its sizes and the thread count, as in
+ * PyTorch. When another thread's kernel holds the pool, or the call is nested inside a part,
+ * the same parts run one after the other on the calling thread: the same bits again.
+ *
+ * <p><b>Failures.</b> A part that throws stops the parts not yet started; once every running
+ * part has finished, the first failure reaches the caller, once, as an
+ * {@link IllegalStateException} naming the op and the part (an {@link Error} is rethrown as
+ * itself, with that note attached as a suppressed exception); later failures are attached to it.
+ *
+ * <p><b>Hand-off.</b> An idle worker polls for the next job for {@link #SPIN_NANOS} before it
+ * parks, and a caller polls for its last parts as long before it parks; a training step's
+ * kernels come tens of microseconds apart, and waking a parked thread on the 2-vCPU VMs this
+ * was tuned on took long enough that the other core's half of a 0.3 ms GEMM routinely came
+ * late (W1's 128×784×256 product: 80 GFLOP/s on two threads as on one with parked threads, 120
+ * with polling; bench/README.md, "Threads"). The poll is bounded, and skipped altogether when
+ * more threads are configured than the JVM sees cores (polling would only steal the core a
+ * part needs). {@code -Djgrad.spinMicros=n} changes the bound ({@code 0}: park at once), to
+ * measure it ({@code bench/scaling.sh} does).
+ */
+public final class Parallel {
+    /** How long an idle worker, or a caller waiting for its parts, polls before it parks. */
+    static final long SPIN_NANOS = Math.max(0, Long.getLong("jgrad.spinMicros", 300)) * 1000;
+
+    /** A kernel over items {@code [from, to)}. */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(long from, long to);
+    }
+
+    /** A kernel over items {@code [from, to)} that are part {@code part} of a {@link Partition}. */
+    @FunctionalInterface
+    public interface PartBody {
+        void run(int part, long from, long to);
+    }
+
+    /** {@code n} items cut into {@code parts} contiguous ranges of near-equal size. */
+    public record Partition(long n, int parts) {
+        public Partition {
+            if (n < 0 || parts < 1) {
+                throw new IllegalArgumentException("Parallel.Partition: needs n >= 0 and parts >= 1, got n=" + n
+                        + ", parts=" + parts);
+            }
+        }
+
+        /** The first item of {@code part}: {@code ⌊part·n/parts⌋}, computed without overflow. */
+        public long from(int part) {
+            return part * (n / parts) + part * (n % parts) / parts;
+        }
+
+        /** One past the last item of {@code part}. */
+        public long to(int part) {
+            return part + 1 == parts ? n : from(part + 1);
+        }
+    }
+
+    private static final AtomicBoolean BUSY = new AtomicBoolean();
+    private static final AtomicReference<Job> CURRENT = new AtomicReference<>();
+    private static final LongAdder PARTS_BY_WORKERS = new LongAdder();
+    private static volatile Worker[] workers = new Worker[0];
+    private static volatile long spinNanos = SPIN_NANOS;
+    /** Told of every call's op and partition (tests: which kernels split, and how far). */
+    static volatile BiConsumer<String, Partition> probe;
+    private static long jobs;
+
+    private Parallel() {
+    }
+
+    /** How {@code n} items with grain {@code grain} are cut at the current thread count. */
+    public static Partition partition(long n, long grain) {
+        if (n < 0 || grain < 1) {
+            throw new IllegalArgumentException("Parallel.partition: needs n >= 0 and grain >= 1, got n=" + n
+                    + ", grain=" + grain);
+        }
+        return new Partition(n, (int) Math.min(Threads.count(), Math.max(1, n / grain)));
+    }
+
+    /** Runs {@code body} over {@code [0, n)} in the parts of {@link #partition(long, long)}. */
+    public static void forRange(String op, long n, long grain, RangeBody body) {
+        run(op, partition(n, grain), (part, from, to) -> body.run(from, to));
+    }
+
+    /**
+     * Runs {@code body} once for each part of {@code p}, concurrently where the pool is free,
+     * returning when all have run.
+     *
+     * @throws IllegalStateException naming {@code op} and the part, when a part failed
+     */
+    public static void run(String op, Partition p, PartBody body) {
+        BiConsumer<String, Partition> seen = probe;
+        if (seen != null) {
+            seen.accept(op, p);
+        }
+        if (p.parts() == 1 || Thread.currentThread() instanceof Worker || !BUSY.compareAndSet(false, true)) {
+            inline(op, p, body);
+            return;
+        }
+        Job job;
+        try {
+            job = new Job(op, p, body, ++jobs);
+            ensureWorkers(Threads.count() - 1);
+            CURRENT.set(job);
+            wakeOne();
+            job.work();
+            job.await();
+        } finally {
+            CURRENT.set(null);
+            BUSY.set(false);
+        }
+        job.rethrow();
+    }
+
+    /** The parts of {@code p} one after the other on this thread. */
+    private static void inline(String op, Partition p, PartBody body) {
+        for (int part = 0; part < p.parts(); part++) {
+            try {
+                body.run(part, p.from(part), p.to(part));
+            } catch (Throwable t) {
+                throw annotate(op, p, part, t);
+            }
+        }
+    }
+
+    /** How many parts worker threads (not callers) have run in this process: 0 while the count is 1. */
+    public static long partsRunByWorkers() {
+        return PARTS_BY_WORKERS.sum();
+    }
+
+    /** The number of worker threads the pool has now (tests). */
+    static int workerCount() {
+        return workers.length;
+    }
+
+    /** Sizes the pool to {@code n} workers, stopping extra ones; only under {@link #BUSY}. */
+    private static void ensureWorkers(int n) {
+        Worker[] now = workers;
+        if (now.length == n) {
+            return;
+        }
+        Worker[] next = new Worker[n];
+        for (int i = 0; i < Math.max(n, now.length); i++) {
+            if (i < n && i < now.length) {
+                next[i] = now[i];
+            } else if (i < n) {
+                next[i] = new Worker(i + 1);
+                next[i].start();
+            } else {
+                now[i].stopped = true;
+                LockSupport.unpark(now[i]);
+            }
+        }
+        workers = next;
+        spinNanos = n + 1 <= Runtime.getRuntime().availableProcessors() ? SPIN_NANOS : 0;
+    }
+
+    /** Unparks one parked worker, if any is parked. */
+    private static void wakeOne() {
+        for (Worker w : workers) {
+            if (w.parked.get() && w.parked.compareAndSet(true, false)) {
+                LockSupport.unpark(w);
+                return;
+            }
+        }
+    }
+
+    /** {@code t} from part {@code part} as the exception the caller gets. */
+    private static RuntimeException annotate(String op, Partition p, int part, Throwable t) {
+        if (t instanceof PartFailed f) {
+            return f;                                    // a nested kernel's failure, already named
+        }
+        String where = op + ": part " + part + " of " + p.parts() + " (items [" + p.from(part) + ", " + p.to(part)
+                + ") of " + p.n() + ") failed on thread " + Thread.currentThread().getName();
+        if (t instanceof Error e) {
+            e.addSuppressed(new PartFailed(where, null));
+            throw e;
+        }
+        return new PartFailed(where + ": " + t, t);
+    }
+
+    /** A kernel's part failed; the message names the op and the part. */
+    private static final class PartFailed extends IllegalStateException {
+        PartFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** One call's parts, claimed one at a time by the caller and the workers. */
+    private static final class Job {
+        final String op;
+        final Partition p;
+        final PartBody body;
+        final long id;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger remaining;
+        final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        final AtomicReference<Error> error = new AtomicReference<>();
+        volatile Thread waiter;
+
+        Job(String op, Partition p, PartBody body, long id) {
+            this.op = op;
+            this.p = p;
+            this.body = body;
+            this.id = id;
+            this.remaining = new AtomicInteger(p.parts());
+        }
+
+        /** Whether parts are left that nobody has claimed yet, beyond the one the caller takes. */
+        boolean moreThanOneUnclaimed() {
+            return next.get() < p.parts() - 1;
+        }
+
+        /** Claims and runs parts until none are left. */
+        void work() {
+            for (int part = next.getAndIncrement(); part < p.parts(); part = next.getAndIncrement()) {
+                if (failure.get() == null && error.get() == null) {
+                    try {
+                        body.run(part, p.from(part), p.to(part));
+                    } catch (Throwable t) {
+                        record(part, t);
+                    }
+                    if (Thread.currentThread() instanceof Worker) {
+                        PARTS_BY_WORKERS.increment();     // before the count-down, so the caller sees it
+                    }
+                }
+                if (remaining.decrementAndGet() == 0) {
+                    Thread w = waiter;
+                    if (w != null) {
+                        LockSupport.unpark(w);
+                    }
+                }
+            }
+        }
+
+        private void record(int part, Throwable t) {
+            try {
+                RuntimeException r = annotate(op, p, part, t);
+                if (!failure.compareAndSet(null, r)) {
+                    failure.get().addSuppressed(r);
+                }
+            } catch (Error e) {
+                if (!error.compareAndSet(null, e) && error.get() != e) {
+                    error.get().addSuppressed(e);
+                }
+            }
+        }
+
+        /** Returns once every part has run: polls for {@link #spinNanos}, then parks. */
+        void await() {
+            long until = System.nanoTime() + spinNanos;
+            while (remaining.get() != 0 && System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
+            }
+            if (remaining.get() == 0) {
+                return;
+            }
+            waiter = Thread.currentThread();
+            boolean interrupted = false;
+            while (remaining.get() != 0) {
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void rethrow() {
+            if (error.get() != null) {
+                throw error.get();
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+        }
+    }
+
+    /** A pool thread: runs parts of the current job, polls a while when idle, then parks. */
+    private static final class Worker extends Thread {
+        final AtomicBoolean parked = new AtomicBoolean();
+        volatile boolean stopped;
+
+        Worker(int index) {
+            super("jgrad-kernel-" + index);
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long lastJob = 0;
+            long idleSince = System.nanoTime();
+            while (!stopped) {
+                Job job = CURRENT.get();
+                if (job != null && job.id != lastJob) {
+                    lastJob = job.id;
+                    if (job.moreThanOneUnclaimed()) {
+                        wakeOne();                       // wake-ups fan out: each joiner wakes the next
+                    }
+                    job.work();
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < spinNanos) {
+                    Thread.onSpinWait();
+                } else {
+                    parked.set(true);
+                    Job again = CURRENT.get();
+                    if ((again == null || again.id == lastJob) && !stopped) {
+                        LockSupport.park(this);
+                    }
+                    parked.set(false);
+                    idleSince = System.nanoTime();
+                }
+            }
+        }
+    }
+}
