@@ -41,10 +41,12 @@ class ParallelTest {
     @BeforeEach
     void remember() {
         before = Threads.count();
+        Parallel.resetScore();                      // use the pool, whatever this machine's load did before
     }
 
     @AfterEach
     void restore() {
+        Parallel.resetScore();
         Threads.set(before);
     }
 
@@ -236,6 +238,40 @@ class ParallelTest {
         } finally {
             other.shutdownNow();
         }
+    }
+
+    /** The same for a caller backing off after workers kept coming late: it runs the same parts itself. */
+    @Test
+    void aBackedOffCallGivesTheBitsOfTheConcurrentOne() {
+        Threads.set(2);
+        INDArray a = rand(12, 128, 784);
+        INDArray b = rand(13, 256, 784);
+        Supplier<float[]> gemm = () -> Blas.gemm(a, false, b, true, Nd4j.createUninitialized(DataType.FLOAT, 128, 256),
+                1.0, 0.0).data().asFloat();
+        float[] together = gemm.get();
+        for (int i = 0; i < Parallel.MISSES_TO_BACK_OFF; i++) {
+            Parallel.record(1_000, 5_000, 1, 2);         // the worker's half came 5x late
+        }
+        assertTrue(Parallel.backingOff());
+        long byWorkers = Parallel.partsRunByWorkers();
+        float[] alone = gemm.get();
+        assertEquals(byWorkers, Parallel.partsRunByWorkers(), "while backing off, the caller runs every part");
+        assertArrayEquals(together, alone);
+    }
+
+    @Test
+    void onlySplitsThatSaveLittleCountTowardsBackingOff() {
+        for (int i = 0; i < 4 * Parallel.MISSES_TO_BACK_OFF; i++) {
+            Parallel.record(1_000, 0, 1, 2);                // both halves done together
+            Parallel.record(1_000, 400, 1, 2);              // the worker a little late: still saves 30%
+            Parallel.record(2_000, 1_000, 2, 8);            // 8 parts, one core slow: 3 µs against 8 alone
+            Parallel.record(8_000, 50_000, 8, 8);           // the caller ran every part: nothing to score
+        }
+        assertTrue(!Parallel.backingOff(), "splits that pay keep splitting");
+        for (int i = 0; i < Parallel.MISSES_TO_BACK_OFF; i++) {
+            Parallel.record(1_000, 5_000, 1, 2);
+        }
+        assertTrue(Parallel.backingOff(), "a run of late workers stops using the pool for a while");
     }
 
     @Test
