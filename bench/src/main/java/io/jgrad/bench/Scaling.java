@@ -7,6 +7,7 @@ import io.jgrad.tensor.backend.BatchNormPass;
 import io.jgrad.tensor.backend.Conv2dSpec;
 import io.jgrad.tensor.backend.ConvOps;
 import io.jgrad.tensor.backend.Ops;
+import io.jgrad.tensor.backend.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,10 +22,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * a million floats, W2's batch norm, W6's second conv block), timed through the backend's
  * {@link Ops} at 1, 2, 4, … and N threads ({@link Threads#set}) in one process, as the median
  * time per call of five samples after a warm-up (every family first runs at 1 and N threads
- * so the JIT has compiled both paths). One JSON line per family and count, then a
- * table on stderr. On a shared machine the figures are rough.
+ * so the JIT has compiled both paths). Then, at N threads, each family with the workers' bounded
+ * polling and without it ({@link Parallel#spinMicros}), alternating. One JSON line per family
+ * and count, then a table on stderr. On a shared machine the figures are rough.
  */
 final class Scaling {
+    /** The poll bound in effect when the probe started ({@code -Djgrad.spinMicros}, default 300). */
+    private static final long SPIN_MICROS = Long.getLong("jgrad.spinMicros", 300);
     private final Json base;
 
     Scaling(Json base) {
@@ -160,9 +164,42 @@ final class Scaling {
                 }
                 table.append('\n');
             }
+            if (maxThreads > 1) {
+                handOff(families, maxThreads, seconds, smoke ? 1 : 3, table);
+            }
         } finally {
+            Parallel.spinMicros(SPIN_MICROS);
             Threads.set(before);
         }
         System.err.print(table);
+    }
+
+    /**
+     * What the workers' bounded polling buys: each family at {@code threads} threads with the
+     * default poll and with none (workers park at once), alternating {@code rounds} times so a
+     * shared machine's drift hits both alike.
+     */
+    private void handOff(List<Family> families, int threads, double seconds, int rounds, StringBuilder table) {
+        Threads.set(threads);
+        table.append(String.format(Locale.ROOT, "%nhand-off at %d threads: ms per call, polling %d us / parking at once%n",
+                threads, SPIN_MICROS));
+        for (Family f : families) {
+            double[] spin = new double[rounds];
+            double[] park = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                Parallel.spinMicros(SPIN_MICROS);
+                spin[r] = millis(f.call(), seconds, 3);
+                Parallel.spinMicros(0);
+                park[r] = millis(f.call(), seconds, 3);
+            }
+            double s = Stats.median(spin);
+            double p = Stats.median(park);
+            new Json().putAll(base).put("workload", "scaling-handoff").put("family", f.name()).put("size", f.size())
+                    .put("threads", threads).put("spin_micros", SPIN_MICROS).put("ms_median_polling", Stats.round(s, 4))
+                    .put("ms_median_parking", Stats.round(p, 4)).put("parking_over_polling", Stats.round(p / s, 3))
+                    .emit();
+            table.append(String.format(Locale.ROOT, "%-17s %-42s %9.3f / %9.3f  (%.2fx)%n", f.name(), f.size(), s, p,
+                    p / s));
+        }
     }
 }

@@ -45,11 +45,11 @@ import java.util.function.BiConsumer;
  * late (W1's 128×784×256 product: 80 GFLOP/s on two threads as on one with parked threads, 120
  * with polling; bench/README.md, "Threads"). The poll is bounded, and skipped altogether when
  * more threads are configured than the JVM sees cores (polling would only steal the core a
- * part needs). {@code -Djgrad.spinMicros=n} changes the bound ({@code 0}: park at once), to
- * measure it ({@code bench/scaling.sh} does).
+ * part needs). {@code -Djgrad.spinMicros=n} or {@link #spinMicros(long)} changes the bound
+ * ({@code 0}: park at once), to measure it ({@code bench/scaling.sh} does).
  */
 public final class Parallel {
-    /** How long an idle worker, or a caller waiting for its parts, polls before it parks. */
+    /** How long an idle worker, or a caller waiting for its parts, polls before it parks, by default. */
     static final long SPIN_NANOS = Math.max(0, Long.getLong("jgrad.spinMicros", 300)) * 1000;
 
     /** A kernel over items {@code [from, to)}. */
@@ -88,6 +88,8 @@ public final class Parallel {
     private static final AtomicReference<Job> CURRENT = new AtomicReference<>();
     private static final LongAdder PARTS_BY_WORKERS = new LongAdder();
     private static volatile Worker[] workers = new Worker[0];
+    /** The poll bound chosen ({@link #SPIN_NANOS} or {@link #spinMicros(long)}), and the one in effect. */
+    private static volatile long spinChosen = SPIN_NANOS;
     private static volatile long spinNanos = SPIN_NANOS;
     static final int MISSES_TO_BACK_OFF = 8;
     static final long BACK_OFF_MILLIS = 1000;
@@ -221,7 +223,24 @@ public final class Parallel {
             }
         }
         workers = next;
-        spinNanos = n + 1 <= Runtime.getRuntime().availableProcessors() ? SPIN_NANOS : 0;
+        spinNanos = effectiveSpin(n + 1);
+    }
+
+    private static long effectiveSpin(int threads) {
+        return threads <= Runtime.getRuntime().availableProcessors() ? spinChosen : 0;
+    }
+
+    /**
+     * Sets how long idle workers and waiting callers poll before they park, in microseconds
+     * ({@code 0}: park at once); the default is {@code -Djgrad.spinMicros}, else 300. For
+     * measuring the hand-off ({@code bench/scaling.sh}); results never depend on it.
+     */
+    public static void spinMicros(long micros) {
+        if (micros < 0) {
+            throw new IllegalArgumentException("Parallel.spinMicros: needs micros >= 0, got " + micros);
+        }
+        spinChosen = micros * 1000;
+        spinNanos = effectiveSpin(workers.length + 1);
     }
 
     /** Unparks one parked worker, if any is parked. */
