@@ -101,6 +101,7 @@ class ParallelTest {
         Set<Thread> ran = ConcurrentHashMap.newKeySet();
         long byWorkers = Parallel.partsRunByWorkers();
         for (int rep = 0; rep < 200 && ran.size() < 2; rep++) {
+            Parallel.resetScore();                           // a loaded machine must not back this off
             Parallel.forRange("test", 4, 1, (from, to) -> {
                 ran.add(Thread.currentThread());
                 busyFor(200_000);
