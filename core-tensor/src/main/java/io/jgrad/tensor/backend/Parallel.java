@@ -1,6 +1,8 @@
 package io.jgrad.tensor.backend;
 
 import io.jgrad.tensor.Threads;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,25 +30,32 @@ import java.util.function.BiConsumer;
  *
  * <p><b>Busy machines.</b> Claiming covers a worker that wakes late; one that claimed a part and
  * was then descheduled (the machine's other cores busy elsewhere) makes the caller wait. So
- * every job is scored, and after a run of jobs that saved less than a quarter of the caller's
- * time alone, calls run their parts on the caller for a second ({@link #record}): measured on a
- * saturated 2-vCPU VM, W5 ran at 10.7 steps/s split against 18.5 on one thread. Again only who
- * runs the parts changes, never the parts.
+ * every job is scored ({@link #record}): a miss when it saved less than a quarter of the
+ * caller's time alone. After a few misses (net of good jobs) threads stop polling for a second
+ * (see the hand-off below); after a few more, calls run their parts on the caller for a second:
+ * measured on a saturated 2-vCPU VM, W5 ran at 10.7 steps/s split against 18.5 on one thread.
+ * Again only who runs the parts changes, never the parts.
  *
  * <p><b>Failures.</b> A part that throws stops the parts not yet started; once every running
  * part has finished, the first failure reaches the caller, once, as an
  * {@link IllegalStateException} naming the op and the part (an {@link Error} is rethrown as
  * itself, with that note attached as a suppressed exception); later failures are attached to it.
  *
- * <p><b>Hand-off.</b> An idle worker polls for the next job for {@link #SPIN_NANOS} before it
- * parks, and a caller polls for its last parts as long before it parks; a training step's
- * kernels come tens of microseconds apart, and waking a parked thread on the 2-vCPU VMs this
- * was tuned on took long enough that the other core's half of a 0.3 ms GEMM routinely came
- * late (W1's 128×784×256 product: 80 GFLOP/s on two threads as on one with parked threads, 120
- * with polling; bench/README.md, "Threads"). The poll is bounded, and skipped altogether when
- * more threads are configured than the JVM sees cores (polling would only steal the core a
- * part needs). {@code -Djgrad.spinMicros=n} or {@link #spinMicros(long)} changes the bound
- * ({@code 0}: park at once), to measure it ({@code bench/scaling.sh} does).
+ * <p><b>Hand-off.</b> An idle worker polls for the next job for {@link #SPIN_NANOS} (0.3 ms)
+ * before it parks, and a caller out of parts polls for the workers' as long, but no longer than
+ * half its own parts took (beyond that the job is late anyway), before it parks. Why poll: a
+ * training step's kernels come tens of microseconds apart, and on a quiet 2-vCPU VM waking a
+ * parked thread took long enough that the other core's half of a 0.3 ms GEMM came late (W1's
+ * 128×784×256 product: 80 GFLOP/s on two threads as on one with a parked helper, 120 with a
+ * polling one; bench/README.md, "Threads"). Why bounded, and why it stops: on a loaded machine
+ * polling only burns the time slices the parts need: with the load average at ~20 on this 2-vCPU
+ * VM, {@code bench/scaling.sh} timed the same product at 1.79 ms with polling and 0.41 ms with
+ * threads parking at once. So every eighth job the caller compares its thread's CPU time with the
+ * wall time of its parts, and when it was off its core for more than a fifth of it, polling is
+ * off for a second ({@link #sampleContention}); it is also off while jobs come late (above), and
+ * altogether when more threads are configured than the JVM sees cores. {@code -Djgrad.spinMicros=n} or
+ * {@link #spinMicros(long)} changes the bound ({@code 0}: always park at once); the probe in
+ * {@code bench/scaling.sh} compares the two on the machine that runs it.
  */
 public final class Parallel {
     /** How long an idle worker, or a caller waiting for its parts, polls before it parks, by default. */
@@ -91,9 +100,14 @@ public final class Parallel {
     /** The poll bound chosen ({@link #SPIN_NANOS} or {@link #spinMicros(long)}), and the one in effect. */
     private static volatile long spinChosen = SPIN_NANOS;
     private static volatile long spinNanos = SPIN_NANOS;
+    static final int MISSES_TO_STOP_POLLING = 4;
+    /** One job in this many (a power of two) measures whether its caller kept its core. */
+    static final int CONTENTION_SAMPLE_EVERY = 8;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     static final int MISSES_TO_BACK_OFF = 8;
     static final long BACK_OFF_MILLIS = 1000;
     private static volatile long backOffUntil = System.nanoTime();
+    private static volatile long pollingOffUntil = backOffUntil;
     private static int misses;
     /** Told of every call's op and partition (tests: which kernels split, and how far). */
     static volatile BiConsumer<String, Partition> probe;
@@ -136,12 +150,17 @@ public final class Parallel {
         try {
             job = new Job(op, p, body, ++jobs);
             ensureWorkers(Threads.count() - 1);
+            boolean sample = (job.id & (CONTENTION_SAMPLE_EVERY - 1)) == 0;
+            long c0 = sample ? CPU.getCurrentThreadCpuTime() : 0;
             long t0 = System.nanoTime();
             CURRENT.set(job);
             wakeOne();
             int ran = job.work();
             long t1 = System.nanoTime();
-            job.await();
+            if (sample) {
+                sampleContention(t1 - t0, CPU.getCurrentThreadCpuTime() - c0);
+            }
+            job.await(Math.min(spinNow(), (t1 - t0) / 2));
             record(t1 - t0, System.nanoTime() - t1, ran, p.parts());
         } finally {
             CURRENT.set(null);
@@ -167,21 +186,40 @@ public final class Parallel {
     }
 
     /**
+     * Turns polling off for {@value #BACK_OFF_MILLIS} ms when the caller, running its parts for
+     * {@code wallNanos}, was on a core for less than 80% of that ({@code cpuNanos}): the machine
+     * has no core to spare, and a polling thread would take the slices the parts need.
+     */
+    static void sampleContention(long wallNanos, long cpuNanos) {
+        if (wallNanos >= 50_000 && cpuNanos >= 0 && cpuNanos * 5 < wallNanos * 4) {
+            pollingOffUntil = System.nanoTime() + BACK_OFF_MILLIS * 1_000_000;
+        }
+    }
+
+    /** The poll bound in effect now: none while polling is off (the machine busy, or jobs coming late). */
+    static long spinNow() {
+        return System.nanoTime() - pollingOffUntil < 0 ? 0 : spinNanos;
+    }
+
+    /**
      * Scores one job: the caller ran {@code ran} of its {@code parts} parts in {@code ownNanos},
      * then waited {@code waitNanos} for the workers'. A miss when the whole took more than three
      * quarters of what the caller alone would have taken ({@code ownNanos·parts/ran}): the split
      * saved less than a quarter, so the workers' cores were busy elsewhere. After
-     * {@value #MISSES_TO_BACK_OFF} misses net of hits, calls run inline for
-     * {@value #BACK_OFF_MILLIS} ms.
+     * {@value #MISSES_TO_STOP_POLLING} misses net of hits, workers and callers park at once for
+     * {@value #BACK_OFF_MILLIS} ms; after {@value #MISSES_TO_BACK_OFF}, calls run inline as long.
      */
     static synchronized void record(long ownNanos, long waitNanos, int ran, int parts) {
         if (ran >= parts || ran == 0) {
             return;                                     // the caller did all (workers never came), or none
         }
         if ((ownNanos + waitNanos) * 4 * ran > 3 * ownNanos * parts) {
+            long until = System.nanoTime() + BACK_OFF_MILLIS * 1_000_000;
             if (++misses >= MISSES_TO_BACK_OFF) {
                 misses = 0;
-                backOffUntil = System.nanoTime() + BACK_OFF_MILLIS * 1_000_000;
+                backOffUntil = until;
+            } else if (misses >= MISSES_TO_STOP_POLLING) {
+                pollingOffUntil = until;
             }
         } else if (misses > 0) {
             misses--;
@@ -192,6 +230,7 @@ public final class Parallel {
     static synchronized void resetScore() {
         misses = 0;
         backOffUntil = System.nanoTime();
+        pollingOffUntil = backOffUntil;
     }
 
     /** How many parts worker threads (not callers) have run in this process: 0 while the count is 1. */
@@ -337,9 +376,9 @@ public final class Parallel {
             }
         }
 
-        /** Returns once every part has run: polls for {@link #spinNanos}, then parks. */
-        void await() {
-            long until = System.nanoTime() + spinNanos;
+        /** Returns once every part has run: polls for up to {@code spin} ns, then parks. */
+        void await(long spin) {
+            long until = System.nanoTime() + spin;
             while (remaining.get() != 0 && System.nanoTime() - until < 0) {
                 Thread.onSpinWait();
             }
@@ -390,7 +429,7 @@ public final class Parallel {
                     }
                     job.work();
                     idleSince = System.nanoTime();
-                } else if (System.nanoTime() - idleSince < spinNanos) {
+                } else if (System.nanoTime() - idleSince < spinNow()) {
                     Thread.onSpinWait();
                 } else {
                     parked.set(true);

@@ -269,10 +269,24 @@ class ParallelTest {
             Parallel.record(8_000, 50_000, 8, 8);           // the caller ran every part: nothing to score
         }
         assertTrue(!Parallel.backingOff(), "splits that pay keep splitting");
-        for (int i = 0; i < Parallel.MISSES_TO_BACK_OFF; i++) {
+        Threads.set(2);
+        Parallel.forRange("test", 2, 1, (from, to) -> { });   // a pool of one worker
+        long polling = Parallel.spinNow();
+        for (int i = 0; i < Parallel.MISSES_TO_STOP_POLLING; i++) {
+            Parallel.record(1_000, 5_000, 1, 2);
+        }
+        assertEquals(0, Parallel.spinNow(), "a few late jobs: threads park at once for a while");
+        assertTrue(!Parallel.backingOff(), "but still split");
+        for (int i = Parallel.MISSES_TO_STOP_POLLING; i < Parallel.MISSES_TO_BACK_OFF; i++) {
             Parallel.record(1_000, 5_000, 1, 2);
         }
         assertTrue(Parallel.backingOff(), "a run of late workers stops using the pool for a while");
+        Parallel.resetScore();
+        assertEquals(polling, Parallel.spinNow());
+        Parallel.sampleContention(1_000_000, 950_000);          // the caller kept its core
+        assertEquals(polling, Parallel.spinNow());
+        Parallel.sampleContention(1_000_000, 500_000);          // off its core half the time: a busy machine
+        assertEquals(0, Parallel.spinNow(), "no polling while the machine has no core to spare");
     }
 
     @Test
