@@ -29,7 +29,8 @@ class OpsSelectionTest {
             "io/jgrad/tensor/backend/Parallel", "org/bytedeco", "cblas_", "addressPointer", "asNio");
     /** The cpu backend's own classes, and the factories that name them: the only ones allowed to. */
     private static final List<String> CPU_KERNELS = List.of("CpuOps", "Ops", "Selected", "CpuConvOps", "CpuPool2d",
-            "CpuBatchNorm2d", "HostFloats", "Im2col", "Parallel");
+            "CpuBatchNorm2d", "HostFloats", "Im2col", "Parallel", "PartJob", "KernelPool",
+            "Pacing");
 
     @Test
     void getAnswersTheCurrentBackendsKernelsOnce() {

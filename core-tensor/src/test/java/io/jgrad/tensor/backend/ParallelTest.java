@@ -41,12 +41,12 @@ class ParallelTest {
     @BeforeEach
     void remember() {
         before = Threads.count();
-        Parallel.resetScore();                      // use the pool, whatever this machine's load did before
+        Pacing.resetScore();                      // use the pool, whatever this machine's load did before
     }
 
     @AfterEach
     void restore() {
-        Parallel.resetScore();
+        Pacing.resetScore();
         Threads.set(before);
     }
 
@@ -101,19 +101,19 @@ class ParallelTest {
         Set<Thread> ran = ConcurrentHashMap.newKeySet();
         long byWorkers = Parallel.partsRunByWorkers();
         for (int rep = 0; rep < 200 && ran.size() < 2; rep++) {
-            Parallel.resetScore();                           // a loaded machine must not back this off
+            Pacing.resetScore();                           // a loaded machine must not back this off
             Parallel.forRange("test", 4, 1, (from, to) -> {
                 ran.add(Thread.currentThread());
                 busyFor(200_000);
             });
         }
-        assertEquals(3, Parallel.workerCount());
+        assertEquals(3, KernelPool.size());
         assertTrue(ran.size() >= 2, "parts ran on more than the caller: " + ran);
         assertTrue(Parallel.partsRunByWorkers() > byWorkers);
         assertTrue(ran.stream().allMatch(t -> t == Thread.currentThread() || t.getName().startsWith("jgrad-kernel-")));
         Threads.set(2);
         Parallel.forRange("test", 2, 1, (from, to) -> { });
-        assertEquals(1, Parallel.workerCount());
+        assertEquals(1, KernelPool.size());
     }
 
     @Test
@@ -250,10 +250,10 @@ class ParallelTest {
         Supplier<float[]> gemm = () -> Blas.gemm(a, false, b, true, Nd4j.createUninitialized(DataType.FLOAT, 128, 256),
                 1.0, 0.0).data().asFloat();
         float[] together = gemm.get();
-        for (int i = 0; i < Parallel.MISSES_TO_BACK_OFF; i++) {
-            Parallel.record(1_000, 5_000, 1, 2);         // the worker's half came 5x late
+        for (int i = 0; i < Pacing.MISSES_TO_BACK_OFF; i++) {
+            Pacing.record(1_000, 5_000, 1, 2);         // the worker's half came 5x late
         }
-        assertTrue(Parallel.backingOff());
+        assertTrue(Pacing.backingOff());
         long byWorkers = Parallel.partsRunByWorkers();
         float[] alone = gemm.get();
         assertEquals(byWorkers, Parallel.partsRunByWorkers(), "while backing off, the caller runs every part");
@@ -262,33 +262,33 @@ class ParallelTest {
 
     @Test
     void onlySplitsThatSaveLittleCountTowardsBackingOff() {
-        for (int i = 0; i < 4 * Parallel.MISSES_TO_BACK_OFF; i++) {
-            Parallel.record(1_000, 0, 1, 2);                // both halves done together
-            Parallel.record(1_000, 400, 1, 2);              // the worker a little late: still saves 30%
-            Parallel.record(2_000, 1_000, 2, 8);            // 8 parts, one core slow: 3 µs against 8 alone
-            Parallel.record(8_000, 50_000, 8, 8);           // the caller ran every part: nothing to score
+        for (int i = 0; i < 4 * Pacing.MISSES_TO_BACK_OFF; i++) {
+            Pacing.record(1_000, 0, 1, 2);                // both halves done together
+            Pacing.record(1_000, 400, 1, 2);              // the worker a little late: still saves 30%
+            Pacing.record(2_000, 1_000, 2, 8);            // 8 parts, one core slow: 3 µs against 8 alone
+            Pacing.record(8_000, 50_000, 8, 8);           // the caller ran every part: nothing to score
         }
-        assertTrue(!Parallel.backingOff(), "splits that pay keep splitting");
+        assertTrue(!Pacing.backingOff(), "splits that pay keep splitting");
         Threads.set(2);
         Parallel.forRange("test", 2, 1, (from, to) -> { });   // a pool of one worker
-        Parallel.resetScore();                                  // (that job may have sampled a busy machine)
-        long polling = Parallel.spinNow();
-        assertEquals(Runtime.getRuntime().availableProcessors() >= 2 ? Parallel.SPIN_NANOS : 0, polling);
-        for (int i = 0; i < Parallel.MISSES_TO_STOP_POLLING; i++) {
-            Parallel.record(1_000, 5_000, 1, 2);
+        Pacing.resetScore();                                  // (that job may have sampled a busy machine)
+        long polling = Pacing.spinNow();
+        assertEquals(Runtime.getRuntime().availableProcessors() >= 2 ? Pacing.SPIN_NANOS : 0, polling);
+        for (int i = 0; i < Pacing.MISSES_TO_STOP_POLLING; i++) {
+            Pacing.record(1_000, 5_000, 1, 2);
         }
-        assertEquals(0, Parallel.spinNow(), "a few late jobs: threads park at once for a while");
-        assertTrue(!Parallel.backingOff(), "but still split");
-        for (int i = Parallel.MISSES_TO_STOP_POLLING; i < Parallel.MISSES_TO_BACK_OFF; i++) {
-            Parallel.record(1_000, 5_000, 1, 2);
+        assertEquals(0, Pacing.spinNow(), "a few late jobs: threads park at once for a while");
+        assertTrue(!Pacing.backingOff(), "but still split");
+        for (int i = Pacing.MISSES_TO_STOP_POLLING; i < Pacing.MISSES_TO_BACK_OFF; i++) {
+            Pacing.record(1_000, 5_000, 1, 2);
         }
-        assertTrue(Parallel.backingOff(), "a run of late workers stops using the pool for a while");
-        Parallel.resetScore();
-        assertEquals(polling, Parallel.spinNow());
-        Parallel.sampleContention(1_000_000, 950_000);          // the caller kept its core
-        assertEquals(polling, Parallel.spinNow());
-        Parallel.sampleContention(1_000_000, 500_000);          // off its core half the time: a busy machine
-        assertEquals(0, Parallel.spinNow(), "no polling while the machine has no core to spare");
+        assertTrue(Pacing.backingOff(), "a run of late workers stops using the pool for a while");
+        Pacing.resetScore();
+        assertEquals(polling, Pacing.spinNow());
+        Pacing.sampleContention(1_000_000, 950_000);          // the caller kept its core
+        assertEquals(polling, Pacing.spinNow());
+        Pacing.sampleContention(1_000_000, 500_000);          // off its core half the time: a busy machine
+        assertEquals(0, Pacing.spinNow(), "no polling while the machine has no core to spare");
     }
 
     @Test

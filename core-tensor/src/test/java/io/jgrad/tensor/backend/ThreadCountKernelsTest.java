@@ -45,7 +45,7 @@ class ThreadCountKernelsTest {
     void onCpu() {
         assumeTrue(Backend.current() == Backend.CPU, "the parallel runtime is the cpu backend's");
         before = Threads.count();
-        Parallel.resetScore();
+        Pacing.resetScore();
         Parallel.probe = (op, p) -> {
             partsSeen.merge(op, p.parts(), Math::max);
             callers.add(Thread.currentThread());
