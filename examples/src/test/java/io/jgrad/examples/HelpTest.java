@@ -18,7 +18,7 @@ import picocli.CommandLine;
  * {@code help CMD} works for all of them; each example's help states its own defaults.
  */
 class HelpTest {
-    private static final List<String> COMMANDS = List.of("mlp", "cnn", "distill", "run", "jshell", "classpath", "help");
+    private static final List<String> COMMANDS = List.of("mlp", "cnn", "distill", "lm", "run", "jshell", "classpath", "help");
 
     private static String[] run(String... args) {
         StringWriter out = new StringWriter();
