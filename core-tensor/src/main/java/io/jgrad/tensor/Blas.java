@@ -66,7 +66,7 @@ public final class Blas {
         long k = transA ? a.size(0) : a.size(1);
         long n = transB ? b.size(0) : b.size(1);
         DataType t = c.dataType();
-        if (!dense(a, t) || !dense(b, t) || !dense(c, t) || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE
+        if (!readable(a, t) || !readable(b, t) || !dense(c, t) || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE
                 || k > Integer.MAX_VALUE) {
             return Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
         }
@@ -128,6 +128,12 @@ public final class Blas {
     }
 
     /** Dense row-major float32/float64 of type {@code t}, owning its buffer from offset 0. */
+    /** A read-only operand: {@link #dense}, or a whole-buffer view with canonical strides (a reshape's result). */
+    private static boolean readable(INDArray x, DataType t) {
+        return x.dataType() == t && (t == DataType.FLOAT || t == DataType.DOUBLE) && Dense.readableRowMajor(x)
+                && x.length() > 0;
+    }
+
     private static boolean dense(INDArray x, DataType t) {
         return x.dataType() == t && (t == DataType.FLOAT || t == DataType.DOUBLE) && Dense.rowMajor(x) && x.length() > 0;
     }
