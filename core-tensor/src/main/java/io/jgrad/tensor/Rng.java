@@ -5,6 +5,13 @@ import java.util.SplittableRandom;
 /**
  * A seeded random source for initialisation, dropout masks and shuffling. Runs with the same
  * seed draw the same numbers on every machine (it is pure Java, independent of ND4J's native RNG).
+ *
+ * <pre>{@code
+ * Rng.manualSeed(42);                  // as torch.manual_seed: the layers built next get the same weights
+ * Rng g = new Rng(7);                   // a generator of your own
+ * double u = g.nextDouble();
+ * Rng forWorker = g.split();            // an independent stream, e.g. one per thread
+ * }</pre>
  */
 public final class Rng {
     private static volatile Rng global = new Rng(0x5DEECE66DL);

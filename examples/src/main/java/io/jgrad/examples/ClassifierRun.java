@@ -21,7 +21,7 @@ import java.util.Locale;
  * the common options (optimizer, cosine schedule by default, class weights), in this process or
  * data-parallel on Spark, then print the test report and the last line
  * {@code test accuracy …; wrote runs/<command>}, and write {@code history.csv},
- * {@code history.png} and {@code model.safetensors}.
+ * {@code history.png} and {@code model.safetensors} (and the ONNX file of {@code --onnx}).
  */
 final class ClassifierRun {
     private ClassifierRun() {
@@ -33,6 +33,12 @@ final class ClassifierRun {
      */
     static int train(String command, String shape, ModelFactory factory, TrainOptions opts, ExampleData data,
                      PrintWriter out, SparkOptions spark) throws Exception {
+        if (opts.summary) {
+            Rng.manualSeed(opts.seed);
+            out.print(factory.get().summary(1, data.train().numFeatures()));
+            out.flush();
+            return 0;
+        }
         boolean onSpark = spark != null && spark.enabled();
         int classes = data.train().numClasses();
         int batchSize = opts.batchSize(data.train().size());
@@ -47,6 +53,10 @@ final class ClassifierRun {
         long t0 = System.nanoTime();
         Module model;
         History history;
+        if (onSpark && opts.tensorBoard != null) {
+            throw new IllegalArgumentException("--tensorboard is not available with --spark: the Spark trainer has no "
+                    + "TensorBoard log yet; train in one process to log, or drop --tensorboard");
+        }
         if (onSpark) {
             SparkMlp.Result r = SparkMlp.train(spark, opts, factory, data.train(), data.test(), weights, batchSize);
             model = r.model();
@@ -58,7 +68,7 @@ final class ClassifierRun {
             model = factory.get();
             Optimizer optimizer = Optimizers.create(opts, model.parameters());
             Trainer.Builder builder = Trainer.builder().model(model).optimizer(optimizer).loss(loss).epochs(opts.epochs)
-                    .batchSize(batchSize).seed(opts.seed).callbacks(new LrLogger());
+                    .batchSize(batchSize).seed(opts.seed).callbacks(new LrLogger()).tensorBoard(opts.tensorBoard);
             Schedules.configure(builder, opts, schedule, optimizer);
             history = builder.build().fit(data.train(), data.test());
         }
@@ -69,8 +79,9 @@ final class ClassifierRun {
         history.writeCsv(dir.resolve("history.csv"));
         history.writeChart(dir.resolve("history.png"));
         Checkpoints.save(model, dir.resolve("model.safetensors"));
+        opts.exportOnnx(model, data.train().numFeatures(), out);
         out.print(test.format(data.classNames()));
-        out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.1f s, %.1f s/epoch); wrote %s%n",
+        out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.3f s, %.3f s/epoch); wrote %s%n",
                 100 * test.accuracy(), history.epochs().size(), seconds, seconds / Math.max(1, history.epochs().size()),
                 dir);
         if (history.diverged()) {

@@ -1,5 +1,9 @@
 package io.jgrad.examples;
 
+import io.jgrad.nn.Module;
+import io.jgrad.onnx.Onnx;
+import io.jgrad.tensor.Tensor;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -31,7 +35,7 @@ public final class TrainOptions {
     Double weightDecay;
 
     @Option(names = "--scheduler", description = "Learning-rate schedule per epoch: ${COMPLETION-CANDIDATES} "
-            + "(default: cosine for mlp, none for distill).")
+            + "(default: ${DEFAULT-VALUE}).")
     SchedulerName scheduler;
 
     @Option(names = "--warmup", description = "Linear warm-up epochs before the schedule (default: ${DEFAULT-VALUE}).",
@@ -52,11 +56,37 @@ public final class TrainOptions {
             defaultValue = "42")
     long seed;
 
-    @Option(names = "--out", description = "Output directory (default: runs/<command>).")
+    @Option(names = "--out", description = "Output directory (default: runs/${COMMAND-NAME}).")
     Path out;
+
+    @Option(names = "--tensorboard", paramLabel = "DIR", description = "Also log every epoch to TensorBoard event "
+            + "files in DIR (losses, accuracies, lr, parameter histograms); view with tensorboard --logdir DIR.")
+    Path tensorBoard;
+
+    @Option(names = "--summary", description = "Print the model's layers, output shapes and parameter counts, and exit.")
+    boolean summary;
 
     @Option(names = "--limit", description = "Use only the first N training and test examples (smoke runs).")
     Integer limit;
+
+    @Option(names = "--onnx", paramLabel = "FILE", description = "Also export the trained model to this ONNX file "
+            + "(opset 17, input 'input' [batch, features], output 'output').")
+    Path onnx;
+    /**
+     * A command's own defaults for options of this shared mixin (its {@code --scheduler}), so that
+     * {@code --help} shows them through {@code ${DEFAULT-VALUE}} ({@link Main} installs it as the
+     * command's default-value provider).
+     */
+    interface CommandDefaults {
+        /** The schedule used when {@code --scheduler} is not given. */
+        SchedulerName defaultScheduler();
+
+        /** picocli's default-value lookup: the command's schedule for {@code --scheduler}, else none. */
+        default String defaultValue(picocli.CommandLine.Model.ArgSpec arg) {
+            return arg.isOption() && ((picocli.CommandLine.Model.OptionSpec) arg).longestName().equals("--scheduler")
+                    ? defaultScheduler().name() : null;
+        }
+    }
 
     /** The batch size: the flag, or the whole training set for full-batch gd, else 128. */
     int batchSize(int trainSize) {
@@ -69,6 +99,19 @@ public final class TrainOptions {
     /** The schedule: the flag, or the command's default. */
     SchedulerName scheduler(SchedulerName commandDefault) {
         return scheduler != null ? scheduler : commandDefault;
+    }
+
+    /** Exports {@code model} to the {@code --onnx} file, when one is given, traced on one row of {@code features}. */
+    void exportOnnx(Module model, int features, PrintWriter out) {
+        if (onnx != null) {
+            Onnx.export(model, Tensor.zeros(1, features), onnx);
+            out.println("wrote the ONNX model " + onnx);
+        }
+    }
+
+    /** The TensorBoard directory of one run of several ({@code DIR/name}), or null without --tensorboard. */
+    Path tensorBoard(String name) {
+        return tensorBoard == null ? null : tensorBoard.resolve(name);
     }
 
     Path out(String command) {

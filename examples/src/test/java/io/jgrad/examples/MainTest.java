@@ -53,7 +53,7 @@ class MainTest {
         assertTrue(top.out().contains("mlp") && top.out().contains("cnn") && top.out().contains("distill"), top.out());
         Run mlp = run("mlp", "--help");
         for (String flag : List.of("--epochs", "--batch-size", "--optimizer", "--lr", "--scheduler", "--warmup",
-                "--weight-decay", "--class-weights", "--data", "--seed", "--out", "--limit")) {
+                "--weight-decay", "--class-weights", "--data", "--seed", "--out", "--limit", "--tensorboard")) {
             assertTrue(mlp.out().contains(flag), flag + " missing from\n" + mlp.out());
         }
         assertTrue(run("distill", "--help").out().contains("--labeled"));
@@ -113,6 +113,42 @@ class MainTest {
     }
 
     @Test
+    void tensorboardLogsEveryEpochOfTheRun() throws Exception {
+        Path tb = dir.resolve("tb");
+        Run r = run("mlp", "--synthetic", "--limit", "300", "--epochs", "2", "--hidden", "16", "--out",
+                dir.resolve("out").toString(), "--tensorboard", tb.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        String events = eventText(tb);
+        for (String tag : List.of("loss/train", "loss/val", "accuracy/train", "accuracy/val", "lr",
+                "parameters/0.weight", "parameters/1.running_mean")) {
+            assertEquals(!tag.contains("running_mean"), events.contains(tag), tag + " (buffers are not parameters)");
+        }
+        Run spark = run("mlp", "--synthetic", "--limit", "300", "--epochs", "1", "--spark", "local[2]",
+                "--tensorboard", tb.toString());
+        assertEquals(2, spark.exit());
+        assertTrue(spark.err().contains("--tensorboard is not available with --spark"), spark.err());
+    }
+
+    @Test
+    void summaryPrintsTheModelAndExits() {
+        Run r = run("cnn", "--synthetic", "--limit", "100", "--channels", "4,8", "--hidden", "32", "--summary",
+                "--out", dir.resolve("none").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("1        Conv2d       [1, 4, 28, 28]       40"), r.out());
+        assertTrue(r.out().contains("Total params: 13,266"), r.out());
+        assertTrue(!Files.exists(dir.resolve("none")), "nothing trained or written");
+    }
+
+    /** The bytes of the only event file in {@code logDir} as Latin-1 text, to look for tags in. */
+    private static String eventText(Path logDir) throws Exception {
+        try (var files = Files.list(logDir)) {
+            List<Path> events = files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList();
+            assertEquals(1, events.size(), "event files in " + logDir + ": " + events);
+            return new String(Files.readAllBytes(events.get(0)), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void anExplicitDataDirectoryMustExist() {
         Path typo = dir.resolve("typo");
         Run r = run("mlp", "--data", typo.toString(), "--epochs", "1");
@@ -155,9 +191,13 @@ class MainTest {
         String data = FashionMnist.isPresent(FashionMnist.DEFAULT_DIR) ? "--data=" + FashionMnist.DEFAULT_DIR
                 : "--synthetic";
         String[] args = {"distill", data, "--limit", "1000", "--epochs", "1", "--teacher-epochs", "1",
-            "--seeds", "1", "--labeled", "100", "--out", out.toString()};
+            "--seeds", "1", "--labeled", "100", "--out", out.toString(), "--tensorboard", dir.resolve("tb").toString()};
         Run r = run(args);
         assertEquals(0, r.exit(), r.out() + r.err());
+        for (String run : List.of("teacher", "full_alone-seed42", "full_distilled-seed42", "scarce_alone-seed42",
+                "scarce_distilled-seed42")) {
+            assertTrue(eventText(dir.resolve("tb").resolve(run)).contains("loss/train"), run);
+        }
         double teacher = percent(r.out(), "teacher ([0-9.]+)%");
         assertTrue(teacher > 40, "teacher " + teacher);
         assertTrue(r.out().contains("(1) full labels (1000)") && r.out().contains("(2) 100 labels vs 1000-image transfer set"),
@@ -175,5 +215,47 @@ class MainTest {
         Run again = run(args);
         assertTrue(again.out().contains("loaded the teacher from"), again.out());
         assertEquals(teacher, percent(again.out(), "teacher ([0-9.]+)%"));
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void lmTrainsAFewStepsOnTheFortunesAndWritesItsOutputs() throws Exception {
+        assumeTrue(Files.isDirectory(io.jgrad.data.CharCorpus.FORTUNES_DIR), "fortunes is not installed (apt-get install -y fortunes)");
+        Path out = dir.resolve("lm");
+        Run r = run("lm", "--steps", "3", "--eval-every", "2", "--out", out.toString(), "--seed", "7");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().startsWith("lm on /usr/share/games/fortunes: "), r.out());
+        String last = r.out().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.matches("validation loss [0-9]+\\.[0-9]{3} nats/char after 3 steps \\([0-9]+ s training, [0-9]+ s in all, seed 7\\)"),
+                last);
+        double loss = percent(last, "validation loss ([0-9.]+)");
+        assertTrue(loss > 2 && loss < 6, "three steps from random init (ln V is about 4.6): " + loss);
+        assertTrue(r.out().contains("sample (temperature 1):"), r.out());
+        List<String> csv = Files.readAllLines(out.resolve("history.csv"));
+        assertEquals(List.of("step,train_loss,lr,val_loss"), csv.subList(0, 1));
+        assertEquals(4, csv.size());
+        assertTrue(csv.get(1).startsWith("1,") && csv.get(1).contains(",1.000000e-05,") && csv.get(1).endsWith(","), csv.get(1));
+        assertTrue(!csv.get(2).endsWith(",") && !csv.get(3).endsWith(","), "validation measured at steps 2 and 3: " + csv);
+        assertNotNull(ImageIO.read(out.resolve("loss.png").toFile()));
+        Map<String, ?> saved = SafeTensors.load(out.resolve("model.safetensors"));
+        assertTrue(saved.containsKey("tok.weight") && saved.containsKey("blocks.3.self_attn.in_proj_weight")
+                && saved.containsKey("head.bias"), saved.keySet().toString());
+    }
+
+    @Test
+    void lmWithoutTheFortunesSaysHowToInstallThem() {
+        Run r = run("lm", "--data", dir.resolve("missing").toString(), "--steps", "1");
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("apt-get install -y fortunes") && r.err().contains("missing"), r.err());
+    }
+
+    @Test
+    void lmLearningRateFollowsTheRecipe() {
+        assertEquals(1e-5, LmCommand.learningRate(0, 1000), 1e-15);
+        assertEquals(1e-3, LmCommand.learningRate(99, 1000), 1e-15);
+        assertEquals(1e-3, LmCommand.learningRate(100, 1000), 1e-15);
+        assertEquals(5.5e-4, LmCommand.learningRate(100 + 899 / 2, 1000), 2e-6);
+        assertEquals(1e-4, LmCommand.learningRate(999, 1000), 1e-15);
+        assertEquals(1e-4, LmCommand.learningRate(100, 101), 1e-15);
     }
 }

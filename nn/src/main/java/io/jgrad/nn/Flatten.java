@@ -6,6 +6,10 @@ import io.jgrad.tensor.Shapes;
 /**
  * Merges dimensions {@code startDim..endDim} into one (PyTorch's {@code nn.Flatten}, default
  * 1..-1: {@code [N, 1, 28, 28] -> [N, 784]}).
+ *
+ * <pre>{@code
+ * Sequential cnn = new Sequential(new Conv2d(1, 8, 3), new ReLU(), new Flatten(), new Linear(8 * 26 * 26, 10));
+ * }</pre>
  */
 public class Flatten extends Module {
     private final int startDim;
@@ -19,6 +23,16 @@ public class Flatten extends Module {
     public Flatten(int startDim, int endDim) {
         this.startDim = startDim;
         this.endDim = endDim;
+    }
+
+    /** The first merged dimension (may be negative, counted from the end). */
+    public int startDim() {
+        return startDim;
+    }
+
+    /** The last merged dimension (may be negative, counted from the end). */
+    public int endDim() {
+        return endDim;
     }
 
     @Override

@@ -9,6 +9,10 @@ import io.jgrad.tensor.Tensor;
  * {@code y = (x − mean)/√(var + eps)·γ + β} with the biased variance of each row, eps 1e-5,
  * γ (key {@code weight}, init 1) and β ({@code bias}, init 0). Built from autograd ops, so its
  * backward is theirs.
+ *
+ * <pre>{@code
+ * Variable y = new LayerNorm(64).forward(x);   // normalizes x's last dimension (64)
+ * }</pre>
  */
 public class LayerNorm extends Module {
     private final int size;
@@ -30,6 +34,25 @@ public class LayerNorm extends Module {
         this.eps = eps;
         this.weight = elementwiseAffine ? registerParameter("weight", new Parameter(Tensor.ones(normalizedShape))) : null;
         this.bias = elementwiseAffine ? registerParameter("bias", new Parameter(Tensor.zeros(normalizedShape))) : null;
+    }
+
+    /** The size of the normalised last dimension. */
+    public int normalizedShape() {
+        return size;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    /** γ, or null without elementwise affine. */
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** β, or null without elementwise affine. */
+    public Parameter bias() {
+        return bias;
     }
 
     @Override

@@ -16,6 +16,18 @@ import java.util.Map;
  * buffers (state that is saved but not trained, such as running statistics) and child modules,
  * and walks them recursively in registration order, naming them the way PyTorch does
  * ({@code 0.weight}, {@code 1.running_mean}), so state dicts travel between the two.
+ *
+ * <pre>{@code
+ * public class Scaled extends Module {
+ *     private final Parameter gain = registerParameter("gain", new Parameter(Tensor.ones(8)));
+ *     private final Tensor shift = registerBuffer("shift", Tensor.zeros(8));
+ *     private final Linear proj = registerModule("proj", new Linear(8, 8));
+ *
+ *     public Variable forward(Variable x) {
+ *         return proj.forward(x).mul(gain).add(Variable.constant(shift));
+ *     }
+ * }   // state dict keys: gain, shift, proj.weight, proj.bias
+ * }</pre>
  */
 public abstract class Module {
     private final Map<String, Parameter> params = new LinkedHashMap<>();
@@ -110,6 +122,21 @@ public abstract class Module {
             n += p.value().size();
         }
         return n;
+    }
+
+    /**
+     * A table of the model for a batch of the given input shape (batch first, e.g.
+     * {@code summary(1, 784)}), like torchinfo's or Keras' {@code summary()}: one row per module
+     * in registration order (its dotted path, type, output shape and the parameters it holds
+     * itself), then the total, trainable and non-trainable parameter counts. The shapes come from
+     * one forward of zeros in eval mode under {@code noGrad}; the training mode is restored.
+     * Layers inside a composite other than {@link Sequential} show {@code --} as their shape.
+     *
+     * @throws IllegalArgumentException when the shape is empty or has a dimension below 1, or the
+     *     model cannot take such an input (naming the layer that failed)
+     */
+    public String summary(long... inputShape) {
+        return ModuleSummary.of(this, inputShape);
     }
 
     /** Switches this module and every descendant to training mode. */

@@ -36,6 +36,21 @@ public final class Checks {
     }
 
     /**
+     * Fails unless {@code op(a[i])·op(b[i])} is defined for 3-d {@code a [B, m, k]} and
+     * {@code b [B, k, n]} with one batch size.
+     *
+     * @throws IllegalArgumentException naming the shapes
+     */
+    public static void batchedGemm(INDArray a, boolean transA, INDArray b, boolean transB) {
+        long k = a.rank() == 3 ? (transA ? a.size(1) : a.size(2)) : -1;
+        long kb = b.rank() == 3 ? (transB ? b.size(2) : b.size(1)) : -2;
+        if (a.rank() != 3 || b.rank() != 3 || a.size(0) != b.size(0) || k != kb) {
+            throw new IllegalArgumentException("batchedGemm: A " + Shapes.str(a.shape()) + (transA ? "ᵀ" : "") + " and B "
+                    + Shapes.str(b.shape()) + (transB ? "ᵀ" : "") + " do not fit [B, m, k] x [B, k, n]");
+        }
+    }
+
+    /**
      * Fails unless {@code targets} (the row-major values of an INT64 array of shape
      * {@code targetShape}) has one class index per row of {@code logits [n, c]} and each one not
      * equal to {@code ignoreIndex} is in {@code [0, c)}, as PyTorch's "Target ... is out of bounds".

@@ -95,6 +95,46 @@ final class CpuOps extends Nd4jOps {
         }
     }
 
+    // --- sequence models ---
+
+    @Override
+    public void lstmCell(INDArray gates, INDArray cPrev, INDArray cNew, INDArray hNew) {
+        if (CpuRecurrentCells.fits(gates, cPrev, cNew, hNew)) {
+            CpuRecurrentCells.lstmCell(gates, cPrev, cNew, hNew);
+        } else {
+            super.lstmCell(gates, cPrev, cNew, hNew);
+        }
+    }
+
+    @Override
+    public void lstmCellBackward(INDArray act, INDArray cPrev, INDArray cNew, INDArray dh, INDArray dc,
+                                 INDArray dGates) {
+        if (CpuRecurrentCells.fits(act, cPrev, cNew, dh, dc, dGates)) {
+            CpuRecurrentCells.lstmCellBackward(act, cPrev, cNew, dh, dc, dGates);
+        } else {
+            super.lstmCellBackward(act, cPrev, cNew, dh, dc, dGates);
+        }
+    }
+
+    @Override
+    public void gruCell(INDArray gi, INDArray gh, INDArray hPrev, INDArray hNew) {
+        if (CpuRecurrentCells.fits(gi, gh, hPrev, hNew)) {
+            CpuRecurrentCells.gruCell(gi, gh, hPrev, hNew);
+        } else {
+            super.gruCell(gi, gh, hPrev, hNew);
+        }
+    }
+
+    @Override
+    public void gruCellBackward(INDArray act, INDArray gh, INDArray hPrev, INDArray dh, INDArray dGi, INDArray dGh,
+                                INDArray dhPrev) {
+        if (CpuRecurrentCells.fits(act, gh, hPrev, dh, dGi, dGh, dhPrev)) {
+            CpuRecurrentCells.gruCellBackward(act, gh, hPrev, dh, dGi, dGh, dhPrev);
+        } else {
+            super.gruCellBackward(act, gh, hPrev, dh, dGi, dGh, dhPrev);
+        }
+    }
+
     // --- sequence models: integer tensors ---
 
     @Override

@@ -285,4 +285,38 @@ class Nd4jOps implements Ops {
         Nd4j.exec(new Sqrt(a, out));
         return out;
     }
+
+    // --- sequence models ---
+
+    @Override
+    public void lstmCell(INDArray gates, INDArray cPrev, INDArray cNew, INDArray hNew) {
+        Nd4jSequenceKernels.lstmCell(gates, cPrev, cNew, hNew);
+    }
+
+    @Override
+    public void lstmCellBackward(INDArray act, INDArray cPrev, INDArray cNew, INDArray dh, INDArray dc,
+                                 INDArray dGates) {
+        Nd4jSequenceKernels.lstmCellBackward(act, cPrev, cNew, dh, dc, dGates);
+    }
+
+    @Override
+    public void gruCell(INDArray gi, INDArray gh, INDArray hPrev, INDArray hNew) {
+        Nd4jSequenceKernels.gruCell(gi, gh, hPrev, hNew);
+    }
+
+    @Override
+    public void gruCellBackward(INDArray act, INDArray gh, INDArray hPrev, INDArray dh, INDArray dGi, INDArray dGh,
+                                INDArray dhPrev) {
+        Nd4jSequenceKernels.gruCellBackward(act, gh, hPrev, dh, dGi, dGh, dhPrev);
+    }
+
+    @Override
+    public INDArray batchedGemm(INDArray a, boolean transA, INDArray b, boolean transB, double alpha) {
+        return Nd4jSequenceKernels.batchedGemm(a, transA, b, transB, alpha);
+    }
+
+    @Override
+    public void maskAboveDiagonal(INDArray scores, double value) {
+        Nd4jSequenceKernels.maskAboveDiagonal(scores, value);
+    }
 }
