@@ -63,6 +63,12 @@ class IntOpsTest {
         Variable inf = Variable.constant(Tensor.of(new float[] {Float.POSITIVE_INFINITY, Float.NaN}, 2));
         assertArrayEquals(new float[] {Float.POSITIVE_INFINITY, 0}, inf.maskedFill(
                 Tensor.of(new float[] {0, 1}, 2), 0).value().toFloatArray(), 0f);
+        Variable odd = Variable.constant(Tensor.of(new float[] {Float.NaN, Float.POSITIVE_INFINITY, 1}, 3));
+        Tensor last2 = Tensor.ofLongs(new long[] {0, 1, 1}, 3);
+        assertArrayEquals(new float[] {Float.NaN, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY},
+                odd.maskedFill(last2, Double.NEGATIVE_INFINITY).value().toFloatArray(), 0f);
+        assertArrayEquals(new float[] {Float.NaN, Float.NaN, Float.NaN},
+                odd.maskedFill(last2, Double.NaN).value().toFloatArray(), 0f);
         Variable ints = Variable.constant(Tensor.ofLongs(new long[] {5, 6}, 2));
         assertArrayEquals(new long[] {5, -1}, ints.maskedFill(Tensor.ofLongs(new long[] {0, 1}, 2), -1)
                 .value().toLongArray());

@@ -197,6 +197,43 @@ public final class Kernels {
         return out;
     }
 
+    /**
+     * {@code out[k, :] = weight[ids[k], :]} for dense float32 {@code weight [num, dim]} and
+     * {@code out [ids.length, dim]} (the ids already validated): an embedding lookup, the table
+     * read once to the heap and each row written with one bulk copy.
+     */
+    public static INDArray gatherRows(INDArray weight, long[] ids, INDArray out) {
+        int dim = (int) weight.size(1);
+        float[] table = new float[(int) weight.length()];
+        floats(weight).get(0, table);
+        FloatBuffer ob = floats(out);
+        for (int k = 0; k < ids.length; k++) {
+            ob.put(k * dim, table, (int) ids[k] * dim, dim);
+        }
+        return out;
+    }
+
+    /**
+     * {@code dw[ids[k], :] += g[k, :]} into a zeroed dense float32 {@code dw [num, dim]} from
+     * dense float32 {@code g [ids.length, dim]}: an embedding's weight gradient (repeated ids
+     * accumulate), summed on the heap in float as ND4J's {@code scatter_add} does.
+     */
+    public static INDArray scatterAddRows(INDArray g, long[] ids, INDArray dw) {
+        int dim = (int) dw.size(1);
+        float[] grads = new float[(int) g.length()];
+        floats(g).get(0, grads);
+        float[] acc = new float[(int) dw.length()];
+        for (int k = 0; k < ids.length; k++) {
+            int row = (int) ids[k] * dim;
+            int from = k * dim;
+            for (int j = 0; j < dim; j++) {
+                acc[row + j] += grads[from + j];
+            }
+        }
+        floats(dw).put(0, acc);
+        return dw;
+    }
+
     /** A float view of a {@link Dense#float32 dense float32} array's native memory. */
     static FloatBuffer floats(INDArray a) {
         return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();

@@ -144,6 +144,25 @@ final class CpuOps extends Nd4jOps {
         return new CpuCrossEntropy(logits, t, ignoreIndex);
     }
 
+    /** The rows copied on the JVM for a dense float32 table (ND4J's gather costs ~10× more). */
+    @Override
+    public INDArray embedding(INDArray weight, INDArray indices) {
+        if (!Dense.float32(weight) || weight.rank() != 2) {
+            return super.embedding(weight, indices);
+        }
+        long[] ids = toLongs(indices);
+        return Kernels.gatherRows(weight, ids, newArray(DataType.FLOAT, ids.length, weight.size(1)));
+    }
+
+    @Override
+    public INDArray embeddingBackward(INDArray g, INDArray indices, long num) {
+        if (!Dense.float32(g) || g.rank() != 2) {
+            return super.embeddingBackward(g, indices, num);
+        }
+        INDArray dw = org.nd4j.linalg.factory.Nd4j.createUninitialized(DataType.FLOAT, num, g.size(1));
+        return Kernels.scatterAddRows(g, toLongs(indices), dw);
+    }
+
     /** A JVM pass for float32 {@code x} whose mask repeats over x's leading dimensions (a causal mask, say). */
     @Override
     public INDArray maskedFill(INDArray x, INDArray mask, double value) {
