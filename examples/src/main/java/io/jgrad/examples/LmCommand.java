@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * {@code validation loss X.XXX nats/char after N steps (S s training, T s in all, seed K)}.
  */
 @Command(name = "lm", mixinStandardHelpOptions = true,
-        description = "Train a character-level Transformer language model on the fortunes text and sample from it.")
+        description = "Train a character-level GPT on the fortunes text, then sample it.")
 final class LmCommand implements Callable<Integer> {
     static final int BATCH = 32;
     static final int CONTEXT = 128;

@@ -44,7 +44,9 @@ class SourcesCompileTest {
     void everyDocsSnippetCompiles() throws IOException {
         List<Path> docs;
         try (Stream<Path> s = Files.walk(ROOT.resolve("docs"))) {
-            docs = s.filter(p -> p.toString().endsWith(".md")).sorted().toList();
+            // docs/onnx.md runs its model in ONNX Runtime, which is not on io.jgrad:jgrad's class path:
+            // OnnxDocsTest compiles and runs its blocks with ONNX Runtime added
+            docs = s.filter(p -> p.toString().endsWith(".md") && !p.endsWith("onnx.md")).sorted().toList();
         }
         int blocks = 0;
         for (Path doc : docs) {
