@@ -8,9 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Inverted dropout (Srivastava et al., 2014) as PyTorch's {@code nn.Dropout(p)}: in training
  * mode each element is zeroed with probability {@code p} and the survivors are scaled by
  * {@code 1/(1-p)}, so evaluation mode is the identity. The mask comes from this layer's own
- * seeded {@link Rng}, so runs repeat exactly; forward and backward share one mask array.
+ * seeded {@link Rng}, so runs repeat exactly (on every backend: the mask is drawn in Java), and
+ * a training checkpoint saves that generator ({@link Stochastic}); forward and backward share one mask array.
  */
-public class Dropout extends Module {
+public class Dropout extends Module implements Stochastic {
     private final double p;
     private final Rng rng;
 
@@ -29,6 +30,12 @@ public class Dropout extends Module {
         }
         this.p = p;
         this.rng = rng;
+    }
+
+    /** The generator the masks come from; training checkpoints save and restore its state. */
+    @Override
+    public Rng generator() {
+        return rng;
     }
 
     /** The drop probability. */
