@@ -130,6 +130,9 @@ public final class SafeTensors {
                 }
                 ch.force(true);
             }
+            if (SLOW_SAVE_MILLIS > 0) { // crash tests only: widen the window between the write and the rename
+                java.util.concurrent.locks.LockSupport.parkNanos(SLOW_SAVE_MILLIS * 1_000_000L);
+            }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException ex) {
@@ -149,6 +152,13 @@ public final class SafeTensors {
             }
         }
     }
+
+    /**
+     * Crash tests set the system property {@code jgrad.test.slowSaveMillis} in the JVM they kill:
+     * every save then pauses that long between writing its temporary file and renaming it, so
+     * a kill lands mid-save often. 0 (unset) in every normal run.
+     */
+    private static final long SLOW_SAVE_MILLIS = Long.getLong("jgrad.test.slowSaveMillis", 0);
 
     /**
      * Deletes the temporary files ({@code .<name>.<number>.tmp} in the same directory) that a
