@@ -1,6 +1,7 @@
 package io.jgrad.train;
 
 import io.jgrad.nn.Checkpoints;
+import io.jgrad.nn.SafeTensors;
 import io.jgrad.tensor.StateDictReader;
 import io.jgrad.tensor.Tensor;
 import java.nio.file.Files;
@@ -44,6 +45,7 @@ public final class BestCheckpoint implements StatefulCallback {
     public void onTrainBegin(TrainingContext ctx) {
         MetricMonitor.requireFits("BestCheckpoint", metric, ctx.task());
         monitor = new MetricMonitor(metric, 0);
+        SafeTensors.removeStaleTemporaries(file); // of a save a killed earlier run was making
     }
 
     @Override
