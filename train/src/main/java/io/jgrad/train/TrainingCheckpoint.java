@@ -70,10 +70,42 @@ public final class TrainingCheckpoint {
     public static long load(Path file, Module model, Optimizer optimizer, LRScheduler scheduler) {
         requireRun("load", file, model, optimizer);
         List<CheckpointPart> parts = parts(model, optimizer, scheduler, CheckpointPart.generatorsOf(model));
-        for (String trainerOnly : List.of("plateau", "callback", "epoch")) {
+        for (String trainerOnly : List.of("plateau", "callback", "epoch", "extra")) {
             parts.add(new CheckpointPart(trainerOnly, Map::of, state -> { }));
         }
         return read(file, parts).step();
+    }
+
+    /**
+     * As {@link #save(Path, Module, Optimizer, LRScheduler, long)}, plus {@code extra}: the state
+     * of the caller's own loop (say, the running sums of the epoch in progress), stored under
+     * {@code extra.*} and returned by {@link #load(Path, Module, Optimizer, LRScheduler, Map)}.
+     */
+    public static void save(Path file, Module model, Optimizer optimizer, LRScheduler scheduler, long step,
+                            Map<String, Tensor> extra) {
+        requireRun("save", file, model, optimizer);
+        List<CheckpointPart> parts = parts(model, optimizer, scheduler, CheckpointPart.generatorsOf(model));
+        parts.add(new CheckpointPart("extra", () -> extra == null ? Map.of() : extra, state -> { }));
+        write(file, parts, step, Map.of());
+    }
+
+    /**
+     * As {@link #load(Path, Module, Optimizer, LRScheduler)}; also puts the {@code extra} state
+     * the file holds (keys without the {@code extra.} prefix; none when it was saved without)
+     * into {@code extra}, which is cleared first.
+     */
+    public static long load(Path file, Module model, Optimizer optimizer, LRScheduler scheduler, Map<String, Tensor> extra) {
+        requireRun("load", file, model, optimizer);
+        if (extra == null) {
+            throw new IllegalArgumentException("TrainingCheckpoint.load: extra is null");
+        }
+        Map<String, Tensor> read = new LinkedHashMap<>();
+        List<CheckpointPart> parts = parts(model, optimizer, scheduler, CheckpointPart.generatorsOf(model));
+        parts.add(new CheckpointPart("extra", Map::of, read::putAll));
+        long step = read(file, parts).step();
+        extra.clear();
+        extra.putAll(read);
+        return step;
     }
 
     /** The sections every training checkpoint holds: model, optimizer, scheduler (if any), generators. */
