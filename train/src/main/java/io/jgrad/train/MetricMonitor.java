@@ -61,7 +61,11 @@ final class MetricMonitor {
 
     /** Reads a {@link #state()} from {@code in}, changing nothing, and returns the step that applies it. */
     Runnable readState(StateDictReader in) {
-        double b = in.tensor("best").item();
+        Tensor t = in.tensor("best");
+        if (t.size() != 1) {
+            throw in.invalid("best", "has " + t.size() + " values, expected one number");
+        }
+        double b = t.getDouble(0); // NaN allowed: no best yet
         int e = (int) in.wholeNumber("best_epoch", -1, Integer.MAX_VALUE);
         if (Double.isNaN(b) != (e == -1)) {
             throw in.invalid("best", "is " + b + " with best_epoch " + e + ", expected NaN exactly when best_epoch is -1");

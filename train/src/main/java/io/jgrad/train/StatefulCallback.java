@@ -16,7 +16,7 @@ import java.util.Map;
  *     int seen;
  *     public void onEpochEnd(EpochStats s, TrainingContext ctx) { seen++; }
  *     public Map<String, Tensor> state() { return Map.of("seen", Tensor.scalar((double) seen)); }
- *     public void loadState(Map<String, Tensor> state) { seen = (int) state.get("seen").item(); }
+ *     public void loadState(Map<String, Tensor> state) { seen = (int) state.get("seen").getDouble(0); }
  * }
  * }</pre>
  * A resumed run must be built with the same callbacks in the same order.
@@ -24,7 +24,8 @@ import java.util.Map;
 public interface StatefulCallback extends Callback {
     /**
      * A snapshot of everything this callback's future behaviour depends on, as named tensors
-     * (use float64 scalars for counts and values: they are stored exactly). Called after each
+     * (use float64 scalars for counts and values: they are stored exactly; read them back with
+     * {@code getDouble(0)}, as {@code item()} rounds to float32). Called after each
      * step that ends with a checkpoint, so it should be cheap and must not change the callback.
      */
     Map<String, Tensor> state();

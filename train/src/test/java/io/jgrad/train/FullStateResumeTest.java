@@ -59,13 +59,17 @@ class FullStateResumeTest {
             if (!state.keySet().equals(java.util.Set.of("seen", "loss_sum"))) {
                 throw new IllegalArgumentException("Tally: expected seen and loss_sum, got " + state.keySet());
             }
-            seen = (int) state.get("seen").item();
-            lossSum = state.get("loss_sum").item();
+            seen = (int) state.get("seen").getDouble(0);
+            lossSum = state.get("loss_sum").getDouble(0);
         }
     }
 
     /** A run on a fresh model with dropout and batch norm; {@code crashAfter} > 0 makes the loss throw at that call. */
     private Trainer.Builder run(int crashAfter, Tally tally, EarlyStopping early) {
+        return run(crashAfter, tally, early, "best-run.safetensors");
+    }
+
+    private Trainer.Builder run(int crashAfter, Tally tally, EarlyStopping early, String bestFile) {
         Rng.manualSeed(1);
         Sequential model = new Sequential(new Linear(20, 24), new BatchNorm1d(24), new ReLU(), new Dropout(0.4),
                 new Linear(24, 4));
@@ -73,7 +77,7 @@ class FullStateResumeTest {
         AtomicInteger calls = new AtomicInteger();
         return Trainer.builder().model(model).optimizer(adam).epochs(12).batchSize(64).seed(3).progress(Progress.none())
                 .plateau(ReduceLROnPlateau.builder(adam).patience(0).factor(0.5).build(), "val_loss")
-                .callbacks(early, new BestCheckpoint(dir.resolve("best-" + crashAfter + ".safetensors"), "val_acc"), tally)
+                .callbacks(early, new BestCheckpoint(dir.resolve(bestFile), "val_acc"), tally)
                 .generator("augment", new Rng(5))
                 .loss((logits, y) -> {
                     if (crashAfter > 0 && calls.incrementAndGet() > crashAfter) {
@@ -87,13 +91,14 @@ class FullStateResumeTest {
     void aCrashedRunWithRandomLayersPlateauAndCallbacksResumesExactly() throws Exception {
         Tally fullTally = new Tally();
         EarlyStopping fullEarly = new EarlyStopping("val_loss", 2);
-        Trainer whole = run(0, fullTally, fullEarly).build();
+        Trainer whole = run(0, fullTally, fullEarly, "best-whole.safetensors").build();
         History full = whole.fit(DATA.first(), DATA.second());
 
         Path file = dir.resolve("run.ckpt");
         Trainer crashing = run(40, new Tally(), new EarlyStopping("val_loss", 2)).checkpoint(file, 4).build();
         assertThrows(IllegalStateException.class, () -> crashing.fit(DATA.first(), DATA.second()));
-        assertEquals("40", io.jgrad.nn.SafeTensors.metadata(file).get("step"), "15 batches per epoch: step 40 is mid-epoch 3");
+        assertEquals("36", io.jgrad.nn.SafeTensors.metadata(file).get("step"),
+                "15 batches per epoch, the loss also validates: the crash is at step 39, the last save at 36, mid-epoch 3");
 
         Tally tally = new Tally();
         EarlyStopping early = new EarlyStopping("val_loss", 2);
@@ -113,7 +118,7 @@ class FullStateResumeTest {
         assertEquals(fullEarly.bestEpoch(), early.bestEpoch());
         assertEquals(fullTally.seen, tally.seen);
         assertEquals(fullTally.lossSum, tally.lossSum, 0.0);
-        assertArrayEquals(Files.readAllBytes(dir.resolve("best-0.safetensors")), Files.readAllBytes(dir.resolve("best-40.safetensors")));
+        assertArrayEquals(Files.readAllBytes(dir.resolve("best-whole.safetensors")), Files.readAllBytes(dir.resolve("best-run.safetensors")));
         assertTrue(full.epochs().stream().anyMatch(e -> e.lr() < 3e-2), "the plateau scheduler lowered the lr");
 
         // the run had ended: resuming from its last checkpoint trains no more and reports the same stop
@@ -157,14 +162,16 @@ class FullStateResumeTest {
     void aBuiltInCallbackRefusesAStateThatIsNotItsOwn() {
         EarlyStopping early = new EarlyStopping("val_loss", 2);
         Map<String, Tensor> good = early.state();
-        assertEquals(Double.NaN, good.get("best").item());
+        assertEquals(Double.NaN, good.get("best").getDouble(0));
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                 () -> early.loadState(Map.of("best", Tensor.scalar(0.5), "best_epoch", Tensor.scalar(-1.0), "wait", Tensor.scalar(0.0))));
         assertTrue(ex.getMessage().contains("EarlyStopping") && ex.getMessage().contains("best"), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new BestCheckpoint(dir.resolve("x"), "val_acc").loadState(good));
         early.loadState(Map.of("best", Tensor.scalar(0.5), "best_epoch", Tensor.scalar(3.0), "wait", Tensor.scalar(1.0)));
         assertEquals(3, early.bestEpoch());
-        assertNotEquals(good.get("best_epoch").item(), early.state().get("best_epoch").item());
+        early.loadState(Map.of("best", Tensor.scalar(0.1), "best_epoch", Tensor.scalar(4.0), "wait", Tensor.scalar(0.0)));
+        assertEquals(0.1, early.state().get("best").getDouble(0), 0.0, "the best value round-trips in float64");
+        assertNotEquals(good.get("best_epoch").getDouble(0), early.state().get("best_epoch").getDouble(0));
     }
 
     @Test
