@@ -9,6 +9,7 @@ import io.jgrad.optim.LRScheduler;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Tensor;
 import io.jgrad.train.EpochStats;
+import io.jgrad.train.EpochTally;
 import io.jgrad.train.Evaluation;
 import io.jgrad.train.Evaluator;
 import io.jgrad.train.History;
@@ -68,7 +69,7 @@ final class DriverLoop {
         if (o.checkpointFile() != null) {
             SafeTensors.removeStaleTemporaries(o.checkpointFile());
         }
-        DriverSums sums = new DriverSums();
+        EpochTally sums = new EpochTally();
         if (o.resumeFrom() != null) {
             resume(sums);
         }
@@ -81,10 +82,9 @@ final class DriverLoop {
             progress.startEpoch(epoch, o.epochs(), perEpoch);
             for (int s = done; s < perEpoch; s++) {
                 GlobalGradient g = step(runner, epoch, s);
-                sums.lossSum += g.loss() * g.count();
-                sums.samples += g.count();
-                sums.correct += g.correct();
-                progress.batch(s + 1, sums.samples, sums.lossSum / sums.samples);
+                sums.addLoss(g.loss(), g.count());
+                sums.addCorrect(g.correct(), g.count());
+                progress.batch(s + 1, sums.samples(), sums.meanLoss());
                 if (s + 1 < perEpoch && o.checkpointEvery() > 0 && steps % o.checkpointEvery() == 0) {
                     save(sums);
                 }
@@ -96,8 +96,8 @@ final class DriverLoop {
                 vLoss = ev.loss();
                 vAcc = ev.accuracy();
             }
-            EpochStats stats = new EpochStats(epoch, sums.lossSum / sums.samples, (double) sums.correct / sums.samples, vLoss,
-                    vAcc, sums.lr, (System.nanoTime() - t0) / 1e9);
+            EpochStats stats = new EpochStats(epoch, sums.meanLoss(), sums.accuracy(), vLoss, vAcc, sums.lr(),
+                    (System.nanoTime() - t0) / 1e9);
             if (scheduler != null) {
                 scheduler.step();
             }
@@ -111,20 +111,25 @@ final class DriverLoop {
     }
 
     /** Restores the driver's state from the checkpoint to resume from; steps counts on from its step. */
-    private void resume(DriverSums sums) {
+    private void resume(EpochTally sums) {
         Path file = o.resumeFrom();
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("SparkTrainer.fit: resumeFrom file " + file + " does not exist (or is not a file)");
         }
         Map<String, Tensor> extra = new LinkedHashMap<>();
         long at = TrainingCheckpoint.load(file, model, optimizer, scheduler, extra);
-        sums.load(file, extra);
+        try {
+            sums.load(extra);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SparkTrainer.fit: resumeFrom " + file + " holds no valid epoch sums (is it "
+                    + "a SparkTrainer checkpoint?): " + e.getMessage(), e);
+        }
         resumedSteps = at;
         steps = at;
         LOG.info("SparkTrainer: resumed from {} at step {}", file, at);
     }
 
-    private void save(DriverSums sums) {
+    private void save(EpochTally sums) {
         if (o.checkpointFile() != null) {
             TrainingCheckpoint.save(o.checkpointFile(), model, optimizer, scheduler, steps, sums.state());
         }

@@ -82,7 +82,10 @@ final class ChildJvm {
             process.destroyForcibly();
             fail("the child did not end; its output so far:\n" + String.join("\n", consumed));
         }
-        reader.join(10_000);
+        reader.join(30_000);
+        if (reader.isAlive()) {
+            fail("the child's output was not read to its end within 30 s of its exit");
+        }
         List<String> all = new ArrayList<>(consumed);
         lines.drainTo(all);
         all.remove("<eof>");

@@ -7,19 +7,20 @@ import java.util.Map;
 
 /**
  * The running sums of the epoch in progress (loss, examples, correct predictions) and the lr it
- * started with: what its {@link EpochStats} line is made of. They go into mid-epoch checkpoints,
- * so a run resumed in the middle of an epoch reports (and feeds to a plateau scheduler, early
- * stopping and the best checkpoint) exactly the epoch's numbers the uninterrupted run does.
+ * started with: what its {@link EpochStats} line is made of. The trainers (and SparkTrainer's
+ * driver) put them into mid-epoch checkpoints, so a run resumed in the middle of an epoch
+ * reports (and feeds to a plateau scheduler, early stopping and the best checkpoint) exactly the
+ * epoch's numbers the uninterrupted run does.
  */
-final class EpochTally {
-    double lr;
-    double lossSum;
-    long samples;
-    long correct;
-    long labeled;
+public final class EpochTally {
+    private double lr;
+    private double lossSum;
+    private long samples;
+    private long correct;
+    private long labeled;
 
     /** Starts an epoch at learning rate {@code lr}. */
-    void start(double lr) {
+    public void start(double lr) {
         this.lr = lr;
         lossSum = 0;
         samples = 0;
@@ -27,8 +28,40 @@ final class EpochTally {
         labeled = 0;
     }
 
+    /** Adds a batch of {@code n} examples with mean loss {@code loss}. */
+    public void addLoss(double loss, long n) {
+        lossSum += loss * n;
+        samples += n;
+    }
+
+    /** Adds {@code correct} right predictions among {@code n} labelled examples. */
+    public void addCorrect(long correct, long n) {
+        this.correct += correct;
+        labeled += n;
+    }
+
+    /** The lr the epoch started with. */
+    public double lr() {
+        return lr;
+    }
+
+    /** The examples so far. */
+    public long samples() {
+        return samples;
+    }
+
+    /** The mean loss so far (NaN before the first batch). */
+    public double meanLoss() {
+        return lossSum / samples;
+    }
+
+    /** The accuracy over the labelled examples so far (NaN when there were none). */
+    public double accuracy() {
+        return labeled == 0 ? Double.NaN : (double) correct / labeled;
+    }
+
     /** Float64 scalars: every count below 2^53 and the sum itself are stored exactly. */
-    Map<String, Tensor> state() {
+    public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("lr", Tensor.scalar(lr));
         out.put("loss_sum", Tensor.scalar(lossSum));
@@ -38,8 +71,11 @@ final class EpochTally {
         return out;
     }
 
-    /** Restores {@link #state()}; an empty map (a checkpoint of an older jgrad) leaves the tally as it is. */
-    void load(Map<String, Tensor> state) {
+    /**
+     * Restores {@link #state()}; strict and all-or-nothing ({@link StateDictReader}). An empty map
+     * (a checkpoint of an older jgrad) leaves the tally as it is.
+     */
+    public void load(Map<String, Tensor> state) {
         if (state.isEmpty()) {
             return;
         }

@@ -146,13 +146,11 @@ final class TrainingLoop {
                         if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.BATCH) {
                             o.scheduler.step();
                         }
-                        tally.lossSum += l * b.size();
-                        tally.samples += b.size();
+                        tally.addLoss(l, b.size());
                         if (s.labeled() && task.hasAccuracy()) {
-                            tally.correct += countCorrect(task, logits, b);
-                            tally.labeled += b.size();
+                            tally.addCorrect(countCorrect(task, logits, b), b.size());
                         }
-                        progress.batch(i + 1, tally.samples, tally.lossSum / tally.samples);
+                        progress.batch(i + 1, tally.samples(), tally.meanLoss());
                     }
                     // mid-epoch saves (every N steps, or where steps() ends the run); a full epoch's end
                     // is saved below, after its schedulers and callbacks, so a resume never repeats them
@@ -168,8 +166,7 @@ final class TrainingLoop {
                     valLoss = ev.loss();
                     valAcc = task.hasAccuracy() ? ev.accuracy() : Double.NaN;
                 }
-                EpochStats stats = new EpochStats(epoch, tally.lossSum / tally.samples,
-                        tally.labeled == 0 ? Double.NaN : (double) tally.correct / tally.labeled, valLoss, valAcc, tally.lr,
+                EpochStats stats = new EpochStats(epoch, tally.meanLoss(), tally.accuracy(), valLoss, valAcc, tally.lr(),
                         (System.nanoTime() - t0) / 1e9);
                 if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.EPOCH) {
                     o.scheduler.step();

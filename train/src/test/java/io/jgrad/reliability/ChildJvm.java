@@ -46,14 +46,20 @@ final class ChildJvm {
         reader.start();
     }
 
+    /** The next line the child prints; fails if it ends or stays silent for two minutes first. */
+    String next() throws InterruptedException {
+        String l = lines.poll(120, TimeUnit.SECONDS);
+        if (l == null || l.equals("<eof>")) {
+            fail("the child ended or hung; its output:\n" + String.join("\n", consumed));
+        }
+        consumed.add(l);
+        return l;
+    }
+
     /** Waits for the next line starting with {@code prefix} and returns it; fails if the child ends first. */
     String await(String prefix) throws InterruptedException {
         while (true) {
-            String l = lines.poll(120, TimeUnit.SECONDS);
-            if (l == null || l.equals("<eof>")) {
-                fail("the child ended or hung before printing '" + prefix + "...'; its output:\n" + String.join("\n", consumed));
-            }
-            consumed.add(l);
+            String l = next();
             if (l.startsWith(prefix)) {
                 return l;
             }
@@ -74,7 +80,10 @@ final class ChildJvm {
             process.destroyForcibly();
             fail("the child did not end; its output so far:\n" + String.join("\n", consumed));
         }
-        reader.join(10_000);
+        reader.join(30_000);
+        if (reader.isAlive()) {
+            fail("the child's output was not read to its end within 30 s of its exit");
+        }
         List<String> all = new ArrayList<>(consumed);
         lines.drainTo(all);
         all.remove("<eof>");
