@@ -5,8 +5,8 @@ import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Dataset;
 import io.jgrad.nn.Module;
-import io.jgrad.optim.Clipping;
 import io.jgrad.nn.SafeTensors;
+import io.jgrad.optim.Clipping;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.StepScope;
@@ -109,7 +109,7 @@ final class TrainingLoop {
                 long t0 = System.nanoTime();
                 int[] order = interleaving(streams, interleave);
                 int done = epoch == firstEpoch ? (int) (steps % perEpoch) : 0;
-                if (done == 0) { // else the checkpoint restored the sums of the epoch's first batches
+                if (done == 0 || tally.samples() == 0) { // else the checkpoint restored the sums of the epoch's first batches
                     tally.start(optimizer.lr());
                 }
                 int batches = o.maxSteps > 0 ? (int) Math.min(order.length, o.maxSteps - steps + done) : order.length;
