@@ -23,16 +23,18 @@ import java.util.function.Supplier;
 record CheckpointPart(String name, Supplier<Map<String, Tensor>> save, Consumer<Map<String, Tensor>> load) {
 
     /**
-     * The generators a run draws from, keyed by name: each stored as its 4-value
+     * The generators a run draws from, keyed by name and looked up at every save and load (so a
+     * {@code Rng.manualSeed} in between is followed): each stored as its 4-value
      * {@link Rng#getState()}. Loading checks every entry before setting any; a file saved before
      * generators were stored (no key at all) leaves the generators as they are.
      */
-    static CheckpointPart generators(Map<String, Rng> byName) {
+    static CheckpointPart generators(Supplier<Map<String, Rng>> generators) {
         return new CheckpointPart("generator", () -> {
             Map<String, Tensor> out = new LinkedHashMap<>();
-            byName.forEach((k, rng) -> out.put(k, rng.getState()));
+            generators.get().forEach((k, rng) -> out.put(k, rng.getState()));
             return out;
         }, state -> {
+            Map<String, Rng> byName = generators.get();
             if (state.isEmpty()) {
                 return; // an older checkpoint without generator states
             }

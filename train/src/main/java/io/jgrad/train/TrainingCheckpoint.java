@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ public final class TrainingCheckpoint {
      */
     public static void save(Path file, Module model, Optimizer optimizer, LRScheduler scheduler, long step) {
         requireRun("save", file, model, optimizer);
-        write(file, parts(model, optimizer, scheduler, CheckpointPart.generatorsOf(model)), step, Map.of());
+        write(file, parts(model, optimizer, scheduler, () -> CheckpointPart.generatorsOf(model)), step, Map.of());
     }
 
     /**
@@ -69,7 +70,7 @@ public final class TrainingCheckpoint {
      */
     public static long load(Path file, Module model, Optimizer optimizer, LRScheduler scheduler) {
         requireRun("load", file, model, optimizer);
-        List<CheckpointPart> parts = parts(model, optimizer, scheduler, CheckpointPart.generatorsOf(model));
+        List<CheckpointPart> parts = parts(model, optimizer, scheduler, () -> CheckpointPart.generatorsOf(model));
         for (String trainerOnly : List.of("plateau", "callback", "epoch", "extra")) {
             parts.add(new CheckpointPart(trainerOnly, Map::of, state -> { }));
         }
@@ -84,7 +85,7 @@ public final class TrainingCheckpoint {
     public static void save(Path file, Module model, Optimizer optimizer, LRScheduler scheduler, long step,
                             Map<String, Tensor> extra) {
         requireRun("save", file, model, optimizer);
-        List<CheckpointPart> parts = parts(model, optimizer, scheduler, CheckpointPart.generatorsOf(model));
+        List<CheckpointPart> parts = parts(model, optimizer, scheduler, () -> CheckpointPart.generatorsOf(model));
         parts.add(new CheckpointPart("extra", () -> extra == null ? Map.of() : extra, state -> { }));
         write(file, parts, step, Map.of());
     }
@@ -100,7 +101,7 @@ public final class TrainingCheckpoint {
             throw new IllegalArgumentException("TrainingCheckpoint.load: extra is null");
         }
         Map<String, Tensor> read = new LinkedHashMap<>();
-        List<CheckpointPart> parts = parts(model, optimizer, scheduler, CheckpointPart.generatorsOf(model));
+        List<CheckpointPart> parts = parts(model, optimizer, scheduler, () -> CheckpointPart.generatorsOf(model));
         parts.add(new CheckpointPart("extra", Map::of, read::putAll));
         long step = read(file, parts).step();
         extra.clear();
@@ -109,7 +110,8 @@ public final class TrainingCheckpoint {
     }
 
     /** The sections every training checkpoint holds: model, optimizer, scheduler (if any), generators. */
-    static List<CheckpointPart> parts(Module model, Optimizer optimizer, LRScheduler scheduler, Map<String, Rng> generators) {
+    static List<CheckpointPart> parts(Module model, Optimizer optimizer, LRScheduler scheduler,
+                                      Supplier<Map<String, Rng>> generators) {
         List<CheckpointPart> parts = new ArrayList<>();
         parts.add(new CheckpointPart("model", model::stateDict, model::loadStateDict));
         parts.add(new CheckpointPart("optimizer", optimizer::stateDict, optimizer::loadStateDict));

@@ -202,9 +202,11 @@ final class TrainingLoop {
      * callbacks and the epoch's running sums.
      */
     private List<CheckpointPart> checkpointParts(EpochTally tally) {
-        Map<String, Rng> generators = CheckpointPart.generatorsOf(model);
-        generators.putAll(o.generators);
-        List<CheckpointPart> parts = new ArrayList<>(TrainingCheckpoint.parts(model, optimizer, o.scheduler, generators));
+        List<CheckpointPart> parts = new ArrayList<>(TrainingCheckpoint.parts(model, optimizer, o.scheduler, () -> {
+            Map<String, Rng> generators = CheckpointPart.generatorsOf(model);
+            generators.putAll(o.generators);
+            return generators;
+        }));
         if (o.plateau != null) {
             parts.add(new CheckpointPart("plateau", o.plateau::stateDict, o.plateau::loadStateDict));
         }

@@ -182,4 +182,24 @@ class FullStateResumeTest {
         }
         assertThrows(IllegalArgumentException.class, () -> b.generator("noise", null));
     }
+
+    @Test
+    void theHandWrittenLoopApiRestoresTheGlobalAndTheDropoutGenerators() {
+        Rng.manualSeed(5);
+        Sequential model = new Sequential(new Linear(20, 8), new Dropout(0.5), new Linear(8, 4));
+        Optimizer adam = Adam.builder(model.parameters()).build();
+        Rng.global().normal(3, 0, 1); // some draws, a spare Gaussian pending
+        Dropout dropout = (Dropout) model.children().get("1");
+        dropout.generator().nextDouble();
+        Path file = dir.resolve("loop.ckpt");
+        TrainingCheckpoint.save(file, model, adam, null, 3);
+        double nextGlobal = Rng.global().nextGaussian();
+        double nextMask = dropout.generator().nextDouble();
+
+        Rng.manualSeed(77); // a new global generator: load restores the one in use now
+        dropout.generator().nextDouble();
+        assertEquals(3, TrainingCheckpoint.load(file, model, adam, null));
+        assertEquals(nextGlobal, Rng.global().nextGaussian(), 0.0);
+        assertEquals(nextMask, dropout.generator().nextDouble(), 0.0);
+    }
 }
