@@ -94,6 +94,7 @@ final class TrainingLoop {
             stopped = at.metadata().get(STOPPED);
         }
         boolean wasTraining = model.isTraining();
+        TensorBoardLog tensorBoard = TensorBoardLog.open(o.tensorBoardDir);
         model.train();
         long totalSteps = o.maxSteps > 0 ? o.maxSteps : (long) epochs * perEpoch;
         int firstEpoch = steps >= totalSteps || stopped != null ? epochs + 1 : (int) (steps / perEpoch) + 1;
@@ -175,6 +176,9 @@ final class TrainingLoop {
                     o.plateau.step(stats.metric(o.plateauMetric));
                 }
                 history.add(stats);
+                if (tensorBoard != null) {
+                    tensorBoard.epoch(stats, model);
+                }
                 progress.endEpoch(stats, epochs);
                 for (Callback c : o.callbacks) {
                     c.onEpochEnd(stats, ctx);
@@ -189,6 +193,9 @@ final class TrainingLoop {
             }
         } finally {
             model.train(wasTraining);
+            if (tensorBoard != null) {
+                tensorBoard.close();
+            }
         }
         for (Callback c : o.callbacks) {
             c.onTrainEnd(history, ctx);
