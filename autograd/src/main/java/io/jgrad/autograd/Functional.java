@@ -50,4 +50,51 @@ public final class Functional {
                                          double eps) {
         return NormOps.batchNormEval(x, weight, bias, mean, var, eps);
     }
+
+    // --- sequence models ---
+
+    /** One LSTM layer's outputs {@code [N, T, H]} and its final hidden and cell states {@code [N, H]}. */
+    public record LstmResult(Variable output, Variable h, Variable c) {
+    }
+
+    /** One GRU layer's outputs {@code [N, T, H]} and its final hidden state {@code [N, H]}. */
+    public record GruResult(Variable output, Variable h) {
+    }
+
+    /**
+     * One LSTM layer's recurrence over a batch-first sequence, PyTorch's formulas and gate order
+     * (i, f, g, o): {@code xGates [N, T, 4H]} are the input projections {@code x·W_ihᵀ + b_ih} of
+     * every step (one GEMM by the caller), {@code weightHh [4H, H]}, {@code biasHh [4H]}, initial
+     * states {@code h0}, {@code c0 [N, H]}. One graph node whatever T: per step one GEMM and one
+     * fused backend cell, forward and backward.
+     *
+     * @throws IllegalArgumentException when the shapes or element types do not fit, naming them
+     */
+    public static LstmResult lstmLayer(Variable xGates, Variable weightHh, Variable biasHh, Variable h0, Variable c0) {
+        return RecurrentOps.lstm(xGates, weightHh, biasHh, h0, c0);
+    }
+
+    /**
+     * One GRU layer's recurrence, PyTorch's formulas and gate order (r, z, n) with
+     * {@code n = tanh(x_n + b_in + r·(h·W_hnᵀ + b_hn))}: {@code xGates [N, T, 3H]} are
+     * {@code x·W_ihᵀ + b_ih}, {@code weightHh [3H, H]}, {@code biasHh [3H]}, {@code h0 [N, H]}.
+     *
+     * @throws IllegalArgumentException when the shapes or element types do not fit, naming them
+     */
+    public static GruResult gruLayer(Variable xGates, Variable weightHh, Variable biasHh, Variable h0) {
+        return RecurrentOps.gru(xGates, weightHh, biasHh, h0);
+    }
+
+    /**
+     * {@code softmax(q·kᵀ/√E + mask)·v} for {@code q [..., L, E]}, {@code k [..., S, E]},
+     * {@code v [..., S, Ev]} (leading dimensions broadcast), with the elements above the
+     * top-left aligned diagonal masked out when {@code causal}: PyTorch's
+     * {@code F.scaled_dot_product_attention(q, k, v, is_causal=causal)} with dropout 0. One node;
+     * batched GEMMs over the flattened leading dimensions.
+     *
+     * @throws IllegalArgumentException when the shapes or element types do not fit, naming them
+     */
+    public static Variable scaledDotProductAttention(Variable q, Variable k, Variable v, boolean causal) {
+        return AttentionOps.scaledDotProductAttention(q, k, v, causal);
+    }
 }

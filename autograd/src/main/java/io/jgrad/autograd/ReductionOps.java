@@ -66,7 +66,7 @@ final class ReductionOps {
         return Variable.fromOp(op, out, g -> new INDArray[] {oneHot(a, ax, index).muli(expandAlong(g, a.shape(), ax))}, x);
     }
 
-    /** The position of the first maximum ({@code largest}) or minimum along {@code axis}, as values of x's type. */
+    /** The position of the first maximum ({@code largest}) or minimum along {@code axis}, as INT64 (PyTorch's ties rule). */
     static Variable argExtreme(Variable x, int axis, boolean keepDims, boolean largest) {
         INDArray a = x.value().array();
         String op = largest ? "argmax" : "argmin";
@@ -74,7 +74,7 @@ final class ReductionOps {
         if (a.size(ax) == 0) {
             throw new IllegalArgumentException(op + ": dimension " + axis + " of " + Shapes.str(a.shape()) + " is empty");
         }
-        INDArray index = indexOf(a, ax, largest).castTo(a.dataType());
+        INDArray index = indexOf(a, ax, largest).castTo(org.nd4j.linalg.api.buffer.DataType.LONG);
         if (keepDims) {
             long[] kept = a.shape().clone();
             kept[ax] = 1;

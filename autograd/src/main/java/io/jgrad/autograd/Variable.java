@@ -1,5 +1,6 @@
 package io.jgrad.autograd;
 
+import io.jgrad.tensor.DType;
 import io.jgrad.tensor.Ones;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
@@ -53,8 +54,17 @@ public class Variable {
         this.gradFn = gradFn;
     }
 
-    /** A leaf holding {@code value}; with {@code requiresGrad} its gradient is accumulated by backward. */
+    /**
+     * A leaf holding {@code value}; with {@code requiresGrad} its gradient is accumulated by backward.
+     *
+     * @throws IllegalArgumentException when an INT64 value is asked to require a gradient
+     *         (as in PyTorch, only floating-point tensors can)
+     */
     public static Variable of(Tensor value, boolean requiresGrad) {
+        if (requiresGrad && value != null && !value.dtype().isFloating()) {
+            throw new IllegalArgumentException("Variable.of: only floating-point values can require a gradient, got "
+                    + value.dtype() + Shapes.str(value.shape()));
+        }
         return new Variable(value, requiresGrad);
     }
 
@@ -218,55 +228,63 @@ public class Variable {
 
     // ---------------------------------------------------------------- ops, by family
     // Each op is one line here; its forward and backward live in the family class named.
+    // Float ops pass this through floating(op), which refuses INT64 values; shape ops,
+    // comparisons, argmax/argmin and maskedFill take any type.
+
+    /** This Variable, after checking that its value is floating-point: the dtype gate of the float ops. */
+    private Variable floating(String op) {
+        DType.checkFloating(op, value.dtype());
+        return this;
+    }
 
     /** {@code this + other}, NumPy broadcasting. */
     public Variable add(Variable other) {
-        return ElementwiseOps.add(this, other);
+        return ElementwiseOps.add(floating("add"), other);
     }
 
     /** {@code this - other}, NumPy broadcasting. */
     public Variable sub(Variable other) {
-        return ElementwiseOps.sub(this, other);
+        return ElementwiseOps.sub(floating("sub"), other);
     }
 
     /** {@code this * other} elementwise, NumPy broadcasting. */
     public Variable mul(Variable other) {
-        return ElementwiseOps.mul(this, other);
+        return ElementwiseOps.mul(floating("mul"), other);
     }
 
     /** {@code this / other} elementwise, NumPy broadcasting. */
     public Variable div(Variable other) {
-        return ElementwiseOps.div(this, other);
+        return ElementwiseOps.div(floating("div"), other);
     }
 
     /** {@code this + s} for a constant scalar. */
     public Variable add(double s) {
-        return ElementwiseOps.add(this, s);
+        return ElementwiseOps.add(floating("add"), s);
     }
 
     /** {@code this * s} for a constant scalar. */
     public Variable mul(double s) {
-        return ElementwiseOps.mul(this, s);
+        return ElementwiseOps.mul(floating("mul"), s);
     }
 
     /** {@code -this}. */
     public Variable neg() {
-        return ElementwiseOps.neg(this);
+        return ElementwiseOps.neg(floating("neg"));
     }
 
     /** {@code e^this}. */
     public Variable exp() {
-        return ElementwiseOps.exp(this);
+        return ElementwiseOps.exp(floating("exp"));
     }
 
     /** The natural logarithm; {@code log(0) = -inf} as in PyTorch. */
     public Variable log() {
-        return ElementwiseOps.log(this);
+        return ElementwiseOps.log(floating("log"));
     }
 
     /** {@code this^p} for a constant exponent. */
     public Variable pow(double p) {
-        return ElementwiseOps.pow(this, p);
+        return ElementwiseOps.pow(floating("pow"), p);
     }
 
     /**
@@ -274,57 +292,72 @@ public class Variable {
      * {@code [..., m, k] x [..., k, n]} with the leading dimensions broadcast, as {@code torch.matmul}.
      */
     public Variable matmul(Variable other) {
-        return MatmulOps.matmul(this, other);
+        return MatmulOps.matmul(floating("matmul"), other);
     }
 
     /** {@code max(this, 0)}; the gradient at 0 is 0, as in PyTorch. */
     public Variable relu() {
-        return ActivationOps.relu(this);
+        return ActivationOps.relu(floating("relu"));
     }
 
     /** {@code 1 / (1 + e^-this)}. */
     public Variable sigmoid() {
-        return ActivationOps.sigmoid(this);
+        return ActivationOps.sigmoid(floating("sigmoid"));
     }
 
     /** The hyperbolic tangent. */
     public Variable tanh() {
-        return ActivationOps.tanh(this);
+        return ActivationOps.tanh(floating("tanh"));
     }
 
     /** Softmax along {@code axis}, stable for large logits. */
     public Variable softmax(int axis) {
-        return ActivationOps.softmax(this, axis);
+        return ActivationOps.softmax(floating("softmax"), axis);
     }
 
     /** log(softmax) along {@code axis}, computed as {@code x - max - log(sum(exp(x - max)))}. */
     public Variable logSoftmax(int axis) {
-        return ActivationOps.logSoftmax(this, axis);
+        return ActivationOps.logSoftmax(floating("logSoftmax"), axis);
     }
 
     /** The sum of all elements, a scalar of shape {@code []}. */
     public Variable sum() {
-        return ReductionOps.sum(this);
+        return ReductionOps.sum(floating("sum"));
     }
 
     /** The sum along {@code axis} (negative counts from the end), keeping it as size 1 if asked. */
     public Variable sum(int axis, boolean keepDims) {
-        return ReductionOps.sum(this, axis, keepDims);
+        return ReductionOps.sum(floating("sum"), axis, keepDims);
     }
 
     /** The mean of all elements, a scalar of shape {@code []}. */
     public Variable mean() {
-        return ReductionOps.mean(this);
+        return ReductionOps.mean(floating("mean"));
     }
 
     /** The mean along {@code axis} (negative counts from the end), keeping it as size 1 if asked. */
     public Variable mean(int axis, boolean keepDims) {
-        return ReductionOps.mean(this, axis, keepDims);
+        return ReductionOps.mean(floating("mean"), axis, keepDims);
     }
 
     /** The same elements in a new shape; one dimension may be -1. */
     public Variable reshape(long... shape) {
         return ShapeOps.reshape(this, shape);
+    }
+
+    /** PyTorch's {@code view}: the same as {@link #reshape} (values and gradients; the result may be a copy). */
+    public Variable view(long... shape) {
+        return ShapeOps.reshape(this, shape);
+    }
+
+    /**
+     * PyTorch's {@code masked_fill}: {@code value} where {@code mask} (any type, broadcast to
+     * this shape) is non-zero, this elsewhere; no gradient flows to the filled places.
+     *
+     * @throws IllegalArgumentException when the mask does not broadcast to this shape
+     */
+    public Variable maskedFill(Tensor mask, double value) {
+        return MaskOps.maskedFill(this, mask, value);
     }
 
     /** The transpose of a 2-d Variable (a row-major copy). */
@@ -371,45 +404,50 @@ public class Variable {
 
     /** {@code |this|}; the gradient at 0 is 0, as in PyTorch. */
     public Variable abs() {
-        return ElementwiseOps.abs(this);
+        return ElementwiseOps.abs(floating("abs"));
     }
 
     /** The square root. */
     public Variable sqrt() {
-        return ElementwiseOps.sqrt(this);
+        return ElementwiseOps.sqrt(floating("sqrt"));
     }
 
     /** The sine. */
     public Variable sin() {
-        return ElementwiseOps.sin(this);
+        return ElementwiseOps.sin(floating("sin"));
     }
 
     /** The cosine. */
     public Variable cos() {
-        return ElementwiseOps.cos(this);
+        return ElementwiseOps.cos(floating("cos"));
     }
 
     /** Clamps into {@code [min, max]}; gradient 1 inside (bounds included), 0 outside. */
     public Variable clamp(double min, double max) {
-        return ElementwiseOps.clamp(this, min, max);
+        return ElementwiseOps.clamp(floating("clamp"), min, max);
     }
 
     /** The maximum along {@code dim}; the gradient goes to the element {@code argmax} names. */
     public Variable max(int dim, boolean keepDims) {
-        return ReductionOps.extreme(this, dim, keepDims, true);
+        return ReductionOps.extreme(floating("max"), dim, keepDims, true);
     }
 
     /** The minimum along {@code dim}; the gradient goes to the element {@code argmin} names. */
     public Variable min(int dim, boolean keepDims) {
-        return ReductionOps.extreme(this, dim, keepDims, false);
+        return ReductionOps.extreme(floating("min"), dim, keepDims, false);
     }
 
-    /** The index of the first maximum along {@code dim}, as a constant of this Variable's type. */
+    /** The index of the first maximum along {@code dim} (removed), as INT64, PyTorch's {@code argmax(dim)}. */
+    public Variable argmax(int dim) {
+        return ReductionOps.argExtreme(this, dim, false, true);
+    }
+
+    /** The index of the first maximum along {@code dim}, as an INT64 constant (no gradient). */
     public Variable argmax(int dim, boolean keepDims) {
         return ReductionOps.argExtreme(this, dim, keepDims, true);
     }
 
-    /** The index of the first minimum along {@code dim}, as a constant of this Variable's type. */
+    /** The index of the first minimum along {@code dim}, as an INT64 constant (no gradient). */
     public Variable argmin(int dim, boolean keepDims) {
         return ReductionOps.argExtreme(this, dim, keepDims, false);
     }
@@ -441,7 +479,7 @@ public class Variable {
 
     /** GELU, exact erf form {@code x·Φ(x)}, PyTorch's default. */
     public Variable gelu() {
-        return ActivationOps.gelu(this);
+        return ActivationOps.gelu(floating("gelu"));
     }
 
     /**
@@ -449,17 +487,17 @@ public class Variable {
      * {@code bias [out]} (may be null), PyTorch's {@code F.conv2d}.
      */
     public Variable conv2d(Variable weight, Variable bias, int stride, int padding, int dilation, int groups) {
-        return ConvolutionOps.conv2d(this, weight, bias, stride, padding, dilation, groups);
+        return ConvolutionOps.conv2d(floating("conv2d"), weight, bias, stride, padding, dilation, groups);
     }
 
     /** Max pooling of {@code [N, C, H, W]} over square windows, PyTorch's {@code F.max_pool2d}. */
     public Variable maxPool2d(int kernel, int stride, int padding) {
-        return ConvolutionOps.maxPool2d(this, kernel, stride, padding);
+        return ConvolutionOps.maxPool2d(floating("maxPool2d"), kernel, stride, padding);
     }
 
     /** Average pooling of {@code [N, C, H, W]} (padding counted), PyTorch's {@code F.avg_pool2d}. */
     public Variable avgPool2d(int kernel, int stride, int padding) {
-        return ConvolutionOps.avgPool2d(this, kernel, stride, padding);
+        return ConvolutionOps.avgPool2d(floating("avgPool2d"), kernel, stride, padding);
     }
 
     /**
@@ -469,7 +507,7 @@ public class Variable {
      * (length C) when not null, for a layer's running statistics.
      */
     public Variable batchNorm2d(Variable weight, Variable bias, double eps, double[] batchMean, double[] batchVar) {
-        return ConvolutionOps.batchNorm2d(this, weight, bias, eps, batchMean, batchVar);
+        return ConvolutionOps.batchNorm2d(floating("batchNorm2d"), weight, bias, eps, batchMean, batchVar);
     }
 
     @Override

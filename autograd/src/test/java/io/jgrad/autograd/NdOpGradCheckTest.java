@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.tensor.DType;
+import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -17,7 +18,7 @@ class NdOpGradCheckTest {
     private long seed = 100;
 
     private Tensor normal(long... shape) {
-        return Tensor.randn(seed++, shape).to(DType.FLOAT64);
+        return Tensor.randn(new Rng(seed++), shape).to(DType.FLOAT64);
     }
 
     private Tensor positive(long... shape) {

@@ -171,6 +171,32 @@ public final class Kernels {
         }
     }
 
+    /**
+     * {@code out = set ? value : x} for dense float32 {@code x} and {@code out} of one shape,
+     * {@code set} repeating every {@code set.length} elements (a mask broadcast over x's leading
+     * dimensions); one bulk read and write per repetition.
+     */
+    public static INDArray maskedFill(INDArray x, boolean[] set, float value, INDArray out) {
+        int p = set.length;
+        if (!Dense.float32All(x, out) || x.length() % p != 0) {
+            throw new IllegalArgumentException("Kernels.maskedFill: needs dense float32 arrays of one length, a multiple"
+                    + " of the mask's " + p + " elements; got " + Shapes.str(x.shape()) + ", " + Shapes.str(out.shape()));
+        }
+        FloatBuffer xb = floats(x);
+        FloatBuffer ob = floats(out);
+        float[] row = new float[p];
+        for (int at = 0, n = (int) x.length(); at < n; at += p) {
+            xb.get(at, row);
+            for (int j = 0; j < p; j++) {
+                if (set[j]) {
+                    row[j] = value;
+                }
+            }
+            ob.put(at, row);
+        }
+        return out;
+    }
+
     /** A float view of a {@link Dense#float32 dense float32} array's native memory. */
     static FloatBuffer floats(INDArray a) {
         return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();

@@ -77,4 +77,15 @@ public final class Shapes {
         }
         return out;
     }
+
+    /** The position of row-major element {@code flat} in {@code shape}, as {@code [i, j, ...]} for messages. */
+    public static String position(long flat, long[] shape) {
+        long[] at = new long[shape.length];
+        long rest = flat;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            at[d] = shape[d] == 0 ? 0 : rest % shape[d];
+            rest = shape[d] == 0 ? rest : rest / shape[d];
+        }
+        return str(at);
+    }
 }

@@ -8,7 +8,8 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * An n-dimensional array of float32 (or float64) numbers, row-major, over an ND4J {@link INDArray}.
+ * An n-dimensional array of float32 (or float64) numbers, or of int64 indices, row-major, over an
+ * ND4J {@link INDArray}.
  *
  * <p>A Tensor is the value type every other jgrad module passes around. It adds to the raw
  * INDArray what users of a framework expect: factories that validate their arguments, errors
@@ -27,7 +28,7 @@ public final class Tensor {
     }
 
     /**
-     * Wraps an existing ND4J array without copying. Only FLOAT and DOUBLE arrays are accepted.
+     * Wraps an existing ND4J array without copying. Only FLOAT, DOUBLE and LONG arrays are accepted.
      */
     public static Tensor wrap(INDArray array) {
         if (array == null) {
@@ -116,11 +117,49 @@ public final class Tensor {
         return new Tensor(Nd4j.valueArrayOf(shape, value, type.nd4j()));
     }
 
-    /** A float32 tensor of standard normal samples drawn from a generator seeded with {@code seed}. */
-    public static Tensor randn(long seed, long... shape) {
+    /**
+     * A float32 tensor of standard normal samples drawn from the global generator
+     * ({@link Rng#global()}, seeded by {@link Rng#manualSeed}), as {@code torch.randn(*shape)}.
+     */
+    public static Tensor randn(long... shape) {
+        return randn(Rng.global(), shape);
+    }
+
+    /** A float32 tensor of standard normal samples drawn from {@code generator}. */
+    public static Tensor randn(Rng generator, long... shape) {
+        if (generator == null) {
+            throw new IllegalArgumentException("Tensor.randn: generator is null");
+        }
         Shapes.checkValid("Tensor.randn", shape);
-        float[] data = new Rng(seed).normal(checkedSize("Tensor.randn", shape), 0, 1);
+        float[] data = generator.normal(checkedSize("Tensor.randn", shape), 0, 1);
         return new Tensor(Nd4j.create(data, shape, 'c'));
+    }
+
+    /**
+     * An INT64 tensor holding a copy of {@code data} (class labels, token ids); its length must
+     * equal the shape's size.
+     */
+    public static Tensor ofLongs(long[] data, long... shape) {
+        checkData("Tensor.ofLongs", data == null ? -1 : data.length, shape);
+        if (shape.length == 0) {
+            return new Tensor(Nd4j.scalar(DataType.LONG, data[0]));
+        }
+        if (data.length == 0) {
+            return new Tensor(Nd4j.create(DataType.LONG, shape, 'c'));
+        }
+        return new Tensor(Nd4j.createFromArray(data.clone()).reshape('c', shape));
+    }
+
+    /** The INT64 tensor {@code [0, 1, ..., n-1]}, as {@code torch.arange(n)}. */
+    public static Tensor arange(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("Tensor.arange: n must be non-negative, got " + n);
+        }
+        long[] data = new long[Math.toIntExact(n)];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i;
+        }
+        return ofLongs(data, n);
     }
 
     /** A float32 tensor uniform in [lo, hi) drawn from {@code rng}. */
@@ -152,6 +191,20 @@ public final class Tensor {
     /** The elements in row-major order, as floats. */
     public float[] toFloatArray() {
         return array.dup('c').data().asFloat();
+    }
+
+    /**
+     * The elements of an INT64 tensor in row-major order.
+     *
+     * @throws IllegalArgumentException for a float tensor (convert it first with {@code to(DType.INT64)},
+     *         which truncates toward zero as PyTorch's {@code .long()})
+     */
+    public long[] toLongArray() {
+        if (dtype() != DType.INT64) {
+            throw new IllegalArgumentException("Tensor.toLongArray: needs an INT64 tensor, got " + dtype()
+                    + Shapes.str(shape()) + "; convert it with to(DType.INT64)");
+        }
+        return array.dup('c').data().asLong();
     }
 
     /** The elements in row-major order, as doubles. */

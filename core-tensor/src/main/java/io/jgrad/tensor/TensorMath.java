@@ -17,6 +17,7 @@ final class TensorMath {
 
     static Tensor apply(Op op, Tensor x, Tensor y) {
         String name = "Tensor." + op.name().toLowerCase(java.util.Locale.ROOT);
+        DType.checkFloating(name, x.dtype());
         if (x.dtype() != y.dtype()) {
             throw new IllegalArgumentException(name + ": element types differ, " + x.dtype() + Shapes.str(x.shape())
                     + " vs " + y.dtype() + Shapes.str(y.shape()));
@@ -35,6 +36,7 @@ final class TensorMath {
 
     /** {@code x + s} or {@code x · s}; non-finite constants go through a rank-0 array (ND4J's scalar ops mishandle them). */
     static Tensor scalar(Op op, Tensor x, double s) {
+        DType.checkFloating("Tensor." + op.name().toLowerCase(java.util.Locale.ROOT), x.dtype());
         INDArray a = x.array();
         if (!Double.isFinite(s)) {
             return apply(op, x, Tensor.wrap(Nd4j.scalar(a.dataType(), s)));

@@ -66,7 +66,7 @@ class TensorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, -1));
         assertTrue(e.getMessage().contains("Tensor.zeros") && e.getMessage().contains("[2, -1]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Tensor.ones(-3));
-        assertThrows(IllegalArgumentException.class, () -> Tensor.randn(1, 4, -2));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.randn(new Rng(1), 4, -2));
     }
 
     @Test
@@ -91,9 +91,9 @@ class TensorTest {
 
     @Test
     void randnIsReproducibleFromItsSeed() {
-        Tensor a = Tensor.randn(42, 3, 4);
-        Tensor b = Tensor.randn(42, 3, 4);
-        Tensor c = Tensor.randn(43, 3, 4);
+        Tensor a = Tensor.randn(new Rng(42), 3, 4);
+        Tensor b = Tensor.randn(new Rng(42), 3, 4);
+        Tensor c = Tensor.randn(new Rng(43), 3, 4);
         assertEquals(DType.FLOAT32, a.dtype());
         assertTrue(a.contentEquals(b));
         assertFalse(a.contentEquals(c));
@@ -102,7 +102,7 @@ class TensorTest {
 
     @Test
     void randnLooksStandardNormal() {
-        float[] x = Tensor.randn(7, 20_000).toFloatArray();
+        float[] x = Tensor.randn(new Rng(7), 20_000).toFloatArray();
         double sum = 0;
         double sq = 0;
         for (float v : x) {

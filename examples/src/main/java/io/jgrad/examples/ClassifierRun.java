@@ -21,7 +21,7 @@ import java.util.Locale;
  * the common options (optimizer, cosine schedule by default, class weights), in this process or
  * data-parallel on Spark, then print the test report and the last line
  * {@code test accuracy …; wrote runs/<command>}, and write {@code history.csv},
- * {@code history.png} and {@code model.safetensors}.
+ * {@code history.png} and {@code model.safetensors} (and the ONNX file of {@code --onnx}).
  */
 final class ClassifierRun {
     private ClassifierRun() {
@@ -79,6 +79,7 @@ final class ClassifierRun {
         history.writeCsv(dir.resolve("history.csv"));
         history.writeChart(dir.resolve("history.png"));
         Checkpoints.save(model, dir.resolve("model.safetensors"));
+        opts.exportOnnx(model, data.train().numFeatures(), out);
         out.print(test.format(data.classNames()));
         out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.1f s, %.1f s/epoch); wrote %s%n",
                 100 * test.accuracy(), history.epochs().size(), seconds, seconds / Math.max(1, history.epochs().size()),

@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
  * the student alone versus the whole training set as an unlabelled transfer set for the
  * distilled student, with the same number of optimizer steps. Writes, like {@code mlp},
  * {@code history.csv}, {@code history.png} and {@code model.safetensors}: those of the first
- * seed's distilled student of scenario (2), the run's headline model; plus {@code distill.csv}
- * (every seed's accuracies) and the teacher, reused by the next run on the same data. With
+ * seed's distilled student of scenario (2), the run's headline model (also the ONNX file of
+ * {@code --onnx}); plus {@code distill.csv} (every seed's accuracies) and the teacher, reused by
+ * the next run on the same data. With
  * {@code --tensorboard DIR} every training logs to its own run: {@code DIR/teacher} (when trained)
  * and {@code DIR/<scenario>-seed<N>} for the four students of each seed.
  */
@@ -100,6 +101,7 @@ final class DistillCommand implements Callable<Integer> {
                 headline.history().writeCsv(dir.resolve("history.csv"));
                 headline.history().writeChart(dir.resolve("history.png"));
                 Checkpoints.save(headline.model(), dir.resolve("model.safetensors"));
+                opts.exportOnnx(headline.model(), train.numFeatures(), out);
             }
             out.printf(Locale.ROOT, "seed %d: full labels alone %.2f%% distilled %.2f%% | %d labels alone %.2f%% "
                     + "transfer-set distilled %.2f%%%n", seed, 100 * acc[0][k], 100 * acc[1][k], labeledCount,

@@ -6,11 +6,11 @@ import picocli.CommandLine.Command;
 /**
  * The jgrad examples' command line: {@code jgrad mlp} trains a Fashion-MNIST classifier,
  * {@code jgrad cnn} trains a convolutional one, {@code jgrad distill} compares a small student trained alone with one distilled from a
- * large teacher. {@code jgrad --help} and {@code jgrad <command> --help} list the options.
+ * large teacher, {@code jgrad lm} trains a character-level Transformer language model. {@code jgrad --help} and {@code jgrad <command> --help} list the options.
  */
 @Command(name = "jgrad", mixinStandardHelpOptions = true, version = "jgrad 0.1.0",
-        description = "Train small neural networks with jgrad on Fashion-MNIST (or a synthetic set).",
-        subcommands = {MlpCommand.class, CnnCommand.class, DistillCommand.class, CommandLine.HelpCommand.class})
+        description = "Train small neural networks with jgrad on Fashion-MNIST (or a synthetic set), and a character-level language model on text.",
+        subcommands = {MlpCommand.class, CnnCommand.class, DistillCommand.class, LmCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -37,6 +37,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: mlp, cnn or distill");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: mlp, cnn, distill or lm");
     }
 }

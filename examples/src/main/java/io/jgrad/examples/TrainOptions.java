@@ -1,5 +1,9 @@
 package io.jgrad.examples;
 
+import io.jgrad.nn.Module;
+import io.jgrad.onnx.Onnx;
+import io.jgrad.tensor.Tensor;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -65,6 +69,10 @@ public final class TrainOptions {
     @Option(names = "--limit", description = "Use only the first N training and test examples (smoke runs).")
     Integer limit;
 
+    @Option(names = "--onnx", paramLabel = "FILE", description = "Also export the trained model to this ONNX file "
+            + "(opset 17, input 'input' [batch, features], output 'output').")
+    Path onnx;
+
     /** The batch size: the flag, or the whole training set for full-batch gd, else 128. */
     int batchSize(int trainSize) {
         if (batchSize != null) {
@@ -76,6 +84,14 @@ public final class TrainOptions {
     /** The schedule: the flag, or the command's default. */
     SchedulerName scheduler(SchedulerName commandDefault) {
         return scheduler != null ? scheduler : commandDefault;
+    }
+
+    /** Exports {@code model} to the {@code --onnx} file, when one is given, traced on one row of {@code features}. */
+    void exportOnnx(Module model, int features, PrintWriter out) {
+        if (onnx != null) {
+            Onnx.export(model, Tensor.zeros(1, features), onnx);
+            out.println("wrote the ONNX model " + onnx);
+        }
     }
 
     /** The TensorBoard directory of one run of several ({@code DIR/name}), or null without --tensorboard. */

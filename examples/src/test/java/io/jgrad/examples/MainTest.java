@@ -216,4 +216,46 @@ class MainTest {
         assertTrue(again.out().contains("loaded the teacher from"), again.out());
         assertEquals(teacher, percent(again.out(), "teacher ([0-9.]+)%"));
     }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void lmTrainsAFewStepsOnTheFortunesAndWritesItsOutputs() throws Exception {
+        assumeTrue(Files.isDirectory(io.jgrad.data.CharCorpus.FORTUNES_DIR), "fortunes is not installed (apt-get install -y fortunes)");
+        Path out = dir.resolve("lm");
+        Run r = run("lm", "--steps", "3", "--eval-every", "2", "--out", out.toString(), "--seed", "7");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().startsWith("lm on /usr/share/games/fortunes: "), r.out());
+        String last = r.out().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.matches("validation loss [0-9]+\\.[0-9]{3} nats/char after 3 steps \\([0-9]+ s training, [0-9]+ s in all, seed 7\\)"),
+                last);
+        double loss = percent(last, "validation loss ([0-9.]+)");
+        assertTrue(loss > 2 && loss < 6, "three steps from random init (ln V is about 4.6): " + loss);
+        assertTrue(r.out().contains("sample (temperature 1):"), r.out());
+        List<String> csv = Files.readAllLines(out.resolve("history.csv"));
+        assertEquals(List.of("step,train_loss,lr,val_loss"), csv.subList(0, 1));
+        assertEquals(4, csv.size());
+        assertTrue(csv.get(1).startsWith("1,") && csv.get(1).contains(",1.000000e-05,") && csv.get(1).endsWith(","), csv.get(1));
+        assertTrue(!csv.get(2).endsWith(",") && !csv.get(3).endsWith(","), "validation measured at steps 2 and 3: " + csv);
+        assertNotNull(ImageIO.read(out.resolve("loss.png").toFile()));
+        Map<String, ?> saved = SafeTensors.load(out.resolve("model.safetensors"));
+        assertTrue(saved.containsKey("tok.weight") && saved.containsKey("blocks.3.self_attn.in_proj_weight")
+                && saved.containsKey("head.bias"), saved.keySet().toString());
+    }
+
+    @Test
+    void lmWithoutTheFortunesSaysHowToInstallThem() {
+        Run r = run("lm", "--data", dir.resolve("missing").toString(), "--steps", "1");
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("apt-get install -y fortunes") && r.err().contains("missing"), r.err());
+    }
+
+    @Test
+    void lmLearningRateFollowsTheRecipe() {
+        assertEquals(1e-5, LmCommand.learningRate(0, 1000), 1e-15);
+        assertEquals(1e-3, LmCommand.learningRate(99, 1000), 1e-15);
+        assertEquals(1e-3, LmCommand.learningRate(100, 1000), 1e-15);
+        assertEquals(5.5e-4, LmCommand.learningRate(100 + 899 / 2, 1000), 2e-6);
+        assertEquals(1e-4, LmCommand.learningRate(999, 1000), 1e-15);
+        assertEquals(1e-4, LmCommand.learningRate(100, 101), 1e-15);
+    }
 }

@@ -125,6 +125,11 @@ public class BatchNorm1d extends Module {
         return features;
     }
 
+    /** Whether evaluation mode uses running statistics (else it normalises with the batch's own). */
+    public boolean tracksRunningStats() {
+        return trackRunningStats;
+    }
+
     /** γ, or null without affine. */
     public Parameter weight() {
         return weight;

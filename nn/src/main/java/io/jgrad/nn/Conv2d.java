@@ -64,6 +64,36 @@ public class Conv2d extends Module {
         return bias;
     }
 
+    public int inChannels() {
+        return in;
+    }
+
+    public int outChannels() {
+        return out;
+    }
+
+    /** The side of the square kernel. */
+    public int kernelSize() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** Zero padding on each side. */
+    public int padding() {
+        return padding;
+    }
+
+    public int dilation() {
+        return dilation;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
     @Override
     public Variable forward(Variable x) {
         long[] s = x.shape();

@@ -1,20 +1,22 @@
 package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.DType;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.Checks;
+import io.jgrad.tensor.backend.Ops;
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A lookup table of {@code num} vectors of size {@code dim}, PyTorch's {@code nn.Embedding}:
- * weight {@code [num, dim]} initialised N(0, 1); an index tensor of any shape maps to
- * {@code [..., dim]}. The backward adds each output row's gradient onto the row it came from
- * (ND4J's {@code scatter_add}, so repeated indices accumulate), on either backend.
+ * weight {@code [num, dim]} initialised N(0, 1); an INT64 index tensor of any shape maps to
+ * {@code [..., dim]} (token ids {@code [N, T]} give {@code [N, T, dim]}). The lookup and its
+ * backward, which adds each output row's gradient onto the row it came from (repeated indices
+ * accumulate), are the backend's {@link Ops#embedding} and {@link Ops#embeddingBackward}.
  */
 public class Embedding extends Module {
     private final int num;
@@ -40,39 +42,98 @@ public class Embedding extends Module {
         return weight;
     }
 
-    /** Looks up integer-valued {@code indices} of any shape (their values, e.g. from a Tensor of 3, 0, 7). */
+    public int numEmbeddings() {
+        return num;
+    }
+
+    public int embeddingDim() {
+        return dim;
+    }
+
+    /**
+     * Looks up INT64 {@code indices} of any shape, giving {@code [..., dim]} (PyTorch's
+     * {@code embedding(indices)}). Float indices holding whole numbers are still accepted for
+     * code written before INT64 tensors existed, but are deprecated: build indices with
+     * {@code Tensor.ofLongs}.
+     *
+     * @throws IllegalArgumentException naming an index outside {@code [0, num)} and its position,
+     *         or a float index that is not a whole number
+     */
     @Override
     public Variable forward(Variable indices) {
-        double[] v = indices.value().toDoubleArray();
-        int[] idx = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            idx[i] = (int) v[i];
-            if (idx[i] != v[i]) {
-                throw new IllegalArgumentException("Embedding(" + num + ", " + dim + ").forward: index " + v[i]
-                        + " at position " + i + " of " + Shapes.str(indices.shape()) + " is not an integer");
-            }
-        }
-        long[] shape = Arrays.copyOf(indices.shape(), indices.shape().length + 1);
-        shape[shape.length - 1] = dim;
-        return lookup(idx).reshape(shape);
+        Tensor idx = indices.value();
+        return embedding(idx.dtype() == DType.INT64 ? idx : Tensor.ofLongs(wholeNumbers(idx), idx.shape()), weight);
     }
 
     /** The rows {@code indices} of the table, {@code [indices.length, dim]}. */
     public Variable lookup(int... indices) {
-        for (int i = 0; i < indices.length; i++) {
-            if (indices[i] < 0 || indices[i] >= num) {
-                throw new IllegalArgumentException("Embedding(" + num + ", " + dim + "): index " + indices[i]
-                        + " at position " + i + " is out of range [0, " + num + ")");
+        long[] ids = new long[indices.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = indices[i];
+        }
+        return gather(name(), weight, Tensor.ofLongs(ids, ids.length), ids);
+    }
+
+    /**
+     * PyTorch's {@code F.embedding(indices, weight)}: the rows of {@code weight [num, dim]} named
+     * by the INT64 {@code indices} of any shape, {@code [..., dim]}, as one graph node whose
+     * backward scatter-adds into the weight's gradient.
+     *
+     * @throws IllegalArgumentException for indices that are not INT64, a weight that is not 2-d,
+     *         or an index outside {@code [0, num)} (naming it and its position)
+     */
+    public static Variable embedding(Tensor indices, Variable weight) {
+        long[] ws = weight.shape();
+        if (ws.length != 2) {
+            throw new IllegalArgumentException("embedding: weight must be [num, dim], got " + Shapes.str(ws));
+        }
+        if (indices.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("embedding: indices must be INT64, got " + indices.dtype()
+                    + Shapes.str(indices.shape()));
+        }
+        long[] shape = indices.shape();
+        long[] out = Arrays.copyOf(shape, shape.length + 1);
+        out[shape.length] = ws[1];
+        String name = "Embedding(" + ws[0] + ", " + ws[1] + ")";
+        return gather(name, weight, indices, indices.toLongArray()).reshape(out);
+    }
+
+    /**
+     * One graph node: the rows named by the INT64 {@code indices} (whose values {@code ids} are
+     * validated on the heap), backward scatter-adding into the weight; the lookup reads the
+     * indices where they are, so they are not copied back.
+     */
+    private static Variable gather(String name, Variable weight, Tensor indices, long[] ids) {
+        INDArray w = weight.value().array();
+        long num = w.size(0);
+        Checks.indices(name, ids, indices.shape(), num);
+        if (ids.length == 0) {
+            return Variable.fromOp("embedding", Nd4j.zeros(w.dataType(), 0, w.size(1)),
+                    g -> new INDArray[] {Nd4j.zerosLike(w)}, weight);
+        }
+        INDArray at = indices.array().reshape('c', new long[] {ids.length});
+        Ops ops = Ops.get();
+        return Variable.fromOp("embedding", ops.embedding(w, at),
+                g -> new INDArray[] {ops.embeddingBackward(g.dup('c'), at, num)}, weight);
+    }
+
+    /** Float indices that are whole numbers, as longs (the deprecated input form). */
+    private long[] wholeNumbers(Tensor idx) {
+        double[] v = idx.toDoubleArray();
+        long[] ids = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            ids[i] = (long) v[i];
+            if (ids[i] != v[i]) {
+                throw new IllegalArgumentException(name() + ".forward: index " + v[i] + " at position "
+                        + Shapes.position(i, idx.shape()) + " of " + Shapes.str(idx.shape())
+                        + " is not an integer; pass INT64 indices (Tensor.ofLongs)");
             }
         }
-        INDArray w = weight.value().array();
-        INDArray rows = indices.length == 0 ? Nd4j.zeros(w.dataType(), 0, dim) : Nd4j.pullRows(w, 1, indices);
-        INDArray at = Nd4j.createFromArray(indices).castTo(DataType.INT);
-        return Variable.fromOp("embedding", rows, g -> {
-            INDArray dw = Nd4j.zeros(w.dataType(), w.shape());
-            Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(dw, at, g.dup('c')).addOutputs(dw).build());
-            return new INDArray[] {dw};
-        }, weight);
+        return ids;
+    }
+
+    private String name() {
+        return "Embedding(" + num + ", " + dim + ")";
     }
 
     @Override

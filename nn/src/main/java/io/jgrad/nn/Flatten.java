@@ -21,6 +21,16 @@ public class Flatten extends Module {
         this.endDim = endDim;
     }
 
+    /** The first merged dimension (may be negative, counted from the end). */
+    public int startDim() {
+        return startDim;
+    }
+
+    /** The last merged dimension (may be negative, counted from the end). */
+    public int endDim() {
+        return endDim;
+    }
+
     @Override
     public Variable forward(Variable x) {
         long[] s = x.shape();

@@ -32,6 +32,25 @@ public class LayerNorm extends Module {
         this.bias = elementwiseAffine ? registerParameter("bias", new Parameter(Tensor.zeros(normalizedShape))) : null;
     }
 
+    /** The size of the normalised last dimension. */
+    public int normalizedShape() {
+        return size;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    /** γ, or null without elementwise affine. */
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** β, or null without elementwise affine. */
+    public Parameter bias() {
+        return bias;
+    }
+
     @Override
     public Variable forward(Variable x) {
         long[] s = x.shape();

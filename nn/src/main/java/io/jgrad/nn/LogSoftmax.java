@@ -10,6 +10,11 @@ public class LogSoftmax extends Module {
         this.axis = axis;
     }
 
+    /** The axis it normalises along (may be negative, counted from the end). */
+    public int dim() {
+        return axis;
+    }
+
     @Override
     public Variable forward(Variable x) {
         return x.logSoftmax(axis);

@@ -2,6 +2,7 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.Tensor;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -103,6 +104,31 @@ public final class Losses {
             }
             return new INDArray[] {Host.array(dx, shape, type)};
         }, logits);
+    }
+
+    /**
+     * Per-token cross entropy, {@code F.cross_entropy(logits.reshape(-1, C), targets.reshape(-1))}:
+     * the mean of {@code -log softmax(x)[t]} over every position whose target is not PyTorch's
+     * default {@code ignore_index} of -100.
+     *
+     * @param logits  {@code [..., C]} unnormalised scores (e.g. {@code [N, T, C]} for a sequence batch)
+     * @param targets INT64 class indices of the leading shape {@code [...]}
+     */
+    public static Variable crossEntropy(Variable logits, Tensor targets) {
+        return TokenCrossEntropy.of(logits, targets, TokenCrossEntropy.DEFAULT_IGNORE_INDEX);
+    }
+
+    /**
+     * Per-token cross entropy with {@code ignore_index}: the mean over the positions whose
+     * target is not {@code ignoreIndex} (padding, say); those positions get no gradient. When
+     * every target is ignored the loss is NaN and the gradient 0, as in PyTorch. One fused node
+     * (log-softmax + NLL) on the backend.
+     *
+     * @throws IllegalArgumentException for targets that are not INT64, do not have the logits'
+     *         leading shape, or hold a counted index outside {@code [0, C)} (naming it and its position)
+     */
+    public static Variable crossEntropy(Variable logits, Tensor targets, long ignoreIndex) {
+        return TokenCrossEntropy.of(logits, targets, ignoreIndex);
     }
 
     // ---------------------------------------------------------------- regression

@@ -15,6 +15,20 @@ public abstract class Pool2d extends Module {
         this.padding = padding;
     }
 
+    /** The side of the square window. */
+    public int kernelSize() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** Padding on each side. */
+    public int padding() {
+        return padding;
+    }
+
     @Override
     protected String extraRepr() {
         return "kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding;

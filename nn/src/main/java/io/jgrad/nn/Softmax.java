@@ -10,6 +10,11 @@ public class Softmax extends Module {
         this.axis = axis;
     }
 
+    /** The axis it normalises along (may be negative, counted from the end). */
+    public int dim() {
+        return axis;
+    }
+
     @Override
     public Variable forward(Variable x) {
         return x.softmax(axis);

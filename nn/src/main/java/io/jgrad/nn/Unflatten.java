@@ -20,6 +20,16 @@ public class Unflatten extends Module {
         this.sizes = sizes.clone();
     }
 
+    /** The dimension that is split (may be negative, counted from the end). */
+    public int dim() {
+        return dim;
+    }
+
+    /** The sizes it is split into (a copy). */
+    public long[] sizes() {
+        return sizes.clone();
+    }
+
     @Override
     public Variable forward(Variable x) {
         long[] s = x.shape();

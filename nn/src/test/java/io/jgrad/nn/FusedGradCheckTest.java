@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jgrad.autograd.GradCheck;
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.DType;
+import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** Finite-difference checks (float64) of the layers' fused nodes. */
 class FusedGradCheckTest {
     private static Tensor randn64(long seed, long... shape) {
-        return Tensor.randn(seed, shape).to(DType.FLOAT64);
+        return Tensor.randn(new Rng(seed), shape).to(DType.FLOAT64);
     }
 
     @Test

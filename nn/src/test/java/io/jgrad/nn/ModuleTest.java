@@ -60,7 +60,7 @@ class ModuleTest {
     @Test
     void stateDictIsASnapshotAndLoadsBackIntoAFreshModule() {
         Sequential a = mlp();
-        a.forward(Variable.constant(Tensor.randn(5, 6, 4)));
+        a.forward(Variable.constant(Tensor.randn(new Rng(5), 6, 4)));
         Map<String, Tensor> state = a.stateDict();
         Tensor w = state.get("0.weight");
         ((Linear) a.get(0)).weight().value().array().addi(1);
@@ -142,7 +142,7 @@ class ModuleTest {
 
     @Test
     void flattenAndSequentialBasics() {
-        Variable x = Variable.of(Tensor.randn(3, 2, 3, 4), true);
+        Variable x = Variable.of(Tensor.randn(new Rng(3), 2, 3, 4), true);
         Variable y = new Flatten().forward(x);
         assertArrayEquals(new long[] {2, 12}, y.shape());
         assertArrayEquals(new long[] {24}, new Flatten(0, -1).forward(x).shape());

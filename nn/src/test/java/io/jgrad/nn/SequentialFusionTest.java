@@ -19,8 +19,8 @@ class SequentialFusionTest {
     void linearReluPairsGiveTheSameValuesAndGradientsAsTheLayersOneByOne() {
         Rng.manualSeed(5);
         Sequential net = new Sequential(new Linear(6, 8), new ReLU(), new Linear(8, 8), new ReLU(), new Linear(8, 3));
-        Tensor x = Tensor.randn(6, 4, 6);
-        Tensor w = Tensor.randn(7, 4, 3);
+        Tensor x = Tensor.randn(new Rng(6), 4, 6);
+        Tensor w = Tensor.randn(new Rng(7), 4, 3);
 
         Variable fused = net.forward(Variable.constant(x));
         assertEquals("linear", fused.op());
@@ -43,7 +43,7 @@ class SequentialFusionTest {
     @Test
     void fusesOnlyALinearImmediatelyFollowedByAReLU() {
         Rng.manualSeed(6);
-        Variable x = Variable.constant(Tensor.randn(8, 2, 4));
+        Variable x = Variable.constant(Tensor.randn(new Rng(8), 2, 4));
         assertEquals("linear_relu", new Sequential(new Linear(4, 3), new ReLU()).forward(x).op());
         assertEquals("relu", new Sequential(new Linear(4, 3), new Dropout(0.0), new ReLU()).forward(x).op());
         assertEquals("relu", new Sequential(new ReLU(), new ReLU()).forward(x).op());

@@ -20,7 +20,9 @@ public final class Evaluator {
 
     /**
      * The metrics of {@code model} on {@code data} chosen by the loss's {@link Task}: loss,
-     * accuracy and confusion matrix for classification, loss, MSE and MAE for regression.
+     * accuracy and confusion matrix for classification, loss, MSE and MAE for regression. With
+     * INT64 targets of any shape every token counts (the loss is the mean over tokens), except
+     * those equal to the loss's {@link LossFunction#ignoreIndex()}.
      */
     public static Evaluation evaluate(Module model, Dataset data, LossFunction loss) {
         return evaluate(model, data, loss, DEFAULT_BATCH_SIZE);
@@ -38,6 +40,7 @@ public final class Evaluator {
         int k = task.hasAccuracy() ? task.numClasses(data) : 0;
         long[][] confusion = new long[k][k];
         double lossSum = 0;
+        double lossWeight = 0;
         double squared = 0;
         double absolute = 0;
         long values = 0;
@@ -46,8 +49,10 @@ public final class Evaluator {
             for (Batch b : DataLoader.builder(data).batchSize(batchSize).build()) {
                 Variable output = model.forward(Variable.constant(b.features()));
                 task.check("evaluate", loss.name(), output.shape(), data);
-                lossSum += loss.apply(output, b).value().item() * (double) b.size();
+                double batchLoss = loss.apply(output, b).value().item();
                 if (!task.hasAccuracy()) {
+                    lossSum += batchLoss * b.size();
+                    lossWeight += b.size();
                     float[] p = output.value().toFloatArray();
                     float[] t = b.targets().toFloatArray();
                     for (int i = 0; i < p.length; i++) {
@@ -60,14 +65,24 @@ public final class Evaluator {
                 }
                 int[] predicted = task.predictedClasses(output);
                 int[] actual = Task.actualClasses(b);
+                long scored = 0;
                 for (int i = 0; i < actual.length; i++) {
-                    confusion[actual[i]][predicted[i]]++;
+                    if (actual[i] != loss.ignoreIndex()) {
+                        confusion[actual[i]][predicted[i]]++;
+                        scored++;
+                    }
+                }
+                // a batch's loss is a mean over its scored targets (examples, or tokens not ignored)
+                if (scored > 0) {
+                    double w = b.hasIndexTargets() ? scored : b.size();
+                    lossSum += batchLoss * w;
+                    lossWeight += w;
                 }
             }
         } finally {
             model.train(wasTraining);
         }
-        double meanLoss = data.size() == 0 ? Double.NaN : lossSum / data.size();
+        double meanLoss = lossWeight == 0 ? Double.NaN : lossSum / lossWeight;
         if (!task.hasAccuracy()) {
             return Evaluation.regression(meanLoss, squared / values, absolute / values, data.size());
         }

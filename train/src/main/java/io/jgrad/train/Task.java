@@ -13,7 +13,10 @@ import java.util.Arrays;
  * A model whose outputs do not fit its task is an error naming both, never a silent number.
  */
 public enum Task {
-    /** Logits {@code [B, C]} against class labels; accuracy by arg-max, per class, confusion. */
+    /**
+     * Logits {@code [B, C]} against class labels, or {@code [B, ..., C]} against INT64 targets
+     * {@code [B, ...]} (one class per token); accuracy by arg-max, per class, confusion (per token).
+     */
     MULTICLASS,
     /** One logit {@code [B, 1]} against labels 0/1 (or probabilities); accuracy with the logit thresholded at 0. */
     BINARY,
@@ -34,6 +37,10 @@ public enum Task {
      */
     void check(String where, String loss, long[] shape, Dataset data) {
         String got = where + ": the model's output is " + Arrays.toString(shape) + " and the loss is " + loss;
+        if (data.hasIndexTargets()) {
+            checkPerToken(got, shape, data);
+            return;
+        }
         if (shape.length != 2) {
             throw new IllegalArgumentException(got + "; expected [batch, outputs]");
         }
@@ -81,10 +88,36 @@ public enum Task {
         }
     }
 
-    /** The predicted classes of a batch's outputs (arg-max, or the one logit thresholded at 0). */
+    /** Outputs for INT64 targets {@code [B, ...]} must be {@code [B, ..., classes]} of a multi-class task. */
+    private void checkPerToken(String got, long[] shape, Dataset data) {
+        if (this != MULTICLASS) {
+            throw new IllegalArgumentException(got + ", but the data holds INT64 class-index targets of shape "
+                    + Arrays.toString(data.targetShape()) + " per example; use LossFunction.crossEntropy()");
+        }
+        long[] per = data.targetShape();
+        boolean fits = shape.length == per.length + 2 && shape[shape.length - 1] == data.numClasses();
+        for (int d = 0; fits && d < per.length; d++) {
+            fits = shape[d + 1] == per[d];
+        }
+        if (!fits) {
+            long[] want = new long[per.length + 2];
+            want[0] = shape.length > 0 ? shape[0] : 1;
+            System.arraycopy(per, 0, want, 1, per.length);
+            want[want.length - 1] = data.numClasses();
+            throw new IllegalArgumentException(got + ", but the data's targets are " + Arrays.toString(per)
+                    + " per example in " + data.numClasses() + " classes; the model must output "
+                    + Arrays.toString(want));
+        }
+    }
+
+    /**
+     * The predicted classes of a batch's outputs (arg-max over the last dimension, one per row or
+     * token, or the one logit thresholded at 0).
+     */
     int[] predictedClasses(Variable output) {
         if (this == MULTICLASS) {
-            return Evaluator.argmaxRows(output);
+            long[] shape = output.shape();
+            return Evaluator.argmaxRows(shape.length > 2 ? output.reshape(-1, shape[shape.length - 1]) : output);
         }
         if (this == BINARY) {
             float[] v = output.value().toFloatArray();
@@ -97,8 +130,19 @@ public enum Task {
         throw new IllegalStateException("Task.predictedClasses: a regression model predicts numbers, not classes");
     }
 
-    /** The true classes of a batch: its labels, or for a binary task its probabilities thresholded at 0.5. */
+    /**
+     * The true classes of a batch: its labels, its INT64 targets row-major (ignored positions
+     * keep their ignore value), or for a binary task its probabilities thresholded at 0.5.
+     */
     static int[] actualClasses(Batch batch) {
+        if (batch.hasIndexTargets()) {
+            long[] t = batch.targets().toLongArray();
+            int[] out = new int[t.length];
+            for (int i = 0; i < t.length; i++) {
+                out[i] = (int) t[i];
+            }
+            return out;
+        }
         if (!batch.hasFloatTargets()) {
             return batch.labels();
         }
@@ -108,6 +152,25 @@ public enum Task {
             out[i] = t[i] >= 0.5f ? 1 : 0;
         }
         return out;
+    }
+
+    /** How many of a batch's predictions are right, and how many were scored (positions with the ignore index are not). */
+    record Tally(long correct, long counted) {
+        static Tally of(int[] predicted, int[] actual, long ignoreIndex) {
+            if (predicted.length != actual.length) {
+                throw new IllegalArgumentException("accuracy: " + predicted.length + " predictions for " + actual.length
+                        + " targets");
+            }
+            long correct = 0;
+            long counted = 0;
+            for (int i = 0; i < actual.length; i++) {
+                if (actual[i] != ignoreIndex) {
+                    counted++;
+                    correct += predicted[i] == actual[i] ? 1 : 0;
+                }
+            }
+            return new Tally(correct, counted);
+        }
     }
 
     /** The number of classes scored for {@code data}: its classes, or 2 for a binary task. */

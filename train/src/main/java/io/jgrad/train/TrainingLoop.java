@@ -149,7 +149,9 @@ final class TrainingLoop {
                         }
                         tally.addLoss(l, b.size());
                         if (s.labeled() && task.hasAccuracy()) {
-                            tally.addCorrect(countCorrect(task, logits, b), b.size());
+                            Task.Tally t = Task.Tally.of(task.predictedClasses(logits), Task.actualClasses(b),
+                                    validationLoss.ignoreIndex());
+                            tally.addCorrect(t.correct(), t.counted());
                         }
                         progress.batch(i + 1, tally.samples(), tally.meanLoss());
                     }
@@ -277,15 +279,5 @@ final class TrainingLoop {
             return shuffled;
         }
         return order;
-    }
-
-    private static long countCorrect(Task task, Variable logits, Batch batch) {
-        int[] predicted = task.predictedClasses(logits);
-        int[] labels = Task.actualClasses(batch);
-        long n = 0;
-        for (int i = 0; i < labels.length; i++) {
-            n += predicted[i] == labels[i] ? 1 : 0;
-        }
-        return n;
     }
 }

@@ -106,7 +106,7 @@ class FlatMemoryTest {
         Linear l1 = new Linear(20, 16);
         Linear l2 = new Linear(16, 4);
         Optimizer adam = Adam.builder(List.of(l1.weight(), l1.bias(), l2.weight(), l2.bias())).build();
-        Variable x = Variable.constant(Tensor.randn(5, 16, 20));
+        Variable x = Variable.constant(Tensor.randn(new Rng(5), 16, 20));
         int[] y = new int[16];
         for (int i = 0; i < y.length; i++) {
             y[i] = i % 4;

@@ -9,6 +9,7 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.optim.Adam;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
+import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,11 +36,11 @@ class OptimizerAllOrNothingTest {
         }
     }
 
-    private final Variable w = Variable.of(Tensor.randn(1, 4, 3), true);
-    private final Breakable b = new Breakable(Tensor.randn(2, 4));
+    private final Variable w = Variable.of(Tensor.randn(new Rng(1), 4, 3), true);
+    private final Breakable b = new Breakable(Tensor.randn(new Rng(2), 4));
 
     private void backward() {
-        Variable x = Variable.constant(Tensor.randn(3, 5, 3));
+        Variable x = Variable.constant(Tensor.randn(new Rng(3), 5, 3));
         x.matmul(w.transpose()).add(b).tanh().sum().backward();
     }
 

@@ -97,8 +97,8 @@ class TaskMetricsTest {
 
     /** y = 2·x0 − x1 + 0.5 + small noise, 500 examples of 3 features. */
     private static Dataset linearRegression() {
-        float[] x = Tensor.randn(9, 500, 3).toFloatArray();
-        float[] noise = Tensor.randn(10, 500).toFloatArray();
+        float[] x = Tensor.randn(new Rng(9), 500, 3).toFloatArray();
+        float[] noise = Tensor.randn(new Rng(10), 500).toFloatArray();
         float[] y = new float[500];
         for (int i = 0; i < 500; i++) {
             y[i] = 2 * x[3 * i] - x[3 * i + 1] + 0.5f + 0.05f * noise[i];

@@ -34,4 +34,59 @@ public final class Checks {
             throw new IllegalStateException("gemm: an operand was already freed (used after its StepScope closed?)");
         }
     }
+
+    /**
+     * Fails unless {@code op(a[i])·op(b[i])} is defined for 3-d {@code a [B, m, k]} and
+     * {@code b [B, k, n]} with one batch size.
+     *
+     * @throws IllegalArgumentException naming the shapes
+     */
+    public static void batchedGemm(INDArray a, boolean transA, INDArray b, boolean transB) {
+        long k = a.rank() == 3 ? (transA ? a.size(1) : a.size(2)) : -1;
+        long kb = b.rank() == 3 ? (transB ? b.size(2) : b.size(1)) : -2;
+        if (a.rank() != 3 || b.rank() != 3 || a.size(0) != b.size(0) || k != kb) {
+            throw new IllegalArgumentException("batchedGemm: A " + Shapes.str(a.shape()) + (transA ? "ᵀ" : "") + " and B "
+                    + Shapes.str(b.shape()) + (transB ? "ᵀ" : "") + " do not fit [B, m, k] x [B, k, n]");
+        }
+    }
+
+    /**
+     * Fails unless {@code targets} (the row-major values of an INT64 array of shape
+     * {@code targetShape}) has one class index per row of {@code logits [n, c]} and each one not
+     * equal to {@code ignoreIndex} is in {@code [0, c)}, as PyTorch's "Target ... is out of bounds".
+     *
+     * @throws IllegalArgumentException naming {@code op}, the first bad target and its position
+     */
+    public static void targets(String op, INDArray logits, long[] targets, long[] targetShape, long ignoreIndex) {
+        long n = logits.size(0);
+        long c = logits.size(1);
+        if (targets.length != n) {
+            throw new IllegalArgumentException(op + ": logits have " + n + " rows but there are " + targets.length
+                    + " targets " + Shapes.str(targetShape));
+        }
+        for (int i = 0; i < targets.length; i++) {
+            long t = targets[i];
+            if (t != ignoreIndex && (t < 0 || t >= c)) {
+                throw new IllegalArgumentException(op + ": target " + t + " at position " + Shapes.position(i, targetShape)
+                        + " of the targets " + Shapes.str(targetShape) + " is out of range for " + c + " classes (valid 0.." + (c - 1) + (ignoreIndex < 0 || ignoreIndex >= c
+                        ? ", or the ignore index " + ignoreIndex : "") + ")");
+            }
+        }
+    }
+
+    /**
+     * Fails unless every index (the row-major values of an INT64 array of shape {@code shape}) is
+     * in {@code [0, num)}.
+     *
+     * @throws IllegalArgumentException naming {@code op}, the first bad index and its position
+     */
+    public static void indices(String op, long[] indices, long[] shape, long num) {
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= num) {
+                throw new IllegalArgumentException(op + ": index " + indices[i] + " at position "
+                        + Shapes.position(i, shape) + " of the indices " + Shapes.str(shape) + " is out of range [0, "
+                        + num + ")");
+            }
+        }
+    }
 }

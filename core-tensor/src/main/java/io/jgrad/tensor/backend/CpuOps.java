@@ -4,6 +4,7 @@ import io.jgrad.tensor.BatchNormKernel;
 import io.jgrad.tensor.Blas;
 import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.UpdateKernels;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -94,4 +95,83 @@ final class CpuOps extends Nd4jOps {
         }
     }
 
+    // --- sequence models ---
+
+    @Override
+    public void lstmCell(INDArray gates, INDArray cPrev, INDArray cNew, INDArray hNew) {
+        if (CpuRecurrentCells.fits(gates, cPrev, cNew, hNew)) {
+            CpuRecurrentCells.lstmCell(gates, cPrev, cNew, hNew);
+        } else {
+            super.lstmCell(gates, cPrev, cNew, hNew);
+        }
+    }
+
+    @Override
+    public void lstmCellBackward(INDArray act, INDArray cPrev, INDArray cNew, INDArray dh, INDArray dc,
+                                 INDArray dGates) {
+        if (CpuRecurrentCells.fits(act, cPrev, cNew, dh, dc, dGates)) {
+            CpuRecurrentCells.lstmCellBackward(act, cPrev, cNew, dh, dc, dGates);
+        } else {
+            super.lstmCellBackward(act, cPrev, cNew, dh, dc, dGates);
+        }
+    }
+
+    @Override
+    public void gruCell(INDArray gi, INDArray gh, INDArray hPrev, INDArray hNew) {
+        if (CpuRecurrentCells.fits(gi, gh, hPrev, hNew)) {
+            CpuRecurrentCells.gruCell(gi, gh, hPrev, hNew);
+        } else {
+            super.gruCell(gi, gh, hPrev, hNew);
+        }
+    }
+
+    @Override
+    public void gruCellBackward(INDArray act, INDArray gh, INDArray hPrev, INDArray dh, INDArray dGi, INDArray dGh,
+                                INDArray dhPrev) {
+        if (CpuRecurrentCells.fits(act, gh, hPrev, dh, dGi, dGh, dhPrev)) {
+            CpuRecurrentCells.gruCellBackward(act, gh, hPrev, dh, dGi, dGh, dhPrev);
+        } else {
+            super.gruCellBackward(act, gh, hPrev, dh, dGi, dGh, dhPrev);
+        }
+    }
+
+    // --- sequence models: integer tensors ---
+
+    @Override
+    public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
+        long[] t = toLongs(targets);
+        Checks.targets("crossEntropy", logits, t, targets.shape(), ignoreIndex);
+        return new CpuCrossEntropy(logits, t, ignoreIndex);
+    }
+
+    /** A JVM pass for float32 {@code x} whose mask repeats over x's leading dimensions (a causal mask, say). */
+    @Override
+    public INDArray maskedFill(INDArray x, INDArray mask, double value) {
+        if (Dense.float32(x) && mask.length() > 0 && repeatsOverLeadingDims(mask, x)) {
+            boolean[] set = new boolean[(int) mask.length()];
+            double[] m = mask.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+            for (int i = 0; i < set.length; i++) {
+                set[i] = m[i] != 0;
+            }
+            return Kernels.maskedFill(x, set, (float) value, newArray(DataType.FLOAT, x.shape()));
+        }
+        return super.maskedFill(x, mask, value);
+    }
+
+    /** Whether {@code mask} is 1 in some leading dimensions of x's rank and equals x's shape in the rest. */
+    private static boolean repeatsOverLeadingDims(INDArray mask, INDArray x) {
+        if (mask.rank() != x.rank()) {
+            return false;
+        }
+        int d = 0;
+        while (d < x.rank() && mask.size(d) == 1 && x.size(d) != 1) {
+            d++;
+        }
+        for (; d < x.rank(); d++) {
+            if (mask.size(d) != x.size(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

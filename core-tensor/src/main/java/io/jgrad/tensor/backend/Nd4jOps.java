@@ -3,6 +3,7 @@ package io.jgrad.tensor.backend;
 import io.jgrad.tensor.StepScope;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
@@ -216,6 +217,41 @@ class Nd4jOps implements Ops {
         axpy(p, -lr, buf != null ? buf.muli(momentum).addi(t) : t, p);
     }
 
+    // --- sequence models: integer tensors ---
+
+    @Override
+    public INDArray maskedFill(INDArray x, INDArray mask, double value) {
+        INDArray set = mask.dataType() == DataType.BOOL ? mask : mask.neq(0);
+        INDArray cond = java.util.Arrays.equals(set.shape(), x.shape()) ? set : set.broadcast(x.shape());
+        INDArray fill = Nd4j.valueArrayOf(x.shape(), value, x.dataType());
+        INDArray out = newArray(x.dataType(), x.shape());
+        Nd4j.exec(DynamicCustomOp.builder("select").addInputs(cond, fill, x).addOutputs(out).build());
+        return out;
+    }
+
+    @Override
+    public INDArray embedding(INDArray weight, INDArray indices) {
+        return Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(weight, indices).addIntegerArguments(0).build())[0];
+    }
+
+    @Override
+    public INDArray embeddingBackward(INDArray g, INDArray indices, long num) {
+        INDArray dw = Nd4j.zeros(g.dataType(), num, g.size(1));
+        Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(dw, indices, g).addOutputs(dw).build());
+        return dw;
+    }
+
+    @Override
+    public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
+        Checks.targets("crossEntropy", logits, toLongs(targets), targets.shape(), ignoreIndex);
+        return new Nd4jCrossEntropy(this, logits, targets.reshape('c', new long[] {targets.length()}), ignoreIndex);
+    }
+
+    /** The INT64 {@code a} in row-major order on the heap (one transfer). */
+    static long[] toLongs(INDArray a) {
+        return (Dense.rowMajor(a) ? a : a.dup('c')).data().asLong();
+    }
+
     /** {@code dst = beta·dst + v} ({@code v} converted to dst's type). */
     static INDArray accumulate(INDArray dst, INDArray v, double beta) {
         INDArray w = v.dataType() == dst.dataType() ? v : v.castTo(dst.dataType());
@@ -235,5 +271,39 @@ class Nd4jOps implements Ops {
     private static INDArray sqrt(INDArray a, INDArray out) {
         Nd4j.exec(new Sqrt(a, out));
         return out;
+    }
+
+    // --- sequence models ---
+
+    @Override
+    public void lstmCell(INDArray gates, INDArray cPrev, INDArray cNew, INDArray hNew) {
+        Nd4jSequenceKernels.lstmCell(gates, cPrev, cNew, hNew);
+    }
+
+    @Override
+    public void lstmCellBackward(INDArray act, INDArray cPrev, INDArray cNew, INDArray dh, INDArray dc,
+                                 INDArray dGates) {
+        Nd4jSequenceKernels.lstmCellBackward(act, cPrev, cNew, dh, dc, dGates);
+    }
+
+    @Override
+    public void gruCell(INDArray gi, INDArray gh, INDArray hPrev, INDArray hNew) {
+        Nd4jSequenceKernels.gruCell(gi, gh, hPrev, hNew);
+    }
+
+    @Override
+    public void gruCellBackward(INDArray act, INDArray gh, INDArray hPrev, INDArray dh, INDArray dGi, INDArray dGh,
+                                INDArray dhPrev) {
+        Nd4jSequenceKernels.gruCellBackward(act, gh, hPrev, dh, dGi, dGh, dhPrev);
+    }
+
+    @Override
+    public INDArray batchedGemm(INDArray a, boolean transA, INDArray b, boolean transB, double alpha) {
+        return Nd4jSequenceKernels.batchedGemm(a, transA, b, transB, alpha);
+    }
+
+    @Override
+    public void maskAboveDiagonal(INDArray scores, double value) {
+        Nd4jSequenceKernels.maskAboveDiagonal(scores, value);
     }
 }

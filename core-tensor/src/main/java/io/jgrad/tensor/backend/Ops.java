@@ -170,4 +170,86 @@ public interface Ops {
      */
     void rmsprop(INDArray p, INDArray d, INDArray squareAvg, INDArray gradAvg, INDArray buf, double lr, double alpha,
                  double eps, double momentum, INDArray scratch);
+
+    // --- sequence models ---
+
+    /**
+     * One LSTM step after its two GEMMs. {@code gates [N, 4H]} holds the pre-activations
+     * {@code x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh} in PyTorch's order i, f, g, o and is overwritten in
+     * place by the activations {@code σ(i), σ(f), tanh(g), σ(o)} (what the backward needs); then
+     * {@code cNew = f·cPrev + i·g} and {@code hNew = o·tanh(cNew)} ({@code [N, H]} each).
+     */
+    void lstmCell(INDArray gates, INDArray cPrev, INDArray cNew, INDArray hNew);
+
+    /**
+     * The backward of {@link #lstmCell}: from its activations {@code act [N, 4H]}, {@code cPrev},
+     * {@code cNew} and the gradients {@code dh}, {@code dc} reaching {@code hNew} and {@code cNew},
+     * writes the gradient of the pre-activations into {@code dGates [N, 4H]} and replaces
+     * {@code dc} in place by the gradient of {@code cPrev} ({@code f·(dc + dh·o·(1 − tanh²cNew))}).
+     */
+    void lstmCellBackward(INDArray act, INDArray cPrev, INDArray cNew, INDArray dh, INDArray dc, INDArray dGates);
+
+    /**
+     * One GRU step after its two GEMMs, PyTorch's formulas: {@code gi = x·W_ihᵀ + b_ih} and
+     * {@code gh = h·W_hhᵀ + b_hh} ({@code [N, 3H]}, order r, z, n);
+     * {@code r = σ(gi_r + gh_r)}, {@code z = σ(gi_z + gh_z)}, {@code n = tanh(gi_n + r·gh_n)},
+     * {@code hNew = (1 − z)·n + z·hPrev}. {@code gi} is overwritten in place by {@code r, z, n}.
+     */
+    void gruCell(INDArray gi, INDArray gh, INDArray hPrev, INDArray hNew);
+
+    /**
+     * The backward of {@link #gruCell}: from its activations {@code act [N, 3H]} (r, z, n), the
+     * hidden projection {@code gh}, {@code hPrev} and the gradient {@code dh} reaching
+     * {@code hNew}, writes the gradients of {@code gi} and {@code gh} into {@code dGi},
+     * {@code dGh} and adds the direct part {@code dh·z} into {@code dhPrev}.
+     */
+    void gruCellBackward(INDArray act, INDArray gh, INDArray hPrev, INDArray dh, INDArray dGi, INDArray dGh,
+                         INDArray dhPrev);
+
+    /**
+     * Batched products {@code alpha·op(a[i])·op(b[i])} of 3-d arrays {@code [B, m, k] x [B, k, n]}
+     * into a new {@code [B, m, n]} array, {@code op} transposing the last two dimensions when its
+     * flag is set: one batched call, never a loop per matrix above the backend.
+     */
+    INDArray batchedGemm(INDArray a, boolean transA, INDArray b, boolean transB, double alpha);
+
+    /**
+     * Sets, in place, every element of {@code scores [B, L, S]} above the top-left aligned
+     * diagonal (column {@code j > i} in row {@code i}) to {@code value}: the causal mask of
+     * PyTorch's {@code is_causal}.
+     */
+    void maskAboveDiagonal(INDArray scores, double value);
+
+    // --- sequence models: integer tensors ---
+
+    /**
+     * {@code mask ≠ 0 ? value : x} elementwise into a new array of x's type, PyTorch's
+     * {@code masked_fill}; {@code mask} (any type, x's rank) broadcasts to x's shape (e.g. a
+     * causal {@code [1, L, L]} over {@code [N, L, L]}). Infinite and NaN values of {@code x} and
+     * {@code value} pass through unchanged (a select, not arithmetic).
+     */
+    INDArray maskedFill(INDArray x, INDArray mask, double value);
+
+    /**
+     * The rows of {@code weight [num, dim]} named by the INT64 {@code indices [n]} (already
+     * validated, e.g. by {@link Checks#indices}), as a new {@code [n, dim]} array: an embedding lookup.
+     */
+    INDArray embedding(INDArray weight, INDArray indices);
+
+    /**
+     * The gradient of an embedding's weight: a new {@code [num, dim]} array, zero except that
+     * row {@code g[k]} is added onto row {@code indices[k]} (repeated indices accumulate).
+     */
+    INDArray embeddingBackward(INDArray g, INDArray indices, long num);
+
+    /**
+     * The fused cross entropy of {@code logits [n, c]} (float) against INT64 {@code targets} of
+     * {@code n} elements (any shape: errors name positions in it),
+     * rows whose target equals {@code ignoreIndex} left out of the mean (PyTorch's
+     * {@code F.cross_entropy(..., ignore_index=...)}).
+     *
+     * @throws IllegalArgumentException naming the first counted target outside {@code [0, c)}
+     *         and its position, or a targets length other than {@code n}
+     */
+    CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex);
 }

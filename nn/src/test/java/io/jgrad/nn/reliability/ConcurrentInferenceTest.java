@@ -42,7 +42,7 @@ class ConcurrentInferenceTest {
         Sequential m = new Sequential(new Linear(12, 32), new BatchNorm1d(32), new ReLU(), new Dropout(0.3), new Linear(32, 5));
         // a few training-mode passes give BatchNorm non-trivial running statistics
         for (int i = 0; i < 3; i++) {
-            Losses.crossEntropy(m.forward(Variable.constant(Tensor.randn(10 + i, 8, 12))), new int[] {0, 1, 2, 3, 4, 0, 1, 2})
+            Losses.crossEntropy(m.forward(Variable.constant(Tensor.randn(new Rng(10 + i), 8, 12))), new int[] {0, 1, 2, 3, 4, 0, 1, 2})
                     .backward();
         }
         m.eval();
@@ -62,7 +62,7 @@ class ConcurrentInferenceTest {
         List<Tensor> inputs = new ArrayList<>();
         List<float[]> expected = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            Tensor x = Tensor.randn(100 + i, 1 + 7 * i, 12);
+            Tensor x = Tensor.randn(new Rng(100 + i), 1 + 7 * i, 12);
             inputs.add(x);
             expected.add(infer(model, x));
         }

@@ -1,0 +1,78 @@
+package io.jgrad.autograd;
+
+import io.jgrad.tensor.Broadcast;
+import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.Ops;
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Scaled dot-product attention as one fused node, PyTorch's
+ * {@code F.scaled_dot_product_attention(q, k, v, is_causal=causal)} without dropout: the leading
+ * dimensions (batch, heads) are flattened into one batch {@code B}, so the forward is two batched
+ * GEMMs around a softmax ({@code softmax(q·kᵀ/√E + mask)·v}) and the backward four batched GEMMs
+ * around the softmax's backward, never a loop per head or per position. The causal mask
+ * (top-left aligned, {@code L x S}) is applied inside the op, on the scores.
+ */
+final class AttentionOps {
+    private AttentionOps() {
+    }
+
+    static Variable scaledDotProductAttention(Variable q, Variable k, Variable v, boolean causal) {
+        long[] qs = q.shape();
+        long[] ks = k.shape();
+        long[] vs = v.shape();
+        int r = qs.length;
+        if (r < 2 || ks.length < 2 || vs.length < 2 || ks[ks.length - 1] != qs[r - 1]
+                || vs[vs.length - 2] != ks[ks.length - 2]) {
+            throw new IllegalArgumentException("scaledDotProductAttention: q " + Shapes.str(qs) + ", k " + Shapes.str(ks)
+                    + ", v " + Shapes.str(vs) + " do not fit [..., L, E], [..., S, E], [..., S, Ev]");
+        }
+        ElementwiseOps.checkSameType("scaledDotProductAttention", q, k);
+        ElementwiseOps.checkSameType("scaledDotProductAttention", q, v);
+        long[] batch = Broadcast.shape("scaledDotProductAttention",
+                Broadcast.shape("scaledDotProductAttention", lead(qs), lead(ks)), lead(vs));
+        long l = qs[r - 2];
+        long e = qs[r - 1];
+        long s = ks[ks.length - 2];
+        long ev = vs[vs.length - 1];
+        long b = Shapes.size(batch);
+        INDArray q3 = flat(q.value().array(), batch, l, e);
+        INDArray k3 = flat(k.value().array(), batch, s, e);
+        INDArray v3 = flat(v.value().array(), batch, s, ev);
+        double scale = 1 / Math.sqrt(e);
+        Ops ops = Ops.get();
+        INDArray scores = ops.batchedGemm(q3, false, k3, true, scale);
+        if (causal) {
+            ops.maskAboveDiagonal(scores, Double.NEGATIVE_INFINITY);
+        }
+        INDArray attn = ops.softmax(scores, 2);
+        INDArray out = ops.batchedGemm(attn, false, v3, false, 1);
+        return Variable.fromOp(causal ? "sdpa_causal" : "sdpa", out.reshape(full(batch, l, ev)), g -> {
+            INDArray g3 = g.reshape('c', b, l, ev);
+            INDArray dScores = ops.softmaxBackward(attn, ops.batchedGemm(g3, false, v3, true, 1), 2);
+            return new INDArray[] {
+                q.requiresGrad() ? ops.batchedGemm(dScores, false, k3, false, scale).reshape(full(batch, l, e)) : null,
+                k.requiresGrad() ? ops.batchedGemm(dScores, true, q3, false, scale).reshape(full(batch, s, e)) : null,
+                v.requiresGrad() ? ops.batchedGemm(attn, true, g3, false, 1).reshape(full(batch, s, ev)) : null};
+        }, q, k, v);
+    }
+
+    private static long[] lead(long[] shape) {
+        return Arrays.copyOf(shape, shape.length - 2);
+    }
+
+    private static long[] full(long[] batch, long rows, long cols) {
+        long[] f = Arrays.copyOf(batch, batch.length + 2);
+        f[batch.length] = rows;
+        f[batch.length + 1] = cols;
+        return f;
+    }
+
+    /** {@code a} broadcast to {@code [...batch, rows, cols]} and flattened to {@code [B, rows, cols]}, row-major. */
+    private static INDArray flat(INDArray a, long[] batch, long rows, long cols) {
+        long[] f = full(batch, rows, cols);
+        INDArray x = Arrays.equals(a.shape(), f) ? a : Broadcast.withRank(a, f.length).broadcast(f);
+        return x.reshape('c', Shapes.size(batch), rows, cols);
+    }
+}
