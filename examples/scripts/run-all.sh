@@ -47,4 +47,15 @@ if grep -q "jshell says 6.0" <<<"$said"; then
 else
   echo "== FAILED: ./jgrad jshell said: $said"; failed=1
 fi
+# ./jgrad jshell reads a CSV file (commons-csv and the commons-io it needs are on the user's class path)
+csvdir="$(mktemp -d)"
+printf 'a,b,label\n0.5,1.5,0\n2.5,0.5,1\n1.0,1.0,2\n' > "$csvdir/t.csv"
+said="$(printf 'var d = CsvDataset.builder(java.nio.file.Path.of("%s/t.csv")).labelColumn("label").load();\nSystem.out.println("csv rows " + d.size() + " classes " + d.numClasses());\n/exit\n' "$csvdir" \
+  | ./jgrad jshell -q 2>&1)"
+rm -rf "$csvdir"
+if grep -q "csv rows 3 classes 3" <<<"$said"; then
+  echo "== ok: ./jgrad jshell reads a CSV file"
+else
+  echo "== FAILED: ./jgrad jshell on a CSV file said: $said"; failed=1
+fi
 exit $failed

@@ -6,6 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The fused ops layers are built from, as PyTorch's {@code torch.nn.functional}: each is one
  * graph node whose backward writes its gradients straight into the engine's buffers. Layers in
  * {@code nn} call these; the engine's buffer rules stay inside this module.
+ *
+ * <pre>{@code
+ * Variable h = Functional.linearRelu(x, weight, bias);   // relu(x·Wᵀ + b) as one fused op
+ * }</pre>
  */
 public final class Functional {
     private Functional() {

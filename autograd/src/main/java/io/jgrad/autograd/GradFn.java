@@ -10,6 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * have the broadcast output's shape: the engine sums it back down to the input's shape. The
  * engine never writes into the arrays it is given or returned, so returning {@code gradOut}
  * itself (as {@code add} does) is safe.
+ *
+ * <pre>{@code
+ * INDArray v = x.value().array();
+ * Variable square = Variable.fromOp("square", v.mul(v), gradOut -> new INDArray[] {gradOut.mul(v).muli(2)}, x);
+ * }</pre>
  */
 @FunctionalInterface
 public interface GradFn {

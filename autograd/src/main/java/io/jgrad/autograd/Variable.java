@@ -20,6 +20,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * the {@link Backprop} engine; gradients accumulate into {@link #grad()} of the leaves.
  *
  * <p>Values are never modified by ops; optimizers update leaf values in place.
+ *
+ * <pre>{@code
+ * Variable x = Variable.of(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3), true);
+ * Variable loss = x.mul(x).sum();
+ * loss.backward();                    // x.grad() is 2x
+ * try (NoGrad g = Variable.noGrad()) {
+ *     Variable y = x.tanh();          // no graph recorded
+ * }
+ * }</pre>
  */
 public class Variable {
     private final Tensor value;

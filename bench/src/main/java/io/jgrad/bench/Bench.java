@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * The command line of the benchmark suite, mirroring {@code torch_bench.py}:
- * {@code --workload mlp|mlp-bn|overhead|wide|distill|gemm|linear|memory|cnn|lenet}, one JSON line per result.
+ * {@code --workload mlp|mlp-bn|overhead|wide|distill|gemm|linear|memory|cnn|lenet|scaling}, one JSON line per
+ * result.
  * {@code --smoke} runs a workload for a handful of steps on a small synthetic data set (CI).
  *
  * <pre>{@code
@@ -50,6 +51,8 @@ public final class Bench {
                 case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                 case "--scoped" -> o.scoped = true;
                 case "--every" -> o.memoryEvery = Integer.parseInt(args[++i]);
+                case "--max-threads" -> o.maxThreads = Integer.parseInt(args[++i]);
+                case "--sample-seconds" -> o.sampleSeconds = Double.parseDouble(args[++i]);
                 case "--data" -> dataDir = Paths.get(args[++i]);
                 case "--tag" -> tag = args[++i];
                 case "--run" -> run = Integer.parseInt(args[++i]);
@@ -80,6 +83,10 @@ public final class Bench {
             }
             case "linear" -> {
                 probes.linear(smoke ? 16 : 1024, smoke ? 32 : 1024, smoke ? 0.001 : 0.25);
+                return;
+            }
+            case "scaling" -> {
+                new Scaling(base).run(smoke ? 2 : o.maxThreads, smoke ? 0.001 : o.sampleSeconds, smoke);
                 return;
             }
             case "memory" -> {
@@ -129,18 +136,22 @@ public final class Bench {
         }
     }
 
-    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn", "lenet"};
+    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn",
+        "lenet", "scaling"};
 
     private static void usage() {
         System.out.println("""
                 usage: bench --workload NAME [options]     (one JSON line per result on stdout)
-                  --workload          one of mlp, mlp-bn, overhead, wide, distill, gemm, linear, memory, cnn, lenet
+                  --workload          one of mlp, mlp-bn, overhead, wide, distill, gemm, linear, memory, cnn,
+                                      lenet, scaling (each kernel family's speed-up from 1 to N threads)
                   --epochs N          mlp/mlp-bn epochs (default 5)
                   --cnn-epochs N      cnn (W6) epochs (default 1)
                   --cnn-channels A,B  cnn (W6) feature maps of the two conv blocks (default 32,64, the example's)
                   --steps N           overhead: steps per timed block (default 2000);
                                       memory: plain-loop steps (default 100000)
                   --every N           memory: report (after System.gc()) every N steps (default 10000)
+                  --max-threads N     scaling: the largest thread count (default: the cores the JVM sees)
+                  --sample-seconds S  scaling: seconds per timing sample, 5 samples a point (default 0.1)
                   --wide-steps N      wide (W5): steps per timed block (default 200)
                   --lenet-steps N     lenet: steps per timed block (default 100)
                   --blocks N          overhead, wide, lenet: timed blocks (default 3)

@@ -66,6 +66,8 @@ final class Workloads {
         boolean scoped;
         int cnnEpochs = 1;
         int[] cnnChannels = {32, 64};
+        int maxThreads = Runtime.getRuntime().availableProcessors();
+        double sampleSeconds = 0.1;
     }
 
     Workloads(Dataset train, Dataset test, Options o, Json base) {

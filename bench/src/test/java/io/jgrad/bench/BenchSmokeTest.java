@@ -29,7 +29,8 @@ class BenchSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn", "lenet"})
+    @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn", "lenet",
+        "scaling"})
     void workloadPrintsItsResults(String workload) throws Exception {
         List<String> lines = run(workload);
         assertTrue(!lines.isEmpty(), workload + " printed no result line");
@@ -39,13 +40,14 @@ class BenchSmokeTest {
             case "memory" -> "\"vm_rss_mib\"";
             case "distill" -> "\"student_kd_test_accuracy\"";
             case "gemm", "linear" -> "\"gflops_median\"";
+            case "scaling" -> "\"speedup_vs_1\"";
             default -> throw new IllegalStateException(workload);
         };
         for (String l : lines) {
             assertTrue(l.contains("\"framework\": \"jgrad\"") && l.endsWith("}"), l);
         }
         assertTrue(lines.stream().anyMatch(l -> l.contains(expected)), workload + ": no " + expected + " in " + lines);
-        if (!List.of("gemm", "linear", "distill", "memory").contains(workload)) {
+        if (!List.of("gemm", "linear", "distill", "memory", "scaling").contains(workload)) {
             assertTrue(lines.get(0).contains("\"peak_rss_mib\""), lines.get(0));
         }
     }

@@ -2,6 +2,7 @@ package io.jgrad.tensor;
 
 import io.jgrad.tensor.backend.BatchNormPass;
 import io.jgrad.tensor.backend.Dense;
+import io.jgrad.tensor.backend.Parallel;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -54,7 +55,7 @@ public final class BatchNormKernel implements BatchNormPass {
         float[] w = read(weight, c);
         float[] b = read(bias, c);
         FloatBuffer out = Kernels.floats(y);
-        byChannelHalves(n, c, (j0, j1) -> {
+        byChannelParts(n, c, (j0, j1) -> {
             for (int i = 0; i < n; i++) {
                 int at = i * c;
                 for (int j = j0; j < j1; j++) {
@@ -98,25 +99,21 @@ public final class BatchNormKernel implements BatchNormPass {
     }
 
     /**
-     * Batches of at least this many values run as two channel halves on two cores. Lower than
-     * {@link HostChunks#SPLIT_ELEMENTS}: the statistics passes accumulate in double, which the
-     * JIT does not vectorise (~2 ns a value here, ten times a ReLU), so the hand-off pays sooner;
-     * W2's 128×256 and 128×512 batches are above it.
+     * Batches of at least this many values are split over two cores, and each further part needs
+     * half as many more. Lower than {@link HostChunks#SPLIT_ELEMENTS}: the statistics passes
+     * accumulate in double, which the JIT does not vectorise (~2 ns a value here, ten times a
+     * ReLU), so the hand-off pays sooner; W2's 128×256 and 128×512 batches are above it.
      */
     static final int SPLIT_ELEMENTS = 1 << 15;
 
     /**
-     * Runs {@code pass} over all channels: as two halves on two cores for a batch of at least
-     * {@link #SPLIT_ELEMENTS} values (channels are independent, so the result is the one-thread
-     * result bit for bit), in one go otherwise.
+     * Runs {@code pass} over all channels in parts of whole channels ({@link Parallel}), each
+     * part at least {@link #SPLIT_ELEMENTS}/2 values: channels are independent, so the result is
+     * the one-thread result bit for bit.
      */
-    private static void byChannelHalves(int n, int c, ChannelRange pass) {
-        if ((long) n * c >= SPLIT_ELEMENTS && c >= 2 && Halves.available()) {
-            int mid = c / 2;
-            Halves.run(() -> pass.run(0, mid), () -> pass.run(mid, c));
-        } else {
-            pass.run(0, c);
-        }
+    private static void byChannelParts(int n, int c, ChannelRange pass) {
+        long grain = Math.max(1, (SPLIT_ELEMENTS / 2 + n - 1) / Math.max(1, n));
+        Parallel.forRange("batch_norm", c, grain, (j0, j1) -> pass.run((int) j0, (int) j1));
     }
 
     /** The batch mean per channel. */
@@ -145,7 +142,7 @@ public final class BatchNormKernel implements BatchNormPass {
         double[] sum = new double[c];
         double[] dot = new double[c];
         FloatBuffer out = dx == null ? null : Kernels.floats(dx);
-        byChannelHalves(n, c, (j0, j1) -> {
+        byChannelParts(n, c, (j0, j1) -> {
             for (int i = 0; i < n; i++) {
                 int at = i * c;
                 for (int j = j0; j < j1; j++) {

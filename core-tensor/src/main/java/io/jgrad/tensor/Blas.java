@@ -9,6 +9,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_thread
 
 import io.jgrad.tensor.backend.Checks;
 import io.jgrad.tensor.backend.Dense;
+import io.jgrad.tensor.backend.Parallel;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,13 +28,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Blas {
     /**
      * Products of at least this many multiply-adds ({@code m·n·k}) are split over two cores when
-     * {@link Threads#count()} allows: about 0.1 ms of work on one core. Was 8M while the helper
-     * thread parked between halves; with {@link HalfWorker} polling, 128×256×128 products gained
-     * up to 20%, 128×784×64 ones 1.7×. Measured in bench/README.md ("Threads").
+     * {@link Threads#count()} allows, and each further part needs half as many more: about 0.1 ms
+     * of work on one core for a split in two. Was 8M while the helper thread parked between
+     * halves; with polling, 128×256×128 products gained up to 20%, 128×784×64 ones 1.7×.
+     * Measured in bench/README.md ("Threads").
      */
     static final long SPLIT_MACS = 4L << 20;
-    /** Neither half is cut thinner than this many rows or columns (OpenBLAS's kernels want width). */
-    static final long MIN_HALF = 32;
+    /** No part is cut thinner than this many rows or columns (OpenBLAS's kernels want width). */
+    static final long MIN_PART = 32;
 
     private static int blasThreads = -1;
 
@@ -64,7 +66,7 @@ public final class Blas {
         long k = transA ? a.size(0) : a.size(1);
         long n = transB ? b.size(0) : b.size(1);
         DataType t = c.dataType();
-        if (!dense(a, t) || !dense(b, t) || !dense(c, t) || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE
+        if (!readable(a, t) || !readable(b, t) || !dense(c, t) || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE
                 || k > Integer.MAX_VALUE) {
             return Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
         }
@@ -78,12 +80,7 @@ public final class Blas {
             FloatPointer pa = (FloatPointer) a.data().addressPointer();
             FloatPointer pb = (FloatPointer) b.data().addressPointer();
             FloatPointer pc = (FloatPointer) c.data().addressPointer();
-            if (m * n * k >= SPLIT_MACS && Math.max(m, n) >= 2 * MIN_HALF && Halves.available()) {
-                splitSgemm(ta, tb, (int) m, (int) n, (int) k, (float) alpha, pa, lda, pb, ldb, (float) beta, pc, ldc);
-            } else {
-                cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, (float) alpha, pa, lda, pb, ldb,
-                        (float) beta, pc, ldc);
-            }
+            splitSgemm(ta, tb, (int) m, (int) n, (int) k, (float) alpha, pa, lda, pb, ldb, (float) beta, pc, ldc);
         } else {
             cblas_dgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, alpha,
                     (DoublePointer) a.data().addressPointer(), lda, (DoublePointer) b.data().addressPointer(), ldb,
@@ -93,35 +90,50 @@ public final class Blas {
     }
 
     /**
-     * Two halves of one float GEMM on two cores ({@link Halves}): C is cut along its longer side,
-     * rows (with the matching rows of op(A)) or columns (with the matching columns of op(B)).
-     * Each element of C is the same dot product as in the whole call.
+     * One float GEMM in parts on the cores {@link Threads#count()} allows ({@link Parallel}): C
+     * is cut along its longer side into slabs of at least {@link #MIN_PART} rows or columns and
+     * {@link #SPLIT_MACS}/2 multiply-adds each, rows (with the matching rows of op(A)) or columns
+     * (with the matching columns of op(B)), each slab one single-threaded {@code cblas_sgemm}.
+     * Each element of C is the same dot product as in the whole call, but OpenBLAS blocks the
+     * slab shapes differently, so low bits depend on the cut: it depends only on the sizes and
+     * the thread count.
      */
     private static void splitSgemm(int ta, int tb, int m, int n, int k, float alpha, FloatPointer a, int lda,
                                    FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
-        if (m >= n) {
-            int h = m / 2;
-            // row r of op(A) starts at r·lda when A is not transposed, at column r when it is
-            long aOff = ta == CblasNoTrans ? (long) h * lda : h;
-            Halves.run(() -> cblas_sgemm(CblasRowMajor, ta, tb, h, n, k, alpha, a, lda, b, ldb, beta, c, ldc),
-                    () -> cblas_sgemm(CblasRowMajor, ta, tb, m - h, n, k, alpha, at(a, aOff), lda, b, ldb, beta,
-                            at(c, (long) h * ldc), ldc));
+        boolean rows = m >= n;
+        long side = rows ? m : n;
+        long perItem = (long) k * (rows ? n : m);        // multiply-adds per row (or column) of C
+        long grain = Math.max(MIN_PART, (SPLIT_MACS / 2 + perItem - 1) / Math.max(1, perItem));
+        Parallel.Partition parts = Parallel.partition(side, grain);
+        if (rows) {
+            Parallel.run("gemm", parts, (part, r0, r1) -> {
+                // row r of op(A) starts at r·lda when A is not transposed, at column r when it is
+                long aOff = ta == CblasNoTrans ? r0 * lda : r0;
+                cblas_sgemm(CblasRowMajor, ta, tb, (int) (r1 - r0), n, k, alpha, at(a, aOff), lda, b, ldb, beta,
+                        at(c, r0 * ldc), ldc);   // one part: the whole product
+            });
         } else {
-            int h = n / 2;
-            // column j of op(B) starts at column j when B is not transposed, at row j·ldb when it is
-            long bOff = tb == CblasNoTrans ? h : (long) h * ldb;
-            Halves.run(() -> cblas_sgemm(CblasRowMajor, ta, tb, m, h, k, alpha, a, lda, b, ldb, beta, c, ldc),
-                    () -> cblas_sgemm(CblasRowMajor, ta, tb, m, n - h, k, alpha, a, lda, at(b, bOff), ldb, beta,
-                            at(c, h), ldc));
+            Parallel.run("gemm", parts, (part, c0, c1) -> {
+                // column j of op(B) starts at column j when B is not transposed, at row j·ldb when it is
+                long bOff = tb == CblasNoTrans ? c0 : c0 * ldb;
+                cblas_sgemm(CblasRowMajor, ta, tb, m, (int) (c1 - c0), k, alpha, a, lda, at(b, bOff), ldb, beta,
+                        at(c, c0), ldc);
+            });
         }
     }
 
     /** A pointer {@code offset} floats past {@code p} (JavaCPP passes address + position to C). */
     private static FloatPointer at(FloatPointer p, long offset) {
-        return new FloatPointer(p).position(p.position() + offset);
+        return offset == 0 ? p : new FloatPointer(p).position(p.position() + offset);
     }
 
     /** Dense row-major float32/float64 of type {@code t}, owning its buffer from offset 0. */
+    /** A read-only operand: {@link #dense}, or a whole-buffer view with canonical strides (a reshape's result). */
+    private static boolean readable(INDArray x, DataType t) {
+        return x.dataType() == t && (t == DataType.FLOAT || t == DataType.DOUBLE) && Dense.readableRowMajor(x)
+                && x.length() > 0;
+    }
+
     private static boolean dense(INDArray x, DataType t) {
         return x.dataType() == t && (t == DataType.FLOAT || t == DataType.DOUBLE) && Dense.rowMajor(x) && x.length() > 0;
     }

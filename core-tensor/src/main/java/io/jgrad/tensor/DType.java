@@ -6,6 +6,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * The element types jgrad computes in: float32 for training, float64 for gradient checks, and
  * int64 for indices (class labels, token ids, {@code argmax} results), as PyTorch's
  * {@code torch.long}. Float ops refuse INT64 operands ({@link #checkFloating}).
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.of(new float[] {1, 2, 3}, 3);     // FLOAT32, the default
+ * Tensor d = x.to(DType.FLOAT64);                     // e.g. for GradCheck's finite differences
+ * }</pre>
  */
 public enum DType {
     FLOAT32(DataType.FLOAT),

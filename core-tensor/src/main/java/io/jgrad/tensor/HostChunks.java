@@ -1,6 +1,7 @@
 package io.jgrad.tensor;
 
 import io.jgrad.tensor.backend.Dense;
+import io.jgrad.tensor.backend.Parallel;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,10 +20,11 @@ public final class HostChunks {
     /** Elements per chunk: four float arrays of this size stay in a 48 KB L1 cache. */
     public static final int CHUNK = 2048;
     /**
-     * Passes over at least this many elements run as two halves on two cores ({@link Halves})
-     * when {@link Threads} allows: ~0.1 ms and more of memory traffic (e.g. Adam on a 784×256
-     * weight and larger), where the hand-off is a small fraction. Kernels must treat elements
-     * independently (all of jgrad's do).
+     * Passes over at least this many elements are split over two cores ({@link Parallel}) when
+     * {@link Threads} allows, and each further part needs half as many more: ~0.1 ms and more of
+     * memory traffic for a split in two (e.g. Adam on a 784×256 weight and larger), where the
+     * hand-off is a small fraction. Parts are whole chunks. Kernels must treat elements
+     * independently (all of jgrad's do), so the result does not depend on the cut.
      */
     public static final int SPLIT_ELEMENTS = 1 << 17;
 
@@ -40,20 +42,18 @@ public final class HostChunks {
     /**
      * Runs {@code kernel} over {@code arrays} (all {@link Dense#float32All dense float32}, at most four) chunk by
      * chunk: chunk {@code k} of array {@code i} is {@code chunks[i][0..n)}; after the kernel,
-     * the chunks of the arrays flagged in {@code written} are copied back. Long passes may run
-     * as two halves concurrently, so {@code kernel} must not carry state from chunk to chunk.
+     * the chunks of the arrays flagged in {@code written} are copied back. Long passes run in
+     * parts concurrently, so {@code kernel} must not carry state from chunk to chunk. {@code op}
+     * names the kernel in a failure.
      */
-    public static void run(Kernel kernel, boolean[] written, INDArray... arrays) {
+    public static void run(String op, Kernel kernel, boolean[] written, INDArray... arrays) {
         if (arrays.length > 4 || written.length != arrays.length || !Dense.float32All(arrays)) {
-            throw new IllegalArgumentException("HostChunks.run: needs up to 4 dense float32 arrays of one length");
+            throw new IllegalArgumentException(op + ": HostChunks.run needs up to 4 dense float32 arrays of one length");
         }
         int total = (int) arrays[0].length();
-        if (total >= SPLIT_ELEMENTS && Halves.available()) {
-            int mid = total / 2 / CHUNK * CHUNK;
-            Halves.run(() -> pass(kernel, written, arrays, 0, mid), () -> pass(kernel, written, arrays, mid, total));
-        } else {
-            pass(kernel, written, arrays, 0, total);
-        }
+        long chunks = (total + CHUNK - 1) / CHUNK;
+        Parallel.forRange(op, chunks, SPLIT_ELEMENTS / 2 / CHUNK,
+                (c0, c1) -> pass(kernel, written, arrays, (int) c0 * CHUNK, (int) Math.min(total, c1 * CHUNK)));
     }
 
     /** The chunks of elements {@code [from, to)}, with this thread's scratch arrays. */

@@ -47,7 +47,7 @@ public final class Kernels {
         if (!Dense.float32All(x, out)) {
             return out.assign(Transforms.relu(x, true));
         }
-        HostChunks.run((c, n) -> {
+        HostChunks.run("relu", (c, n) -> {
             float[] xs = c[0];
             float[] o = c[1];
             for (int i = 0; i < n; i++) {
@@ -85,7 +85,7 @@ public final class Kernels {
                         d[i] = b * d[i] + passIfPositive(o[i], gs[i]);
                     }
                 };
-        HostChunks.run(kernel, THIRD, out, g, dst);
+        HostChunks.run("relu backward", kernel, THIRD, out, g, dst);
         return dst;
     }
 

@@ -4,6 +4,13 @@ package io.jgrad.tensor;
  * A seeded random source for initialisation, dropout masks and shuffling. Runs with the same
  * seed draw the same numbers on every machine (it is pure Java, independent of ND4J's native RNG).
  *
+ * <pre>{@code
+ * Rng.manualSeed(42);                  // as torch.manual_seed: the layers built next get the same weights
+ * Rng g = new Rng(7);                   // a generator of your own
+ * double u = g.nextDouble();
+ * Rng forWorker = g.split();            // an independent stream, e.g. one per thread
+ * }</pre>
+ *
  * <p>The generator is SplitMix64 with the golden gamma, the algorithm and constants of
  * {@code java.util.SplittableRandom(seed)}, so it draws exactly the numbers that class draws; it is
  * written out here because its whole state (one 64-bit counter, plus the spare Gaussian) must be

@@ -15,6 +15,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * INDArray what users of a framework expect: factories that validate their arguments, errors
  * that name the operation and the shapes involved, and seeded random construction. The wrapped
  * array is shared, not copied: {@link #array()} gives direct access for in-place work.
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);   // [2, 3], float32, row-major
+ * Tensor y = x.add(Tensor.ones(3));                             // broadcast over the rows
+ * float[] values = y.toFloatArray();                            // {2, 3, 4, 5, 6, 7}
+ * }</pre>
  */
 public final class Tensor {
     static {

@@ -10,13 +10,19 @@ import org.slf4j.LoggerFactory;
  * library users nor the CLIs need environment variables.
  *
  * <p>Resolution order: system property {@code jgrad.threads}, then environment variable
- * {@code JGRAD_THREADS}, then jgrad's default (see {@link #defaultCount()}). With two, jgrad
- * splits large kernels itself ({@link Halves}: GEMMs of at least {@link Blas#SPLIT_MACS}
- * multiply-adds, long element-wise passes such as the optimizer updates) while ND4J and OpenBLAS
- * stay single-threaded: their own pools spin and hand off on every call, which slowed small
- * models down on two cores. With more than two, the count also goes to ND4J and OpenBLAS.
- * {@code OMP_WAIT_POLICY} cannot be changed after the native library has loaded; the launcher
- * scripts set {@code OMP_WAIT_POLICY=PASSIVE} so idle OpenMP threads sleep instead of spinning.
+ * {@code JGRAD_THREADS}, then jgrad's default, the cores the JVM sees (see
+ * {@link #defaultCount()}). The {@code cpu} backend's kernels split their work over that many
+ * threads through one runtime ({@link io.jgrad.tensor.backend.Parallel}): GEMMs of at least
+ * {@link Blas#SPLIT_MACS} multiply-adds are cut into up to that many slabs, each one
+ * single-threaded OpenBLAS call, so OpenBLAS's own pool stays at one thread and there is one
+ * pool, not two; element-wise passes, optimizer updates, batch norm, convolution and pooling
+ * are cut the same way. With a count of one, every kernel runs on its caller. ND4J's own ops
+ * (the {@code nd4j} backend, and the {@code cpu} backend's fallbacks for other types and
+ * layouts) get the count for their OpenMP pool, and on the {@code nd4j} backend OpenBLAS does
+ * too, when more than two are configured, one thread otherwise: their pools spin and hand off
+ * on every call, which slowed small models down on two cores. {@code OMP_WAIT_POLICY} cannot be
+ * changed after the native library has loaded; the launcher scripts set
+ * {@code OMP_WAIT_POLICY=PASSIVE} so idle OpenMP threads sleep instead of spinning.
  */
 public final class Threads {
     private static final Logger LOG = LoggerFactory.getLogger(Threads.class);
@@ -72,16 +78,17 @@ public final class Threads {
     }
 
     /**
-     * jgrad's default: two threads when the machine has two cores or more, one otherwise. Two
-     * are used only where the work pays for the hand-off, so small models run as on one thread
-     * (measured in bench/README.md, "Threads"). Override with {@code -Djgrad.threads=n} or
+     * jgrad's default: the cores the JVM sees ({@code Runtime.availableProcessors()}, which
+     * follows container limits and CPU affinity). Kernels split only where the work pays for the
+     * hand-off (each one's grain), so small models still run as on one thread (measured in
+     * bench/README.md, "Threads"). Override with {@code -Djgrad.threads=n} or
      * {@code JGRAD_THREADS=n}.
      */
     static int defaultCount() {
-        return Math.min(2, Runtime.getRuntime().availableProcessors());
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
-    /** The thread count ND4J's and OpenBLAS's own pools get: one unless more than two are configured. */
+    /** The thread count ND4J's own pools get: one unless more than two are configured. */
     static int nativeCount(int n) {
         return n > 2 ? n : 1;
     }
@@ -102,12 +109,15 @@ public final class Threads {
         int nat = nativeCount(n);
         Nd4j.getEnvironment().setMaxThreads(nat);
         Nd4j.getEnvironment().setMaxMasterThreads(nat);
-        Nd4j.factory().blas().setMaxThreads(nat);
-        if (Backend.current() == Backend.CPU) {
-            Blas.useThreads(nat);          // OpenBLAS is the cpu backend's own; the nd4j backend never loads it
+        boolean cpu = Backend.current() == Backend.CPU;
+        // the cpu backend splits GEMMs itself (Parallel), so OpenBLAS's own pool stays at one
+        // thread there; the nd4j backend never loads jgrad's OpenBLAS binding, ND4J's goes to its
+        Nd4j.factory().blas().setMaxThreads(cpu ? 1 : nat);
+        if (cpu) {
+            Blas.useThreads(1);
         }
         count = n;
         source = from;
-        LOG.debug("jgrad uses {} thread(s) ({}), ND4J and OpenBLAS {}", n, from, nat);
+        LOG.debug("jgrad uses {} thread(s) ({}); ND4J {}, OpenBLAS {}", n, from, nat, cpu ? 1 : nat);
     }
 }

@@ -31,7 +31,7 @@ public final class UpdateKernels {
         float wd = (float) weightDecay;
         float neg = (float) -stepSize;
         float bc2 = (float) bias2Sqrt;
-        HostChunks.run((c, n) -> {
+        HostChunks.run("adam", (c, n) -> {
             float[] pc = c[0];
             float[] gc = c[1];
             float[] mc = c[2];
@@ -57,7 +57,7 @@ public final class UpdateKernels {
         float omd = (float) (1 - dampening);
         float wd = (float) weightDecay;
         float neg = (float) -lr;
-        HostChunks.run((c, n) -> {
+        HostChunks.run("sgd momentum", (c, n) -> {
             float[] pc = c[0];
             float[] gc = c[1];
             float[] bc = c[2];

@@ -17,6 +17,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The features stay a plain Java array on purpose: gathering a mini-batch is then one
  * {@link System#arraycopy} per row and one ND4J call per batch (see {@link #gather}), instead of
  * one native call per row. A Dataset is immutable; {@link #subset} and {@link #split} copy.
+ *
+ * <pre>{@code
+ * Dataset d = Dataset.of(new float[] {0, 1, 1, 0, 1, 1}, 2, new int[] {0, 1, 2}, 3);   // 3 rows of 2 features
+ * Dataset.Split s = d.split(0.8, 42);   // seeded, shuffled
+ * }</pre>
  */
 public final class Dataset {
     private final float[] features;

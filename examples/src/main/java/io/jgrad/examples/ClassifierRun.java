@@ -81,7 +81,7 @@ final class ClassifierRun {
         Checkpoints.save(model, dir.resolve("model.safetensors"));
         opts.exportOnnx(model, data.train().numFeatures(), out);
         out.print(test.format(data.classNames()));
-        out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.1f s, %.1f s/epoch); wrote %s%n",
+        out.printf(Locale.ROOT, "test accuracy %.2f%% after %d epochs (%.3f s, %.3f s/epoch); wrote %s%n",
                 100 * test.accuracy(), history.epochs().size(), seconds, seconds / Math.max(1, history.epochs().size()),
                 dir);
         if (history.diverged()) {

@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
  * annealing, batch 128, 10 epochs by default. Same flags, report and output files as {@code mlp}.
  */
 @Command(name = "cnn", mixinStandardHelpOptions = true,
-        description = "Train a convolutional classifier on 28x28 images and report its test accuracy.")
-final class CnnCommand implements Callable<Integer> {
+        description = "Train a convolutional classifier on Fashion-MNIST.")
+final class CnnCommand implements Callable<Integer>, TrainOptions.CommandDefaults {
     private static final int SIDE = 28;
 
     @Mixin
@@ -37,6 +37,11 @@ final class CnnCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public TrainOptions.SchedulerName defaultScheduler() {
+        return TrainOptions.SchedulerName.cosine;
+    }
 
     @Override
     public Integer call() throws Exception {

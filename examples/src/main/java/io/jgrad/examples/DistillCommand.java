@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
  * and {@code DIR/<scenario>-seed<N>} for the four students of each seed.
  */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = "Compare a small student trained alone with one distilled from a large teacher.")
-final class DistillCommand implements Callable<Integer> {
+        description = "Compare a small student trained alone and distilled from a teacher.")
+final class DistillCommand implements Callable<Integer>, TrainOptions.CommandDefaults {
     @Mixin
     TrainOptions opts;
 
@@ -63,6 +63,11 @@ final class DistillCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public TrainOptions.SchedulerName defaultScheduler() {
+        return TrainOptions.SchedulerName.none;
+    }
 
     private int trainSize;
 
@@ -113,7 +118,7 @@ final class DistillCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-52s %9s %10s %8s%n", "scenario", "alone", "distilled", "gain");
         row(out, "(1) full labels (" + train.size() + ")", acc[0], acc[1]);
         row(out, "(2) " + labeledCount + " labels vs " + train.size() + "-image transfer set", acc[2], acc[3]);
-        out.printf(Locale.ROOT, "total %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        out.printf(Locale.ROOT, "total %.3f s%n", (System.nanoTime() - t0) / 1e9);
         StringBuilder csv = new StringBuilder("seed,full_alone,full_distilled,scarce_alone,scarce_distilled,teacher\n");
         for (int k = 0; k < seeds; k++) {
             csv.append(String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f,%.4f,%.4f%n", opts.seed + k, acc[0][k], acc[1][k],

@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
  * {@code --spark MASTER} the same run is trained data-parallel on Spark ({@link SparkMlp}).
  */
 @Command(name = "mlp", mixinStandardHelpOptions = true,
-        description = "Train a multi-layer perceptron classifier and report its test accuracy.")
-final class MlpCommand implements Callable<Integer> {
+        description = "Train a multi-layer perceptron classifier on Fashion-MNIST.")
+final class MlpCommand implements Callable<Integer>, TrainOptions.CommandDefaults {
     @Mixin
     TrainOptions opts;
 
@@ -34,6 +34,11 @@ final class MlpCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public TrainOptions.SchedulerName defaultScheduler() {
+        return TrainOptions.SchedulerName.cosine;
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -35,7 +35,7 @@ public final class TrainOptions {
     Double weightDecay;
 
     @Option(names = "--scheduler", description = "Learning-rate schedule per epoch: ${COMPLETION-CANDIDATES} "
-            + "(default: cosine for mlp, none for distill).")
+            + "(default: ${DEFAULT-VALUE}).")
     SchedulerName scheduler;
 
     @Option(names = "--warmup", description = "Linear warm-up epochs before the schedule (default: ${DEFAULT-VALUE}).",
@@ -56,7 +56,7 @@ public final class TrainOptions {
             defaultValue = "42")
     long seed;
 
-    @Option(names = "--out", description = "Output directory (default: runs/<command>).")
+    @Option(names = "--out", description = "Output directory (default: runs/${COMMAND-NAME}).")
     Path out;
 
     @Option(names = "--tensorboard", paramLabel = "DIR", description = "Also log every epoch to TensorBoard event "
@@ -72,6 +72,21 @@ public final class TrainOptions {
     @Option(names = "--onnx", paramLabel = "FILE", description = "Also export the trained model to this ONNX file "
             + "(opset 17, input 'input' [batch, features], output 'output').")
     Path onnx;
+    /**
+     * A command's own defaults for options of this shared mixin (its {@code --scheduler}), so that
+     * {@code --help} shows them through {@code ${DEFAULT-VALUE}} ({@link Main} installs it as the
+     * command's default-value provider).
+     */
+    interface CommandDefaults {
+        /** The schedule used when {@code --scheduler} is not given. */
+        SchedulerName defaultScheduler();
+
+        /** picocli's default-value lookup: the command's schedule for {@code --scheduler}, else none. */
+        default String defaultValue(picocli.CommandLine.Model.ArgSpec arg) {
+            return arg.isOption() && ((picocli.CommandLine.Model.OptionSpec) arg).longestName().equals("--scheduler")
+                    ? defaultScheduler().name() : null;
+        }
+    }
 
     /** The batch size: the flag, or the whole training set for full-batch gd, else 128. */
     int batchSize(int trainSize) {

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What users copy must compile as written, against exactly the classpath of {@code io.jgrad:jgrad}:
- * every {@code ```java} block of the README (its imports included, so a wildcard import that
- * clashes with {@code java.lang.Module} is caught) and every script in {@code examples/scripts}.
+ * every {@code ```java} block of the README and of every Markdown file under {@code docs/} (its
+ * imports included, so a wildcard import that clashes with {@code java.lang.Module} is caught)
+ * and every script in {@code examples/scripts}.
  * A README block is a whole class when it declares one, otherwise statements, which are wrapped
  * in a method; a block that starts with "// continues" is appended to the block before it.
  */
@@ -35,9 +36,31 @@ class SourcesCompileTest {
     void everyReadmeSnippetCompiles() throws IOException {
         List<String> snippets = readmeSnippets(Files.readString(ROOT.resolve("README.md")));
         assertTrue(snippets.size() >= 3, "README java blocks found: " + snippets.size());
+        assertSnippetsCompile("README", snippets);
+    }
+
+    /** Every java block of every Markdown file under docs/ (each file's blocks compiled together). */
+    @Test
+    void everyDocsSnippetCompiles() throws IOException {
+        List<Path> docs;
+        try (Stream<Path> s = Files.walk(ROOT.resolve("docs"))) {
+            docs = s.filter(p -> p.toString().endsWith(".md")).sorted().toList();
+        }
+        int blocks = 0;
+        for (Path doc : docs) {
+            List<String> snippets = readmeSnippets(Files.readString(doc));
+            blocks += snippets.size();
+            if (!snippets.isEmpty()) {
+                assertSnippetsCompile(ROOT.relativize(doc).toString().replaceAll("[^A-Za-z0-9]", "_"), snippets);
+            }
+        }
+        assertTrue(blocks >= 8, "docs java blocks found: " + blocks);
+    }
+
+    private void assertSnippetsCompile(String source, List<String> snippets) throws IOException {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < snippets.size(); i++) {
-            files.add(asCompilationUnit(snippets.get(i), i));
+            files.add(asCompilationUnit(snippets.get(i), source + "_" + i));
         }
         assertCompiles(files);
     }
@@ -46,7 +69,7 @@ class SourcesCompileTest {
     void tensorboardDocSnippetsCompile() throws IOException {
         List<String> snippets = readmeSnippets(Files.readString(ROOT.resolve("docs/tensorboard.md")));
         assertEquals(1, snippets.size(), "docs/tensorboard.md java blocks");
-        assertCompiles(List.of(asCompilationUnit(snippets.get(0), 0)));
+        assertCompiles(List.of(asCompilationUnit(snippets.get(0), "tensorboard_0")));
     }
 
     @Test
@@ -55,7 +78,7 @@ class SourcesCompileTest {
         try (Stream<Path> s = Files.list(ROOT.resolve("examples/scripts"))) {
             scripts = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
         }
-        assertEquals(6, scripts.size(), "scripts (a) to (f): " + scripts);
+        assertEquals(7, scripts.size(), "scripts (a) to (g): " + scripts);
         for (Path script : scripts) { // one at a time: each is a program of its own, as the source launcher sees it
             assertCompiles(List.of(script));
         }
@@ -77,7 +100,7 @@ class SourcesCompileTest {
     }
 
     /** A block as a source file: as is when it declares a class, else its statements inside a method. */
-    private Path asCompilationUnit(String block, int index) throws IOException {
+    private Path asCompilationUnit(String block, String index) throws IOException {
         Matcher cls = Pattern.compile("(?m)^public class (\\w+)").matcher(block);
         Path d = Files.createDirectories(dir.resolve("snippet" + index));
         if (cls.find()) {
@@ -86,7 +109,7 @@ class SourcesCompileTest {
         StringBuilder imports = new StringBuilder();
         StringBuilder body = new StringBuilder();
         for (String line : block.split("\n", -1)) {
-            (line.startsWith("import ") ? imports : body).append(line).append('\n');
+            (line.strip().startsWith("import ") ? imports : body).append(line).append('\n');   // also in an indented block
         }
         String name = "Snippet" + index;
         return Files.writeString(d.resolve(name + ".java"), imports + "class " + name

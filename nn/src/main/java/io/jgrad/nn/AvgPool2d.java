@@ -2,7 +2,13 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
 
-/** Average pooling over square windows of {@code [N, C, H, W]}, PyTorch's {@code nn.AvgPool2d} (stride defaults to the kernel). */
+/**
+ * Average pooling over square windows of {@code [N, C, H, W]}, PyTorch's {@code nn.AvgPool2d} (stride defaults to the kernel).
+ *
+ * <pre>{@code
+ * Variable y = new AvgPool2d(2).forward(x);   // [N, C, 28, 28] -> [N, C, 14, 14]
+ * }</pre>
+ */
 public class AvgPool2d extends Pool2d {
     public AvgPool2d(int kernelSize) {
         this(kernelSize, kernelSize);

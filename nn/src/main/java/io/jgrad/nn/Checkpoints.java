@@ -8,6 +8,11 @@ import java.util.Map;
  * Saves a module's state dict to a safetensors file and loads it back strictly, so a model
  * trained in jgrad can be reloaded (bit-identical) or opened in PyTorch with
  * {@code safetensors.torch.load_file} and {@code load_state_dict}.
+ *
+ * <pre>{@code
+ * Checkpoints.save(model, Path.of("model.safetensors"));   // atomic; loads in PyTorch too
+ * Checkpoints.load(model, Path.of("model.safetensors"));   // strict: same keys and shapes
+ * }</pre>
  */
 public final class Checkpoints {
     private Checkpoints() {

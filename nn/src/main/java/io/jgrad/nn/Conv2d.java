@@ -10,6 +10,11 @@ import io.jgrad.tensor.Tensor;
  * {@code [out, in/groups, k, k]}, bias {@code [out]}, zero padding, cross-correlation, both
  * initialised as PyTorch does (kaiming-uniform with a = √5, bias uniform ±1/√fan_in). The
  * arithmetic is {@link Variable#conv2d}, so it runs on either backend.
+ *
+ * <pre>{@code
+ * Conv2d conv = new Conv2d(1, 32, 3, 1, 1);                                   // 3x3, stride 1, padding 1
+ * Variable y = conv.forward(Variable.constant(Tensor.zeros(8, 1, 28, 28)));   // [8, 32, 28, 28]
+ * }</pre>
  */
 public class Conv2d extends Module {
     private final int in;

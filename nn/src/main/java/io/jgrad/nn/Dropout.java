@@ -10,6 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code 1/(1-p)}, so evaluation mode is the identity. The mask comes from this layer's own
  * seeded {@link Rng}, so runs repeat exactly (on every backend: the mask is drawn in Java), and
  * a training checkpoint saves that generator ({@link Stochastic}); forward and backward share one mask array.
+ *
+ * <pre>{@code
+ * Sequential m = new Sequential(new Linear(20, 64), new ReLU(), new Dropout(0.3), new Linear(64, 3));
+ * m.eval();   // no dropout in evaluation mode; m.train() turns it back on
+ * }</pre>
  */
 public class Dropout extends Module implements Stochastic {
     private final double p;

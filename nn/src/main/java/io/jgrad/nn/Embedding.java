@@ -17,6 +17,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code [..., dim]} (token ids {@code [N, T]} give {@code [N, T, dim]}). The lookup and its
  * backward, which adds each output row's gradient onto the row it came from (repeated indices
  * accumulate), are the backend's {@link Ops#embedding} and {@link Ops#embeddingBackward}.
+ *
+ * <pre>{@code
+ * Embedding emb = new Embedding(1000, 64);
+ * Variable vectors = emb.lookup(3, 14, 15);   // [3, 64]
+ * }</pre>
  */
 public class Embedding extends Module {
     private final int num;

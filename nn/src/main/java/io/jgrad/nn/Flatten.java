@@ -6,6 +6,10 @@ import io.jgrad.tensor.Shapes;
 /**
  * Merges dimensions {@code startDim..endDim} into one (PyTorch's {@code nn.Flatten}, default
  * 1..-1: {@code [N, 1, 28, 28] -> [N, 784]}).
+ *
+ * <pre>{@code
+ * Sequential cnn = new Sequential(new Conv2d(1, 8, 3), new ReLU(), new Flatten(), new Linear(8 * 26 * 26, 10));
+ * }</pre>
  */
 public class Flatten extends Module {
     private final int startDim;

@@ -9,6 +9,10 @@ import io.jgrad.tensor.Tensor;
  * {@code y = (x − mean)/√(var + eps)·γ + β} with the biased variance of each row, eps 1e-5,
  * γ (key {@code weight}, init 1) and β ({@code bias}, init 0). Built from autograd ops, so its
  * backward is theirs.
+ *
+ * <pre>{@code
+ * Variable y = new LayerNorm(64).forward(x);   // normalizes x's last dimension (64)
+ * }</pre>
  */
 public class LayerNorm extends Module {
     private final int size;

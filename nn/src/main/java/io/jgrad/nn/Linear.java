@@ -11,6 +11,11 @@ import io.jgrad.tensor.Tensor;
  * {@code [out]} initialised as PyTorch does (kaiming-uniform with a = √5, i.e. uniform
  * ±1/√in for both). Forward and backward are single fused nodes: one GEMM with a transpose
  * flag plus a row-vector bias add forward, two GEMMs and a column sum backward.
+ *
+ * <pre>{@code
+ * Linear fc = new Linear(784, 10);                                    // weight [10, 784], bias [10]
+ * Variable logits = fc.forward(Variable.constant(Tensor.zeros(32, 784))); // [32, 10]
+ * }</pre>
  */
 public class Linear extends Module {
     private final int in;

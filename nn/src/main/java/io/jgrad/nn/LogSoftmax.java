@@ -2,7 +2,13 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
 
-/** {@code logSoftmax} along one axis as a layer (PyTorch's {@code nn.LogSoftmax(dim)}). */
+/**
+ * {@code logSoftmax} along one axis as a layer (PyTorch's {@code nn.LogSoftmax(dim)}).
+ *
+ * <pre>{@code
+ * Variable logProbs = new LogSoftmax(1).forward(logits);   // [N, C], stable for large logits
+ * }</pre>
+ */
 public class LogSoftmax extends Module {
     private final int axis;
 

@@ -15,6 +15,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Bad input (labels out of range, wrong batch sizes, an empty batch, bad class weights) is an
  * {@link IllegalArgumentException} naming the loss, the argument and the offending values.
+ *
+ * <pre>{@code
+ * Variable loss = Losses.crossEntropy(logits, new int[] {0, 2, 1});   // logits [3, C], mean over the batch
+ * Variable mse = Losses.mse(prediction, target);
+ * }</pre>
  */
 public final class Losses {
     private Losses() {

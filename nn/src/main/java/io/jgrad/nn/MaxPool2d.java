@@ -2,7 +2,13 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
 
-/** Max pooling over square windows of {@code [N, C, H, W]}, PyTorch's {@code nn.MaxPool2d} (stride defaults to the kernel). */
+/**
+ * Max pooling over square windows of {@code [N, C, H, W]}, PyTorch's {@code nn.MaxPool2d} (stride defaults to the kernel).
+ *
+ * <pre>{@code
+ * Variable y = new MaxPool2d(2).forward(x);   // [N, C, 28, 28] -> [N, C, 14, 14]
+ * }</pre>
+ */
 public class MaxPool2d extends Pool2d {
     public MaxPool2d(int kernelSize) {
         this(kernelSize, kernelSize);

@@ -16,6 +16,18 @@ import java.util.Map;
  * buffers (state that is saved but not trained, such as running statistics) and child modules,
  * and walks them recursively in registration order, naming them the way PyTorch does
  * ({@code 0.weight}, {@code 1.running_mean}), so state dicts travel between the two.
+ *
+ * <pre>{@code
+ * public class Scaled extends Module {
+ *     private final Parameter gain = registerParameter("gain", new Parameter(Tensor.ones(8)));
+ *     private final Tensor shift = registerBuffer("shift", Tensor.zeros(8));
+ *     private final Linear proj = registerModule("proj", new Linear(8, 8));
+ *
+ *     public Variable forward(Variable x) {
+ *         return proj.forward(x).mul(gain).add(Variable.constant(shift));
+ *     }
+ * }   // state dict keys: gain, shift, proj.weight, proj.bias
+ * }</pre>
  */
 public abstract class Module {
     private final Map<String, Parameter> params = new LinkedHashMap<>();

@@ -37,6 +37,12 @@ import java.util.Map;
  * file is written beside the target, flushed to disk, then renamed over it, so a failure never
  * damages an existing checkpoint. A truncated or inconsistent file is an
  * {@link IllegalArgumentException} naming the file and the offending key.
+ *
+ * <pre>{@code
+ * SafeTensors.save(model.stateDict(), Path.of("model.safetensors"));
+ * Map<String, Tensor> fromPyTorch = SafeTensors.load(Path.of("pytorch.safetensors"));
+ * model.loadStateDict(fromPyTorch);
+ * }</pre>
  */
 public final class SafeTensors {
     private static final String METADATA = "__metadata__";

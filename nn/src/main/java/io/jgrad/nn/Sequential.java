@@ -7,6 +7,12 @@ import java.util.List;
 /**
  * Modules applied one after another; children are named by their index ("0", "1", …), so
  * parameter keys read {@code 0.weight} as in PyTorch.
+ *
+ * <pre>{@code
+ * Sequential model = new Sequential(new Linear(784, 256), new BatchNorm1d(256), new ReLU(), new Linear(256, 10));
+ * Variable logits = model.forward(Variable.constant(Tensor.zeros(32, 784)));
+ * model.stateDict().keySet();   // 0.weight, 0.bias, 1.weight, 1.bias, 1.running_mean, ..., 3.bias
+ * }</pre>
  */
 public class Sequential extends Module {
     private final List<Module> layers = new ArrayList<>();
@@ -41,18 +47,25 @@ public class Sequential extends Module {
      * Each module in turn; a {@link Linear} directly followed by a {@link ReLU} (those exact
      * classes) runs as one fused op ({@link io.jgrad.autograd.Functional#linearRelu}): the same
      * values and gradients, one array and one pass fewer, since the pre-activation between them
-     * is never visible outside this method.
+     * is never visible outside this method. A child's {@link IllegalArgumentException} (a wrong
+     * input shape) is rethrown naming the child's index and type, e.g. {@code Sequential: child 1
+     * (Linear) failed: Linear(784, 10).forward: expected input [..., 784], got [8, 1024]}.
      */
     @Override
     public Variable forward(Variable x) {
         Variable h = x;
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
-            if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
-                h = ((Linear) m).forwardRelu(h);
-                i++;
-            } else {
-                h = m.forward(h);
+            try {
+                if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
+                    h = ((Linear) m).forwardRelu(h);
+                    i++;
+                } else {
+                    h = m.forward(h);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Sequential: child " + i + " (" + m.getClass().getSimpleName() + ") failed: "
+                        + e.getMessage(), e);
             }
         }
         return h;

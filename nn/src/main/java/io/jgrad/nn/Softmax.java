@@ -2,7 +2,13 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
 
-/** {@code softmax} along one axis as a layer (PyTorch's {@code nn.Softmax(dim)}). */
+/**
+ * {@code softmax} along one axis as a layer (PyTorch's {@code nn.Softmax(dim)}).
+ *
+ * <pre>{@code
+ * Variable probs = new Softmax(1).forward(logits);   // each row of [N, C] sums to 1
+ * }</pre>
+ */
 public class Softmax extends Module {
     private final int axis;
 

@@ -9,6 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Adam with decoupled weight decay (Loshchilov &amp; Hutter, arXiv:1711.05101) as
  * {@code torch.optim.AdamW} (PyTorch 1.13): first {@code p ← p·(1 − lr·λ)}, then the
  * {@link Adam} update from the raw gradient. Defaults as Adam's except weight_decay 1e-2.
+ *
+ * <pre>{@code
+ * Optimizer opt = AdamW.builder(model.parameters()).lr(1e-3).weightDecay(0.01).build();
+ * }</pre>
  */
 public final class AdamW extends BaseOptimizer {
     private AdamW(List<ParamGroup> groups) {

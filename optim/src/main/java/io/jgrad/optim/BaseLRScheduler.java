@@ -135,10 +135,13 @@ public abstract class BaseLRScheduler implements LRScheduler {
         };
     }
 
-    /** Checks a constructor argument, naming it and its value. */
+    /**
+     * Checks a constructor argument: an {@link IllegalArgumentException} naming it and its value
+     * when {@code ok} is false, e.g. {@code StepLR: gamma must be a finite number >= 0, got NaN}.
+     */
     protected static void require(boolean ok, String scheduler, String argument, Object value, String needs) {
         if (!ok) {
-            throw new IllegalArgumentException(scheduler + ": invalid " + argument + " value: " + value + " (needs " + needs + ")");
+            throw new IllegalArgumentException(scheduler + ": " + argument + " must be " + needs + ", got " + value);
         }
     }
 }

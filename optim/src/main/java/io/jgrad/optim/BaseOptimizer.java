@@ -23,6 +23,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * only then updates; so a failing step leaves all parameters and state untouched. Parameters
  * whose gradient is null are skipped, as in PyTorch. Subclasses write one {@link #update}.
  *
+ * <p>Subclassing works from any package (see {@code docs/modules.md}, "A custom optimizer"): a
+ * subclass names its per-parameter buffers in {@link #stateBuffers()}, keeps them in the
+ * {@link ParamState} it is handed, and gets the state dict, its strict loading, parameter
+ * groups and schedulers for free. Its builder extends {@link OptimizerBuilder}:
+ * <pre>{@code
+ * public final class Lion extends BaseOptimizer {
+ *     private Lion(List<ParamGroup> groups) { super("Lion", groups); }
+ *     protected Set<String> stateBuffers() { return Set.of("exp_avg"); }
+ *     protected boolean countsSteps() { return false; }
+ *     protected void update(ParamGroup group, INDArray param, INDArray grad, ParamState state) { ... }
+ * }
+ * }</pre>
+ *
  * <p>State-dict keys (all values are float64 tensors; parameters are numbered across groups
  * in order, as in PyTorch): {@code state.<i>.step}, {@code state.<i>.<buffer>} (e.g.
  * {@code state.0.exp_avg}), {@code param_groups.<g>.<option>} (e.g. {@code param_groups.0.lr},
@@ -278,12 +291,12 @@ public abstract class BaseOptimizer implements Optimizer {
      * {@code grad.add(param, alpha=weight_decay)}), in scratch array 0; {@code grad} itself when
      * the decay is 0.
      */
-    static INDArray l2(INDArray grad, INDArray param, double weightDecay, ParamState s) {
+    protected static INDArray l2(INDArray grad, INDArray param, double weightDecay, ParamState s) {
         return weightDecay == 0 ? grad : Ops.get().axpy(grad, weightDecay, param, s.scratch(0, param));
     }
 
     /** A fresh array with {@code a}'s values (used for state initialized from a gradient). */
-    static INDArray copyOf(INDArray a) {
+    protected static INDArray copyOf(INDArray a) {
         INDArray c = Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
         return c.assign(a);
     }

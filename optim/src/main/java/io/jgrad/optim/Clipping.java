@@ -30,10 +30,10 @@ public final class Clipping {
      */
     public static double clipGradNorm(Iterable<? extends Variable> params, double maxNorm, double normType) {
         if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
-            throw new IllegalArgumentException("clipGradNorm: invalid maxNorm value: " + maxNorm + " (needs a finite number >= 0)");
+            throw new IllegalArgumentException("clipGradNorm: maxNorm must be a finite number >= 0, got " + maxNorm);
         }
         if (!(normType > 0)) {
-            throw new IllegalArgumentException("clipGradNorm: invalid normType value: " + normType + " (needs > 0 or infinity)");
+            throw new IllegalArgumentException("clipGradNorm: normType must be > 0 or infinity, got " + normType);
         }
         List<INDArray> grads = grads("clipGradNorm", params);
         double total = 0;
@@ -60,7 +60,7 @@ public final class Clipping {
     /** Clamps every gradient element to {@code [-clipValue, clipValue]}. */
     public static void clipGradValue(Iterable<? extends Variable> params, double clipValue) {
         if (!(clipValue >= 0)) {
-            throw new IllegalArgumentException("clipGradValue: invalid clipValue value: " + clipValue + " (needs >= 0)");
+            throw new IllegalArgumentException("clipGradValue: clipValue must be >= 0, got " + clipValue);
         }
         for (INDArray g : grads("clipGradValue", params)) {
             Transforms.min(g, clipValue, false);

@@ -3,6 +3,10 @@ package io.jgrad.optim;
 /**
  * Multiplies the lr by γ every epoch, as {@code torch.optim.lr_scheduler.ExponentialLR}:
  * {@code lr_t = lr_0 · γ^t} (computed recursively, as PyTorch does).
+ *
+ * <pre>{@code
+ * LRScheduler sched = new ExponentialLR(opt, 0.9);   // lr x 0.9 every epoch
+ * }</pre>
  */
 public final class ExponentialLR extends BaseLRScheduler {
     private final double gamma;

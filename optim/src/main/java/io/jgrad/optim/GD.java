@@ -11,6 +11,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>The same rule as plain {@link SGD}; the name says how it is meant to be used: one step
  * = one gradient of the loss over the WHOLE data set (accumulate or compute the full-batch
  * gradient, then call {@link #step()} once). The lr is required (no default).
+ *
+ * <pre>{@code
+ * Optimizer gd = GD.builder(model.parameters()).lr(0.1).build();   // full-batch: one step per epoch
+ * }</pre>
  */
 public final class GD extends BaseOptimizer {
     private GD(List<ParamGroup> groups) {

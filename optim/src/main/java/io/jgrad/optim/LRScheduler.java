@@ -6,6 +6,14 @@ import java.util.Map;
 /**
  * Changes an optimizer's learning rate as training goes on, like PyTorch's
  * {@code torch.optim.lr_scheduler}. Constructing one sets the lr for step 0.
+ *
+ * <pre>{@code
+ * LRScheduler sched = new CosineAnnealingLR(opt, epochs, 0.0);
+ * for (int epoch = 0; epoch < epochs; epoch++) {
+ *     trainOneEpoch();
+ *     sched.step();                // once per epoch, after the optimizer's steps
+ * }
+ * }</pre>
  */
 public interface LRScheduler {
     /** Advances one step (usually one epoch) and sets the optimizer's lr. */

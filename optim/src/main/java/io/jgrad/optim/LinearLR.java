@@ -6,6 +6,10 @@ package io.jgrad.optim;
  * {@code lr_t = lr₀ · (s + (e − s)·min(t, T)/T)}, computed recursively as PyTorch 1.13 does.
  * The linear decay {@code α·(1 − t/T)} is {@code new LinearLR(opt, 1, 0, T)}; a warm-up is
  * e.g. {@code new LinearLR(opt, 0.1, 1, 5)}.
+ *
+ * <pre>{@code
+ * LRScheduler warmup = new LinearLR(opt, 0.1, 1.0, 5);   // from 0.1·lr to lr over 5 epochs
+ * }</pre>
  */
 public final class LinearLR extends BaseLRScheduler {
     private final double startFactor;
@@ -14,8 +18,8 @@ public final class LinearLR extends BaseLRScheduler {
 
     public LinearLR(Optimizer optimizer, double startFactor, double endFactor, int totalIters) {
         super("LinearLR", optimizer);
-        require(startFactor > 0 && startFactor <= 1, "LinearLR", "startFactor", startFactor, "0 < startFactor <= 1");
-        require(endFactor >= 0 && endFactor <= 1, "LinearLR", "endFactor", endFactor, "0 <= endFactor <= 1");
+        require(startFactor > 0 && startFactor <= 1, "LinearLR", "startFactor", startFactor, "in (0, 1]");
+        require(endFactor >= 0 && endFactor <= 1, "LinearLR", "endFactor", endFactor, "in [0, 1]");
         require(totalIters > 0, "LinearLR", "totalIters", totalIters, "> 0");
         this.startFactor = startFactor;
         this.endFactor = endFactor;

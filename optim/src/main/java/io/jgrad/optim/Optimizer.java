@@ -9,6 +9,13 @@ import java.util.Map;
  *
  * <p>An optimizer holds one or more parameter groups, each with its own lr; the per-group
  * methods let schedulers drive them all. The defaults describe a single-group optimizer.
+ *
+ * <pre>{@code
+ * Optimizer opt = Adam.builder(model.parameters()).lr(1e-3).build();
+ * opt.zeroGrad();
+ * Losses.crossEntropy(model.forward(x), labels).backward();
+ * opt.step();
+ * }</pre>
  */
 public interface Optimizer {
     /** Applies one update to every parameter that has a gradient. */

@@ -31,10 +31,16 @@ public abstract class OptimizerBuilder<B extends OptimizerBuilder<B, O>, O exten
     private final Map<String, Double> options = new LinkedHashMap<>();
     private final List<Object[]> extraGroups = new ArrayList<>();
 
+    /**
+     * A builder of the optimizer named {@code optimizer} (the prefix of its messages) over
+     * {@code params}, with the lr {@code defaultLr}; {@code Double.NaN} makes the lr required
+     * (PyTorch's {@code required}), so {@link #build()} fails until {@link #lr} is called.
+     */
     protected OptimizerBuilder(String optimizer, Iterable<? extends Variable> params, double defaultLr) {
         this.optimizer = optimizer;
         this.params = toList(optimizer, params);
-        options.put("lr", defaultLr);
+        // null marks "never set": a required lr, told apart from an lr(NaN) the caller passed
+        options.put("lr", Double.isNaN(defaultLr) ? null : defaultLr);
     }
 
     /** The learning rate. */
@@ -150,18 +156,21 @@ public abstract class OptimizerBuilder<B extends OptimizerBuilder<B, O>, O exten
             this.options = options;
         }
 
-        /** The option's value. */
+        /** The option's value; an {@link IllegalStateException} for a required option never set. */
         public double get(String name) {
-            return options.get(name);
+            Double v = options.get(name);
+            if (v == null) {
+                throw new IllegalStateException(optimizer + ": " + name + " is required" + (group > 0 ? " in param group " + group : "")
+                        + "; call ." + name + "(...) before build()");
+            }
+            return v;
         }
 
-        /** Requires an lr: set (PyTorch's {@code required}; an {@link IllegalStateException} if not), finite and {@code >= 0}. */
+        /**
+         * Requires an lr: set (PyTorch's {@code required}; an {@link IllegalStateException} if
+         * never set), finite and {@code >= 0}.
+         */
         public Check lr() {
-            double v = get("lr");
-            if (Double.isNaN(v)) {
-                throw new IllegalStateException(optimizer + ": lr is required" + (group > 0 ? " in param group " + group : "")
-                        + "; call .lr(...) before build()");
-            }
             return nonNegative("lr", "lr");
         }
 
@@ -174,14 +183,24 @@ public abstract class OptimizerBuilder<B extends OptimizerBuilder<B, O>, O exten
         /** Requires {@code 0 <= value < 1}. */
         public Check unitInterval(String name, String argument) {
             double v = get(name);
-            return require(v >= 0 && v < 1, argument, v, "0 <= " + argument + " < 1");
+            return require(v >= 0 && v < 1, argument, v, "in [0, 1)");
         }
 
-        /** Requires {@code condition}; otherwise names the argument, its value and {@code needs}. */
+        /** Requires a finite value (any sign). */
+        public Check finite(String name, String argument) {
+            double v = get(name);
+            return require(Double.isFinite(v), argument, v, "a finite number");
+        }
+
+        /**
+         * Requires {@code condition}; otherwise an {@link IllegalArgumentException} such as
+         * {@code SGD: lr must be a finite number >= 0, got NaN} (with {@code (param group g)}
+         * appended for an added group).
+         */
         public Check require(boolean condition, String argument, double value, String needs) {
             if (!condition) {
-                throw new IllegalArgumentException(optimizer + ": invalid " + argument + " value: " + value
-                        + (group > 0 ? " in param group " + group : "") + " (needs " + needs + ")");
+                throw new IllegalArgumentException(optimizer + ": " + argument + " must be " + needs + ", got " + value
+                        + (group > 0 ? " (param group " + group + ")" : ""));
             }
             return this;
         }

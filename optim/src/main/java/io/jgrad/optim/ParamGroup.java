@@ -66,7 +66,7 @@ public final class ParamGroup {
     /** Sets the learning rate; it must be finite and non-negative. */
     public void setLr(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("setLr: invalid lr value: " + lr + " (needs a finite number >= 0)");
+            throw new IllegalArgumentException("setLr: lr must be a finite number >= 0, got " + lr);
         }
         options.put("lr", lr);
     }

@@ -92,9 +92,7 @@ public final class RMSprop extends BaseOptimizer {
         @Override
         protected void validate(Check c) {
             c.nonNegative("lr", "lr").nonNegative("eps", "eps").nonNegative("momentum", "momentum")
-                    .nonNegative("weight_decay", "weightDecay");
-            double alpha = c.get("alpha");
-            c.require(alpha >= 0 && !Double.isInfinite(alpha), "alpha", alpha, "a finite number >= 0");
+                    .nonNegative("weight_decay", "weightDecay").nonNegative("alpha", "alpha");
         }
 
         @Override

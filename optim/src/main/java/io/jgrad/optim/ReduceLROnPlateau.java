@@ -206,7 +206,7 @@ public final class ReduceLROnPlateau {
             BaseLRScheduler.require(optimizer != null, n, "optimizer", null, "an optimizer");
             BaseLRScheduler.require(mode != null, n, "mode", null, "MIN or MAX");
             BaseLRScheduler.require(thresholdMode != null, n, "thresholdMode", null, "REL or ABS");
-            BaseLRScheduler.require(factor >= 0 && factor < 1, n, "factor", factor, "0 <= factor < 1");
+            BaseLRScheduler.require(factor >= 0 && factor < 1, n, "factor", factor, "in [0, 1)");
             BaseLRScheduler.require(patience >= 0, n, "patience", patience, ">= 0");
             BaseLRScheduler.require(cooldown >= 0, n, "cooldown", cooldown, ">= 0");
             BaseLRScheduler.require(Double.isFinite(threshold) && threshold >= 0, n, "threshold", threshold, "a finite number >= 0");

@@ -94,11 +94,10 @@ public final class SGD extends BaseOptimizer {
         @Override
         protected void validate(Check c) {
             c.lr().nonNegative("momentum", "momentum").nonNegative("weight_decay", "weightDecay");
-            double dampening = c.get("dampening");
-            c.require(!Double.isNaN(dampening) && !Double.isInfinite(dampening), "dampening", dampening, "a finite number");
+            c.finite("dampening", "dampening");
             if (c.get("nesterov") != 0) {
-                c.require(c.get("momentum") > 0, "momentum", c.get("momentum"), "momentum > 0 for nesterov");
-                c.require(dampening == 0, "dampening", dampening, "dampening 0 for nesterov");
+                c.require(c.get("momentum") > 0, "momentum", c.get("momentum"), "> 0 for nesterov");
+                c.require(c.get("dampening") == 0, "dampening", c.get("dampening"), "0 for nesterov");
             }
         }
 

@@ -3,6 +3,10 @@ package io.jgrad.optim;
 /**
  * Multiplies the lr by γ every {@code stepSize} epochs, as {@code torch.optim.lr_scheduler.StepLR}:
  * {@code lr_t = lr_0 · γ^⌊t / stepSize⌋} (computed recursively, as PyTorch does).
+ *
+ * <pre>{@code
+ * LRScheduler sched = new StepLR(opt, 10, 0.1);   // lr x 0.1 every 10 epochs
+ * }</pre>
  */
 public final class StepLR extends BaseLRScheduler {
     private final int stepSize;

@@ -69,7 +69,7 @@ class ClippingTest {
     void invalidArguments() {
         List<Variable> ps = params();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Clipping.clipGradNorm(ps, -1));
-        assertEquals("clipGradNorm: invalid maxNorm value: -1.0 (needs a finite number >= 0)", e.getMessage());
+        assertEquals("clipGradNorm: maxNorm must be a finite number >= 0, got -1.0", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Clipping.clipGradNorm(ps, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> Clipping.clipGradValue(ps, Double.NaN));
     }

@@ -54,7 +54,7 @@ class StateDictLoadTest {
         t.rejects(with(good, "state.2.step", Tensor.scalar(1.5)), "state.2.step", "1.5", "whole number");
         t.rejects(with(good, "param_groups.0.lr", Tensor.of(new double[] {0.1, 0.2}, 2)), "param_groups.0.lr",
                 "expected one number");
-        t.rejects(with(good, "param_groups.0.lr", Tensor.scalar(-1.0)), "param_groups.0", "invalid lr value: -1.0");
+        t.rejects(with(good, "param_groups.0.lr", Tensor.scalar(-1.0)), "param_groups.0", "lr must be a finite number >= 0, got -1.0");
         t.rejects(with(good, "param_groups.0.beta2", Tensor.scalar(Double.NaN)), "param_groups.0.beta2", "NaN");
         t.rejects(with(good, "state.4.step", Tensor.scalar(1.0)), "state.4.step", "unexpected key");
         t.rejects(with(good, "state.0.momentum_buffer", Tensor.zeros(5, 4)), "state.0.momentum_buffer", "Adam keeps");

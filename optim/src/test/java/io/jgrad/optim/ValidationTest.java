@@ -24,17 +24,20 @@ class ValidationTest {
         List<Variable> p = m.params();
         assertEquals("SGD: lr is required; call .lr(...) before build()",
                 assertThrows(IllegalStateException.class, () -> SGD.builder(p).build()).getMessage());
-        assertEquals("SGD: invalid lr value: -0.1 (needs a finite number >= 0)", fails(() -> SGD.builder(p).lr(-0.1).build()));
-        assertEquals("SGD: invalid momentum value: 0.0 (needs momentum > 0 for nesterov)",
+        // an lr(NaN) the caller passed is a bad value, not a missing one (issue 21)
+        assertEquals("SGD: lr must be a finite number >= 0, got NaN", fails(() -> SGD.builder(p).lr(Double.NaN).build()));
+        assertEquals("GD: lr must be a finite number >= 0, got NaN", fails(() -> GD.builder(p).lr(Double.NaN).build()));
+        assertEquals("SGD: lr must be a finite number >= 0, got -0.1", fails(() -> SGD.builder(p).lr(-0.1).build()));
+        assertEquals("SGD: momentum must be > 0 for nesterov, got 0.0",
                 fails(() -> SGD.builder(p).lr(0.1).nesterov(true).build()));
-        assertEquals("SGD: invalid dampening value: 0.1 (needs dampening 0 for nesterov)",
+        assertEquals("SGD: dampening must be 0 for nesterov, got 0.1",
                 fails(() -> SGD.builder(p).lr(0.1).momentum(0.9).dampening(0.1).nesterov(true).build()));
-        assertEquals("Adam: invalid betas[0] value: 1.0 (needs 0 <= betas[0] < 1)", fails(() -> Adam.builder(p).betas(1.0, 0.9).build()));
-        assertEquals("AdamW: invalid betas[1] value: -0.5 (needs 0 <= betas[1] < 1)", fails(() -> AdamW.builder(p).betas(0.9, -0.5).build()));
-        assertEquals("Adam: invalid eps value: -1.0E-8 (needs a finite number >= 0)", fails(() -> Adam.builder(p).eps(-1e-8).build()));
-        assertEquals("Adagrad: invalid lrDecay value: -1.0 (needs a finite number >= 0)", fails(() -> Adagrad.builder(p).lrDecay(-1).build()));
-        assertEquals("RMSprop: invalid alpha value: -0.9 (needs a finite number >= 0)", fails(() -> RMSprop.builder(p).alpha(-0.9).build()));
-        assertEquals("Adam: invalid lr value: NaN in param group 1 (needs a finite number >= 0)",
+        assertEquals("Adam: betas[0] must be in [0, 1), got 1.0", fails(() -> Adam.builder(p).betas(1.0, 0.9).build()));
+        assertEquals("AdamW: betas[1] must be in [0, 1), got -0.5", fails(() -> AdamW.builder(p).betas(0.9, -0.5).build()));
+        assertEquals("Adam: eps must be a finite number >= 0, got -1.0E-8", fails(() -> Adam.builder(p).eps(-1e-8).build()));
+        assertEquals("Adagrad: lrDecay must be a finite number >= 0, got -1.0", fails(() -> Adagrad.builder(p).lrDecay(-1).build()));
+        assertEquals("RMSprop: alpha must be a finite number >= 0, got -0.9", fails(() -> RMSprop.builder(p).alpha(-0.9).build()));
+        assertEquals("Adam: lr must be a finite number >= 0, got NaN (param group 1)",
                 fails(() -> Adam.builder(List.of(m.w1)).addGroup(List.of(m.w2), g -> g.lr(Double.NaN)).build()));
     }
 
@@ -109,9 +112,9 @@ class ValidationTest {
     @Test
     void schedulerArguments() {
         Optimizer opt = SGD.builder(new Mlp().params()).lr(0.1).build();
-        assertEquals("StepLR: invalid stepSize value: 0 (needs > 0)", fails(() -> new StepLR(opt, 0, 0.5)));
-        assertEquals("LinearLR: invalid startFactor value: 0.0 (needs 0 < startFactor <= 1)", fails(() -> new LinearLR(opt, 0, 1, 5)));
-        assertEquals("ReduceLROnPlateau: invalid factor value: 1.0 (needs 0 <= factor < 1)",
+        assertEquals("StepLR: stepSize must be > 0, got 0", fails(() -> new StepLR(opt, 0, 0.5)));
+        assertEquals("LinearLR: startFactor must be in (0, 1], got 0.0", fails(() -> new LinearLR(opt, 0, 1, 5)));
+        assertEquals("ReduceLROnPlateau: factor must be in [0, 1), got 1.0",
                 fails(() -> ReduceLROnPlateau.builder(opt).factor(1).build()));
         assertEquals(0.1, opt.lr());
         assertTrue(Double.isNaN(opt.initialLr(0)), "a rejected scheduler records nothing");

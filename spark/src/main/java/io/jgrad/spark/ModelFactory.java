@@ -9,6 +9,10 @@ import java.util.function.Supplier;
  * weights and on the executors for their replicas, which then receive the driver's weights; it
  * is serialized into every task, so it must capture only serializable values (a lambda over
  * numbers works: {@code () -> new Sequential(new Linear(784, 32), new ReLU(), new Linear(32, 10))}).
+ *
+ * <pre>{@code
+ * ModelFactory factory = () -> new Sequential(new Linear(784, 32), new ReLU(), new Linear(32, 10));
+ * }</pre>
  */
 @FunctionalInterface
 public interface ModelFactory extends Serializable, Supplier<Module> {

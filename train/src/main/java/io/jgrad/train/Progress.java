@@ -2,12 +2,15 @@ package io.jgrad.train;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reports training progress within and after each epoch. {@link #auto()} draws a progress bar
- * when a terminal is attached and writes periodic log lines otherwise (CI logs, files).
+ * when a terminal is attached and writes log lines otherwise (CI logs, files, a pipe): one per
+ * epoch, plus one per 10 seconds of a long epoch.
  */
 public interface Progress {
     /** An epoch of {@code batches} batches begins. */
@@ -29,7 +32,7 @@ public interface Progress {
         return new ProgressBar(out);
     }
 
-    /** Log lines at every 10% of an epoch and a summary line per epoch. */
+    /** A summary line per epoch, and a progress line per 10 s of a long epoch (none for a short one). */
     static Progress log() {
         return new ProgressLog(true, true);
     }
@@ -57,23 +60,38 @@ public interface Progress {
         if (!Double.isNaN(s.valAcc())) {
             sb.append(String.format(Locale.ROOT, "  val_acc %.2f%%", 100 * s.valAcc()));
         }
-        return sb.append(String.format(Locale.ROOT, "  lr %.3g  %.1f s", s.lr(), s.seconds())).toString();
+        return sb.append(String.format(Locale.ROOT, "  lr %.3g  %.3f s", s.lr(), s.seconds())).toString();
     }
 
-    /** Periodic log lines through slf4j. */
+    /**
+     * Log lines through slf4j: a summary per epoch and, with {@code perBatch}, a progress line
+     * each time another {@link #INTERVAL_NANOS 10 s} of the epoch have passed (a pipe or a CI log
+     * gets no flood of lines from short epochs).
+     */
     final class ProgressLog implements Progress {
+        /** The time between two progress lines within an epoch. */
+        static final long INTERVAL_NANOS = 10_000_000_000L;
         private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
         private final boolean perBatch;
         private final boolean verbose;
+        private final LongSupplier clock;
+        private final Consumer<String> info;
         private int epoch;
         private int epochs;
         private int batches;
-        private int nextReport;
         private long start;
+        private long nextReport;
 
         ProgressLog(boolean perBatch, boolean verbose) {
+            this(perBatch, verbose, System::nanoTime, LOG::info);
+        }
+
+        /** With a clock and a sink for INFO lines (tests). */
+        ProgressLog(boolean perBatch, boolean verbose, LongSupplier clock, Consumer<String> info) {
             this.perBatch = perBatch;
             this.verbose = verbose;
+            this.clock = clock;
+            this.info = info;
         }
 
         @Override
@@ -81,25 +99,29 @@ public interface Progress {
             this.epoch = epoch;
             this.epochs = epochs;
             this.batches = batches;
-            this.nextReport = 1;
-            this.start = System.nanoTime();
+            this.start = clock.getAsLong();
+            this.nextReport = start + INTERVAL_NANOS;
         }
 
         @Override
         public void batch(int done, long samples, double loss) {
-            if (!perBatch || done >= batches || done * 10L < (long) nextReport * batches) {
+            if (!perBatch || done >= batches) {
                 return;
             }
-            nextReport = (int) (done * 10L / batches) + 1;
-            double seconds = (System.nanoTime() - start) / 1e9;
-            LOG.info(String.format(Locale.ROOT, "epoch %d/%d  %3d%%  batch %d/%d  loss %.4f  %.0f samples/s", epoch,
-                    epochs, done * 100 / batches, done, batches, loss, samples / Math.max(seconds, 1e-9)));
+            long now = clock.getAsLong();
+            if (now - nextReport < 0) {
+                return;
+            }
+            nextReport = now + INTERVAL_NANOS;
+            double seconds = (now - start) / 1e9;
+            info.accept(String.format(Locale.ROOT, "epoch %d/%d  %3d%%  batch %d/%d  loss %.4f  %.0f samples/s  %.3f s", epoch,
+                    epochs, done * 100L / batches, done, batches, loss, samples / Math.max(seconds, 1e-9), seconds));
         }
 
         @Override
         public void endEpoch(EpochStats stats, int epochs) {
             if (verbose) {
-                LOG.info(summary(stats, epochs));
+                info.accept(summary(stats, epochs));
             } else {
                 LOG.debug(summary(stats, epochs));
             }

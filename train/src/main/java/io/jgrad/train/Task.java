@@ -60,7 +60,7 @@ public enum Task {
                 }
                 if (cols != data.numClasses()) {
                     throw new IllegalArgumentException(got + ", but the data has " + data.numClasses()
-                            + " classes; give the model one output per class");
+                            + " classes" + firstLabelOutside(data, cols) + "; give the model one output per class");
                 }
             }
             case BINARY -> {
@@ -86,6 +86,16 @@ public enum Task {
             }
             default -> throw new AssertionError(this);
         }
+    }
+
+    /** {@code "; label L of example i is outside [0, cols)"} for the first such label, else "". */
+    private static String firstLabelOutside(Dataset data, long cols) {
+        for (int i = 0; i < data.size(); i++) {
+            if (data.label(i) >= cols) {
+                return " (label " + data.label(i) + " of example " + i + " is outside the model's classes [0, " + cols + "))";
+            }
+        }
+        return "";
     }
 
     /** Outputs for INT64 targets {@code [B, ...]} must be {@code [B, ..., classes]} of a multi-class task. */

@@ -25,6 +25,7 @@ import java.util.List;
  * trainer built with {@code .resumeFrom(file)} (see {@link TrainerOptions#resumeFrom}).
  */
 public final class Trainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
     private final Builder options;
     private final LossFunction loss;
 
@@ -89,7 +90,34 @@ public final class Trainer {
         int[] second = new int[val];
         java.util.Arrays.setAll(first, i -> i);
         java.util.Arrays.setAll(second, i -> n - val + i);
-        return new Dataset.Split(data.subset(first), data.subset(second));
+        Dataset.Split split = new Dataset.Split(data.subset(first), data.subset(second));
+        warnIfClassesMissing(split);
+        return split;
+    }
+
+    /**
+     * Warns when the validation part lacks classes the training part has: the split takes the
+     * last examples, so label-sorted data validates on one class and its accuracy says nothing.
+     */
+    static void warnIfClassesMissing(Dataset.Split split) {
+        if (split.first().hasFloatTargets()) {
+            return;
+        }
+        java.util.BitSet trained = new java.util.BitSet();
+        for (int label : split.first().labels()) {
+            trained.set(Math.max(label, 0));
+        }
+        java.util.BitSet validated = new java.util.BitSet();
+        for (int label : split.second().labels()) {
+            validated.set(Math.max(label, 0));
+        }
+        java.util.BitSet missing = (java.util.BitSet) trained.clone();
+        missing.andNot(validated);
+        if (!missing.isEmpty()) {
+            LOG.warn("Trainer.fit: the validation split (the last {} examples) has no example of class(es) {} that the "
+                    + "training part has; is the data sorted by label? Shuffle it first (e.g. Dataset.split(fraction, seed)) "
+                    + "or pass a validation set", split.second().size(), missing);
+        }
     }
 
     /** The task's metrics on {@code data} (no graph, eval mode): see {@link Evaluator#evaluate}. */

@@ -93,9 +93,9 @@ class OptimizerAllOrNothingTest {
         Map<String, Tensor> before = target.stateDict();
 
         rejects(() -> target.loadStateDict(with(good, "param_groups.0.lr", Tensor.scalar(-1.0))), "Adam.loadStateDict",
-                "param_groups.0", "invalid lr value: -1.0");
+                "param_groups.0", "lr must be a finite number >= 0, got -1.0");
         rejects(() -> target.loadStateDict(with(good, "param_groups.0.beta1", Tensor.scalar(1.5))), "Adam.loadStateDict",
-                "invalid betas[0] value: 1.5");
+                "betas[0] must be in [0, 1), got 1.5");
         rejects(() -> target.loadStateDict(with(good, "param_groups.0.eps", Tensor.scalar(Double.NaN))), "param_groups.0.eps", "NaN");
         rejects(() -> target.loadStateDict(with(good, "state.1.step", Tensor.scalar(-3.0))), "state.1.step", "-3.0", "whole number");
         rejects(() -> target.loadStateDict(with(good, "state.1.step", Tensor.scalar(2.5))), "state.1.step", "2.5");
@@ -110,10 +110,10 @@ class OptimizerAllOrNothingTest {
         Optimizer sgd = SGD.builder(List.of(w, b)).lr(0.1).momentum(0.9).build();
         Map<String, Tensor> sgdState = sgd.stateDict();
         rejects(() -> sgd.loadStateDict(with(sgdState, "param_groups.0.momentum", Tensor.scalar(-0.5))), "SGD.loadStateDict",
-                "invalid momentum value: -0.5");
+                "momentum must be a finite number >= 0, got -0.5");
         Map<String, Tensor> nesterovWithDampening = with(with(sgdState, "param_groups.0.nesterov", Tensor.scalar(1.0)),
                 "param_groups.0.dampening", Tensor.scalar(0.5));
-        rejects(() -> sgd.loadStateDict(nesterovWithDampening), "SGD.loadStateDict", "dampening 0 for nesterov");
+        rejects(() -> sgd.loadStateDict(nesterovWithDampening), "SGD.loadStateDict", "dampening must be 0 for nesterov, got 0.5");
         assertSame(sgdState, sgd.stateDict());
 
         target.loadStateDict(good);

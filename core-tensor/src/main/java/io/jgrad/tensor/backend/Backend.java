@@ -11,6 +11,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * backend can run. Resolution order: system property {@code jgrad.backend}, then environment
  * variable {@code JGRAD_BACKEND}, then {@code cpu} on ND4J's CPU backend and {@code nd4j} on
  * any other. Every public result is the same on both, within float32 rounding.
+ *
+ * <pre>{@code
+ * // java -Djgrad.backend=nd4j ...   (or JGRAD_BACKEND=nd4j), read once at start-up
+ * Backend b = Backend.current();      // CPU or ND4J
+ * }</pre>
  */
 public enum Backend {
     CPU("cpu"),

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code y = x·α + β'} with {@code α = γ·invstd}, {@code β' = β − μ·α}; backward PyTorch's
  * closed form {@code dx = (g − (x − μ)·dot·invstd²/M − Σg/M)·invstd·γ}, {@code dγ = dot·invstd},
  * {@code dβ = Σg} with {@code dot = Σ(x − μ)·g} and {@code M = N·H·W}. Channels are independent,
- * so they are split over {@link BatchSplit}'s threads; each thread copies one channel's {@code N}
+ * so they are split over {@link Parallel}'s threads; each thread copies one channel's {@code N}
  * planes from native memory into its scratch, runs that channel's passes while they are in cache,
  * and copies the result planes straight back (no whole-array host copy on the calling thread).
  */
@@ -31,10 +31,10 @@ final class CpuBatchNorm2d {
         FloatBuffer outBuf = HostFloats.buffer(out);
         double[] mean = new double[c];
         double[] var = new double[c];
-        BatchSplit.run(c, (part, from, to) -> {
+        Parallel.forRange("batch_norm2d", c, 1, (from, to) -> {
             float[] xs = HostFloats.scratch(HostFloats.IN, n * p);
             float[] y = HostFloats.scratch(HostFloats.OUT, n * p);
-            for (int j = from; j < to; j++) {
+            for (int j = (int) from; j < to; j++) {
                 HostFloats.gather(xBuf, (long) j * p, (long) c * p, n, p, xs);
                 double s = 0;
                 for (int i = 0; i < n; i++) {
@@ -78,11 +78,11 @@ final class CpuBatchNorm2d {
         double[] sum = new double[c];
         double[] dot = new double[c];
         double[] invstd = new double[c];
-        BatchSplit.run(c, (part, from, to) -> {
+        Parallel.forRange("batch_norm2d backward", c, 1, (from, to) -> {
             float[] xs = HostFloats.scratch(HostFloats.IN, n * p);
             float[] gs = HostFloats.scratch(HostFloats.IN2, n * p);
             float[] out = HostFloats.scratch(HostFloats.OUT, n * p);
-            for (int j = from; j < to; j++) {
+            for (int j = (int) from; j < to; j++) {
                 HostFloats.gather(xBuf, (long) j * p, (long) c * p, n, p, xs);
                 HostFloats.gather(gBuf, (long) j * p, (long) c * p, n, p, gs);
                 invstd[j] = 1 / Math.sqrt(fwd.biasedVar()[j] + eps);

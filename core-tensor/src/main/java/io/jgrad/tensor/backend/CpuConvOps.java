@@ -6,7 +6,6 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 import io.jgrad.tensor.StepScope;
-import io.jgrad.tensor.Threads;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
@@ -18,9 +17,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * BLAS GEMM per image ({@code y_n[OC, P] = W[OC, K] · cols_n[K, P]}, written straight into the
  * output, so no layout shuffle), backward as {@code dW += g_n · cols_nᵀ} and
  * {@code dx_n = col2im(Wᵀ · g_n)}; the column matrices live in per-thread scratch reused from
- * step to step, and the batch is split over {@link BatchSplit}'s worker threads, each copying
- * its own images in and its input gradients out. Pooling is {@link CpuPool2d}. Other types
- * (float64 for gradient checks) take {@link Nd4jConvOps}.
+ * step to step, and the batch is split into parts of whole images over {@link Parallel}'s
+ * threads, each copying its own images in and its input gradients out. The weight gradient is
+ * summed per part ({@code dW_p = Σ g_n·cols_nᵀ} over part {@code p}'s images in order, by BLAS
+ * with β = 1), then {@code dW = dW_0 + dW_1 + …} in part order: the parts are
+ * {@code Parallel.partition(N, 1)}, {@code min(threads, N)} near-equal runs of images, so dW's
+ * bits depend only on the sizes and the thread count. The bias gradient is summed image by
+ * image in order whatever the parts. Pooling is {@link CpuPool2d}. Other types (float64 for
+ * gradient checks) take {@link Nd4jConvOps}.
  */
 final class CpuConvOps implements ConvOps {
     static final CpuConvOps INSTANCE = new CpuConvOps();
@@ -44,11 +48,10 @@ final class CpuConvOps implements ConvOps {
         }
         FloatBuffer outBuf = HostFloats.buffer(out);
         FloatBuffer xBuf = HostFloats.buffer(x);
-        Threads.configure();
-        BatchSplit.run(g.n, (part, from, to) -> {
+        Parallel.forRange("conv2d", g.n, 1, (from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) g.k * g.p);
             float[] img = HostFloats.scratch(HostFloats.IN, g.image);
-            for (int n = from; n < to; n++) {
+            for (int n = (int) from; n < to; n++) {
                 if (bias != null) {
                     outBuf.put(n * g.oc * g.p, init, 0, g.oc * g.p);
                 }
@@ -77,16 +80,15 @@ final class CpuConvOps implements ConvOps {
         FloatBuffer dxBuf = needX ? HostFloats.buffer(into) : null;
         boolean sumB = hasBias && needB;
         double[][] bSums = sumB ? new double[geo.n][] : null;
-        int parts = BatchSplit.parts(geo.n);
-        float[][] dwParts = new float[parts][];
-        Threads.configure();
-        BatchSplit.run(geo.n, (part, from, to) -> {
+        Parallel.Partition parts = Parallel.partition(geo.n, 1);
+        float[][] dwParts = new float[parts.parts()][];
+        Parallel.run("conv2d backward", parts, (part, from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) geo.k * geo.p);
             INDArray dwPart = needW ? HostFloats.nativeScratch(1, (long) geo.oc * geo.k) : null;
             float[] dcols = needX ? HostFloats.scratch(1, geo.k * geo.p) : null;
             float[] img = HostFloats.scratch(HostFloats.IN, geo.image);
             float[] gs = sumB ? HostFloats.scratch(HostFloats.IN2, geo.oc * geo.p) : null;
-            for (int n = from; n < to; n++) {
+            for (int n = (int) from; n < to; n++) {
                 long gOff = (long) n * geo.oc * geo.p;
                 if (needW) {
                     HostFloats.gather(xBuf, (long) n * geo.image, 0, 1, geo.image, img);
@@ -108,8 +110,10 @@ final class CpuConvOps implements ConvOps {
                 }
             }
             if (needW) {
-                dwParts[part] = new float[geo.oc * geo.k];
-                HostFloats.buffer(dwPart).get(0, dwParts[part]);
+                dwParts[part] = new float[geo.oc * geo.k];      // zero for an empty batch
+                if (to > from) {
+                    HostFloats.buffer(dwPart).get(0, dwParts[part]);
+                }
             }
         });
         if (needX) {

@@ -34,9 +34,9 @@ final class CpuPool2d {
         boolean pairs = s.kH() == 2 && s.kW() == 2 && s.sH() == 2 && s.sW() == 2 && s.pH() == 0 && s.pW() == 0;
         int in = p.h * p.w;
         int po = p.oh * p.ow;
-        BatchSplit.run(p.planes, (part, from, to) -> {
-            for (int q = from; q < to; q += CHUNK) {
-                int k = Math.min(CHUNK, to - q);
+        Parallel.forRange("max_pool2d", p.planes, 1, (from, to) -> {
+            for (int q = (int) from; q < to; q += CHUNK) {
+                int k = (int) Math.min(CHUNK, to - q);
                 float[] xs = HostFloats.scratch(HostFloats.IN, k * in);
                 float[] ys = HostFloats.scratch(HostFloats.OUT, k * po);
                 HostFloats.gather(xBuf, (long) q * in, 0, 1, k * in, xs);
@@ -104,9 +104,9 @@ final class CpuPool2d {
         FloatBuffer dxBuf = HostFloats.buffer(into);
         int in = p.h * p.w;
         int po = p.oh * p.ow;
-        BatchSplit.run(p.planes, (part, from, to) -> {
-            for (int q = from; q < to; q += CHUNK) {
-                int k = Math.min(CHUNK, to - q);
+        Parallel.forRange("max_pool2d backward", p.planes, 1, (from, to) -> {
+            for (int q = (int) from; q < to; q += CHUNK) {
+                int k = (int) Math.min(CHUNK, to - q);
                 float[] gs = HostFloats.scratch(HostFloats.IN2, k * po);
                 float[] dx = HostFloats.scratch(HostFloats.OUT, k * in);
                 HostFloats.gather(gBuf, (long) q * po, 0, 1, k * po, gs);
@@ -135,24 +135,27 @@ final class CpuPool2d {
         Planes p = new Planes(x.shape(), s);
         float[] xs = HostFloats.read(x);
         float[] out = new float[p.planes * p.oh * p.ow];
-        spreadAverage(p, s, xs, out, false);
+        Parallel.forRange("avg_pool2d", p.planes, 1, (from, to) -> spreadAverage(p, s, xs, out, false, from, to));
         return HostFloats.write(out, p.outShape());
     }
 
     static INDArray avgBackward(long[] xShape, INDArray g, Conv2dSpec s) {
         Planes p = new Planes(xShape, s);
         float[] dx = new float[p.planes * p.h * p.w];
-        spreadAverage(p, s, dx, HostFloats.read(g), true);
+        float[] gs = HostFloats.read(g);
+        Parallel.forRange("avg_pool2d backward", p.planes, 1, (from, to) -> spreadAverage(p, s, dx, gs, true, from, to));
         return HostFloats.write(dx, xShape);
     }
 
     /**
      * Forward: {@code pooled[o] = Σ window(img) / (kH·kW)}; with {@code back}, the adjoint:
-     * {@code img[window] += pooled[o] / (kH·kW)}.
+     * {@code img[window] += pooled[o] / (kH·kW)}; for planes {@code [from, to)} (a window lies
+     * in its plane, so planes are independent).
      */
-    private static void spreadAverage(Planes p, Conv2dSpec s, float[] img, float[] pooled, boolean back) {
+    private static void spreadAverage(Planes p, Conv2dSpec s, float[] img, float[] pooled, boolean back, long from,
+                                      long to) {
         float divisor = s.kH() * s.kW();
-        for (int plane = 0, o = 0; plane < p.planes; plane++) {
+        for (int plane = (int) from, o = plane * p.oh * p.ow; plane < to; plane++) {
             for (int y = 0; y < p.oh; y++) {
                 for (int xo = 0; xo < p.ow; xo++, o++) {
                     float share = back ? pooled[o] / divisor : 0;

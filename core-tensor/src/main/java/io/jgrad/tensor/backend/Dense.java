@@ -19,6 +19,17 @@ public final class Dense {
         return a != null && !a.isEmpty() && a.ordering() == 'c' && !a.isView() && a.offset() == 0 && a.data().length() == a.length();
     }
 
+    /**
+     * Whether {@code a}'s elements are its buffer's elements in row-major order, as for
+     * {@link #rowMajor}, but allowing a view that covers its whole buffer with the canonical
+     * strides (what a reshape of a dense array returns). For operands a kernel only READS: writing
+     * through such a view would write into the array it shares the buffer with.
+     */
+    public static boolean readableRowMajor(INDArray a) {
+        return a != null && !a.isEmpty() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
+                && (!a.isView() || java.util.Arrays.equals(a.stride(), org.nd4j.linalg.factory.Nd4j.getStrides(a.shape(), 'c')));
+    }
+
     /** {@link #rowMajor} and float32. */
     public static boolean float32(INDArray a) {
         return rowMajor(a) && a.dataType() == DataType.FLOAT;

@@ -5,8 +5,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The backend seam: every numeric kernel the autograd engine, the layers, the losses and the
- * optimizers need, and nothing else. Code above this interface computes through it and never
- * touches BLAS, native memory or a backend's own kernels; {@link #get()} answers the
+ * optimizers need beyond plain ND4J calls. Code above this interface reaches BLAS, native memory
+ * and jgrad's JVM kernels only through it; it still makes ordinary ND4J calls that run on any
+ * ND4J backend (elementwise arithmetic, reductions and reshapes in the autograd op families).
+ * {@link #get()} answers the
  * implementation for {@link Backend#current()}: {@code CpuOps} (direct BLAS and fused JVM passes
  * over host memory) or {@code Nd4jOps} (ND4J ops only, the path ND4J's CUDA backend runs).
  *
