@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The seeded generator: same seed, same numbers; and the draws have the right distributions. */
@@ -91,5 +92,57 @@ class RngTest {
             assertEquals(i, sorted[i]);
         }
         assertFalse(Arrays.equals(sorted, p));
+    }
+
+    @Test
+    void drawsExactlyWhatSplittableRandomDraws() {
+        // the generator is SplittableRandom's algorithm written out; every stream that existed before stays the same
+        for (long seed : new long[] {0, 1, -7, 0x5DEECE66DL, Long.MIN_VALUE, 123456789012345L}) {
+            Rng a = new Rng(seed);
+            SplittableRandom b = new SplittableRandom(seed);
+            for (int i = 0; i < 20_000; i++) {
+                switch (i % 5) {
+                    case 0 -> assertEquals(b.nextDouble(), a.nextDouble());
+                    case 1 -> assertEquals(b.nextLong(), a.nextLong());
+                    case 2 -> assertEquals(b.nextInt(1 << (i % 31)), a.nextInt(1 << (i % 31)));
+                    case 3 -> assertEquals(b.nextInt(i + 3), a.nextInt(i + 3));
+                    default -> assertEquals(b.nextInt(Integer.MAX_VALUE - i), a.nextInt(Integer.MAX_VALUE - i));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRestoredStateContinuesTheStreamBitForBit() {
+        Rng a = new Rng(42);
+        a.normal(7, 0, 1); // odd count: a spare Gaussian is pending
+        a.permutation(11);
+        Tensor state = a.getState();
+        assertEquals(DType.FLOAT64, state.dtype());
+        Rng b = new Rng(-1);
+        b.setState(state);
+        assertArrayEquals(a.normal(9, 0, 1), b.normal(9, 0, 1));
+        assertEquals(a.nextLong(), b.nextLong());
+        assertArrayEquals(a.permutation(40), b.permutation(40));
+        assertArrayEquals(a.split().uniform(30, 0, 1), b.split().uniform(30, 0, 1));
+        Rng neg = new Rng(Long.MIN_VALUE + 5); // both halves of the counter round-trip, sign bit included
+        Rng copy = new Rng(0);
+        copy.setState(neg.getState());
+        assertEquals(neg.nextLong(), copy.nextLong());
+    }
+
+    @Test
+    void aStateThatIsNotOneIsRejectedAndChangesNothing() {
+        Rng a = new Rng(3);
+        Tensor before = a.getState();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> a.setState(Tensor.of(new double[] {1, 2.5, 0, 0}, 4)));
+        assertTrue(e.getMessage().contains("Rng.setState") && e.getMessage().contains("2.5"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> a.setState(Tensor.of(new double[] {1, 2}, 2)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> a.setState(Tensor.of(new double[] {1, 2, 3, 0}, 4)));
+        assertArrayEquals(before.toDoubleArray(), a.getState().toDoubleArray());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> a.nextInt(0));
     }
 }

@@ -8,14 +8,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Inverted dropout (Srivastava et al., 2014) as PyTorch's {@code nn.Dropout(p)}: in training
  * mode each element is zeroed with probability {@code p} and the survivors are scaled by
  * {@code 1/(1-p)}, so evaluation mode is the identity. The mask comes from this layer's own
- * seeded {@link Rng}, so runs repeat exactly; forward and backward share one mask array.
+ * seeded {@link Rng}, so runs repeat exactly (on every backend: the mask is drawn in Java), and
+ * a training checkpoint saves that generator ({@link Stochastic}); forward and backward share one mask array.
  *
  * <pre>{@code
  * Sequential m = new Sequential(new Linear(20, 64), new ReLU(), new Dropout(0.3), new Linear(64, 3));
  * m.eval();   // no dropout in evaluation mode; m.train() turns it back on
  * }</pre>
  */
-public class Dropout extends Module {
+public class Dropout extends Module implements Stochastic {
     private final double p;
     private final Rng rng;
 
@@ -34,6 +35,12 @@ public class Dropout extends Module {
         }
         this.p = p;
         this.rng = rng;
+    }
+
+    /** The generator the masks come from; training checkpoints save and restore its state. */
+    @Override
+    public Rng generator() {
+        return rng;
     }
 
     /** The drop probability. */

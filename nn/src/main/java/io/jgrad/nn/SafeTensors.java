@@ -85,7 +85,10 @@ public final class SafeTensors {
     /**
      * Writes {@code tensors} (F32 or F64 by their type, in the map's order) and string
      * {@code metadata} to {@code file}: to a temporary file in the same directory, fsync'ed,
-     * then moved over {@code file} atomically.
+     * then moved over {@code file} atomically (and the directory fsync'ed), so {@code file} is at
+     * every moment either the previous complete file or the new complete one. Temporary files an
+     * interrupted earlier save of {@code file} left behind are deleted first
+     * ({@link #removeStaleTemporaries}); so one file has one writer at a time.
      *
      * @throws IllegalArgumentException for a null or empty name, a name "__metadata__", a null tensor
      * @throws UncheckedIOException     when writing fails (the previous file is then untouched)
@@ -122,6 +125,7 @@ public final class SafeTensors {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
         try {
+            removeStaleTemporaries(file);
             tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length);
@@ -131,6 +135,9 @@ public final class SafeTensors {
                     writeFully(ch, dataBytes(e.getValue()));
                 }
                 ch.force(true);
+            }
+            if (SLOW_SAVE_MILLIS > 0) { // crash tests only: widen the window between the write and the rename
+                java.util.concurrent.locks.LockSupport.parkNanos(SLOW_SAVE_MILLIS * 1_000_000L);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -150,6 +157,45 @@ public final class SafeTensors {
                 }
             }
         }
+    }
+
+    /**
+     * Crash tests set the system property {@code jgrad.test.slowSaveMillis} in the JVM they kill:
+     * every save then pauses that long between writing its temporary file and renaming it, so
+     * a kill lands mid-save often. 0 (unset) in every normal run.
+     */
+    private static final long SLOW_SAVE_MILLIS = Long.getLong("jgrad.test.slowSaveMillis", 0);
+
+    /**
+     * Deletes the temporary files ({@code .<name>.<number>.tmp} in the same directory) that a
+     * save of {@code file} killed before its rename left behind, and returns how many there were.
+     * {@link #save} calls it, so killed saves never accumulate; a trainer also calls it when it
+     * starts. Only call it when no other save of {@code file} is under way.
+     */
+    public static int removeStaleTemporaries(Path file) {
+        if (file == null) {
+            throw new IllegalArgumentException("SafeTensors.removeStaleTemporaries: file is null");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        String prefix = "." + file.getFileName() + ".";
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(".tmp")
+                        && name.substring(prefix.length(), name.length() - 4).matches("-?[0-9]+")
+                        && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("SafeTensors: cannot clean the temporary files of " + file + ": "
+                    + ex.getMessage(), ex);
+        }
+        return removed;
     }
 
     /** The JSON header padded with spaces to a multiple of 8 bytes, as the reference writer does. */

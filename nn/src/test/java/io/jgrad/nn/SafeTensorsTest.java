@@ -171,4 +171,25 @@ class SafeTensorsTest {
         assertRejects(() -> SafeTensors.save(Map.of("", Tensor.ones(1)), file), "invalid entry");
         assertArrayEquals(before, Files.readAllBytes(file));
     }
+
+    @Test
+    void aSaveRemovesTheTemporaryFilesOfKilledEarlierSavesOfThatFileOnly() throws IOException {
+        Path file = dir.resolve("w.safetensors");
+        Path stale1 = Files.writeString(dir.resolve(".w.safetensors.8813092734.tmp"), "half a file");
+        Path stale2 = Files.writeString(dir.resolve(".w.safetensors.-17.tmp"), "");
+        Path otherFile = Files.writeString(dir.resolve(".v.safetensors.55.tmp"), "another file's save");
+        Path notOurs = Files.writeString(dir.resolve(".w.safetensors.notes.tmp"), "a user's file");
+        SafeTensors.save(Map.of("a", Tensor.scalar(1.5)), file);
+        assertTrue(!Files.exists(stale1) && !Files.exists(stale2), "stale temporaries of w.safetensors are gone");
+        assertTrue(Files.exists(otherFile) && Files.exists(notOurs), "other files are kept");
+        assertEquals(1.5, SafeTensors.load(file).get("a").item());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(".w.safetensors.") && n.matches(".*\\.[0-9]+\\.tmp")).toList(),
+                    "the save itself leaves no temporary file");
+        }
+        Files.writeString(dir.resolve(".w.safetensors.99.tmp"), "");
+        assertEquals(1, SafeTensors.removeStaleTemporaries(file));
+        assertEquals(0, SafeTensors.removeStaleTemporaries(dir.resolve("missing-dir").resolve("x.safetensors")));
+    }
 }

@@ -2,18 +2,24 @@ package io.jgrad.spark;
 
 import io.jgrad.data.Dataset;
 import io.jgrad.nn.Module;
+import io.jgrad.nn.SafeTensors;
 import io.jgrad.nn.Parameter;
 import io.jgrad.optim.Clipping;
 import io.jgrad.optim.LRScheduler;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Tensor;
 import io.jgrad.train.EpochStats;
+import io.jgrad.train.EpochTally;
 import io.jgrad.train.Evaluation;
 import io.jgrad.train.Evaluator;
 import io.jgrad.train.History;
 import io.jgrad.train.LossFunction;
 import io.jgrad.train.NonFiniteLossException;
 import io.jgrad.train.Progress;
+import io.jgrad.train.TrainingCheckpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +42,7 @@ final class DriverLoop {
     private final List<Parameter> params;
     private long stepNanos;
     private long steps;
+    private long resumedSteps;
 
     DriverLoop(SparkTrainer options, Module model) {
         this.o = options;
@@ -59,19 +66,28 @@ final class DriverLoop {
         LOG.info(String.format(Locale.ROOT, "SparkTrainer: %d workers x %d rows = global batch %d, %d steps/epoch, "
                 + "%d epochs, %d parameters", workers, o.batchSizePerWorker(), workers * o.batchSizePerWorker(),
                 perEpoch, o.epochs(), model.parameterCount()));
-        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+        if (o.checkpointFile() != null) {
+            SafeTensors.removeStaleTemporaries(o.checkpointFile());
+        }
+        EpochTally sums = new EpochTally();
+        if (o.resumeFrom() != null) {
+            resume(sums);
+        }
+        for (int epoch = (int) (steps / perEpoch) + 1; epoch <= o.epochs(); epoch++) {
             long t0 = System.nanoTime();
-            double lr = optimizer.lr();
+            int done = (int) (steps % perEpoch);
+            if (done == 0) { // else the checkpoint restored the sums of the epoch's first steps
+                sums.start(optimizer.lr());
+            }
             progress.startEpoch(epoch, o.epochs(), perEpoch);
-            double lossSum = 0;
-            long samples = 0;
-            long correct = 0;
-            for (int s = 0; s < perEpoch; s++) {
+            for (int s = done; s < perEpoch; s++) {
                 GlobalGradient g = step(runner, epoch, s);
-                lossSum += g.loss() * g.count();
-                samples += g.count();
-                correct += g.correct();
-                progress.batch(s + 1, samples, lossSum / samples);
+                sums.addLoss(g.loss(), g.count());
+                sums.addCorrect(g.correct(), g.count());
+                progress.batch(s + 1, sums.samples(), sums.meanLoss());
+                if (s + 1 < perEpoch && o.checkpointEvery() > 0 && steps % o.checkpointEvery() == 0) {
+                    save(sums);
+                }
             }
             double vLoss = Double.NaN;
             double vAcc = Double.NaN;
@@ -80,11 +96,12 @@ final class DriverLoop {
                 vLoss = ev.loss();
                 vAcc = ev.accuracy();
             }
-            EpochStats stats = new EpochStats(epoch, lossSum / samples, (double) correct / samples, vLoss, vAcc, lr,
+            EpochStats stats = new EpochStats(epoch, sums.meanLoss(), sums.accuracy(), vLoss, vAcc, sums.lr(),
                     (System.nanoTime() - t0) / 1e9);
             if (scheduler != null) {
                 scheduler.step();
             }
+            save(sums);
             history.add(stats);
             progress.endEpoch(stats, o.epochs());
         }
@@ -93,9 +110,35 @@ final class DriverLoop {
         return history;
     }
 
+    /** Restores the driver's state from the checkpoint to resume from; steps counts on from its step. */
+    private void resume(EpochTally sums) {
+        Path file = o.resumeFrom();
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("SparkTrainer.fit: resumeFrom file " + file + " does not exist (or is not a file)");
+        }
+        Map<String, Tensor> extra = new LinkedHashMap<>();
+        long at = TrainingCheckpoint.load(file, model, optimizer, scheduler, extra);
+        try {
+            sums.load(extra);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SparkTrainer.fit: resumeFrom " + file + " holds no valid epoch sums (is it "
+                    + "a SparkTrainer checkpoint?): " + e.getMessage(), e);
+        }
+        resumedSteps = at;
+        steps = at;
+        LOG.info("SparkTrainer: resumed from {} at step {}", file, at);
+    }
+
+    private void save(EpochTally sums) {
+        if (o.checkpointFile() != null) {
+            TrainingCheckpoint.save(o.checkpointFile(), model, optimizer, scheduler, steps, sums.state());
+        }
+    }
+
     /** Mean wall time of a step so far, in milliseconds. */
     double meanStepMillis() {
-        return steps == 0 ? Double.NaN : stepNanos / 1e6 / steps;
+        long taken = steps - resumedSteps;
+        return taken == 0 ? Double.NaN : stepNanos / 1e6 / taken;
     }
 
     private GlobalGradient step(StepRunner runner, int epoch, int stepInEpoch) {

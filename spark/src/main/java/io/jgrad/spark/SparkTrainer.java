@@ -8,6 +8,7 @@ import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Rng;
 import io.jgrad.train.History;
 import io.jgrad.train.Progress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -49,6 +50,9 @@ public final class SparkTrainer {
     private final float[] classWeights;
     private final double clipGradNorm;
     private final Progress progress;
+    private final Path checkpointFile;
+    private final int checkpointEvery;
+    private final Path resumeFrom;
     private History history;
     private double meanStepMillis = Double.NaN;
 
@@ -64,6 +68,9 @@ public final class SparkTrainer {
         this.classWeights = b.classWeights == null ? null : b.classWeights.clone();
         this.clipGradNorm = b.clipGradNorm;
         this.progress = b.progress;
+        this.checkpointFile = b.checkpointFile;
+        this.checkpointEvery = b.checkpointEvery;
+        this.resumeFrom = b.resumeFrom;
     }
 
     /** A builder; {@code model} and {@code optimizer} are required. */
@@ -178,6 +185,18 @@ public final class SparkTrainer {
         return progress;
     }
 
+    Path checkpointFile() {
+        return checkpointFile;
+    }
+
+    int checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    Path resumeFrom() {
+        return resumeFrom;
+    }
+
     /** Options of a {@link SparkTrainer}, snapshotted by {@link #build()}. */
     public static final class Builder {
         private ModelFactory factory;
@@ -191,6 +210,9 @@ public final class SparkTrainer {
         private float[] classWeights;
         private double clipGradNorm;
         private Progress progress;
+        private Path checkpointFile;
+        private int checkpointEvery;
+        private Path resumeFrom;
 
         private Builder() {
         }
@@ -284,6 +306,38 @@ public final class SparkTrainer {
         /** How progress is reported (default {@link Progress#auto()}: a bar on a terminal, log lines otherwise). */
         public Builder progress(Progress progress) {
             this.progress = progress;
+            return this;
+        }
+
+        /**
+         * The driver saves a {@link io.jgrad.train.TrainingCheckpoint} to {@code file} (a path on
+         * the driver's file system) after every {@code everySteps} steps and at the end of every
+         * epoch (after its scheduler step); {@code everySteps} 0 saves at epoch ends only. It holds
+         * the driver's model (weights and worker 0's buffers), the optimizer, the scheduler, the
+         * step and the running sums of the epoch in progress; the workers keep no state between
+         * steps (their shuffles and Dropout masks are functions of the seed and the step). Each save
+         * is atomic and deletes the temporary files of killed earlier saves, as does the start of
+         * a run. {@code file} null disables checkpointing (default).
+         */
+        public Builder checkpoint(Path file, int everySteps) {
+            if (everySteps < 0) {
+                throw new IllegalArgumentException("SparkTrainer.checkpoint: everySteps must be >= 0 (0 = at epoch ends "
+                        + "only), got " + everySteps);
+            }
+            this.checkpointFile = file;
+            this.checkpointEvery = everySteps;
+            return this;
+        }
+
+        /**
+         * Before training, restores the driver's model, optimizer, scheduler and the epoch's sums
+         * from the checkpoint {@code file} (it must exist) and continues from its step, so a run with
+         * the same options, data and number of workers ends bit for bit where the uninterrupted one
+         * would have. The {@link #history()} then holds only the resumed epochs. Null (default)
+         * starts from scratch.
+         */
+        public Builder resumeFrom(Path file) {
+            this.resumeFrom = file;
             return this;
         }
 

@@ -54,4 +54,42 @@ class SparkTrainerOptionsTest {
         assertEquals(3, Files.readAllLines(dir.resolve("history.csv")).size());
         assertTrue(Files.size(dir.resolve("history.png")) > 1000);
     }
+
+    @Test
+    void aCrashedSimulatedRunResumesFromTheDriversCheckpointBitForBit() throws Exception {
+        Dataset train = Fixtures.data(10 * Fixtures.WORKERS * Fixtures.BATCH);
+        Dataset val = Fixtures.data(40);
+        ModelFactory plain = Fixtures.mlpWithBatchNormAndDropout();
+        SparkTrainer whole = Fixtures.adam(plain).epochs(2).build();
+        io.jgrad.nn.Module expected = whole.fitSequential(train, val);
+
+        Path file = dir.resolve("driver.ckpt");
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        ModelFactory crashes = () -> {
+            if (built.incrementAndGet() > 1 + 2 * 13) { // the driver's model, then two replicas per step
+                throw new IllegalStateException("simulated crash in step 14");
+            }
+            return plain.get();
+        };
+        SparkTrainer crashing = Fixtures.adam(crashes).epochs(2).checkpoint(file, 3).build();
+        assertThrows(IllegalStateException.class, () -> crashing.fitSequential(train, val));
+        assertEquals("12", io.jgrad.nn.SafeTensors.metadata(file).get("step"), "saved every 3 steps and at the end of epoch 1 (10)");
+
+        SparkTrainer resumed = Fixtures.adam(plain).epochs(2).checkpoint(file, 3).resumeFrom(file).build();
+        Fixtures.assertBitForBit(expected, resumed.fitSequential(train, val));
+        assertEquals(1, resumed.history().epochs().size());
+        EpochStats a = whole.history().last().orElseThrow();
+        EpochStats b = resumed.history().last().orElseThrow();
+        assertEquals(java.util.List.of(a.epoch(), a.trainLoss(), a.trainAcc(), a.valLoss(), a.lr()),
+                java.util.List.of(b.epoch(), b.trainLoss(), b.trainAcc(), b.valLoss(), b.lr()),
+                "the resumed epoch's line includes the steps before the crash");
+        assertEquals("20", io.jgrad.nn.SafeTensors.metadata(file).get("step"));
+
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SparkTrainer.builder().checkpoint(file, -1))
+                .getMessage().contains("everySteps must be >= 0"));
+        Path missing = dir.resolve("missing.ckpt");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Fixtures.adam(plain).resumeFrom(missing).build().fitSequential(train, val));
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    }
 }

@@ -1,8 +1,12 @@
 package io.jgrad.train;
 
 import io.jgrad.nn.Checkpoints;
+import io.jgrad.nn.SafeTensors;
+import io.jgrad.tensor.StateDictReader;
+import io.jgrad.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,9 +14,11 @@ import org.slf4j.LoggerFactory;
  * Saves the model's state dict as safetensors whenever a monitored metric reaches a new best
  * (Keras' {@code ModelCheckpoint(save_best_only=True)}). The write is atomic, and a non-finite
  * metric never counts as an improvement, so a diverging run leaves the last good file intact.
- * With {@code restoreBestAtEnd} the model is reloaded from the file when training ends.
+ * With {@code restoreBestAtEnd} the model is reloaded from the file when training ends. The best
+ * value and its epoch go into training checkpoints, so a resumed run saves (and restores at the
+ * end) exactly what the uninterrupted one does.
  */
-public final class BestCheckpoint implements Callback {
+public final class BestCheckpoint implements StatefulCallback {
     private static final Logger LOG = LoggerFactory.getLogger(BestCheckpoint.class);
 
     private final Path file;
@@ -39,6 +45,7 @@ public final class BestCheckpoint implements Callback {
     public void onTrainBegin(TrainingContext ctx) {
         MetricMonitor.requireFits("BestCheckpoint", metric, ctx.task());
         monitor = new MetricMonitor(metric, 0);
+        SafeTensors.removeStaleTemporaries(file); // of a save a killed earlier run was making
     }
 
     @Override
@@ -61,6 +68,17 @@ public final class BestCheckpoint implements Callback {
             LOG.info("restored the best model ({} = {} at epoch {}) from {}", metric, monitor.best(),
                     monitor.bestEpoch(), file);
         }
+    }
+
+    /** {@code best} and {@code best_epoch} as float64 scalars. */
+    @Override
+    public Map<String, Tensor> state() {
+        return monitor.state();
+    }
+
+    @Override
+    public void loadState(Map<String, Tensor> state) {
+        StateDictReader.load("BestCheckpoint", state, monitor::readState);
     }
 
     /** The epoch whose weights are in the file (-1 when none was saved). */

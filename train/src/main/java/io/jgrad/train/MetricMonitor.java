@@ -1,5 +1,10 @@
 package io.jgrad.train;
 
+import io.jgrad.tensor.StateDictReader;
+import io.jgrad.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Tracks the best value of one metric of {@link EpochStats} ({@code val_loss} lower is better,
  * {@code val_acc} higher), counting an epoch as an improvement only when it beats the best by
@@ -44,6 +49,31 @@ final class MetricMonitor {
             bestEpoch = stats.epoch();
         }
         return improved;
+    }
+
+    /** {@code best} (NaN before any finite value) and {@code best_epoch} as float64 scalars, for checkpoints. */
+    Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("best", Tensor.scalar(best));
+        out.put("best_epoch", Tensor.scalar((double) bestEpoch));
+        return out;
+    }
+
+    /** Reads a {@link #state()} from {@code in}, changing nothing, and returns the step that applies it. */
+    Runnable readState(StateDictReader in) {
+        Tensor t = in.tensor("best");
+        if (t.size() != 1) {
+            throw in.invalid("best", "has " + t.size() + " values, expected one number");
+        }
+        double b = t.getDouble(0); // NaN allowed: no best yet
+        int e = (int) in.wholeNumber("best_epoch", -1, Integer.MAX_VALUE);
+        if (Double.isNaN(b) != (e == -1)) {
+            throw in.invalid("best", "is " + b + " with best_epoch " + e + ", expected NaN exactly when best_epoch is -1");
+        }
+        return () -> {
+            best = b;
+            bestEpoch = e;
+        };
     }
 
     String metric() {

@@ -4,9 +4,12 @@ import io.jgrad.nn.Module;
 import io.jgrad.optim.LRScheduler;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.ReduceLROnPlateau;
+import io.jgrad.tensor.Rng;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The options every trainer shares, as a self-typed fluent builder base (so
@@ -37,6 +40,7 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
     int checkpointEvery;
     Path resumeFrom;
     Path tensorBoardDir;
+    final Map<String, Rng> generators = new LinkedHashMap<>();
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -171,10 +175,17 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
     }
 
     /**
-     * Saves a {@link TrainingCheckpoint} (model, optimizer, scheduler and the global step, written
-     * atomically) to {@code file} after every {@code everySteps} optimizer steps and at the end of
-     * every epoch; {@code everySteps} 0 saves at epoch ends only. A run that crashes can be
-     * continued with {@link #resumeFrom}. {@code file} null disables checkpointing (default).
+     * Saves a {@link TrainingCheckpoint} to {@code file} after every {@code everySteps} optimizer
+     * steps and at the end of every epoch (after its validation, schedulers and callbacks);
+     * {@code everySteps} 0 saves at epoch ends only. It holds everything the rest of the run
+     * depends on: model, optimizer, scheduler, {@link #plateau} scheduler, the global step, every
+     * generator the run draws from (Dropout layers', the global {@code Rng}, those given to
+     * {@link #generator}), the {@link StatefulCallback}s' state (early stopping, best checkpoint)
+     * and the running sums of the epoch in progress. Each save is atomic (the file is always the
+     * previous complete checkpoint or the new one) and deletes the temporary files of killed
+     * earlier saves, as does the start of a run. A run that crashes can be continued with
+     * {@link #resumeFrom}. {@code file} null disables checkpointing (default). See
+     * docs/checkpoints-and-resume.md.
      */
     public B checkpoint(Path file, int everySteps) {
         if (everySteps < 0) {
@@ -187,13 +198,15 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
     }
 
     /**
-     * Before training, restores model, optimizer and scheduler from the {@link TrainingCheckpoint}
-     * {@code file} (it must exist) and continues from its step: the finished epochs and batches are
-     * skipped with the data in the same order, so with the same seeds and options the run ends
-     * bit for bit where the uninterrupted one would have. {@code epochs}/{@code steps} still count
-     * the whole run. The returned {@link History} holds only the resumed epochs (the first of them
-     * with the stats of its remaining batches). Not saved, hence not restored: the state of a
-     * {@link #plateau} scheduler and of callbacks (e.g. early stopping's patience). Null (default)
+     * Before training, restores everything {@link #checkpoint} saves from the
+     * {@link TrainingCheckpoint} {@code file} (it must exist; the callbacks get
+     * {@code onTrainBegin} first, then their saved state) and continues from its step: the
+     * finished epochs and batches are skipped with the data in the same order, so a run built
+     * with the same model, options, seeds and callbacks (in the same order) ends bit for bit where
+     * the uninterrupted one would have, Dropout masks, BatchNorm statistics, plateau reductions
+     * and early stopping included. {@code epochs}/{@code steps} still count the whole run. The
+     * returned {@link History} holds only the resumed epochs (the first of them with the whole
+     * epoch's stats); a run that early stopping had ended trains no further. Null (default)
      * starts from scratch.
      */
     public B resumeFrom(Path file) {
@@ -240,7 +253,26 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
         dst.checkpointEvery = checkpointEvery;
         dst.resumeFrom = resumeFrom;
         dst.tensorBoardDir = tensorBoardDir;
+        dst.generators.clear();
+        dst.generators.putAll(generators);
         return dst;
+    }
+
+    /**
+     * A generator your own code draws from during training (say, random data augmentation
+     * inside a {@code Dataset}), saved in every checkpoint under {@code name} and restored by
+     * {@link #resumeFrom}, so those draws repeat too. Dropout layers' generators and the global
+     * {@code Rng} are saved without this. {@code name} must be unique and not {@code global} or
+     * start with {@code model}.
+     */
+    public B generator(String name, Rng rng) {
+        if (name == null || name.isEmpty() || name.equals("global") || name.startsWith("model") || rng == null
+                || generators.containsKey(name)) {
+            throw new IllegalArgumentException("generator: " + (rng == null ? "rng is null" : "name '" + name
+                    + "' is " + (generators.containsKey(name) ? "already used" : "reserved or empty (not global, not model...)")));
+        }
+        generators.put(name, rng);
+        return self();
     }
 
     void checkRequired(String owner) {

@@ -5,6 +5,7 @@ import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Dataset;
 import io.jgrad.nn.Module;
+import io.jgrad.nn.SafeTensors;
 import io.jgrad.optim.Clipping;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Rng;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,9 @@ final class TrainingLoop {
     /** A source of training batches; {@code labeled} says whether its labels are real (for train_acc). */
     record Stream(DataLoader loader, boolean labeled, BatchLoss loss) {
     }
+
+    /** Checkpoint metadata: the reason a callback stopped the run at this checkpoint (absent while it goes on). */
+    private static final String STOPPED = "stopped";
 
     private final TrainerOptions<?> o;
     private final Module model;
@@ -73,15 +78,29 @@ final class TrainingLoop {
         }
         TrainingContext ctx = new TrainingContext(model, optimizer, history, task);
         Rng interleave = new Rng(o.seed ^ 0x9E3779B97F4A7C15L);
-        long steps = o.resumeFrom != null ? restore(o.resumeFrom) : 0;
+        EpochTally tally = new EpochTally();
+        List<CheckpointPart> parts = checkpointParts(tally);
+        if (o.checkpointFile != null) {
+            SafeTensors.removeStaleTemporaries(o.checkpointFile);
+        }
         for (Callback c : o.callbacks) {
             c.onTrainBegin(ctx);
+        }
+        long steps = 0;
+        String stopped = null;
+        if (o.resumeFrom != null) { // after onTrainBegin, which resets the callbacks the checkpoint then restores
+            TrainingCheckpoint.Loaded at = restore(o.resumeFrom, parts);
+            steps = at.step();
+            stopped = at.metadata().get(STOPPED);
         }
         boolean wasTraining = model.isTraining();
         TensorBoardLog tensorBoard = TensorBoardLog.open(o.tensorBoardDir);
         model.train();
         long totalSteps = o.maxSteps > 0 ? o.maxSteps : (long) epochs * perEpoch;
-        int firstEpoch = steps >= totalSteps ? epochs + 1 : (int) (steps / perEpoch) + 1;
+        int firstEpoch = steps >= totalSteps || stopped != null ? epochs + 1 : (int) (steps / perEpoch) + 1;
+        if (stopped != null) {
+            history.stop(stopped, false);
+        }
         for (int e = 1; e < firstEpoch; e++) { // replay the finished epochs' shuffles
             interleaving(streams, interleave);
             streams.forEach(s -> s.loader().iterator());
@@ -89,9 +108,11 @@ final class TrainingLoop {
         try {
             for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
                 long t0 = System.nanoTime();
-                double lr = optimizer.lr();
                 int[] order = interleaving(streams, interleave);
                 int done = epoch == firstEpoch ? (int) (steps % perEpoch) : 0;
+                if (done == 0 || tally.samples() == 0) { // else the checkpoint restored the sums of the epoch's first batches
+                    tally.start(optimizer.lr());
+                }
                 int batches = o.maxSteps > 0 ? (int) Math.min(order.length, o.maxSteps - steps + done) : order.length;
                 List<Iterator<Batch>> its = new ArrayList<>();
                 for (Stream s : streams) {
@@ -101,10 +122,6 @@ final class TrainingLoop {
                     its.get(order[i]).next();
                 }
                 progress.startEpoch(epoch, epochs, batches);
-                double lossSum = 0;
-                long samples = 0;
-                long correct = 0;
-                long labeled = 0;
                 for (int i = done; i < batches; i++) {
                     // one step's temporaries (batch, activations) are freed as it ends
                     try (StepScope scope = StepScope.open()) {
@@ -130,21 +147,19 @@ final class TrainingLoop {
                         if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.BATCH) {
                             o.scheduler.step();
                         }
-                        lossSum += l * b.size();
-                        samples += b.size();
+                        tally.addLoss(l, b.size());
                         if (s.labeled() && task.hasAccuracy()) {
                             Task.Tally t = Task.Tally.of(task.predictedClasses(logits), Task.actualClasses(b),
                                     validationLoss.ignoreIndex());
-                            correct += t.correct();
-                            labeled += t.counted();
+                            tally.addCorrect(t.correct(), t.counted());
                         }
-                        progress.batch(i + 1, samples, lossSum / samples);
+                        progress.batch(i + 1, tally.samples(), tally.meanLoss());
                     }
                     // mid-epoch saves (every N steps, or where steps() ends the run); a full epoch's end
-                    // is saved below, after its scheduler step, so a resume never repeats that step
+                    // is saved below, after its schedulers and callbacks, so a resume never repeats them
                     boolean stopsHere = i + 1 == batches;
                     if (i + 1 < order.length && (stopsHere || o.checkpointEvery > 0 && steps % o.checkpointEvery == 0)) {
-                        saveCheckpoint(steps);
+                        saveCheckpoint(parts, steps, null);
                     }
                 }
                 double valLoss = Double.NaN;
@@ -154,17 +169,13 @@ final class TrainingLoop {
                     valLoss = ev.loss();
                     valAcc = task.hasAccuracy() ? ev.accuracy() : Double.NaN;
                 }
-                EpochStats stats = new EpochStats(epoch, lossSum / samples,
-                        labeled == 0 ? Double.NaN : (double) correct / labeled, valLoss, valAcc, lr,
+                EpochStats stats = new EpochStats(epoch, tally.meanLoss(), tally.accuracy(), valLoss, valAcc, tally.lr(),
                         (System.nanoTime() - t0) / 1e9);
                 if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.EPOCH) {
                     o.scheduler.step();
                 }
                 if (o.plateau != null) {
                     o.plateau.step(stats.metric(o.plateauMetric));
-                }
-                if (batches == order.length) {
-                    saveCheckpoint(steps);
                 }
                 history.add(stats);
                 if (tensorBoard != null) {
@@ -173,6 +184,9 @@ final class TrainingLoop {
                 progress.endEpoch(stats, epochs);
                 for (Callback c : o.callbacks) {
                     c.onEpochEnd(stats, ctx);
+                }
+                if (batches == order.length) {
+                    saveCheckpoint(parts, steps, ctx.stopRequest());
                 }
                 if (ctx.stopRequest() != null) {
                     history.stop(ctx.stopRequest(), false);
@@ -191,19 +205,40 @@ final class TrainingLoop {
         return history;
     }
 
-    /** Loads {@code file} into model, optimizer and scheduler; returns the steps it had taken. */
-    private long restore(Path file) {
+    /**
+     * Everything the rest of the run depends on: model, optimizer, scheduler, the generators
+     * (Dropout layers', the global one, the user's), the plateau scheduler, the stateful
+     * callbacks and the epoch's running sums.
+     */
+    private List<CheckpointPart> checkpointParts(EpochTally tally) {
+        List<CheckpointPart> parts = new ArrayList<>(TrainingCheckpoint.parts(model, optimizer, o.scheduler, () -> {
+            Map<String, Rng> generators = CheckpointPart.generatorsOf(model);
+            generators.putAll(o.generators);
+            return generators;
+        }));
+        if (o.plateau != null) {
+            parts.add(new CheckpointPart("plateau", o.plateau::stateDict, o.plateau::loadStateDict));
+        }
+        parts.add(CheckpointPart.callbacks(o.callbacks));
+        parts.add(new CheckpointPart("epoch", tally::state, tally::load));
+        return parts;
+    }
+
+    /** Loads {@code file} into every part of the run; returns the step and metadata it holds. */
+    private static TrainingCheckpoint.Loaded restore(Path file, List<CheckpointPart> parts) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("fit: resumeFrom file " + file + " does not exist (or is not a file)");
         }
-        long steps = TrainingCheckpoint.load(file, model, optimizer, o.scheduler);
-        LOG.info("resumed from {} at step {}", file, steps);
-        return steps;
+        TrainingCheckpoint.Loaded at = TrainingCheckpoint.read(file, parts);
+        LOG.info("resumed from {} at step {}{}", file, at.step(),
+                at.metadata().containsKey(STOPPED) ? " (the run had stopped: " + at.metadata().get(STOPPED) + ")" : "");
+        return at;
     }
 
-    private void saveCheckpoint(long steps) {
+    /** Saves the run after {@code steps} steps; {@code stopped} is a callback's reason to stop, or null. */
+    private void saveCheckpoint(List<CheckpointPart> parts, long steps, String stopped) {
         if (o.checkpointFile != null) {
-            TrainingCheckpoint.save(o.checkpointFile, model, optimizer, o.scheduler, steps);
+            TrainingCheckpoint.write(o.checkpointFile, parts, steps, stopped == null ? Map.of() : Map.of(STOPPED, stopped));
         }
     }
 

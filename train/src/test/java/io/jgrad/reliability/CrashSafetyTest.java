@@ -3,13 +3,8 @@ package io.jgrad.reliability;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import io.jgrad.tensor.backend.Backend;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -58,21 +51,22 @@ class CrashSafetyTest {
         Random random = new Random(2024);
         long lastSaved = 0;
         List<Long> killedAt = new ArrayList<>();
+        int midWrite = 0;
         for (int kill = 0; kill <= KILLS; kill++) {
             boolean finalRun = kill == KILLS;
-            Child child = new Child(file);
-            long started = child.awaitStart();
+            ChildJvm child = child(file);
+            long started = awaitStart(child);
             assertEquals(Files.exists(file) ? checkpointStep(file) : 0, started,
                     "the child continues from the checkpoint on disk");
             if (!finalRun) {
                 // let it save a few times, then kill it at a random point of a save
                 long target = started + 2 + random.nextInt(15);
-                long saveNanos = child.awaitSaving(target);
+                long saveNanos = awaitSaving(child, target);
                 LockSupport.parkNanos((long) (random.nextDouble() * saveNanos));
                 child.process.destroyForcibly();
             }
             assertTrue(child.process.waitFor(60, TimeUnit.SECONDS), "child did not end");
-            for (String line : child.drain()) {
+            for (String line : child.finish()) {
                 String[] p = line.split(" ");
                 if (p[0].equals("saved")) {
                     lastSaved = Math.max(lastSaved, Long.parseLong(p[1]));
@@ -93,15 +87,20 @@ class CrashSafetyTest {
                 assertEquals(LAST_STEP, onDisk);
             } else {
                 killedAt.add(onDisk);
+                midWrite += temporaries(file.getParent()) > 0 ? 1 : 0; // removed again by the next process's first save
             }
         }
         for (long s = 1; s <= LAST_STEP; s++) {
             assertEquals(refLoss.get(s), seenLoss.get(s), "step " + s + " was reported with the reference loss");
         }
-        try (Stream<Path> files = Files.list(file.getParent())) {
-            long leftovers = files.filter(f -> f.getFileName().toString().endsWith(".tmp")).count();
-            System.out.println("[CrashSafetyTest] killed after steps " + killedAt + "; " + leftovers
-                    + " kills landed mid-write and left a temporary file beside the intact checkpoint");
+        assertEquals(0, temporaries(file.getParent()), "the saves after a kill remove the temporary files it left");
+        System.out.println("[CrashSafetyTest] killed after steps " + killedAt + "; " + midWrite
+                + " kills landed mid-write and left a temporary file beside the intact checkpoint");
+    }
+
+    private static long temporaries(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).count();
         }
     }
 
@@ -112,71 +111,25 @@ class CrashSafetyTest {
         return check.steps();
     }
 
-    /** A child JVM running {@link CheckpointingChild}, its stdout read line by line on a daemon thread. */
-    private static final class Child {
-        final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final List<String> consumed = new ArrayList<>();
-        private final Thread reader;
+    /** A child JVM continuing the run in {@code file}, on this process's backend (so its numbers are the reference's). */
+    private static ChildJvm child(Path file) throws IOException {
+        return new ChildJvm(CheckpointingChild.class, List.of("-Xmx256m"), file.toString(), Integer.toString(LAST_STEP));
+    }
 
-        Child(Path file) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // the child computes on this process's backend, so its numbers are the reference's bit for bit
-            process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Djgrad.backend=" + Backend.current().id(), "-cp", System.getProperty("java.class.path"),
-                    CheckpointingChild.class.getName(), file.toString(), Integer.toString(LAST_STEP))
-                    .redirectErrorStream(true).start();
-            reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l = r.readLine(); l != null; l = r.readLine()) {
-                        lines.add(l);
-                    }
-                } catch (IOException ignored) {
-                    // the process was killed
-                }
-                lines.add("<eof>");
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
+    private static long awaitStart(ChildJvm child) throws InterruptedException {
+        return Long.parseLong(child.await("started ").substring(8));
+    }
 
-        private String next() throws InterruptedException {
-            String l = lines.poll(60, TimeUnit.SECONDS);
-            if (l == null || l.equals("<eof>")) {
-                fail("the child ended or hung; its output: " + String.join("\n", consumed));
+    /** Waits until the child starts saving step {@code step}; returns how long its saves took so far (the shortest). */
+    private static long awaitSaving(ChildJvm child, long step) throws InterruptedException {
+        long shortest = Long.MAX_VALUE;
+        while (true) {
+            String[] p = child.next().split(" ");
+            if (p[0].equals("saved")) {
+                shortest = Math.min(shortest, Long.parseLong(p[2]));
+            } else if (p[0].equals("saving") && Long.parseLong(p[1]) >= step || p[0].equals("done")) {
+                return shortest == Long.MAX_VALUE ? 1_000_000 : shortest;
             }
-            consumed.add(l);
-            return l;
-        }
-
-        long awaitStart() throws InterruptedException {
-            while (true) {
-                String l = next();
-                if (l.startsWith("started ")) {
-                    return Long.parseLong(l.substring(8));
-                }
-            }
-        }
-
-        /** Waits until the child starts saving step {@code step}; returns how long its saves took so far (the shortest). */
-        long awaitSaving(long step) throws InterruptedException {
-            long shortest = Long.MAX_VALUE;
-            while (true) {
-                String[] p = next().split(" ");
-                if (p[0].equals("saved")) {
-                    shortest = Math.min(shortest, Long.parseLong(p[2]));
-                } else if (p[0].equals("saving") && Long.parseLong(p[1]) >= step || p[0].equals("done")) {
-                    return shortest == Long.MAX_VALUE ? 1_000_000 : shortest;
-                }
-            }
-        }
-
-        /** Every line the child printed, after it ended. */
-        List<String> drain() throws InterruptedException {
-            reader.join(10_000);
-            List<String> all = new ArrayList<>(consumed);
-            lines.drainTo(all);
-            return all;
         }
     }
 }

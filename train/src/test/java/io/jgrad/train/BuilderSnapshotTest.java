@@ -38,7 +38,7 @@ class BuilderSnapshotTest {
                 f.setAccessible(true);
                 Object v = f.get(builder);
                 out.put(c.getSimpleName() + "." + f.getName(), v instanceof List<?> l ? new ArrayList<>(l)
-                        : v instanceof float[] a ? a.clone() : v);
+                        : v instanceof Map<?, ?> m ? new LinkedHashMap<>(m) : v instanceof float[] a ? a.clone() : v);
             }
         }
         return out;
@@ -76,7 +76,8 @@ class BuilderSnapshotTest {
                 .plateau(ReduceLROnPlateau.builder(opt).build(), v == 0 ? "val_loss" : "val_acc").clipGradNorm(2.0 + v)
                 .callbacks(new LrLogger()).progress(Progress.none()).onNonFiniteLoss(NonFiniteLoss.values()[1 - v])
                 .evalBatchSize(17 + v).checkpoint(Path.of("ckpt" + v), 3 + v).resumeFrom(Path.of("resume" + v))
-                .tensorBoard(Path.of("tb" + v));
+                .tensorBoard(Path.of("tb" + v))
+                .generator("augment" + v, new io.jgrad.tensor.Rng(v));
     }
 
     /**
