@@ -48,16 +48,12 @@ class Nd4jOps implements Ops {
         if (src.length == 0) {
             return;
         }
-        if (Dense.float32(dst) && dst.length() == src.length) {
-            dst.data().setData(src);
-        } else {
-            dst.assign(Nd4j.create(src, dst.shape(), 'c'));
-        }
+        Transfers.write(src, dst);
     }
 
     @Override
     public double[] toDoubles(INDArray a) {
-        return (Dense.rowMajor(a) ? a : a.dup('c')).data().asDouble();
+        return Transfers.readDoubles(a);
     }
 
     @Override
