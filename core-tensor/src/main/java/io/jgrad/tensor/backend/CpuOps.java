@@ -94,4 +94,32 @@ final class CpuOps extends Nd4jOps {
         }
     }
 
+
+    // --- device path ---
+
+    @Override
+    public LossPass crossEntropy(INDArray logits, ClassLabels labels, double labelSmoothing) {
+        return HostLosses.crossEntropy(logits, labels, labelSmoothing);
+    }
+
+    @Override
+    public LossPass mse(INDArray prediction, INDArray target) {
+        return HostLosses.mse(prediction, target);
+    }
+
+    @Override
+    public LossPass bceWithLogits(INDArray logits, INDArray targets) {
+        return HostLosses.bceWithLogits(logits, targets);
+    }
+
+    @Override
+    public LossPass klDivergence(INDArray logProbs, INDArray probs) {
+        return HostLosses.klDivergence(logProbs, probs);
+    }
+
+    @Override
+    public LossPass distillation(INDArray student, INDArray teacher, ClassLabels labels, double temperature,
+                                 double alpha) {
+        return HostLosses.distillation(student, teacher, labels, temperature, alpha);
+    }
 }

@@ -12,6 +12,8 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.updaters.AdaGradUpdater;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -231,5 +233,59 @@ class Nd4jOps implements Ops {
     private static INDArray sqrt(INDArray a, INDArray out) {
         Nd4j.exec(new Sqrt(a, out));
         return out;
+    }
+
+    // --- device path ---
+
+    @Override
+    public LossPass crossEntropy(INDArray logits, ClassLabels labels, double labelSmoothing) {
+        return DeviceLosses.crossEntropy(logits, labels, labelSmoothing);
+    }
+
+    @Override
+    public LossPass mse(INDArray prediction, INDArray target) {
+        return DeviceLosses.mse(prediction, target);
+    }
+
+    @Override
+    public LossPass bceWithLogits(INDArray logits, INDArray targets) {
+        return DeviceLosses.bceWithLogits(logits, targets);
+    }
+
+    @Override
+    public LossPass klDivergence(INDArray logProbs, INDArray probs) {
+        return DeviceLosses.klDivergence(logProbs, probs);
+    }
+
+    @Override
+    public LossPass distillation(INDArray student, INDArray teacher, ClassLabels labels, double temperature,
+                                 double alpha) {
+        return DeviceLosses.distillation(student, teacher, labels, temperature, alpha);
+    }
+
+    @Override
+    public INDArray sumAll(INDArray a) {
+        return a.isEmpty() ? Nd4j.zeros(a.dataType()) : a.sum();
+    }
+
+    @Override
+    public INDArray mulScalar(INDArray a, INDArray s) {
+        return a.mul(s);
+    }
+
+    /**
+     * ND4J's own generator (this thread's, re-seeded), so the mask is drawn where the array lives:
+     * a Bernoulli(1−p) draw scaled by 1/(1−p).
+     */
+    @Override
+    public INDArray dropoutMask(long seed, double p, DataType type, long... shape) {
+        INDArray mask = Nd4j.createUninitialized(type, shape);
+        if (p >= 1) {
+            return mask.assign(0);
+        }
+        Random random = Nd4j.getRandom();
+        random.setSeed(seed);
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1 - p), random);
+        return mask.muli(1 / (1 - p));
     }
 }

@@ -170,4 +170,40 @@ public interface Ops {
      */
     void rmsprop(INDArray p, INDArray d, INDArray squareAvg, INDArray gradAvg, INDArray buf, double lr, double alpha,
                  double eps, double momentum, INDArray scratch);
+
+    // --- device path ---
+
+    /**
+     * {@code F.cross_entropy(logits, labels, weight=w, label_smoothing=ε)} of {@code logits [N, C]}
+     * (PyTorch 1.13's weighted mean, {@code Σ_i w[y_i]}-normalised), with its backward.
+     */
+    LossPass crossEntropy(INDArray logits, ClassLabels labels, double labelSmoothing);
+
+    /** {@code F.mse_loss(prediction, target)} (mean over all elements); backward for both inputs. */
+    LossPass mse(INDArray prediction, INDArray target);
+
+    /** {@code F.binary_cross_entropy_with_logits(x, y)} (mean), stable; backward for both inputs. */
+    LossPass bceWithLogits(INDArray logits, INDArray targets);
+
+    /** {@code F.kl_div(logProbs, probs, reduction="batchmean")}, a term 0 where probs is 0; backward for both. */
+    LossPass klDivergence(INDArray logProbs, INDArray probs);
+
+    /**
+     * Hinton's distillation loss {@code α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + (1−α)·CE(s, y)}
+     * ({@code labels} null drops the CE term); backward for the student logits only.
+     */
+    LossPass distillation(INDArray student, INDArray teacher, ClassLabels labels, double temperature, double alpha);
+
+    /** The sum of all elements of {@code a} as a scalar array (shape {@code []}), 0 when empty. */
+    INDArray sumAll(INDArray a);
+
+    /** {@code a·s} into a new array, {@code s} a one-element array that stays where it is (no read). */
+    INDArray mulScalar(INDArray a, INDArray s);
+
+    /**
+     * An inverted-dropout mask of {@code shape}: each element 0 with probability {@code p}, else
+     * {@code 1/(1−p)}, drawn from a generator seeded with {@code seed} (the same seed gives the
+     * same mask on the same backend).
+     */
+    INDArray dropoutMask(long seed, double p, DataType type, long... shape);
 }
