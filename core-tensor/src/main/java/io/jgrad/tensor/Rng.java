@@ -40,6 +40,11 @@ public final class Rng {
         return random.nextDouble();
     }
 
+    /** A uniform 64-bit integer (e.g. a seed for ND4J's own generator). */
+    public long nextLong() {
+        return random.nextLong();
+    }
+
     /** Uniform integer in [0, bound). */
     public int nextInt(int bound) {
         return random.nextInt(bound);

@@ -4,11 +4,11 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.NdArrays;
+import io.jgrad.tensor.backend.Transfers;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A lookup table of {@code num} vectors of size {@code dim}, PyTorch's {@code nn.Embedding}:
@@ -66,12 +66,10 @@ public class Embedding extends Module {
             }
         }
         INDArray w = weight.value().array();
-        INDArray rows = indices.length == 0 ? Nd4j.zeros(w.dataType(), 0, dim) : Nd4j.pullRows(w, 1, indices);
-        INDArray at = Nd4j.createFromArray(indices).castTo(DataType.INT);
+        INDArray rows = indices.length == 0 ? NdArrays.zeros(w.dataType(), 0, dim) : NdArrays.rows(w, indices);
+        INDArray at = Transfers.upload(indices);
         return Variable.fromOp("embedding", rows, g -> {
-            INDArray dw = Nd4j.zeros(w.dataType(), w.shape());
-            Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(dw, at, g.dup('c')).addOutputs(dw).build());
-            return new INDArray[] {dw};
+            return new INDArray[] {NdArrays.scatterAddRows(NdArrays.zeros(w.dataType(), w.shape()), at, g)};
         }, weight);
     }
 

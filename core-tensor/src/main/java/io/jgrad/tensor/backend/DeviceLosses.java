@@ -10,9 +10,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * type, as PyTorch does. The formulas are {@link Ops}'s; the {@code cpu} backend's
  * {@link HostLosses} computes the same on a heap copy.
  */
-final class DeviceLosses {
-    private DeviceLosses() {
-    }
+enum DeviceLosses implements LossKernels {
+    INSTANCE;
 
     /** Row-wise {@code log softmax(x / T)} of {@code [n, c]}, stable. */
     static INDArray logSoftmaxRows(INDArray x, double temperature) {
@@ -21,7 +20,8 @@ final class DeviceLosses {
         return z.subiColumnVector(Transforms.log(Transforms.exp(z, true).sum(true, 1), false));
     }
 
-    static LossPass crossEntropy(INDArray logits, ClassLabels labels, double eps) {
+    @Override
+    public LossPass crossEntropy(INDArray logits, ClassLabels labels, double eps) {
         int c = (int) logits.size(1);
         INDArray logp = logSoftmaxRows(logits, 1.0);
         INDArray hot = labels.oneHot(logits.dataType());
@@ -44,7 +44,8 @@ final class DeviceLosses {
         });
     }
 
-    static LossPass mse(INDArray prediction, INDArray target) {
+    @Override
+    public LossPass mse(INDArray prediction, INDArray target) {
         long n = prediction.length();
         INDArray diff = prediction.sub(target);
         INDArray loss = diff.mul(diff).sum().divi(n);
@@ -54,7 +55,8 @@ final class DeviceLosses {
         });
     }
 
-    static LossPass bceWithLogits(INDArray x, INDArray y) {
+    @Override
+    public LossPass bceWithLogits(INDArray x, INDArray y) {
         long n = x.length();
         INDArray m = Transforms.max(x.neg(), 0.0, false);
         INDArray lse = Transforms.log(Transforms.exp(m.neg(), false).addi(Transforms.exp(x.neg().subi(m), false)), false);
@@ -67,7 +69,8 @@ final class DeviceLosses {
         });
     }
 
-    static LossPass klDivergence(INDArray logq, INDArray t) {
+    @Override
+    public LossPass klDivergence(INDArray logq, INDArray t) {
         double batch = logq.size(0);
         INDArray positive = t.gt(0.0).castTo(t.dataType());
         INDArray logT = Transforms.log(t.add(positive.rsub(1.0)), false);   // log t, 0 where t == 0
@@ -80,7 +83,8 @@ final class DeviceLosses {
         });
     }
 
-    static LossPass distillation(INDArray s, INDArray t, ClassLabels labels, double temperature, double alpha) {
+    @Override
+    public LossPass distillation(INDArray s, INDArray t, ClassLabels labels, double temperature, double alpha) {
         long n = s.size(0);
         INDArray student = logSoftmaxRows(s, temperature);
         INDArray teacher = logSoftmaxRows(t, temperature);

@@ -9,11 +9,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * copy out and one copy in beat the half-dozen native calls (10-300 µs each) the same math costs
  * as ND4J ops ({@link DeviceLosses}, the {@code nd4j} backend's form of the same formulas).
  */
-final class HostLosses {
-    private HostLosses() {
-    }
+enum HostLosses implements LossKernels {
+    INSTANCE;
 
-    static LossPass crossEntropy(INDArray logits, ClassLabels labels, double eps) {
+    @Override
+    public LossPass crossEntropy(INDArray logits, ClassLabels labels, double eps) {
         int n = (int) logits.size(0);
         int c = (int) logits.size(1);
         double[] logp = HeapLogSoftmax.of(Transfers.readDoubles(logits), n, c, 1.0);
@@ -57,7 +57,8 @@ final class HostLosses {
         });
     }
 
-    static LossPass mse(INDArray prediction, INDArray target) {
+    @Override
+    public LossPass mse(INDArray prediction, INDArray target) {
         double[] p = Transfers.readDoubles(prediction);
         double[] t = Transfers.readDoubles(target);
         int n = p.length;
@@ -74,7 +75,8 @@ final class HostLosses {
         });
     }
 
-    static LossPass bceWithLogits(INDArray logits, INDArray targets) {
+    @Override
+    public LossPass bceWithLogits(INDArray logits, INDArray targets) {
         double[] x = Transfers.readDoubles(logits);
         double[] y = Transfers.readDoubles(targets);
         int n = x.length;
@@ -95,7 +97,8 @@ final class HostLosses {
         });
     }
 
-    static LossPass klDivergence(INDArray logq, INDArray target) {
+    @Override
+    public LossPass klDivergence(INDArray logq, INDArray target) {
         double batch = logq.size(0);
         double[] in = Transfers.readDoubles(logq);
         double[] t = Transfers.readDoubles(target);
@@ -121,7 +124,8 @@ final class HostLosses {
         });
     }
 
-    static LossPass distillation(INDArray s, INDArray teacherLogits, ClassLabels labels, double temperature,
+    @Override
+    public LossPass distillation(INDArray s, INDArray teacherLogits, ClassLabels labels, double temperature,
                                  double alpha) {
         int n = (int) s.size(0);
         int c = (int) s.size(1);

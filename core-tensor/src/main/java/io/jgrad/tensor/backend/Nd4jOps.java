@@ -1,5 +1,6 @@
 package io.jgrad.tensor.backend;
 
+import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.StepScope;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -8,6 +9,7 @@ import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
@@ -237,30 +239,35 @@ class Nd4jOps implements Ops {
 
     // --- device path ---
 
+    /** The fused losses: ND4J ops here; the cpu backend overrides this with its host kernels. */
+    LossKernels losses() {
+        return DeviceLosses.INSTANCE;
+    }
+
     @Override
     public LossPass crossEntropy(INDArray logits, ClassLabels labels, double labelSmoothing) {
-        return DeviceLosses.crossEntropy(logits, labels, labelSmoothing);
+        return losses().crossEntropy(logits, labels, labelSmoothing);
     }
 
     @Override
     public LossPass mse(INDArray prediction, INDArray target) {
-        return DeviceLosses.mse(prediction, target);
+        return losses().mse(prediction, target);
     }
 
     @Override
     public LossPass bceWithLogits(INDArray logits, INDArray targets) {
-        return DeviceLosses.bceWithLogits(logits, targets);
+        return losses().bceWithLogits(logits, targets);
     }
 
     @Override
     public LossPass klDivergence(INDArray logProbs, INDArray probs) {
-        return DeviceLosses.klDivergence(logProbs, probs);
+        return losses().klDivergence(logProbs, probs);
     }
 
     @Override
     public LossPass distillation(INDArray student, INDArray teacher, ClassLabels labels, double temperature,
                                  double alpha) {
-        return DeviceLosses.distillation(student, teacher, labels, temperature, alpha);
+        return losses().distillation(student, teacher, labels, temperature, alpha);
     }
 
     @Override
@@ -278,14 +285,32 @@ class Nd4jOps implements Ops {
      * a Bernoulli(1−p) draw scaled by 1/(1−p).
      */
     @Override
-    public INDArray dropoutMask(long seed, double p, DataType type, long... shape) {
+    public INDArray dropoutMask(Rng rng, double p, DataType type, long... shape) {
         INDArray mask = Nd4j.createUninitialized(type, shape);
         if (p >= 1) {
             return mask.assign(0);
         }
         Random random = Nd4j.getRandom();
-        random.setSeed(seed);
+        random.setSeed(rng.nextLong());
         Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1 - p), random);
         return mask.muli(1 / (1 - p));
+    }
+
+    @Override
+    public INDArray fill(INDArray s, DataType type, long... shape) {
+        INDArray out = Nd4j.zeros(type, shape);
+        if (!out.isEmpty()) {
+            Nd4j.exec(new AddOp(out, s.dataType() == type ? s : s.castTo(type), out));   // a broadcast, no read
+        }
+        return out;
+    }
+
+    @Override
+    public void updateRunningStats(INDArray runningMean, INDArray runningVar, BatchStats batch, double momentum,
+                                   double unbias) {
+        INDArray mean = batch.meanArray().castTo(runningMean.dataType());
+        INDArray var = batch.varArray().castTo(runningVar.dataType());
+        axpy(runningMean.muli(1 - momentum), momentum, mean, runningMean);
+        axpy(runningVar.muli(1 - momentum), momentum * unbias, var, runningVar);
     }
 }

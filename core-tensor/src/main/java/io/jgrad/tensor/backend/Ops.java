@@ -1,14 +1,21 @@
 package io.jgrad.tensor.backend;
 
+import io.jgrad.tensor.Rng;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The backend seam: every numeric kernel the autograd engine, the layers, the losses and the
- * optimizers need, and nothing else. Code above this interface computes through it and never
- * touches BLAS, native memory or a backend's own kernels; {@link #get()} answers the
- * implementation for {@link Backend#current()}: {@code CpuOps} (direct BLAS and fused JVM passes
- * over host memory) or {@code Nd4jOps} (ND4J ops only, the path ND4J's CUDA backend runs).
+ * The backend seam: the numeric kernels the autograd engine, the layers, the losses and the
+ * optimizers call where the two backends differ; {@link #get()} answers the implementation for
+ * {@link Backend#current()}: {@code CpuOps} (direct BLAS and fused JVM passes over host memory) or
+ * {@code Nd4jOps} (ND4J ops only, the path ND4J's CUDA backend runs).
+ *
+ * <p>What is enforced above it: no class of autograd, nn, optim, train, data or spark touches
+ * BLAS or native memory, reads an array's elements or creates one from JVM data except through
+ * {@code io.jgrad.tensor} and this package, which count every such copy ({@link Transfers},
+ * {@link Backend#hostTransfers()}; checked by {@code SeamRulesTest}). What is not yet: those
+ * modules still call ND4J's own array ops ({@code INDArray} arithmetic, {@code Nd4j},
+ * {@code Transforms}, a few custom ops) directly where both backends run the same op.
  *
  * <p>Conventions: arrays are ND4J arrays of one element type (float32 or float64); a method
  * that takes a destination {@code dst} and a {@code beta} writes {@code dst = beta·dst + result}
@@ -115,8 +122,9 @@ public interface Ops {
 
     /**
      * The row-wise log-softmax of {@code logits / temperature} for {@code logits [n, c]},
-     * computed stably in double on a heap copy ({@code n·c} values, row-major): the shared core
-     * of the fused classification losses, which compute on the heap on both backends.
+     * computed stably in double on a heap copy ({@code n·c} values, row-major; one counted read):
+     * for callers that need the log-probabilities on the heap. The fused losses no longer use it
+     * ({@link #crossEntropy} and the other loss methods below).
      */
     default double[] rowLogSoftmax(INDArray logits, double temperature) {
         return HeapLogSoftmax.of(toDoubles(logits), (int) logits.size(0), (int) logits.size(1), temperature);
@@ -202,8 +210,20 @@ public interface Ops {
 
     /**
      * An inverted-dropout mask of {@code shape}: each element 0 with probability {@code p}, else
-     * {@code 1/(1−p)}, drawn from a generator seeded with {@code seed} (the same seed gives the
-     * same mask on the same backend).
+     * {@code 1/(1−p)}, drawn from {@code rng} (on {@code cpu} element by element on the host; on
+     * {@code nd4j} by ND4J's generator on the device, seeded with one draw from {@code rng}), so
+     * the same generator state gives the same mask on the same backend.
      */
-    INDArray dropoutMask(long seed, double p, DataType type, long... shape);
+    INDArray dropoutMask(Rng rng, double p, DataType type, long... shape);
+
+    /** A new array of {@code shape} and {@code type} with every element the one-element array {@code s} (no read). */
+    INDArray fill(INDArray s, DataType type, long... shape);
+
+    /**
+     * A BatchNorm layer's running-statistics update in place, PyTorch's:
+     * {@code runningMean = (1−m)·runningMean + m·mean}, {@code runningVar = (1−m)·runningVar +
+     * m·biasedVar·unbias} ({@code unbias = n/(n−1)}), from the batch statistics where the backend
+     * holds them.
+     */
+    void updateRunningStats(INDArray runningMean, INDArray runningVar, BatchStats batch, double momentum, double unbias);
 }

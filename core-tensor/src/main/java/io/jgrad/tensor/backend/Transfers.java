@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * The one chokepoint through which jgrad moves values between ND4J memory and the JVM, and the
@@ -75,6 +77,19 @@ public final class Transfers {
     }
 
     /**
+     * Whether {@code a} holds a NaN ({@code "NaN"}), else an infinity ({@code "Inf"}), else null:
+     * reductions on the device and one or two counted reads of their answers.
+     */
+    public static String nonFinite(INDArray a) {
+        counted();
+        if (BooleanIndexing.or(a, Conditions.isNan())) {
+            return "NaN";
+        }
+        counted();
+        return BooleanIndexing.or(a, Conditions.isInfinite()) ? "Inf" : null;
+    }
+
+    /**
      * A float view of the native memory of the dense float32 array {@code a}, for a host kernel
      * of the {@code cpu} backend to read and write (one transfer per view).
      */
@@ -95,16 +110,36 @@ public final class Transfers {
         }
     }
 
-    /** A new float32 array holding {@code data} in row-major order (one transfer). */
+    /**
+     * A new float32 array holding {@code data} in row-major order (one transfer). Through
+     * {@code Nd4j.createBuffer}, which copies the Java array in one block (~0.1 ms for a 128×784
+     * batch against ~1 ms for {@code Nd4j.create(float[], shape, order)}).
+     */
     public static INDArray upload(float[] data, long... shape) {
         counted();
-        return Nd4j.create(data, shape, 'c');
+        return Nd4j.create(Nd4j.createBuffer(data), shape);
     }
 
     /** A new float64 array holding {@code data} in row-major order (one transfer). */
     public static INDArray upload(double[] data, long... shape) {
         counted();
         return Nd4j.create(data, shape, 'c');
+    }
+
+    /** Sets the element at the flat row-major {@code index} of {@code a} to {@code v} (one transfer). */
+    public static void writeDouble(INDArray a, long index, double v) {
+        counted();
+        if (a.rank() < 2) {
+            a.putScalar(index, v);
+        } else {
+            a.putScalar(Shape.ind2subC(a, index), v);
+        }
+    }
+
+    /** A new int32 vector holding {@code data} (indices; one transfer). */
+    public static INDArray upload(int[] data) {
+        counted();
+        return Nd4j.createFromArray(data);
     }
 
     /** A new scalar (shape {@code []}) of {@code type} holding {@code v} (one transfer). */
