@@ -5,15 +5,20 @@
 
 Each repeat runs every workload once per configuration, rotating the order, so drift on a
 shared machine hits both frameworks alike. Both sides time the plain user loop (zero_grad,
-forward, loss, backward, step). PyTorch is run in the configurations given by --torch (default:
-1 and 2 threads, both with OMP_WAIT_POLICY=PASSIVE) and compared at its best per workload.
-The table gives jgrad's speed over PyTorch's (above 1: jgrad is faster). Raw JSON lines go to
---out (one per result, with "config" added).
+forward, loss, backward, step). The PyTorch compared against is what `pip install torch` gives a
+user: torch==2.13.0+cpu (MKL, oneDNN) in a venv, found or made by this script (--torch-python,
+default bench/target/venv-torch213, made with `pip install torch==2.13.0+cpu`, which installs
+offline from the machine's local wheels). It runs in the configurations given by --torch
+(default: 1 and 2 threads, both with OMP_WAIT_POLICY=PASSIVE) and is compared at its best per
+workload. The table gives jgrad's speed over PyTorch's (above 1: jgrad is faster), for the
+first timed epoch or block (after the warm-up: by default only 50 steps, what a user's first
+epoch sees) and for the steady state (the median), and each side's peak resident memory.
+Raw JSON lines go to --out (one per result, with "config" added).
 
-PyTorch's BLAS: Debian's python3-torch calls the system libblas.so.3, which is the reference
-(netlib) BLAS unless an optimized one is installed (~4 GFLOP/s instead of ~90 per core). That
-is not what a PyTorch user gets, so compare.sh refuses to run unless libblas.so.3 resolves to
-an OpenBLAS: `apt-get install -y libopenblas0-pthread` (Debian switches the alternative).
+--debian-torch adds Debian's python3-torch 1.13 as a second column. It calls the system
+libblas.so.3, which is the reference (netlib) BLAS unless an optimized one is installed (~4
+GFLOP/s instead of ~90 per core), so then this script refuses to run unless libblas.so.3
+resolves to an OpenBLAS: `apt-get install -y libopenblas0-pthread`.
 """
 import argparse
 import glob
@@ -41,6 +46,23 @@ def system_blas(args):
     return path
 
 
+TORCH_VERSION = "2.13.0+cpu"
+
+
+def torch_python(args):
+    """The interpreter of a venv with torch==2.13.0+cpu, made when missing."""
+    py = args.torch_python
+    venv = os.path.dirname(os.path.dirname(py))
+    if not os.path.exists(py):
+        print(f"compare: making {venv} with torch=={TORCH_VERSION} (pip, local wheels)", file=sys.stderr)
+        subprocess.run(["python3", "-m", "venv", venv], check=True)
+        subprocess.run([py, "-m", "pip", "install", "-q", f"torch=={TORCH_VERSION}", "numpy"], check=True)
+    v = subprocess.run([py, "-c", "import torch; print(torch.__version__)"], capture_output=True, text=True)
+    if v.returncode != 0 or not v.stdout.strip().startswith("2.13"):
+        sys.exit(f"compare: {py} has no torch 2.13 ({v.stdout.strip() or v.stderr.strip()[-300:]})")
+    return py
+
+
 def configs(args):
     out = []
     for c in args.jgrad.split(","):
@@ -52,14 +74,17 @@ def configs(args):
             out.append(("jgrad", "jgrad-" + c, {"JGRAD_THREADS": c}, []))
     for c in args.torch.split(","):
         threads = c.rstrip("p")
-        env = {"OPENBLAS_NUM_THREADS": threads, "OMP_WAIT_POLICY": "PASSIVE" if c.endswith("p") else ""}
+        env = {"OPENBLAS_NUM_THREADS": threads, "OMP_WAIT_POLICY": "PASSIVE" if c.endswith("p") else "",
+               "TORCH_PYTHON": args.torch_python}
         out.append(("torch", "torch-" + c, env, ["--threads", threads]))
+        if args.debian_torch:
+            out.append(("torch", "debian113-" + c, dict(env, TORCH_PYTHON="/usr/bin/python3"), ["--threads", threads]))
     return out
 
 
 def workload_args(w, args):
     a = ["--workload", w]
-    if w in ("mlp", "mlp-bn", "cnn", "overhead", "wide"):
+    if w in ("mlp", "mlp-bn", "cnn", "overhead", "wide", "lenet"):
         a += ["--warmup-seconds", str(args.warmup_seconds)]
     if w in ("mlp", "mlp-bn"):
         a += ["--epochs", str(args.epochs)]
@@ -69,6 +94,8 @@ def workload_args(w, args):
         a += ["--steps", str(args.steps), "--blocks", str(args.blocks)]
     if w == "wide":
         a += ["--wide-steps", str(args.wide_steps), "--blocks", str(args.blocks)]
+    if w == "lenet":
+        a += ["--lenet-steps", str(args.lenet_steps), "--blocks", str(args.blocks)]
     if w == "distill":
         a += ["--teacher-epochs", str(args.teacher_epochs), "--student-seeds", args.student_seeds,
               "--kd-configs", args.kd_configs]
@@ -103,16 +130,29 @@ def run(framework, config, env_extra, extra, w, args, out):
     return rows
 
 
+def epochs(label, d):
+    """The first timed epoch (after the warm-up) and the median epoch."""
+    return [(label + ": s/epoch, first", d["epoch_seconds_first"], False),
+            (label + ": s/epoch, median", d["epoch_seconds_median"], False)]
+
+
+def named(label, rss):
+    """Peak resident memory rows under the workload's label (informational, no ratio)."""
+    return [(label + ": peak RSS MiB", v, hib) for _, v, hib in rss]
+
+
 def metrics(d):
     """(metric name, value, higher_is_better) pairs of one result line."""
     w = d["workload"]
+    rss = [] if "peak_rss_mib" not in d else [(None, d["peak_rss_mib"], False)]
     if w in ("mlp", "mlp-bn"):
         label = {"mlp": "W1 mlp 784-256-128-10", "mlp-bn": "W2 mlp-bn 784-512-BN-256-BN-10"}[w]
-        return [(label + ": s/epoch", d["epoch_seconds_median"], False), (label + ": test acc", d["test_accuracy"], True)]
-    if w == "overhead":
-        return [("W3 overhead 784-64-10, batch 32: steps/s", d["steps_per_second"], True)]
-    if w == "wide":
-        return [("W5 wide 784-1200-1200-10, batch 128: steps/s", d["steps_per_second"], True)]
+        return epochs(label, d) + [(label + ": test acc", d["test_accuracy"], True)] + named(label, rss)
+    if w in ("overhead", "wide", "lenet"):
+        label = {"overhead": "W3 overhead 784-64-10, batch 32", "wide": "W5 wide 784-1200-1200-10, batch 128",
+                 "lenet": "LeNet 5x5 16/32 maps, batch 64"}[w]
+        return [(label + ": steps/s, first block", d["steps_per_second_blocks"][0], True),
+                (label + ": steps/s, steady", d["steps_per_second"], True)] + named(label, rss)
     if w == "gemm":
         if d["op"] in ("Nd4j.gemm(out=)", "torch.mm"):
             return []                               # the table shows jgrad's own call and mm(out=)
@@ -122,7 +162,7 @@ def metrics(d):
                 ("linear fraction of GEMM ceiling", d["fraction_of_ceiling"], True)]
     if w == "cnn":
         label = "W6 cnn %s maps" % "/".join(str(c) for c in d.get("cnn_channels", [16, 32]))
-        return [(label + ": s/epoch", d["epoch_seconds_median"], False), (label + ": test acc", d["test_accuracy"], True)]
+        return epochs(label, d) + [(label + ": test acc", d["test_accuracy"], True)] + named(label, rss)
     if w == "distill-teacher":
         return [("distill teacher s (total)", d["teacher_train_seconds"], False)]
     if w == "distill":
@@ -136,32 +176,38 @@ def metrics(d):
 def table(results, better, cnames):
     """A README-ready Markdown table: medians per configuration, and jgrad's speed over the best
     PyTorch configuration's (for s/epoch the inverse ratio of times), above 1 when jgrad is faster."""
-    lines = ["| metric | " + " | ".join(cnames) + " | jgrad speed / best PyTorch |",
-             "|---|" + "---|" * (len(cnames) + 1)]
+    debian = any(c.startswith("debian113-") for c in cnames)
+    lines = ["| metric | " + " | ".join(cnames) + " | jgrad speed / best PyTorch 2.13 |"
+             + (" jgrad speed / best Debian 1.13 |" if debian else ""),
+             "|---|" + "---|" * (len(cnames) + 1 + debian)]
     for name in dict.fromkeys(k[0] for k in results):
         med = {c: statistics.median(results[(name, c)]) for c in cnames if (name, c) in results}
         cells = [("%.4g" % med[c]) if c in med else "–" for c in cnames]
-        tr = [med[c] for c in med if c.startswith("torch")]
-        ratio = "–"
-        if "jgrad" in med and tr and "acc" not in name:
-            best = max(tr) if better[name] else min(tr)
-            ratio = "%.2f×" % (med["jgrad"] / best if better[name] else best / med["jgrad"])
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratio} |")
+        ratios = []
+        for prefix in ("torch-", "debian113-"):
+            tr = [med[c] for c in med if c.startswith(prefix)]
+            ratio = "–"
+            if "jgrad" in med and tr and "acc" not in name and "RSS" not in name:
+                best = max(tr) if better[name] else min(tr)
+                ratio = "%.2f×" % (med["jgrad"] / best if better[name] else best / med["jgrad"])
+            ratios.append(ratio)
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratios[0]} |" + (f" {ratios[1]} |" if debian else ""))
     return "\n".join(lines)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--workloads", default="mlp,mlp-bn,overhead,wide,gemm")
+    ap.add_argument("--workloads", default="mlp,mlp-bn,overhead,wide,cnn,lenet,gemm")
     ap.add_argument("--repeats", type=int, default=1, help="alternating rounds (default 1)")
-    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--cnn-epochs", type=int, default=1, help="cnn (W6): epochs per run")
     ap.add_argument("--steps", type=int, default=2000, help="overhead (W3): steps per timed block")
     ap.add_argument("--wide-steps", type=int, default=200, help="wide (W5): steps per timed block")
+    ap.add_argument("--lenet-steps", type=int, default=100, help="lenet: steps per timed block")
     ap.add_argument("--blocks", type=int, default=3)
-    ap.add_argument("--warmup-seconds", type=float, default=5.0,
-                    help="untimed steps first, on both sides (a JVM compiles its hot code as it runs; "
-                         "the first epoch's time is in the raw lines)")
+    ap.add_argument("--warmup-seconds", type=float, default=0.0,
+                    help="untimed steps first, on both sides, beyond the 50 always run (default 0: the first "
+                         "timed epoch is a user's first epoch; the median is the steady state)")
     ap.add_argument("--cnn-channels", default="32,64", help="cnn (W6): feature maps of the two conv blocks")
     ap.add_argument("--teacher-epochs", type=int, default=5)
     ap.add_argument("--student-seeds", default="42,43,44")
@@ -170,11 +216,16 @@ def main():
                     help="jgrad configs: default (the plain loop, jgrad's own thread choice), scoped (each step "
                          "in a StepScope, as Trainer), or a thread count; e.g. default,scoped,1")
     ap.add_argument("--torch", default="1p,2p", help="torch configs: N threads, suffix p for OMP_WAIT_POLICY=PASSIVE")
+    ap.add_argument("--torch-python", default=os.environ.get("JGRAD_TORCH_PYTHON",
+                    os.path.join(HERE, "target", "venv-torch213", "bin", "python")),
+                    help="a Python with torch==2.13.0+cpu (made as a venv when missing)")
+    ap.add_argument("--debian-torch", action="store_true", help="also Debian's python3-torch 1.13, a second column")
     ap.add_argument("--allow-reference-blas", action="store_true",
                     help="run even though PyTorch's libblas.so.3 is the reference BLAS")
     ap.add_argument("--out", default=os.path.join(HERE, "target", "compare-%d.jsonl" % int(time.time())))
     args = ap.parse_args()
-    blas = system_blas(args)
+    blas = system_blas(args) if args.debian_torch else None
+    torch_python(args)
     subprocess.run(["bash", "-c", f"cd {os.path.dirname(HERE)} && mvn -q -B -o -pl bench -am compile "
                     "dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime"],
                    check=True, stdout=subprocess.DEVNULL)
@@ -196,7 +247,9 @@ def main():
     print()
     print(table(results, better, cnames))
     load = os.getloadavg()
-    print(f"\nPyTorch's BLAS: {blas}; {args.repeats} alternating round(s); load average at the end "
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"\nCPU: {cpu}; PyTorch {TORCH_VERSION} from {args.torch_python}"
+          + (f"; Debian 1.13's BLAS: {blas}" if blas else "") + f"; {args.repeats} alternating round(s); load average at the end "
           f"{load[0]:.1f} on {os.cpu_count()} CPUs (above the CPU count, other processes shared the machine)")
     print(f"raw results: {args.out}")
 

@@ -6,8 +6,8 @@
 #   4. prints one summary: suite counts, then s/epoch and test accuracy per workload and framework.
 # Usage: bench/gpu-check.sh [--dry-run] [--epochs N] [--cnn-epochs N] [--out DIR]
 #   --dry-run   prints every command it would run, with no GPU, Maven run or download.
-# Needs: java 17+, mvn, /usr/bin/python3 with a CUDA build of PyTorch (or PYTHON=...), and the
-# Fashion-MNIST files in /usr/share/datasets/fashion-mnist (the bench's data; see bench/README.md).
+# Needs: java 17+, mvn, a python with a CUDA build of PyTorch (PYTHON=..., else $TORCH_PYTHON, else
+# /usr/bin/python3), and Fashion-MNIST in /usr/share/datasets/fashion-mnist (see bench/README.md).
 # Exit status: 0 when the suite passed and every workload ran, 1 otherwise.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-python="${PYTHON:-/usr/bin/python3}"
+python="${PYTHON:-${TORCH_PYTHON:-/usr/bin/python3}}"
 workloads=(mlp mlp-bn cnn)
 
 # Runs "$@" in the repository root, or only prints it on a dry run; stdout goes to file $1.

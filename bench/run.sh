@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Runs one benchmark workload, one JSON line per result on stdout.
 #   ./bench/run.sh jgrad --workload mlp [--epochs 5 ...]     jgrad (compiles the reactor first)
+<<<<<<< HEAD
 #   ./bench/run.sh torch --workload mlp [--threads 1 ...]    PyTorch peer (bench/torch_bench.py)
 # BENCH_MVN_ARGS adds Maven options to jgrad's build (bench/gpu-check.sh passes -Pcuda).
+=======
+#   ./bench/run.sh torch --workload mlp [--threads 1 ...]    PyTorch peer (bench/torch_bench.py; the interpreter
+#                                                            is $TORCH_PYTHON, default Debian's /usr/bin/python3)
+>>>>>>> main
 # jgrad picks its own thread count (override: JGRAD_THREADS=n or -Djgrad.threads=n in JAVA_OPTS).
 # OMP_WAIT_POLICY=PASSIVE must be in the environment before a native library loads: set here for both.
 set -euo pipefail
@@ -22,7 +27,7 @@ case "$which" in
     cp="$cp:$(cat "$cp_file")"
     exec java ${JAVA_OPTS:--Xmx2g} -cp "$cp" io.jgrad.bench.Bench "$@" ;;
   torch)
-    exec /usr/bin/python3 "$here/torch_bench.py" "$@" ;;
+    exec "${TORCH_PYTHON:-/usr/bin/python3}" "$here/torch_bench.py" "$@" ;;
   *)
-    echo "usage: $0 jgrad|torch --workload mlp|mlp-bn|overhead|distill|gemm|linear|memory [options]" >&2; exit 2 ;;
+    echo "usage: $0 jgrad|torch --workload mlp|mlp-bn|overhead|wide|cnn|lenet|distill|gemm|linear|memory [options]" >&2; exit 2 ;;
 esac

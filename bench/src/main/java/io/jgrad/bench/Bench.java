@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * The command line of the benchmark suite, mirroring {@code torch_bench.py}:
- * {@code --workload mlp|mlp-bn|overhead|wide|distill|gemm|linear|memory|cnn}, one JSON line per result.
+ * {@code --workload mlp|mlp-bn|overhead|wide|distill|gemm|linear|memory|cnn|lenet}, one JSON line per result.
  * {@code --smoke} runs a workload for a handful of steps on a small synthetic data set (CI).
  *
  * <pre>{@code
@@ -46,6 +46,7 @@ public final class Bench {
                 case "--student-seeds" -> o.studentSeeds = args[++i];
                 case "--kd-configs" -> o.kdConfigs = args[++i];
                 case "--wide-steps" -> o.wideSteps = Integer.parseInt(args[++i]);
+                case "--lenet-steps" -> o.lenetSteps = Integer.parseInt(args[++i]);
                 case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                 case "--scoped" -> o.scoped = true;
                 case "--every" -> o.memoryEvery = Integer.parseInt(args[++i]);
@@ -101,6 +102,7 @@ public final class Bench {
             o.epochs = 1;
             o.steps = 20;
             o.wideSteps = 3;
+            o.lenetSteps = 3;
             o.blocks = 2;
             o.teacherEpochs = 1;
             o.studentSeeds = "42";
@@ -120,18 +122,19 @@ public final class Bench {
             case "cnn" -> w.cnn();
             case "overhead" -> w.overhead();
             case "wide" -> w.wide();
+            case "lenet" -> w.lenet();
             case "distill" -> w.distill();
             default -> throw new IllegalArgumentException("bench: unknown workload '" + workload + "', expected one of "
                     + Arrays.toString(WORKLOADS));
         }
     }
 
-    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn"};
+    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn", "lenet"};
 
     private static void usage() {
         System.out.println("""
                 usage: bench --workload NAME [options]     (one JSON line per result on stdout)
-                  --workload          one of mlp, mlp-bn, overhead, wide, distill, gemm, linear, memory, cnn
+                  --workload          one of mlp, mlp-bn, overhead, wide, distill, gemm, linear, memory, cnn, lenet
                   --epochs N          mlp/mlp-bn epochs (default 5)
                   --cnn-epochs N      cnn (W6) epochs (default 1)
                   --cnn-channels A,B  cnn (W6) feature maps of the two conv blocks (default 32,64, the example's)
@@ -139,7 +142,8 @@ public final class Bench {
                                       memory: plain-loop steps (default 100000)
                   --every N           memory: report (after System.gc()) every N steps (default 10000)
                   --wide-steps N      wide (W5): steps per timed block (default 200)
-                  --blocks N          overhead, wide: timed blocks (default 3)
+                  --lenet-steps N     lenet: steps per timed block (default 100)
+                  --blocks N          overhead, wide, lenet: timed blocks (default 3)
                   --warmup-seconds S  steps before timing, at least 50 (default 5): W1, W2, W6 on a
                                       throw-away model, W3, W5 on the timed one; both sides alike
                   --scoped            run each step in a StepScope (as Trainer does), not the plain loop

@@ -61,6 +61,7 @@ final class Workloads {
         int memorySteps = 100_000;
         int memoryEvery = 10_000;
         int wideSteps = 200;
+        int lenetSteps = 100;
         /** Wrap each step in a {@link StepScope} (what Trainer does) instead of the plain user loop. */
         boolean scoped;
         int cnnEpochs = 1;
@@ -103,6 +104,14 @@ final class Workloads {
                 new Conv2d(1, c1, 3, 1, 1), new BatchNorm2d(c1), new ReLU(), new MaxPool2d(2),
                 new Conv2d(c1, c2, 3, 1, 1), new BatchNorm2d(c2), new ReLU(), new MaxPool2d(2),
                 new Flatten(), new Linear(c2 * 7 * 7, 128), new ReLU(), new Dropout(0.3), new Linear(128, 10));
+    }
+
+    /** LeNet-style: 5×5 kernels, 16/32 maps, no BatchNorm (batch 64, Adam): convolution-bound. */
+    static Module lenetModel() {
+        return new Sequential(new Unflatten(1, 1, 28, 28),
+                new Conv2d(1, 16, 5), new ReLU(), new MaxPool2d(2),
+                new Conv2d(16, 32, 5), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(32 * 4 * 4, 128), new ReLU(), new Linear(128, 10));
     }
 
     static Module teacher(double dropout) {
@@ -276,6 +285,11 @@ final class Workloads {
     /** W5: steps/s of 784→1200→1200→10 at batch 128, GEMM-bound (the second core's case). */
     void wide() {
         stepsPerSecond("wide", Workloads::wideModel, 128, o.wideSteps);
+    }
+
+    /** LeNet: steps/s of the LeNet-style CNN at batch 64. */
+    void lenet() {
+        stepsPerSecond("lenet", Workloads::lenetModel, 64, o.lenetSteps);
     }
 
     /** Steps/s of Adam on full shuffled batches (reshuffled when exhausted): a warm-up, then timed blocks. */

@@ -29,13 +29,13 @@ class BenchSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn"})
+    @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn", "lenet"})
     void workloadPrintsItsResults(String workload) throws Exception {
         List<String> lines = run(workload);
         assertTrue(!lines.isEmpty(), workload + " printed no result line");
         String expected = switch (workload) {
             case "mlp", "mlp-bn", "cnn" -> "\"epoch_seconds_median\"";
-            case "overhead", "wide" -> "\"steps_per_second\"";
+            case "overhead", "wide", "lenet" -> "\"steps_per_second\"";
             case "memory" -> "\"vm_rss_mib\"";
             case "distill" -> "\"student_kd_test_accuracy\"";
             case "gemm", "linear" -> "\"gflops_median\"";

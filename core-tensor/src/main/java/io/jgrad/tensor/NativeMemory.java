@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * megabytes of activations per step holds at most half a second's worth. (Spacing them by their
  * own duration instead fed back on a busy machine: slower collections, fewer of them, a larger
  * backlog, slower collections.)
- * Override the budget with {@code -Djgrad.nativeBudgetMiB=N} ({@code 0} turns this off); under
- * {@code -XX:+DisableExplicitGC} the requests do nothing and the old growth returns.
+ * Override the budget with {@code -Djgrad.nativeBudgetMiB=N} ({@code 0} turns this off). Under
+ * {@code -XX:+DisableExplicitGC} (a common production flag) the requests do nothing and the old
+ * growth returns: jgrad says so once, when it starts, with what to do ({@link #explicitGcDisabled}).
  */
 public final class NativeMemory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
@@ -38,6 +39,16 @@ public final class NativeMemory {
     static final long MIN_INTERVAL_NANOS = 500_000_000L;
 
     private static final long BUDGET = budgetFromProperty();
+    static {
+        // initialised from Threads' start-up, before the first tensor: the warning comes once, at start
+        if (BUDGET > 0 && explicitGcDisabled()) {
+            LOG.warn("jgrad: the JVM runs with -XX:+DisableExplicitGC, so jgrad cannot pace garbage collections "
+                    + "for ND4J's native memory: a plain training loop's resident memory then grows with the "
+                    + "backlog of dead arrays between the collector's own runs (hundreds of MiB over long runs). "
+                    + "Drop the flag, or use -XX:+ExplicitGCInvokesConcurrent instead, or train with Trainer or "
+                    + "wrap each step in a StepScope, which free a step's temporaries when it ends.");
+        }
+    }
     private static final AtomicLong SINCE_GC = new AtomicLong();
     private static volatile long lastEndNanos = System.nanoTime();
     private static volatile long lastDurationNanos;
@@ -85,6 +96,22 @@ public final class NativeMemory {
     /** How many collections jgrad has asked for so far. */
     public static long collections() {
         return collections;
+    }
+
+    /** Initialises this class (and so says what -XX:+DisableExplicitGC means for it) at jgrad's start-up. */
+    static void init() {
+        // the static initialiser above does the work
+    }
+
+    /** Whether {@code System.gc()} is a no-op in this JVM ({@code -XX:+DisableExplicitGC}). */
+    static boolean explicitGcDisabled() {
+        try {
+            var bean = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean != null && "true".equals(bean.getVMOption("DisableExplicitGC").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false;                             // not HotSpot: no such flag
+        }
     }
 
     private static long budgetFromProperty() {

@@ -22,6 +22,8 @@ public final class Threads {
     private static final Logger LOG = LoggerFactory.getLogger(Threads.class);
     static {
         JavaCppDefaults.apply();
+        BlasCoreType.applyBeforeNativeLoad();   // before anything below loads OpenBLAS
+        NativeMemory.init();
     }
 
     private static volatile int count;

@@ -33,6 +33,12 @@ final class ClassifierRun {
      */
     static int train(String command, String shape, ModelFactory factory, TrainOptions opts, ExampleData data,
                      PrintWriter out, SparkOptions spark) throws Exception {
+        if (opts.summary) {
+            Rng.manualSeed(opts.seed);
+            out.print(factory.get().summary(1, data.train().numFeatures()));
+            out.flush();
+            return 0;
+        }
         boolean onSpark = spark != null && spark.enabled();
         int classes = data.train().numClasses();
         int batchSize = opts.batchSize(data.train().size());
@@ -47,6 +53,10 @@ final class ClassifierRun {
         long t0 = System.nanoTime();
         Module model;
         History history;
+        if (onSpark && opts.tensorBoard != null) {
+            throw new IllegalArgumentException("--tensorboard is not available with --spark: the Spark trainer has no "
+                    + "TensorBoard log yet; train in one process to log, or drop --tensorboard");
+        }
         if (onSpark) {
             SparkMlp.Result r = SparkMlp.train(spark, opts, factory, data.train(), data.test(), weights, batchSize);
             model = r.model();
@@ -58,7 +68,7 @@ final class ClassifierRun {
             model = factory.get();
             Optimizer optimizer = Optimizers.create(opts, model.parameters());
             Trainer.Builder builder = Trainer.builder().model(model).optimizer(optimizer).loss(loss).epochs(opts.epochs)
-                    .batchSize(batchSize).seed(opts.seed).callbacks(new LrLogger());
+                    .batchSize(batchSize).seed(opts.seed).callbacks(new LrLogger()).tensorBoard(opts.tensorBoard);
             Schedules.configure(builder, opts, schedule, optimizer);
             history = builder.build().fit(data.train(), data.test());
         }

@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
  * distilled student, with the same number of optimizer steps. Writes, like {@code mlp},
  * {@code history.csv}, {@code history.png} and {@code model.safetensors}: those of the first
  * seed's distilled student of scenario (2), the run's headline model; plus {@code distill.csv}
- * (every seed's accuracies) and the teacher, reused by the next run on the same data.
+ * (every seed's accuracies) and the teacher, reused by the next run on the same data. With
+ * {@code --tensorboard DIR} every training logs to its own run: {@code DIR/teacher} (when trained)
+ * and {@code DIR/<scenario>-seed<N>} for the four students of each seed.
  */
 @Command(name = "distill", mixinStandardHelpOptions = true,
         description = "Compare a small student trained alone with one distilled from a large teacher.")
@@ -89,10 +91,10 @@ final class DistillCommand implements Callable<Integer> {
         for (int k = 0; k < seeds; k++) {
             long seed = opts.seed + k;
             Dataset few = train.subset(Arrays.copyOf(new Rng(seed).permutation(train.size()), labeledCount));
-            acc[0][k] = accuracy(alone(seed, train, batch, 0), test);
-            acc[1][k] = accuracy(distilled(seed, teacher, train, null, batch, null).model(), test);
-            acc[2][k] = accuracy(alone(seed, few, batch, steps), test);
-            Trained headline = distilled(seed, teacher, null, train, batch, k == 0 ? test : null);
+            acc[0][k] = accuracy(alone(seed, train, batch, 0, "full_alone"), test);
+            acc[1][k] = accuracy(distilled(seed, teacher, train, null, batch, null, "full_distilled").model(), test);
+            acc[2][k] = accuracy(alone(seed, few, batch, steps, "scarce_alone"), test);
+            Trained headline = distilled(seed, teacher, null, train, batch, k == 0 ? test : null, "scarce_distilled");
             acc[3][k] = accuracy(headline.model(), test);
             if (k == 0) {
                 headline.history().writeCsv(dir.resolve("history.csv"));
@@ -135,7 +137,8 @@ final class DistillCommand implements Callable<Integer> {
                 teacherEpochs);
         out.flush();
         Trainer.builder().model(teacher).optimizer(Adam.builder(teacher.parameters()).lr(1e-3).build())
-                .epochs(teacherEpochs).batchSize(opts.batchSize(data.train().size())).seed(opts.seed).build()
+                .epochs(teacherEpochs).batchSize(opts.batchSize(data.train().size())).seed(opts.seed)
+                .tensorBoard(opts.tensorBoard("teacher")).build()
                 .fit(data.train(), data.test());
         Checkpoints.save(teacher, file);
         return teacher;
@@ -146,12 +149,15 @@ final class DistillCommand implements Callable<Integer> {
         return Models.student(d.numFeatures(), d.numClasses());
     }
 
-    /** The student trained on labels alone, for {@code epochs} or exactly {@code steps} steps. */
-    private Sequential alone(long seed, Dataset labels, int batch, int steps) {
+    /**
+     * The student trained on labels alone, for {@code epochs} or exactly {@code steps} steps;
+     * {@code scenario} names its TensorBoard run.
+     */
+    private Sequential alone(long seed, Dataset labels, int batch, int steps, String scenario) {
         Sequential s = student(seed, labels);
         Optimizer opt = Optimizers.create(opts, s.parameters());
         Trainer.Builder b = Trainer.builder().model(s).optimizer(opt).batchSize(Math.min(batch, labels.size()))
-                .seed(seed).progress(Progress.none());
+                .seed(seed).progress(Progress.none()).tensorBoard(opts.tensorBoard(scenario + "-seed" + seed));
         b = steps > 0 ? b.steps(steps) : b.epochs(opts.epochs);
         schedule(b, opt, batch);
         if (opts.classWeights != null) {
@@ -177,16 +183,17 @@ final class DistillCommand implements Callable<Integer> {
 
     /**
      * The student distilled on labelled data and/or a transfer set (soft targets only),
-     * validated on {@code validation} after every epoch when it is not null.
+     * validated on {@code validation} after every epoch when it is not null; {@code scenario}
+     * names its TensorBoard run.
      */
     private Trained distilled(long seed, Sequential teacher, Dataset labels, Dataset transfer, int batch,
-                              Dataset validation) {
+                              Dataset validation, String scenario) {
         Dataset any = labels != null ? labels : transfer;
         Sequential s = student(seed, any);
         Optimizer opt = Optimizers.create(opts, s.parameters());
         DistillationTrainer.Builder b = DistillationTrainer.builder().teacher(teacher).model(s).optimizer(opt)
                 .temperature(temperature).alpha(alpha).transferSet(transfer).epochs(opts.epochs).batchSize(batch)
-                .seed(seed).progress(Progress.none())
+                .seed(seed).progress(Progress.none()).tensorBoard(opts.tensorBoard(scenario + "-seed" + seed))
                 .classWeights(opts.classWeights == null ? null : Schedules.checkWeights(opts.classWeights, any.numClasses()));
         schedule(b, opt, batch);
         return new Trained(s, b.build().fit(labels, validation));

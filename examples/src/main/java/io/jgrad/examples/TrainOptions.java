@@ -55,6 +55,13 @@ public final class TrainOptions {
     @Option(names = "--out", description = "Output directory (default: runs/<command>).")
     Path out;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR", description = "Also log every epoch to TensorBoard event "
+            + "files in DIR (losses, accuracies, lr, parameter histograms); view with tensorboard --logdir DIR.")
+    Path tensorBoard;
+
+    @Option(names = "--summary", description = "Print the model's layers, output shapes and parameter counts, and exit.")
+    boolean summary;
+
     @Option(names = "--limit", description = "Use only the first N training and test examples (smoke runs).")
     Integer limit;
 
@@ -69,6 +76,11 @@ public final class TrainOptions {
     /** The schedule: the flag, or the command's default. */
     SchedulerName scheduler(SchedulerName commandDefault) {
         return scheduler != null ? scheduler : commandDefault;
+    }
+
+    /** The TensorBoard directory of one run of several ({@code DIR/name}), or null without --tensorboard. */
+    Path tensorBoard(String name) {
+        return tensorBoard == null ? null : tensorBoard.resolve(name);
     }
 
     Path out(String command) {

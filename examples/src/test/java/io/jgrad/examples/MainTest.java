@@ -53,7 +53,7 @@ class MainTest {
         assertTrue(top.out().contains("mlp") && top.out().contains("cnn") && top.out().contains("distill"), top.out());
         Run mlp = run("mlp", "--help");
         for (String flag : List.of("--epochs", "--batch-size", "--optimizer", "--lr", "--scheduler", "--warmup",
-                "--weight-decay", "--class-weights", "--data", "--seed", "--out", "--limit")) {
+                "--weight-decay", "--class-weights", "--data", "--seed", "--out", "--limit", "--tensorboard")) {
             assertTrue(mlp.out().contains(flag), flag + " missing from\n" + mlp.out());
         }
         assertTrue(run("distill", "--help").out().contains("--labeled"));
@@ -113,6 +113,42 @@ class MainTest {
     }
 
     @Test
+    void tensorboardLogsEveryEpochOfTheRun() throws Exception {
+        Path tb = dir.resolve("tb");
+        Run r = run("mlp", "--synthetic", "--limit", "300", "--epochs", "2", "--hidden", "16", "--out",
+                dir.resolve("out").toString(), "--tensorboard", tb.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        String events = eventText(tb);
+        for (String tag : List.of("loss/train", "loss/val", "accuracy/train", "accuracy/val", "lr",
+                "parameters/0.weight", "parameters/1.running_mean")) {
+            assertEquals(!tag.contains("running_mean"), events.contains(tag), tag + " (buffers are not parameters)");
+        }
+        Run spark = run("mlp", "--synthetic", "--limit", "300", "--epochs", "1", "--spark", "local[2]",
+                "--tensorboard", tb.toString());
+        assertEquals(2, spark.exit());
+        assertTrue(spark.err().contains("--tensorboard is not available with --spark"), spark.err());
+    }
+
+    @Test
+    void summaryPrintsTheModelAndExits() {
+        Run r = run("cnn", "--synthetic", "--limit", "100", "--channels", "4,8", "--hidden", "32", "--summary",
+                "--out", dir.resolve("none").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("1        Conv2d       [1, 4, 28, 28]       40"), r.out());
+        assertTrue(r.out().contains("Total params: 13,266"), r.out());
+        assertTrue(!Files.exists(dir.resolve("none")), "nothing trained or written");
+    }
+
+    /** The bytes of the only event file in {@code logDir} as Latin-1 text, to look for tags in. */
+    private static String eventText(Path logDir) throws Exception {
+        try (var files = Files.list(logDir)) {
+            List<Path> events = files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList();
+            assertEquals(1, events.size(), "event files in " + logDir + ": " + events);
+            return new String(Files.readAllBytes(events.get(0)), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void anExplicitDataDirectoryMustExist() {
         Path typo = dir.resolve("typo");
         Run r = run("mlp", "--data", typo.toString(), "--epochs", "1");
@@ -155,9 +191,13 @@ class MainTest {
         String data = FashionMnist.isPresent(FashionMnist.DEFAULT_DIR) ? "--data=" + FashionMnist.DEFAULT_DIR
                 : "--synthetic";
         String[] args = {"distill", data, "--limit", "1000", "--epochs", "1", "--teacher-epochs", "1",
-            "--seeds", "1", "--labeled", "100", "--out", out.toString()};
+            "--seeds", "1", "--labeled", "100", "--out", out.toString(), "--tensorboard", dir.resolve("tb").toString()};
         Run r = run(args);
         assertEquals(0, r.exit(), r.out() + r.err());
+        for (String run : List.of("teacher", "full_alone-seed42", "full_distilled-seed42", "scarce_alone-seed42",
+                "scarce_distilled-seed42")) {
+            assertTrue(eventText(dir.resolve("tb").resolve(run)).contains("loss/train"), run);
+        }
         double teacher = percent(r.out(), "teacher ([0-9.]+)%");
         assertTrue(teacher > 40, "teacher " + teacher);
         assertTrue(r.out().contains("(1) full labels (1000)") && r.out().contains("(2) 100 labels vs 1000-image transfer set"),

@@ -43,6 +43,13 @@ class SourcesCompileTest {
     }
 
     @Test
+    void tensorboardDocSnippetsCompile() throws IOException {
+        List<String> snippets = readmeSnippets(Files.readString(ROOT.resolve("docs/tensorboard.md")));
+        assertEquals(1, snippets.size(), "docs/tensorboard.md java blocks");
+        assertCompiles(List.of(asCompilationUnit(snippets.get(0), 0)));
+    }
+
+    @Test
     void everyScriptCompiles() throws IOException {
         List<Path> scripts;
         try (Stream<Path> s = Files.list(ROOT.resolve("examples/scripts"))) {

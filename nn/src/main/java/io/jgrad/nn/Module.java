@@ -112,6 +112,21 @@ public abstract class Module {
         return n;
     }
 
+    /**
+     * A table of the model for a batch of the given input shape (batch first, e.g.
+     * {@code summary(1, 784)}), like torchinfo's or Keras' {@code summary()}: one row per module
+     * in registration order (its dotted path, type, output shape and the parameters it holds
+     * itself), then the total, trainable and non-trainable parameter counts. The shapes come from
+     * one forward of zeros in eval mode under {@code noGrad}; the training mode is restored.
+     * Layers inside a composite other than {@link Sequential} show {@code --} as their shape.
+     *
+     * @throws IllegalArgumentException when the shape is empty or has a dimension below 1, or the
+     *     model cannot take such an input (naming the layer that failed)
+     */
+    public String summary(long... inputShape) {
+        return ModuleSummary.of(this, inputShape);
+    }
+
     /** Switches this module and every descendant to training mode. */
     public Module train() {
         return train(true);

@@ -12,7 +12,8 @@ import java.util.List;
  * The options every trainer shares, as a self-typed fluent builder base (so
  * {@code Trainer.builder()...epochs(5)} keeps returning the Trainer's builder). Defaults live
  * here and only here: 10 epochs, batch size 32, shuffling with seed 0, no scheduler, no
- * gradient clipping, progress chosen automatically, stop on a non-finite loss, no checkpoint.
+ * gradient clipping, progress chosen automatically, stop on a non-finite loss, no checkpoint, no
+ * TensorBoard log.
  */
 public abstract class TrainerOptions<B extends TrainerOptions<B>> {
     Module model;
@@ -35,6 +36,7 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
     Path checkpointFile;
     int checkpointEvery;
     Path resumeFrom;
+    Path tensorBoardDir;
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -200,6 +202,18 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
     }
 
     /**
+     * Logs every epoch to TensorBoard event files in {@code logDir} (a {@link SummaryWriter}; a
+     * resumed run adds a new file beside the old ones): the scalars {@code loss/train},
+     * {@code loss/val}, {@code accuracy/train}, {@code accuracy/val} (those the run has) and
+     * {@code lr} (the epoch's learning rate), and a histogram {@code parameters/<name>} of every
+     * parameter, all at step = the epoch number. Null (default) logs nothing.
+     */
+    public B tensorBoard(Path logDir) {
+        this.tensorBoardDir = logDir;
+        return self();
+    }
+
+    /**
      * Copies every shared option into {@code dst}; a trainer keeps such a copy, so changing its
      * builder after {@code build()} does not change the trainer.
      */
@@ -225,6 +239,7 @@ public abstract class TrainerOptions<B extends TrainerOptions<B>> {
         dst.checkpointFile = checkpointFile;
         dst.checkpointEvery = checkpointEvery;
         dst.resumeFrom = resumeFrom;
+        dst.tensorBoardDir = tensorBoardDir;
         return dst;
     }
 

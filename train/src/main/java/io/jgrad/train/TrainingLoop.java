@@ -78,6 +78,7 @@ final class TrainingLoop {
             c.onTrainBegin(ctx);
         }
         boolean wasTraining = model.isTraining();
+        TensorBoardLog tensorBoard = TensorBoardLog.open(o.tensorBoardDir);
         model.train();
         long totalSteps = o.maxSteps > 0 ? o.maxSteps : (long) epochs * perEpoch;
         int firstEpoch = steps >= totalSteps ? epochs + 1 : (int) (steps / perEpoch) + 1;
@@ -164,6 +165,9 @@ final class TrainingLoop {
                     saveCheckpoint(steps);
                 }
                 history.add(stats);
+                if (tensorBoard != null) {
+                    tensorBoard.epoch(stats, model);
+                }
                 progress.endEpoch(stats, epochs);
                 for (Callback c : o.callbacks) {
                     c.onEpochEnd(stats, ctx);
@@ -175,6 +179,9 @@ final class TrainingLoop {
             }
         } finally {
             model.train(wasTraining);
+            if (tensorBoard != null) {
+                tensorBoard.close();
+            }
         }
         for (Callback c : o.callbacks) {
             c.onTrainEnd(history, ctx);

@@ -75,7 +75,8 @@ class BuilderSnapshotTest {
                 .seed(11 + v).scheduler(new StepLR(opt, 2, 0.5), SchedulerInterval.values()[1 - v])
                 .plateau(ReduceLROnPlateau.builder(opt).build(), v == 0 ? "val_loss" : "val_acc").clipGradNorm(2.0 + v)
                 .callbacks(new LrLogger()).progress(Progress.none()).onNonFiniteLoss(NonFiniteLoss.values()[1 - v])
-                .evalBatchSize(17 + v).checkpoint(Path.of("ckpt" + v), 3 + v).resumeFrom(Path.of("resume" + v));
+                .evalBatchSize(17 + v).checkpoint(Path.of("ckpt" + v), 3 + v).resumeFrom(Path.of("resume" + v))
+                .tensorBoard(Path.of("tb" + v));
     }
 
     /**
