@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Runs one benchmark workload, one JSON line per result on stdout.
 #   ./bench/run.sh jgrad --workload mlp [--epochs 5 ...]     jgrad (compiles the reactor first)
+<<<<<<< HEAD
+#   ./bench/run.sh torch --workload mlp [--threads 1 ...]    PyTorch peer (bench/torch_bench.py)
+# BENCH_MVN_ARGS adds Maven options to jgrad's build (bench/gpu-check.sh passes -Pcuda).
+=======
 #   ./bench/run.sh torch --workload mlp [--threads 1 ...]    PyTorch peer (bench/torch_bench.py; the interpreter
 #                                                            is $TORCH_PYTHON, default Debian's /usr/bin/python3)
+>>>>>>> main
 # jgrad picks its own thread count (override: JGRAD_THREADS=n or -Djgrad.threads=n in JAVA_OPTS).
 # OMP_WAIT_POLICY=PASSIVE must be in the environment before a native library loads: set here for both.
 set -euo pipefail
@@ -14,7 +19,7 @@ case "$which" in
   jgrad)
     cp_file="$here/target/classpath.txt"
     if [[ -z "${BENCH_NO_BUILD:-}" || ! -f "$cp_file" ]]; then
-      (cd "$root" && mvn -q -B -o -pl bench -am compile dependency:build-classpath \
+      (cd "$root" && mvn -q -B -o ${BENCH_MVN_ARGS:-} -pl bench -am compile dependency:build-classpath \
          -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null)
     fi
     cp="$here/target/classes"

@@ -1,11 +1,9 @@
 package io.jgrad.autograd;
 
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.NdArrays;
 import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The activation op family: ReLU, sigmoid, tanh, and softmax / log-softmax along an axis.
@@ -62,10 +60,10 @@ final class ActivationOps {
     static Variable gelu(Variable x) {
         INDArray a = x.value().array();
         INDArray cdf = a.mul(1 / Math.sqrt(2));
-        Nd4j.exec(new Erf(cdf, cdf));
+        NdArrays.erfInPlace(cdf);
         cdf.addi(1).muli(0.5);
         return Variable.fromOp("gelu", a.mul(cdf), g -> {
-            INDArray pdf = Transforms.exp(a.mul(a).muli(-0.5), false).muli(1 / Math.sqrt(2 * Math.PI));
+            INDArray pdf = NdArrays.exp(a.mul(a).muli(-0.5)).muli(1 / Math.sqrt(2 * Math.PI));
             return new INDArray[] {pdf.muli(a).addi(cdf).muli(g)};
         }, x);
     }

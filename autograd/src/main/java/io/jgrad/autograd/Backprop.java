@@ -3,6 +3,7 @@ package io.jgrad.autograd;
 import io.jgrad.tensor.Broadcast;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.backend.Dense;
+import io.jgrad.tensor.backend.Transfers;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +12,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * The reverse-mode engine: sorts the graph below a root topologically (iteratively, so a chain
@@ -150,14 +149,13 @@ final class Backprop {
 
     /** Throws a {@link NumericalAnomalyException} when {@code a} holds NaN or Inf. */
     static void checkFinite(String op, String phase, INDArray a, Variable[] inputs) {
-        boolean nan = BooleanIndexing.or(a, Conditions.isNan());
-        boolean inf = !nan && BooleanIndexing.or(a, Conditions.isInfinite());
-        if (nan || inf) {
+        String bad = Transfers.nonFinite(a);
+        if (bad != null) {
             StringBuilder shapes = new StringBuilder();
             for (Variable in : inputs) {
                 shapes.append(shapes.length() == 0 ? "" : ", ").append(Arrays.toString(in.shape()));
             }
-            throw new NumericalAnomalyException(op, "anomaly: " + op + " produced " + (nan ? "NaN" : "Inf")
+            throw new NumericalAnomalyException(op, "anomaly: " + op + " produced " + bad
                     + " in its " + phase + " (result shape " + Shapes.str(a.shape()) + ", input shapes "
                     + shapes + ")");
         }

@@ -84,6 +84,17 @@ final class ConvolutionOps {
     }
 
     static Variable batchNorm2d(Variable x, Variable weight, Variable bias, double eps, double[] mean, double[] var) {
+        Functional.BatchNormResult r = batchNorm2d(x, weight, bias, eps);
+        if (mean != null) {
+            copyStats(r.mean(), mean);
+        }
+        if (var != null) {
+            copyStats(r.biasedVar(), var);
+        }
+        return r.output();
+    }
+
+    static Functional.BatchNormResult batchNorm2d(Variable x, Variable weight, Variable bias, double eps) {
         long[] xs = x.shape();
         if ((weight == null) != (bias == null) || xs.length != 4 || xs[0] * xs[2] * xs[3] == 0
                 || weight != null && (weight.value().size() != xs[1] || bias.value().size() != xs[1])) {
@@ -94,8 +105,6 @@ final class ConvolutionOps {
         INDArray xa = dense(x);
         INDArray wa = weight == null ? null : dense(weight);
         ConvOps.BatchNorm2dResult r = Ops.get().conv().batchNorm2d(xa, wa, bias == null ? null : dense(bias), eps);
-        copyStats(r.mean(), mean);
-        copyStats(r.biasedVar(), var);
         AccumulatingGradFn back = (g, sink) -> {
             GradSink.Target dx = sink.requires(0) ? sink.target(0) : null;
             INDArray[] d = Ops.get().conv().batchNorm2dBackward(xa, g, wa, r, eps, dx == null ? null : dx.array(),
@@ -105,8 +114,9 @@ final class ConvolutionOps {
                 sink.add(2, d[2]);
             }
         };
-        return weight == null ? Variable.fromAccumulatingOp("batchNorm2d", r.output(), back, x)
+        Variable y = weight == null ? Variable.fromAccumulatingOp("batchNorm2d", r.output(), back, x)
                 : Variable.fromAccumulatingOp("batchNorm2d", r.output(), back, x, weight, bias);
+        return new Functional.BatchNormResult(y, r.stats());
     }
 
     private static void copyStats(double[] from, double[] to) {

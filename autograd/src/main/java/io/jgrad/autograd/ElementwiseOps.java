@@ -2,10 +2,9 @@ package io.jgrad.autograd;
 
 import io.jgrad.tensor.Broadcast;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.NdArrays;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The elementwise op family: arithmetic with NumPy broadcasting, scalar arithmetic and the
@@ -65,11 +64,11 @@ final class ElementwiseOps {
     // gives x), so those go through a rank-0 array, which broadcasts correctly.
 
     private static INDArray plusScalar(INDArray x, double s) {
-        return Double.isFinite(s) ? x.add(s) : x.add(Nd4j.scalar(x.dataType(), s));
+        return Double.isFinite(s) ? x.add(s) : x.add(NdArrays.scalar(x.dataType(), s));
     }
 
     private static INDArray timesScalar(INDArray x, double s) {
-        return Double.isFinite(s) ? x.mul(s) : x.mul(Nd4j.scalar(x.dataType(), s));
+        return Double.isFinite(s) ? x.mul(s) : x.mul(NdArrays.scalar(x.dataType(), s));
     }
 
     // ---------------------------------------------------------------- unary
@@ -79,39 +78,39 @@ final class ElementwiseOps {
     }
 
     static Variable exp(Variable x) {
-        INDArray out = Transforms.exp(x.value().array(), true);
+        INDArray out = NdArrays.exp(x.value().array());
         return Variable.fromOp("exp", out, g -> new INDArray[] {g.mul(out)}, x);
     }
 
     static Variable log(Variable x) {
         INDArray a = x.value().array();
-        return Variable.fromOp("log", Transforms.log(a, true), g -> new INDArray[] {g.div(a)}, x);
+        return Variable.fromOp("log", NdArrays.log(a), g -> new INDArray[] {g.div(a)}, x);
     }
 
     static Variable pow(Variable x, double p) {
         INDArray a = x.value().array();
-        return Variable.fromOp("pow", Transforms.pow(a, p, true), g -> new INDArray[] {
-            p == 0 ? Nd4j.zerosLike(a) : Transforms.pow(a, p - 1, true).muli(g).muli(p)}, x);
+        return Variable.fromOp("pow", NdArrays.pow(a, p), g -> new INDArray[] {
+            p == 0 ? NdArrays.zeros(a.dataType(), a.shape()) : NdArrays.pow(a, p - 1).muli(g).muli(p)}, x);
     }
 
     static Variable abs(Variable x) {
         INDArray a = x.value().array();
-        return Variable.fromOp("abs", Transforms.abs(a, true), g -> new INDArray[] {Transforms.sign(a, true).muli(g)}, x);
+        return Variable.fromOp("abs", NdArrays.abs(a), g -> new INDArray[] {NdArrays.sign(a).muli(g)}, x);
     }
 
     static Variable sqrt(Variable x) {
-        INDArray out = Transforms.sqrt(x.value().array(), true);
+        INDArray out = NdArrays.sqrt(x.value().array());
         return Variable.fromOp("sqrt", out, g -> new INDArray[] {g.div(out).divi(2)}, x);
     }
 
     static Variable sin(Variable x) {
         INDArray a = x.value().array();
-        return Variable.fromOp("sin", Transforms.sin(a, true), g -> new INDArray[] {Transforms.cos(a, true).muli(g)}, x);
+        return Variable.fromOp("sin", NdArrays.sin(a), g -> new INDArray[] {NdArrays.cos(a).muli(g)}, x);
     }
 
     static Variable cos(Variable x) {
         INDArray a = x.value().array();
-        return Variable.fromOp("cos", Transforms.cos(a, true), g -> new INDArray[] {Transforms.sin(a, true).negi().muli(g)}, x);
+        return Variable.fromOp("cos", NdArrays.cos(a), g -> new INDArray[] {NdArrays.sin(a).negi().muli(g)}, x);
     }
 
     /** Clamps into {@code [min, max]}; the gradient passes where {@code min <= x <= max}, as PyTorch's. */
@@ -120,7 +119,7 @@ final class ElementwiseOps {
             throw new IllegalArgumentException("clamp: needs min <= max, got min=" + min + ", max=" + max);
         }
         INDArray a = x.value().array();
-        INDArray out = Transforms.min(Transforms.max(a, min, true), max, false);
+        INDArray out = NdArrays.minInPlace(NdArrays.maxInPlace(a.dup(), min), max);
         return Variable.fromOp("clamp", out, g -> {
             INDArray inside = a.gte(min).castTo(a.dataType()).muli(a.lte(max).castTo(a.dataType()));
             return new INDArray[] {inside.muli(g)};
@@ -150,10 +149,7 @@ final class ElementwiseOps {
 
     /** A libnd4j comparison op over two arrays of one shape, giving a boolean array. */
     private static INDArray pairwise(String name, INDArray a, INDArray b) {
-        INDArray out = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.BOOL, a.shape());
-        Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder(name).addInputs(a.dup('c'), b.dup('c'))
-                .addOutputs(out).build());
-        return out;
+        return NdArrays.compare(name, a, b);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,5 +1,6 @@
 package io.jgrad.autograd;
 
+import io.jgrad.tensor.backend.BatchStats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,8 +16,25 @@ public final class Functional {
     private Functional() {
     }
 
-    /** A training-mode batch norm's output and the batch statistics it normalised with. */
-    public record BatchNormResult(Variable output, double[] mean, double[] biasedVar) {
+    /**
+     * A training-mode batch norm's output and the batch statistics it normalised with, held where
+     * the backend computed them ({@link BatchStats}: on the device on {@code nd4j}).
+     */
+    public record BatchNormResult(Variable output, BatchStats stats) {
+        /** A result with statistics on the heap. */
+        public BatchNormResult(Variable output, double[] mean, double[] biasedVar) {
+            this(output, BatchStats.of(mean, biasedVar));
+        }
+
+        /** The batch mean on the heap (one read from the device on {@code nd4j}). */
+        public double[] mean() {
+            return stats.mean();
+        }
+
+        /** The biased batch variance on the heap (one read from the device on {@code nd4j}). */
+        public double[] biasedVar() {
+            return stats.biasedVar();
+        }
     }
 
     /**
@@ -100,5 +118,13 @@ public final class Functional {
      */
     public static Variable scaledDotProductAttention(Variable q, Variable k, Variable v, boolean causal) {
         return AttentionOps.scaledDotProductAttention(q, k, v, causal);
+    }
+
+    /**
+     * {@code F.batch_norm(x, training=True)} over {@code x [N, C, H, W]} per channel, with the
+     * batch statistics it used (as {@link Variable#batchNorm2d}, which copies them to the heap).
+     */
+    public static BatchNormResult batchNorm2d(Variable x, Variable weight, Variable bias, double eps) {
+        return ConvolutionOps.batchNorm2d(x, weight, bias, eps);
     }
 }

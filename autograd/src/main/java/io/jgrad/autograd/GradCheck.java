@@ -4,10 +4,9 @@ import io.jgrad.tensor.DType;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.Transfers;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Checks a function's autograd gradients against central finite differences in float64, like
@@ -71,13 +70,12 @@ public final class GradCheck {
             Tensor g = vars[i].grad();
             for (long j = 0; j < x.length(); j++) {
                 // element j in row-major order, also for column-major inputs (e.g. a transpose)
-                long[] at = x.rank() == 0 ? new long[0] : Shape.ind2subC(x, j);
-                double orig = x.getDouble(at);
-                x.putScalar(at, orig + eps);
+                double orig = Transfers.readDouble(x, j);
+                Transfers.writeDouble(x, j, orig + eps);
                 double plus = evaluate(fn, vars, weights);
-                x.putScalar(at, orig - eps);
+                Transfers.writeDouble(x, j, orig - eps);
                 double minus = evaluate(fn, vars, weights);
-                x.putScalar(at, orig);
+                Transfers.writeDouble(x, j, orig);
                 double numeric = (plus - minus) / (2 * eps);
                 double analytic = g == null ? 0 : g.getDouble(j);
                 double err = Math.abs(analytic - numeric);
@@ -100,7 +98,7 @@ public final class GradCheck {
     private static double evaluate(Function<Variable[], Variable> fn, Variable[] vars, INDArray weights) {
         try (NoGrad g = Variable.noGrad()) {
             INDArray out = fn.apply(vars).value().array();
-            return out.length() == 1 ? out.getDouble(0) : out.mul(weights).sumNumber().doubleValue();
+            return Transfers.readDouble(out.length() == 1 ? out : out.mul(weights).sum(), 0);
         }
     }
 
@@ -110,6 +108,6 @@ public final class GradCheck {
         for (int i = 0; i < v.length; i++) {
             v[i] = rng.nextDouble() * 2 - 1;
         }
-        return Nd4j.create(v, shape, 'c');
+        return Transfers.upload(v, shape);
     }
 }

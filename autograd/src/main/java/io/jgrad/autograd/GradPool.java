@@ -1,12 +1,12 @@
 package io.jgrad.autograd;
 
+import io.jgrad.tensor.backend.NdArrays;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reuses the engine's own gradient buffers from one backward to the next. A fresh ND4J array
@@ -39,7 +39,7 @@ final class GradPool {
     static INDArray acquire(DataType type, long[] shape) {
         ArrayDeque<INDArray> free = POOL.get().get(new Key(type, shape));
         INDArray a = free == null ? null : free.poll();
-        return a != null ? a : Nd4j.createUninitialized(type, shape, 'c');
+        return a != null ? a : NdArrays.uninitialized(type, shape);
     }
 
     /** Hands back an engine-owned, dense row-major array that nothing references any more. */

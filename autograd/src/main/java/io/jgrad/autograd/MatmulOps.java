@@ -2,10 +2,10 @@ package io.jgrad.autograd;
 
 import io.jgrad.tensor.Broadcast;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.NdArrays;
 import io.jgrad.tensor.backend.Ops;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The matrix-product op family: {@code matmul} and the fully connected layer's fused
@@ -121,10 +121,10 @@ final class MatmulOps {
         long[] batch = Broadcast.shape("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
         INDArray a = expand(x.value().array(), batch, m, k);
         INDArray b = expand(y.value().array(), batch, k, n);
-        INDArray out = Nd4j.matmul(a, b);
+        INDArray out = NdArrays.matmul(a, b);
         return Variable.fromOp("matmul", out, g -> new INDArray[] {
-            x.requiresGrad() ? Nd4j.matmul(g, b.swapAxes(batch.length, batch.length + 1).dup('c')) : null,
-            y.requiresGrad() ? Nd4j.matmul(a.swapAxes(batch.length, batch.length + 1).dup('c'), g) : null}, x, y);
+            x.requiresGrad() ? NdArrays.matmul(g, b.swapAxes(batch.length, batch.length + 1).dup('c')) : null,
+            y.requiresGrad() ? NdArrays.matmul(a.swapAxes(batch.length, batch.length + 1).dup('c'), g) : null}, x, y);
     }
 
     /** {@code a} broadcast to {@code [...batch, rows, cols]} as a dense copy. */

@@ -29,7 +29,7 @@ final class NormOps {
         INDArray xa = x.value().array();
         INDArray y = ops.newArray(xa.dataType(), xa.shape());
         BatchNormPass pass = ops.batchNorm(xa, array(weight), array(bias), eps, y);
-        return new Functional.BatchNormResult(record("batchNorm", y, pass, inputs), pass.mean(), pass.var());
+        return new Functional.BatchNormResult(record("batchNorm", y, pass, inputs), pass.stats());
     }
 
     /** Evaluation mode: {@code y = x·scale + shift}, {@code scale = γ/√(var + eps)}, {@code shift = β − mean·scale}. */

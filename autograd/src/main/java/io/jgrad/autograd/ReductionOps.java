@@ -1,12 +1,14 @@
 package io.jgrad.autograd;
 
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.NdArrays;
+import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The reduction op family: sums and means over everything or along one axis. Backwards
- * broadcast the output gradient back over the reduced elements.
+ * broadcast the output gradient back over the reduced elements. Whole-array sums stay arrays
+ * ({@link Ops#sumAll}), so a loss built from them is never read into the JVM.
  */
 final class ReductionOps {
     private ReductionOps() {
@@ -14,8 +16,8 @@ final class ReductionOps {
 
     static Variable sum(Variable x) {
         INDArray a = x.value().array();
-        INDArray out = Nd4j.scalar(a.dataType(), total(a));
-        return Variable.fromOp("sum", out, g -> new INDArray[] {Nd4j.valueArrayOf(a.shape(), g.getDouble(0), a.dataType())}, x);
+        Ops ops = Ops.get();
+        return Variable.fromOp("sum", ops.sumAll(a), g -> new INDArray[] {ops.fill(g, a.dataType(), a.shape())}, x);
     }
 
     static Variable sum(Variable x, int axis, boolean keepDims) {
@@ -27,8 +29,8 @@ final class ReductionOps {
     static Variable mean(Variable x) {
         INDArray a = x.value().array();
         long n = a.length();
-        INDArray out = Nd4j.scalar(a.dataType(), total(a) / n);
-        return Variable.fromOp("mean", out, g -> new INDArray[] {Nd4j.valueArrayOf(a.shape(), g.getDouble(0) / n, a.dataType())}, x);
+        Ops ops = Ops.get();
+        return Variable.fromOp("mean", ops.sumAll(a).divi(n), g -> new INDArray[] {ops.fill(g, a.dataType(), a.shape()).divi(n)}, x);
     }
 
     static Variable mean(Variable x, int axis, boolean keepDims) {
@@ -36,11 +38,6 @@ final class ReductionOps {
         int ax = Shapes.axis("mean", axis, a.rank());
         long n = a.size(ax);
         return Variable.fromOp("mean", a.sum(keepDims, ax).divi(n), g -> new INDArray[] {expandAlong(g, a.shape(), ax).divi(n)}, x);
-    }
-
-    /** The sum of all elements; 0 for an empty array, as in PyTorch (ND4J throws there). */
-    private static double total(INDArray a) {
-        return a.isEmpty() ? 0.0 : a.sumNumber().doubleValue();
     }
 
     /** Broadcasts a gradient reduced along {@code axis} back to {@code shape}. */
@@ -91,7 +88,7 @@ final class ReductionOps {
                 reduced[k++] = a.size(i);
             }
         }
-        INDArray idx = largest ? Nd4j.argMax(a, axis) : Nd4j.argMin(a, axis);
+        INDArray idx = NdArrays.argExtreme(a, axis, largest);
         return idx.reshape('c', reduced);
     }
 
@@ -100,7 +97,7 @@ final class ReductionOps {
         long[] along = new long[a.rank()];
         java.util.Arrays.fill(along, 1);
         along[axis] = a.size(axis);
-        INDArray positions = Nd4j.arange(a.size(axis)).castTo(a.dataType()).reshape('c', along).broadcast(a.shape());
+        INDArray positions = NdArrays.arange(a.size(axis), a.dataType()).reshape('c', along).broadcast(a.shape());
         INDArray chosen = expandAlong(index.castTo(a.dataType()), a.shape(), axis);
         return positions.eq(chosen).castTo(a.dataType());
     }

@@ -1,9 +1,9 @@
 package io.jgrad.autograd;
 
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.backend.NdArrays;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -104,7 +104,7 @@ final class ShapeOps {
         INDArray a = x.value().array();
         INDArrayIndex[] at = slice(s.length, d, from, from + length);
         return Variable.fromOp("narrow", a.get(at).dup('c'), g -> {
-            INDArray dx = Nd4j.zeros(a.dataType(), s);
+            INDArray dx = NdArrays.zeros(a.dataType(), s);
             dx.get(at).assign(g);
             return new INDArray[] {dx};
         }, x);
@@ -132,7 +132,7 @@ final class ShapeOps {
             arrays[i] = xs[i].value().array();
             offsets[i + 1] = offsets[i] + si[d];
         }
-        INDArray out = xs.length == 1 ? arrays[0].dup('c') : Nd4j.concat(d, arrays);
+        INDArray out = xs.length == 1 ? arrays[0].dup('c') : NdArrays.concat(d, arrays);
         return Variable.fromOp("cat", out, g -> {
             INDArray[] grads = new INDArray[xs.length];
             for (int i = 0; i < xs.length; i++) {

@@ -5,9 +5,9 @@ import io.jgrad.tensor.Ones;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
 import io.jgrad.tensor.backend.Dense;
+import io.jgrad.tensor.backend.NdArrays;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A node of the reverse-mode graph: a {@link Tensor} value, and for results of ops the op that
@@ -205,7 +205,7 @@ public class Variable {
     /** This leaf's gradient buffer as a write target (allocated on first use, overwritten after zeroGrad). */
     GradSink.Target leafGradTarget() {
         if (grad == null) {
-            grad = Tensor.wrap(Nd4j.createUninitialized(value.array().dataType(), value.shape(), 'c'));
+            grad = Tensor.wrap(NdArrays.uninitialized(value.array().dataType(), value.shape()));
             return new GradSink.Target(grad.array(), 0);
         }
         boolean overwrite = gradZeroPending;

@@ -3,6 +3,7 @@ package io.jgrad.tensor;
 import io.jgrad.tensor.backend.Dense;
 import io.jgrad.tensor.backend.Parallel;
 import java.nio.ByteOrder;
+import io.jgrad.tensor.backend.Transfers;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -61,7 +62,7 @@ public final class HostChunks {
         float[][] chunks = SCRATCH.get();
         FloatBuffer[] bufs = new FloatBuffer[arrays.length];
         for (int i = 0; i < arrays.length; i++) {
-            bufs[i] = arrays[i].data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            bufs[i] = Transfers.hostView(arrays[i]);
         }
         for (int at = from; at < to; at += CHUNK) {
             int n = Math.min(CHUNK, to - at);

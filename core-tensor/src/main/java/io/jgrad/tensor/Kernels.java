@@ -1,7 +1,7 @@
 package io.jgrad.tensor;
 
 import io.jgrad.tensor.backend.Dense;
-import java.nio.ByteOrder;
+import io.jgrad.tensor.backend.Transfers;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -132,17 +132,7 @@ public final class Kernels {
      * copy and a widening loop (ND4J's {@code asDouble()} reads element by element, ~20× slower).
      */
     public static double[] toDoubles(INDArray a) {
-        if (!Dense.float32(a)) {
-            return a.dup('c').data().asDouble();
-        }
-        int n = (int) a.length();
-        float[] f = new float[n];
-        floats(a).get(0, f);
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = f[i];
-        }
-        return d;
+        return Transfers.readDoubles(a);
     }
 
     /** Copies {@code src} into the dense float32 array {@code dst} of as many elements, one bulk copy. */
@@ -236,6 +226,6 @@ public final class Kernels {
 
     /** A float view of a {@link Dense#float32 dense float32} array's native memory. */
     static FloatBuffer floats(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return Transfers.hostView(a);
     }
 }

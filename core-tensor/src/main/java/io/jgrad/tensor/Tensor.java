@@ -1,10 +1,10 @@
 package io.jgrad.tensor;
 
 import io.jgrad.tensor.backend.Ops;
+import io.jgrad.tensor.backend.Transfers;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -88,17 +88,17 @@ public final class Tensor {
     /** A float64 tensor holding a copy of {@code data}; its length must equal the shape's size. */
     public static Tensor of(double[] data, long... shape) {
         checkData("Tensor.of", data == null ? -1 : data.length, shape);
-        return new Tensor(Nd4j.create(data.clone(), shape, 'c'));
+        return new Tensor(Transfers.upload(data.clone(), shape));
     }
 
     /** A float32 scalar (shape {@code []}). */
     public static Tensor scalar(float v) {
-        return new Tensor(Nd4j.scalar(v));
+        return new Tensor(Transfers.uploadScalar(DataType.FLOAT, v));
     }
 
     /** A float64 scalar (shape {@code []}). */
     public static Tensor scalar(double v) {
-        return new Tensor(Nd4j.scalar(v));
+        return new Tensor(Transfers.uploadScalar(DataType.DOUBLE, v));
     }
 
     /** A float32 tensor of zeros. */
@@ -138,7 +138,7 @@ public final class Tensor {
         }
         Shapes.checkValid("Tensor.randn", shape);
         float[] data = generator.normal(checkedSize("Tensor.randn", shape), 0, 1);
-        return new Tensor(Nd4j.create(data, shape, 'c'));
+        return new Tensor(Transfers.upload(data, shape));
     }
 
     /**
@@ -171,7 +171,7 @@ public final class Tensor {
     /** A float32 tensor uniform in [lo, hi) drawn from {@code rng}. */
     public static Tensor uniform(Rng rng, double lo, double hi, long... shape) {
         Shapes.checkValid("Tensor.uniform", shape);
-        return new Tensor(Nd4j.create(rng.uniform(checkedSize("Tensor.uniform", shape), lo, hi), shape, 'c'));
+        return new Tensor(Transfers.upload(rng.uniform(checkedSize("Tensor.uniform", shape), lo, hi), shape));
     }
 
     /** The shape, a fresh copy ({@code []} for a scalar). */
@@ -196,7 +196,7 @@ public final class Tensor {
 
     /** The elements in row-major order, as floats. */
     public float[] toFloatArray() {
-        return array.dup('c').data().asFloat();
+        return Transfers.readFloats(array);
     }
 
     /**
@@ -215,7 +215,7 @@ public final class Tensor {
 
     /** The elements in row-major order, as doubles. */
     public double[] toDoubleArray() {
-        return array.dup('c').data().asDouble();
+        return Transfers.readDoubles(array);
     }
 
     /**
@@ -227,7 +227,7 @@ public final class Tensor {
         if (array.length() != 1) {
             throw new IllegalStateException("Tensor.item: needs exactly one element, shape is " + Shapes.str(shape()));
         }
-        return array.getFloat(0);
+        return (float) Transfers.readDouble(array, 0);
     }
 
     /**
@@ -235,7 +235,7 @@ public final class Tensor {
      * (ND4J's own {@code getDouble(long)} counts in the array's order, column-major for 'f').
      */
     public double getDouble(long index) {
-        return array.rank() < 2 ? array.getDouble(index) : array.getDouble(Shape.ind2subC(array, index));
+        return Transfers.readDouble(array, index);
     }
 
     /** The backing ND4J array (shared, not a copy). */

@@ -5,6 +5,8 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.DType;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.BatchStats;
+import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -208,21 +210,30 @@ public class BatchNorm1d extends Module {
     }
 
     private void updateRunningStats(BatchResult r, long n) {
-        double count = numBatchesTracked.getDouble(0) + 1;
-        numBatchesTracked.array().putScalar(0, count);
-        double m = momentum == null ? 1 / count : momentum;
-        double[] rm = Host.doubles(runningMean.array());
-        double[] rv = Host.doubles(runningVar.array());
-        for (int c = 0; c < features; c++) {
-            rm[c] = (1 - m) * rm[c] + m * r.mean()[c];
-            rv[c] = (1 - m) * rv[c] + m * r.biasedVar()[c] * n / (n - 1);
-        }
-        Host.write(rm, runningMean.array());         // in place: no new arrays, no ND4J op per step
-        Host.write(rv, runningVar.array());
+        numBatchesTracked.array().addi(1);                      // on the device, no read
+        double m = momentum == null ? 1.0 / numBatchesTracked() : momentum;   // a cumulative average reads the count
+        Ops.get().updateRunningStats(runningMean.array(), runningVar.array(), r.stats(), m, n / (double) (n - 1));
     }
 
-    /** A batch-statistics forward: the output and the batch mean and biased variance it used. */
-    public record BatchResult(Variable output, double[] mean, double[] biasedVar) {
+    /**
+     * A batch-statistics forward: the output and the batch mean and biased variance it used,
+     * held where the backend computed them.
+     */
+    public record BatchResult(Variable output, BatchStats stats) {
+        /** A result with statistics on the heap. */
+        public BatchResult(Variable output, double[] mean, double[] biasedVar) {
+            this(output, BatchStats.of(mean, biasedVar));
+        }
+
+        /** The batch mean on the heap (one read from the device on {@code nd4j}). */
+        public double[] mean() {
+            return stats.mean();
+        }
+
+        /** The biased batch variance on the heap (one read from the device on {@code nd4j}). */
+        public double[] biasedVar() {
+            return stats.biasedVar();
+        }
     }
 
     /**
@@ -232,7 +243,7 @@ public class BatchNorm1d extends Module {
      */
     public static BatchResult normalizeWithBatchStats(Variable x, Variable weight, Variable bias, double eps) {
         Functional.BatchNormResult r = Functional.batchNorm(x, weight, bias, eps);
-        return new BatchResult(r.output(), r.mean(), r.biasedVar());
+        return new BatchResult(r.output(), r.stats());
     }
 
     /**

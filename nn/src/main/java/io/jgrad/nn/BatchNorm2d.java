@@ -1,11 +1,12 @@
 package io.jgrad.nn;
 
+import io.jgrad.autograd.Functional;
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.NdArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Batch normalisation of images {@code [N, C, H, W]} per channel over {@code N·H·W} values,
@@ -43,10 +44,8 @@ public class BatchNorm2d extends BatchNorm1d {
 
     @Override
     protected BatchResult batchNormalize(Variable x) {
-        double[] mean = new double[numFeatures()];
-        double[] var = new double[numFeatures()];
-        Variable y = x.batchNorm2d(weight(), bias(), eps(), mean, var);
-        return new BatchResult(y, mean, var);
+        Functional.BatchNormResult r = Functional.batchNorm2d(x, weight(), bias(), eps());
+        return new BatchResult(r.output(), r.stats());
     }
 
     @Override
@@ -54,7 +53,7 @@ public class BatchNorm2d extends BatchNorm1d {
         DataType type = x.value().array().dataType();
         long c = numFeatures();
         INDArray var = runningVar().array().castTo(type).add(eps()).reshape(1, c, 1, 1);
-        Variable invstd = Variable.constant(Tensor.wrap(Transforms.pow(var, -0.5, false)));
+        Variable invstd = Variable.constant(Tensor.wrap(NdArrays.pow(var, -0.5)));
         Variable mean = Variable.constant(Tensor.wrap(runningMean().array().castTo(type).reshape(1, c, 1, 1)));
         Variable y = x.sub(mean).mul(invstd);
         return weight() == null ? y : y.mul(weight().reshape(1, c, 1, 1)).add(bias().reshape(1, c, 1, 1));

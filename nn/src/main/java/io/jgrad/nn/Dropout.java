@@ -2,13 +2,15 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Rng;
+import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Inverted dropout (Srivastava et al., 2014) as PyTorch's {@code nn.Dropout(p)}: in training
  * mode each element is zeroed with probability {@code p} and the survivors are scaled by
  * {@code 1/(1-p)}, so evaluation mode is the identity. The mask comes from this layer's own
- * seeded {@link Rng}, so runs repeat exactly (on every backend: the mask is drawn in Java), and
+ * seeded {@link Rng}, so runs repeat exactly (on the {@code nd4j} backend it seeds ND4J's generator, which draws the mask
+ * on the device: {@link Ops#dropoutMask}), and
  * a training checkpoint saves that generator ({@link Stochastic}); forward and backward share one mask array.
  *
  * <pre>{@code
@@ -54,14 +56,7 @@ public class Dropout extends Module implements Stochastic {
             return x;
         }
         INDArray xa = x.value().array();
-        double[] m = new double[(int) xa.length()];
-        if (p < 1) {
-            double scale = 1 / (1 - p);
-            for (int i = 0; i < m.length; i++) {
-                m[i] = rng.nextDouble() < p ? 0 : scale;
-            }
-        }
-        INDArray mask = Host.array(m, xa.shape(), xa.dataType());
+        INDArray mask = Ops.get().dropoutMask(rng, p, xa.dataType(), xa.shape());
         INDArray y = xa.mul(mask);
         return Variable.fromOp("dropout", y, g -> new INDArray[] {g.mul(mask)}, x);
     }

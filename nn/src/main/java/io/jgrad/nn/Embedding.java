@@ -7,9 +7,9 @@ import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
 import io.jgrad.tensor.backend.Checks;
 import io.jgrad.tensor.backend.Ops;
+import io.jgrad.tensor.backend.NdArrays;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A lookup table of {@code num} vectors of size {@code dim}, PyTorch's {@code nn.Embedding}:
@@ -113,8 +113,8 @@ public class Embedding extends Module {
         long num = w.size(0);
         Checks.indices(name, ids, indices.shape(), num);
         if (ids.length == 0) {
-            return Variable.fromOp("embedding", Nd4j.zeros(w.dataType(), 0, w.size(1)),
-                    g -> new INDArray[] {Nd4j.zerosLike(w)}, weight);
+            return Variable.fromOp("embedding", NdArrays.zeros(w.dataType(), 0, w.size(1)),
+                    g -> new INDArray[] {NdArrays.zeros(w.dataType(), w.shape())}, weight);
         }
         INDArray at = indices.array().reshape('c', new long[] {ids.length});
         Ops ops = Ops.get();

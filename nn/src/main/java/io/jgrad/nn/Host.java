@@ -2,9 +2,9 @@ package io.jgrad.nn;
 
 import io.jgrad.tensor.backend.Dense;
 import io.jgrad.tensor.backend.Ops;
+import io.jgrad.tensor.backend.Transfers;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Transfers between ND4J arrays and Java arrays, through the backend's {@link Ops}, for fused ops
@@ -24,7 +24,7 @@ final class Host {
     /** A new array of type {@code type} holding {@code data} in the given shape (a step temporary for float32). */
     static INDArray array(double[] data, long[] shape, DataType type) {
         if (type == DataType.DOUBLE) {
-            return Nd4j.create(data, shape, 'c');
+            return Transfers.upload(data, shape);
         }
         float[] f = new float[data.length];
         for (int i = 0; i < data.length; i++) {
@@ -39,7 +39,7 @@ final class Host {
     /** Overwrites {@code dst} with {@code data} (row-major), in place: a bulk copy when it is dense float32. */
     static void write(double[] data, INDArray dst) {
         if (!Dense.float32(dst)) {
-            dst.assign(Nd4j.create(data, dst.shape(), 'c'));
+            dst.assign(Transfers.upload(data, dst.shape()));
             return;
         }
         float[] f = new float[data.length];
@@ -51,6 +51,6 @@ final class Host {
 
     /** A scalar (shape {@code []}) of type {@code type}. */
     static INDArray scalar(double v, DataType type) {
-        return Nd4j.scalar(type, v);
+        return Transfers.uploadScalar(type, v);
     }
 }

@@ -1,8 +1,8 @@
 package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.backend.NdArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@code y = x} for {@code x > 0}, else {@code negativeSlope·x} (PyTorch's {@code nn.LeakyReLU});
@@ -35,9 +35,9 @@ public class LeakyReLU extends Module {
     /** The op itself: one node, backward {@code g·(x > 0 ? 1 : slope)}. */
     public static Variable leakyRelu(Variable x, double slope) {
         INDArray xa = x.value().array();
-        INDArray y = Transforms.leakyRelu(xa, slope, true);
+        INDArray y = NdArrays.leakyRelu(xa, slope);
         return Variable.fromOp("leakyRelu", y, g ->
-                new INDArray[] {Transforms.step(xa, true).muli(1 - slope).addi(slope).muli(g)}, x);
+                new INDArray[] {NdArrays.step(xa).muli(1 - slope).addi(slope).muli(g)}, x);
     }
 
     @Override

@@ -3,15 +3,17 @@ package io.jgrad.nn;
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.ClassLabels;
+import io.jgrad.tensor.backend.LossPass;
+import io.jgrad.tensor.backend.Ops;
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Loss functions with PyTorch's formulas and reductions (mean over the batch unless stated).
- * Each is one fused graph node: the forward is a single stable pass over a host copy of the
- * inputs (accumulated in double), and the backward writes the closed-form gradient in one more
- * pass, instead of chaining a log-softmax, a gather and a mean through the graph.
+ * Each is one fused graph node computed by the backend ({@link Ops}'s loss methods), instead of
+ * a log-softmax, a gather and a mean chained through the graph: on {@code cpu} one stable pass
+ * over a host copy (accumulated in double) and the closed-form gradient in one more; on
+ * {@code nd4j} the same formulas as ND4J ops, with the loss and its gradient kept on the device.
  *
  * <p>Bad input (labels out of range, wrong batch sizes, an empty batch, bad class weights) is an
  * {@link IllegalArgumentException} naming the loss, the argument and the offending values.
@@ -59,56 +61,25 @@ public final class Losses {
      * @param labelSmoothing {@code ε} in {@code [0, 1]}
      */
     public static Variable crossEntropy(Variable logits, int[] targets, float[] classWeights, double labelSmoothing) {
+        long[] shape = checkLogits("crossEntropy", "logits", logits);
+        checkBatch("crossEntropy", targets, shape[0]);
+        return crossEntropy(logits, ClassLabels.of("crossEntropy", targets, (int) shape[1], classWeights), labelSmoothing);
+    }
+
+    /**
+     * {@link #crossEntropy(Variable, int[], float[], double)} with labels (and class weights)
+     * already prepared for the backend ({@link ClassLabels#prepare()}): on the {@code nd4j}
+     * backend the loss and its backward then move no value between the device and the JVM.
+     */
+    public static Variable crossEntropy(Variable logits, ClassLabels targets, double labelSmoothing) {
         String op = "crossEntropy";
         long[] shape = checkLogits(op, "logits", logits);
-        int n = (int) shape[0];
-        int c = (int) shape[1];
-        checkTargets(op, targets, n, c);
-        checkWeights(op, classWeights, c);
+        checkLabels(op, targets, shape);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException(op + ": labelSmoothing must be in [0, 1], got " + labelSmoothing);
         }
-        double eps = labelSmoothing;
-        double[] w = new double[c];
-        double sumW = 0;
-        for (int j = 0; j < c; j++) {
-            w[j] = classWeights == null ? 1.0 : classWeights[j];
-            sumW += w[j];
-        }
-        double wTotal = sumW;
-        RowLogSoftmax ls = new RowLogSoftmax(logits.value().array(), 1.0);
-        double wSum = 0;
-        double nll = 0;
-        double smooth = 0;
-        for (int i = 0; i < n; i++) {
-            double wi = w[targets[i]];
-            wSum += wi;
-            nll -= wi * ls.logProb(i, targets[i]);
-            if (eps > 0) {
-                for (int j = 0; j < c; j++) {
-                    smooth -= w[j] * ls.logProb(i, j);
-                }
-            }
-        }
-        double loss = (1 - eps) * nll / wSum + (eps > 0 ? eps / c * smooth / wSum : 0);
-        double norm = wSum;
-        DataType type = logits.value().array().dataType();
-        return Variable.fromOp(op, Host.scalar(loss, type), g -> {
-            double scale = g.getDouble(0) / norm;
-            double[] dx = new double[n * c];
-            for (int i = 0; i < n; i++) {
-                double hard = (1 - eps) * w[targets[i]];
-                for (int j = 0; j < c; j++) {
-                    double p = ls.prob(i, j);
-                    double d = hard * (p - (j == targets[i] ? 1 : 0));
-                    if (eps > 0) {
-                        d += eps / c * (wTotal * p - w[j]);
-                    }
-                    dx[i * c + j] = scale * d;
-                }
-            }
-            return new INDArray[] {Host.array(dx, shape, type)};
-        }, logits);
+        LossPass pass = Ops.get().crossEntropy(logits.value().array(), targets, labelSmoothing);
+        return Variable.fromOp(op, pass.value(), g -> pass.backward(g, true), logits);
     }
 
     /**
@@ -143,24 +114,9 @@ public final class Losses {
      * elements; gradients {@code ±2(p - t)/n}. The shapes must be equal.
      */
     public static Variable mse(Variable prediction, Variable target) {
-        String op = "mse";
-        long[] shape = checkSameShape(op, "prediction", prediction, "target", target);
-        double[] p = Host.doubles(prediction.value().array());
-        double[] t = Host.doubles(target.value().array());
-        int n = p.length;
-        double[] diff = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            diff[i] = p[i] - t[i];
-            sum += diff[i] * diff[i];
-        }
-        DataType type = prediction.value().array().dataType();
-        return Variable.fromOp(op, Host.scalar(sum / n, type), g -> {
-            double scale = 2 * g.getDouble(0) / n;
-            INDArray dp = Host.array(scaled(diff, scale), shape, type);
-            INDArray dt = target.requiresGrad() ? dp.neg() : null;
-            return new INDArray[] {prediction.requiresGrad() ? dp : null, dt};
-        }, prediction, target);
+        checkSameShape("mse", "prediction", prediction, "target", target);
+        return twoInputLoss("mse", Ops.get().mse(prediction.value().array(), target.value().array()), prediction,
+                target);
     }
 
     /**
@@ -169,26 +125,9 @@ public final class Losses {
      * over all elements; gradients {@code (σ(x) - y)/n} for {@code x} and {@code -x/n} for {@code y}.
      */
     public static Variable bceWithLogits(Variable logits, Variable targets) {
-        String op = "bceWithLogits";
-        long[] shape = checkSameShape(op, "logits", logits, "targets", targets);
-        double[] x = Host.doubles(logits.value().array());
-        double[] y = Host.doubles(targets.value().array());
-        int n = x.length;
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double m = Math.max(-x[i], 0);
-            sum += (1 - y[i]) * x[i] + m + Math.log(Math.exp(-m) + Math.exp(-x[i] - m));
-        }
-        DataType type = logits.value().array().dataType();
-        return Variable.fromOp(op, Host.scalar(sum / n, type), g -> {
-            double scale = g.getDouble(0) / n;
-            double[] dx = new double[n];
-            for (int i = 0; i < n; i++) {
-                dx[i] = scale * (sigmoid(x[i]) - y[i]);
-            }
-            INDArray dy = targets.requiresGrad() ? Host.array(scaled(x, -scale), shape, type) : null;
-            return new INDArray[] {Host.array(dx, shape, type), dy};
-        }, logits, targets);
+        checkSameShape("bceWithLogits", "logits", logits, "targets", targets);
+        return twoInputLoss("bceWithLogits", Ops.get().bceWithLogits(logits.value().array(), targets.value().array()),
+                logits, targets);
     }
 
     // ---------------------------------------------------------------- divergences
@@ -205,29 +144,8 @@ public final class Losses {
         if (shape.length == 0 || shape[0] == 0) {
             throw new IllegalArgumentException(op + ": needs a non-empty batch dimension, got shape " + Shapes.str(shape));
         }
-        double batch = shape[0];
-        double[] in = Host.doubles(studentLogProbs.value().array());
-        double[] t = Host.doubles(teacherProbs.value().array());
-        double sum = 0;
-        for (int i = 0; i < in.length; i++) {
-            if (t[i] > 0) {
-                sum += t[i] * (Math.log(t[i]) - in[i]);
-            }
-        }
-        DataType type = studentLogProbs.value().array().dataType();
-        return Variable.fromOp(op, Host.scalar(sum / batch, type), g -> {
-            double scale = g.getDouble(0) / batch;
-            INDArray dIn = studentLogProbs.requiresGrad() ? Host.array(scaled(t, -scale), shape, type) : null;
-            INDArray dT = null;
-            if (teacherProbs.requiresGrad()) {
-                double[] d = new double[t.length];
-                for (int i = 0; i < t.length; i++) {
-                    d[i] = t[i] > 0 ? scale * (Math.log(t[i]) + 1 - in[i]) : 0;
-                }
-                dT = Host.array(d, shape, type);
-            }
-            return new INDArray[] {dIn, dT};
-        }, studentLogProbs, teacherProbs);
+        return twoInputLoss(op, Ops.get().klDivergence(studentLogProbs.value().array(), teacherProbs.value().array()),
+                studentLogProbs, teacherProbs);
     }
 
     /**
@@ -244,6 +162,49 @@ public final class Losses {
     public static Variable distillation(Variable studentLogits, Variable teacherLogits, int[] targets,
                                         double temperature, double alpha) {
         String op = "distillation";
+        long[] shape = checkDistillation(op, studentLogits, teacherLogits, temperature, alpha);
+        ClassLabels labels = null;
+        if (alpha < 1) {
+            if (targets == null) {
+                throw new IllegalArgumentException(op + ": targets are null but alpha = " + alpha
+                        + " < 1 gives the hard-label term weight " + (1 - alpha) + "; pass labels or use alpha = 1");
+            }
+            checkBatch(op, targets, shape[0]);
+            labels = ClassLabels.of(op, targets, (int) shape[1], null);
+        }
+        return distillationOf(studentLogits, teacherLogits, labels, temperature, alpha);
+    }
+
+    /**
+     * {@link #distillation(Variable, Variable, int[], double, double)} with labels already
+     * prepared for the backend ({@link ClassLabels#prepare()}; null when {@code α = 1}). Named
+     * apart from it so that a {@code null} for the labels stays unambiguous.
+     */
+    public static Variable distillationOf(Variable studentLogits, Variable teacherLogits, ClassLabels targets,
+                                        double temperature, double alpha) {
+        String op = "distillation";
+        long[] shape = checkDistillation(op, studentLogits, teacherLogits, temperature, alpha);
+        if (alpha < 1) {
+            if (targets == null) {
+                throw new IllegalArgumentException(op + ": targets are null but alpha = " + alpha
+                        + " < 1 gives the hard-label term weight " + (1 - alpha) + "; pass labels or use alpha = 1");
+            }
+            checkLabels(op, targets, shape);
+        }
+        LossPass pass = Ops.get().distillation(studentLogits.value().array(), teacherLogits.value().array(),
+                alpha < 1 ? targets : null, temperature, alpha);
+        return Variable.fromOp(op, pass.value(), g -> pass.backward(g, true), studentLogits);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A loss node over two inputs whose backward is the pass's, for the inputs that want a gradient. */
+    private static Variable twoInputLoss(String op, LossPass pass, Variable a, Variable b) {
+        return Variable.fromOp(op, pass.value(), g -> pass.backward(g, a.requiresGrad(), b.requiresGrad()), a, b);
+    }
+
+    private static long[] checkDistillation(String op, Variable studentLogits, Variable teacherLogits,
+                                            double temperature, double alpha) {
         long[] shape = checkLogits(op, "studentLogits", studentLogits);
         long[] tShape = teacherLogits.shape();
         if (!Arrays.equals(shape, tShape)) {
@@ -256,64 +217,7 @@ public final class Losses {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException(op + ": alpha must be in [0, 1], got " + alpha);
         }
-        int n = (int) shape[0];
-        int c = (int) shape[1];
-        boolean hard = alpha < 1;
-        if (hard) {
-            if (targets == null) {
-                throw new IllegalArgumentException(op + ": targets are null but alpha = " + alpha
-                        + " < 1 gives the hard-label term weight " + (1 - alpha) + "; pass labels or use alpha = 1");
-            }
-            checkTargets(op, targets, n, c);
-        }
-        INDArray s = studentLogits.value().array();
-        RowLogSoftmax student = new RowLogSoftmax(s, temperature);
-        RowLogSoftmax teacher = new RowLogSoftmax(teacherLogits.value().array(), temperature);
-        RowLogSoftmax plain = hard ? new RowLogSoftmax(s, 1.0) : null;
-        double kl = 0;
-        double ce = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < c; j++) {
-                double p = teacher.prob(i, j);
-                if (p > 0) {
-                    kl += p * (teacher.logProb(i, j) - student.logProb(i, j));
-                }
-            }
-            if (hard) {
-                ce -= plain.logProb(i, targets[i]);
-            }
-        }
-        double tt = temperature * temperature;
-        double loss = alpha * tt * kl / n + (hard ? (1 - alpha) * ce / n : 0);
-        DataType type = studentLogits.value().array().dataType();
-        return Variable.fromOp(op, Host.scalar(loss, type), g -> {
-            double scale = g.getDouble(0) / n;
-            double[] dx = new double[n * c];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < c; j++) {
-                    double d = alpha * temperature * (student.prob(i, j) - teacher.prob(i, j));
-                    if (hard) {
-                        d += (1 - alpha) * (plain.prob(i, j) - (j == targets[i] ? 1 : 0));
-                    }
-                    dx[i * c + j] = scale * d;
-                }
-            }
-            return new INDArray[] {Host.array(dx, shape, type)};
-        }, studentLogits);
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private static double sigmoid(double x) {
-        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    }
-
-    private static double[] scaled(double[] a, double s) {
-        double[] out = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i] * s;
-        }
-        return out;
+        return shape;
     }
 
     private static long[] checkLogits(String op, String name, Variable logits) {
@@ -333,7 +237,7 @@ public final class Losses {
         return shape;
     }
 
-    private static void checkTargets(String op, int[] targets, int n, int c) {
+    private static void checkBatch(String op, int[] targets, long n) {
         if (targets == null) {
             throw new IllegalArgumentException(op + ": targets are null");
         }
@@ -341,27 +245,15 @@ public final class Losses {
             throw new IllegalArgumentException(op + ": batch size mismatch, logits have " + n + " rows but targets has "
                     + targets.length + " labels");
         }
-        for (int i = 0; i < n; i++) {
-            if (targets[i] < 0 || targets[i] >= c) {
-                throw new IllegalArgumentException(op + ": targets[" + i + "] = " + targets[i]
-                        + " is out of range for " + c + " classes (valid 0.." + (c - 1) + ")");
-            }
-        }
     }
 
-    private static void checkWeights(String op, float[] w, int c) {
-        if (w == null) {
-            return;
+    private static void checkLabels(String op, ClassLabels labels, long[] shape) {
+        if (labels == null) {
+            throw new IllegalArgumentException(op + ": targets are null");
         }
-        if (w.length != c) {
-            throw new IllegalArgumentException(op + ": classWeights has " + w.length + " entries but logits have "
-                    + c + " classes");
-        }
-        for (int j = 0; j < c; j++) {
-            if (!(w[j] >= 0) || Float.isInfinite(w[j])) {
-                throw new IllegalArgumentException(op + ": classWeights[" + j + "] = " + w[j]
-                        + " must be finite and non-negative");
-            }
+        if (labels.size() != shape[0] || labels.numClasses() != shape[1]) {
+            throw new IllegalArgumentException(op + ": targets hold " + labels.size() + " labels of "
+                    + labels.numClasses() + " classes but logits are " + Shapes.str(shape));
         }
     }
 

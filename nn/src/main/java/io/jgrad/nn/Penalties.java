@@ -2,16 +2,17 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.DType;
+import io.jgrad.tensor.backend.NdArrays;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Weight penalties to add to a loss, each one fused node over a list of parameters:
  * {@code l1 = λ·Σ|w|} (gradient {@code λ·sign(w)}, 0 at 0 as PyTorch's {@code sign}) and
  * {@code l2 = λ·Σw²} (gradient {@code 2λ·w}). Note that {@code l2} with λ equals SGD's
- * {@code weight_decay = 2λ}.
+ * {@code weight_decay = 2λ}. The sums stay arrays and the backward scales by the output
+ * gradient as an array, so neither is read into the JVM.
  *
  * <pre>{@code
  * Variable loss = Losses.crossEntropy(model.forward(x), y).add(Penalties.l2(model.parameters(), 1e-4));
@@ -24,15 +25,15 @@ public final class Penalties {
     /** {@code λ·Σ_p Σ|p|} over every element of every parameter. */
     public static Variable l1(Iterable<? extends Variable> params, double lambda) {
         Variable[] ps = check("l1", params, lambda);
-        double sum = 0;
+        INDArray sum = NdArrays.scalar(type(ps), 0.0);
         for (Variable p : ps) {
-            sum += p.value().array().norm1Number().doubleValue();
+            sum.addi(p.value().array().norm1().castTo(sum.dataType()));
         }
-        return Variable.fromOp("l1", Host.scalar(lambda * sum, type(ps)), g -> {
-            double s = lambda * g.getDouble(0);
+        return Variable.fromOp("l1", sum.muli(lambda), g -> {
             INDArray[] out = new INDArray[ps.length];
             for (int i = 0; i < ps.length; i++) {
-                out[i] = ps[i].requiresGrad() ? Transforms.sign(ps[i].value().array(), true).muli(s) : null;
+                INDArray w = ps[i].value().array();
+                out[i] = ps[i].requiresGrad() ? NdArrays.sign(w).muli(g.castTo(w.dataType())).muli(lambda) : null;
             }
             return out;
         }, ps);
@@ -41,16 +42,16 @@ public final class Penalties {
     /** {@code λ·Σ_p Σp²} over every element of every parameter. */
     public static Variable l2(Iterable<? extends Variable> params, double lambda) {
         Variable[] ps = check("l2", params, lambda);
-        double sum = 0;
+        INDArray sum = NdArrays.scalar(type(ps), 0.0);
         for (Variable p : ps) {
-            double norm = p.value().array().norm2Number().doubleValue();
-            sum += norm * norm;
+            INDArray norm = p.value().array().norm2().castTo(sum.dataType());
+            sum.addi(norm.muli(norm));
         }
-        return Variable.fromOp("l2", Host.scalar(lambda * sum, type(ps)), g -> {
-            double s = 2 * lambda * g.getDouble(0);
+        return Variable.fromOp("l2", sum.muli(lambda), g -> {
             INDArray[] out = new INDArray[ps.length];
             for (int i = 0; i < ps.length; i++) {
-                out[i] = ps[i].requiresGrad() ? ps[i].value().array().mul(s) : null;
+                INDArray w = ps[i].value().array();
+                out[i] = ps[i].requiresGrad() ? w.mul(g.castTo(w.dataType())).muli(2 * lambda) : null;
             }
             return out;
         }, ps);

@@ -1,11 +1,11 @@
 package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.backend.NdArrays;
 import io.jgrad.tensor.backend.Ops;
 import java.util.List;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adagrad (Duchi, Hazan &amp; Singer, JMLR 2011) as {@code torch.optim.Adagrad} (PyTorch 1.13):
@@ -38,7 +38,7 @@ public final class Adagrad extends BaseOptimizer {
         long step = ++state.step;
         INDArray sum = state.get("sum");
         if (sum == null) {
-            sum = Nd4j.valueArrayOf(param.shape(), group.get("initial_accumulator_value"), param.dataType());
+            sum = NdArrays.full(param.dataType(), group.get("initial_accumulator_value"), param.shape());
             state.buffers.put("sum", sum);
         }
         INDArray d = l2(grad, param, group.get("weight_decay"), state);

@@ -4,6 +4,7 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.StateDictReader;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.NdArrays;
 import io.jgrad.tensor.backend.Ops;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What every optimizer shares, like {@code torch.optim.Optimizer}: parameter groups, lazily
@@ -297,7 +297,7 @@ public abstract class BaseOptimizer implements Optimizer {
 
     /** A fresh array with {@code a}'s values (used for state initialized from a gradient). */
     protected static INDArray copyOf(INDArray a) {
-        INDArray c = Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
+        INDArray c = NdArrays.uninitialized(a.dataType(), a.shape());
         return c.assign(a);
     }
 }

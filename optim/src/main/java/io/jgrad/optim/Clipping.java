@@ -2,10 +2,11 @@ package io.jgrad.optim;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.NdArrays;
 import java.util.ArrayList;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Gradient clipping, as {@code torch.nn.utils.clip_grad_norm_} and {@code clip_grad_value_}
@@ -29,6 +30,16 @@ public final class Clipping {
      * @return the total norm before clipping
      */
     public static double clipGradNorm(Iterable<? extends Variable> params, double maxNorm, double normType) {
+        return clipGradNormTensor(params, maxNorm, normType).getDouble(0);
+    }
+
+    /**
+     * {@link #clipGradNorm(Iterable, double, double)} returning the total norm as a one-element
+     * float64 tensor, as PyTorch's {@code clip_grad_norm_} does: the norms, the clip coefficient
+     * and the scaling are computed where the gradients live, so on the {@code nd4j} backend
+     * clipping reads nothing into the JVM (read the result with {@code item()} only when needed).
+     */
+    public static Tensor clipGradNormTensor(Iterable<? extends Variable> params, double maxNorm, double normType) {
         if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
             throw new IllegalArgumentException("clipGradNorm: maxNorm must be a finite number >= 0, got " + maxNorm);
         }
@@ -36,25 +47,25 @@ public final class Clipping {
             throw new IllegalArgumentException("clipGradNorm: normType must be > 0 or infinity, got " + normType);
         }
         List<INDArray> grads = grads("clipGradNorm", params);
-        double total = 0;
+        INDArray total = NdArrays.scalar(DataType.DOUBLE, 0.0);
         for (INDArray g : grads) {
             if (Double.isInfinite(normType)) {
-                total = Math.max(total, g.amaxNumber().doubleValue());
+                NdArrays.maxInPlace(total, g.amax().castTo(DataType.DOUBLE));
             } else if (normType == 2) {
-                double n = g.norm2Number().doubleValue();
-                total += n * n;
+                INDArray n = g.norm2().castTo(DataType.DOUBLE);
+                total.addi(n.muli(n));
             } else {
-                total += Transforms.pow(Transforms.abs(g, true), normType, false).sumNumber().doubleValue();
+                total.addi(NdArrays.pow(NdArrays.abs(g), normType).sum().castTo(DataType.DOUBLE));
             }
         }
         if (!Double.isInfinite(normType)) {
-            total = normType == 2 ? Math.sqrt(total) : Math.pow(total, 1 / normType);
+            total = normType == 2 ? NdArrays.sqrt(total) : NdArrays.pow(total, 1 / normType);
         }
-        double coef = Math.min(1.0, maxNorm / (total + 1e-6));
+        INDArray coef = NdArrays.minInPlace(total.add(1e-6).rdivi(maxNorm), 1.0);
         for (INDArray g : grads) {
-            g.muli(coef);
+            g.muli(coef.castTo(g.dataType()));
         }
-        return total;
+        return Tensor.wrap(total);
     }
 
     /** Clamps every gradient element to {@code [-clipValue, clipValue]}. */
@@ -63,8 +74,8 @@ public final class Clipping {
             throw new IllegalArgumentException("clipGradValue: clipValue must be >= 0, got " + clipValue);
         }
         for (INDArray g : grads("clipGradValue", params)) {
-            Transforms.min(g, clipValue, false);
-            Transforms.max(g, -clipValue, false);
+            NdArrays.minInPlace(g, clipValue);
+            NdArrays.maxInPlace(g, -clipValue);
         }
     }
 

@@ -1,9 +1,9 @@
 package io.jgrad.optim;
 
+import io.jgrad.tensor.backend.NdArrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The optimizer state of one parameter, like an entry of PyTorch's {@code optimizer.state}:
@@ -42,7 +42,7 @@ public final class ParamState {
 
     /** The buffer {@code name}; created zero-filled (like {@code like}) on first use. */
     public INDArray zeros(String name, INDArray like) {
-        return buffers.computeIfAbsent(name, n -> Nd4j.zeros(like.dataType(), like.shape()));
+        return buffers.computeIfAbsent(name, n -> NdArrays.zeros(like.dataType(), like.shape()));
     }
 
     /** The buffer {@code name}, or null when it does not exist yet. */
@@ -68,7 +68,7 @@ public final class ParamState {
         }
         INDArray s = scratch[i];
         if (s == null) {
-            s = scratch[i] = Nd4j.createUninitialized(like.dataType(), like.shape(), 'c');
+            s = scratch[i] = NdArrays.uninitialized(like.dataType(), like.shape());
         }
         return s;
     }

@@ -140,7 +140,7 @@ final class TrainingLoop {
                         }
                         loss.backward();
                         if (o.clipGradNorm > 0) {
-                            Clipping.clipGradNorm(model.parameters(), o.clipGradNorm);
+                            Clipping.clipGradNormTensor(model.parameters(), o.clipGradNorm, 2);
                         }
                         optimizer.step();
                         steps++;

@@ -75,8 +75,21 @@ public enum Backend {
                 + "; expected cpu or nd4j");
     }
 
+    /** Whether ND4J runs on the host, as ND4J itself reports it (its environment, not a class name). */
     private static boolean nd4jIsCpu() {
-        return Nd4j.getBackend().getClass().getName().toLowerCase(Locale.ROOT).contains("cpu");
+        return Nd4j.getEnvironment().isCPU();
+    }
+
+    /**
+     * How many copies between ND4J memory and the JVM jgrad has made since start-up, on either
+     * backend: every read of elements into the JVM ({@code item()}, {@code toFloatArray()}, a
+     * host kernel's view of native memory on {@code cpu}) and every write from it
+     * ({@code Tensor.of}, a batch gather). All of them pass through {@link Transfers}. On
+     * {@code nd4j} a training step of the layers above (forward, loss, backward, optimizer step,
+     * scheduler) makes none of its own.
+     */
+    public static long hostTransfers() {
+        return Transfers.count();
     }
 
     @Override

@@ -8,6 +8,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link Ops#batchNorm} and {@link Ops#batchNormEval}.
  */
 public interface BatchNormPass {
+    /**
+     * The batch statistics as the backend holds them (ND4J arrays on {@code nd4j}, so that running
+     * statistics are updated on the device); by default the heap arrays of {@link #mean} and {@link #var}.
+     */
+    default BatchStats stats() {
+        return BatchStats.of(mean(), var());
+    }
+
     /** The per-channel mean this pass normalised with (the batch mean in training mode). */
     double[] mean();
 

@@ -44,7 +44,8 @@ public interface ConvOps {
     /**
      * Training-mode batch normalisation of {@code [N, C, H, W]} per channel over {@code N·H·W}
      * values: {@code y = (x − μ)/√(σ² + eps)·γ + β} with the biased batch variance; {@code weight}
-     * and {@code bias} may both be null. Statistics are accumulated in double, as PyTorch's CPU kernel.
+     * and {@code bias} may both be null. Statistics are accumulated in double on {@code cpu}, as
+     * PyTorch's CPU kernel; in the input's type on {@code nd4j}, as PyTorch's CUDA kernel.
      */
     BatchNorm2dResult batchNorm2d(INDArray x, INDArray weight, INDArray bias, double eps);
 
@@ -75,6 +76,20 @@ public interface ConvOps {
     }
 
     /** A {@link #batchNorm2d} output with the per-channel batch mean and biased variance it used. */
-    record BatchNorm2dResult(INDArray output, double[] mean, double[] biasedVar) {
+    record BatchNorm2dResult(INDArray output, BatchStats stats) {
+        /** An output with statistics computed on the heap. */
+        public BatchNorm2dResult(INDArray output, double[] mean, double[] biasedVar) {
+            this(output, BatchStats.of(mean, biasedVar));
+        }
+
+        /** The batch mean on the heap. */
+        public double[] mean() {
+            return stats.mean();
+        }
+
+        /** The biased batch variance on the heap. */
+        public double[] biasedVar() {
+            return stats.biasedVar();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.jgrad.tensor.backend;
 import io.jgrad.tensor.BatchNormKernel;
 import io.jgrad.tensor.Blas;
 import io.jgrad.tensor.Kernels;
+import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.UpdateKernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -192,5 +193,55 @@ final class CpuOps extends Nd4jOps {
             }
         }
         return true;
+    }
+
+
+    // --- device path ---
+
+    @Override
+    LossKernels losses() {
+        return HostLosses.INSTANCE;
+    }
+
+    /** The host kernel: one draw of {@code rng} per element, then one copy into native memory. */
+    @Override
+    public INDArray dropoutMask(Rng rng, double p, DataType type, long... shape) {
+        double[] m = new double[Math.toIntExact(io.jgrad.tensor.Shapes.size(shape))];
+        if (p < 1) {
+            double scale = 1 / (1 - p);
+            for (int i = 0; i < m.length; i++) {
+                m[i] = rng.nextDouble() < p ? 0 : scale;
+            }
+        }
+        if (type != DataType.FLOAT) {
+            return Transfers.upload(m, shape).castTo(type);
+        }
+        float[] f = new float[m.length];
+        for (int i = 0; i < m.length; i++) {
+            f[i] = (float) m[i];
+        }
+        INDArray mask = newArray(type, shape);
+        write(f, mask);
+        return mask;
+    }
+
+    /** The host kernel when the statistics are on the heap: one read and one write of each buffer. */
+    @Override
+    public void updateRunningStats(INDArray runningMean, INDArray runningVar, BatchStats batch, double momentum,
+                                   double unbias) {
+        if (!batch.onHost() || !Dense.float32All(runningMean, runningVar)) {
+            super.updateRunningStats(runningMean, runningVar, batch, momentum, unbias);
+            return;
+        }
+        double[] rm = Transfers.readDoubles(runningMean);
+        double[] rv = Transfers.readDoubles(runningVar);
+        float[] m = new float[rm.length];
+        float[] v = new float[rv.length];
+        for (int c = 0; c < rm.length; c++) {
+            m[c] = (float) ((1 - momentum) * rm[c] + momentum * batch.mean()[c]);
+            v[c] = (float) ((1 - momentum) * rv[c] + momentum * batch.biasedVar()[c] * unbias);
+        }
+        write(m, runningMean);
+        write(v, runningVar);
     }
 }

@@ -1,7 +1,6 @@
 package io.jgrad.tensor.backend;
 
 import io.jgrad.tensor.StepScope;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,7 +32,7 @@ final class HostFloats {
     }
 
     static FloatBuffer buffer(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return Transfers.hostView(a);
     }
 
     /** The elements of a float32 array, row-major (one bulk copy when it {@link #fits}). */

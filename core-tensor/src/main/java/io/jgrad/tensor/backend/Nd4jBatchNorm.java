@@ -6,8 +6,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Batch normalisation of {@code [N, C]} as ND4J ops, for the {@code nd4j} backend and for the
- * types and layouts the {@code cpu} backend's kernel skips. Training mode follows PyTorch's CPU
- * kernel: statistics in double, {@code y = x·α + β} with {@code α = γ·invstd},
+ * types and layouts the {@code cpu} backend's kernel skips. Training mode follows PyTorch's
+ * kernel with the statistics in the input's type kept as ND4J arrays (as its CUDA kernel does;
+ * {@link BatchStats}), {@code y = x·α + β} with {@code α = γ·invstd},
  * {@code β = bias − mean·α}; backward is its closed form with {@code Σdy} and
  * {@code dot = Σ(x − mean)·dy}: {@code dx = (dy − (x − mean)·dot·invstd²/N − Σdy/N)·invstd·γ},
  * {@code dγ = dot·invstd}, {@code dβ = Σdy}.
@@ -19,35 +20,39 @@ final class Nd4jBatchNorm {
     static BatchNormPass train(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y) {
         DataType type = x.dataType();
         long n = x.size(0);
-        INDArray centered = x.castTo(DataType.DOUBLE).dup('c');
+        INDArray centered = x.dup('c');
         INDArray mean = centered.mean(0);
         centered.subiRowVector(mean);
         INDArray var = centered.mul(centered).mean(0);
         INDArray invstd = Transforms.pow(var.add(eps), -0.5, false);
-        INDArray gamma = weight == null ? null : weight.castTo(DataType.DOUBLE);
+        INDArray gamma = weight == null ? null : weight.castTo(type);
         INDArray alpha = gamma == null ? invstd : invstd.mul(gamma);
         INDArray beta = mean.mul(alpha).negi();
         if (bias != null) {
-            beta.addi(bias.castTo(DataType.DOUBLE));
+            beta.addi(bias.castTo(type));
         }
-        y.assign(x.mulRowVector(alpha.castTo(type)).addiRowVector(beta.castTo(type)));
-        double[] meanHost = mean.toDoubleVector();
-        double[] varHost = var.toDoubleVector();
+        y.assign(x.mulRowVector(alpha).addiRowVector(beta));
+        BatchStats stats = BatchStats.of(mean, var);
         return new BatchNormPass() {
             @Override
+            public BatchStats stats() {
+                return stats;
+            }
+
+            @Override
             public double[] mean() {
-                return meanHost;
+                return stats.mean();
             }
 
             @Override
             public double[] var() {
-                return varHost;
+                return stats.biasedVar();
             }
 
             @Override
             public void backward(INDArray g, INDArray dx, double betaX, INDArray dWeight, double betaW, INDArray dBias,
                                  double betaB) {
-                INDArray gd = g.castTo(DataType.DOUBLE);
+                INDArray gd = g.castTo(type);
                 INDArray sum = gd.sum(0);
                 INDArray dot = centered.mul(gd).sum(0);
                 if (dx != null) {
@@ -79,13 +84,18 @@ final class Nd4jBatchNorm {
         y.assign(x.mulRowVector(scale).addiRowVector(shift));
         return new BatchNormPass() {
             @Override
+            public BatchStats stats() {
+                return BatchStats.of(mean, var);
+            }
+
+            @Override
             public double[] mean() {
-                return mean.toDoubleVector();
+                return stats().mean();
             }
 
             @Override
             public double[] var() {
-                return var.toDoubleVector();
+                return stats().biasedVar();
             }
 
             @Override

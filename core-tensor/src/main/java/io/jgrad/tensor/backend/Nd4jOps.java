@@ -1,5 +1,6 @@
 package io.jgrad.tensor.backend;
 
+import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.StepScope;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -11,10 +12,13 @@ import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndSet;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.updaters.AdaGradUpdater;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -52,16 +56,12 @@ class Nd4jOps implements Ops {
         if (src.length == 0) {
             return;
         }
-        if (Dense.float32(dst) && dst.length() == src.length) {
-            dst.data().setData(src);
-        } else {
-            dst.assign(Nd4j.create(src, dst.shape(), 'c'));
-        }
+        Transfers.write(src, dst);
     }
 
     @Override
     public double[] toDoubles(INDArray a) {
-        return (Dense.rowMajor(a) ? a : a.dup('c')).data().asDouble();
+        return Transfers.readDoubles(a);
     }
 
     @Override
@@ -318,5 +318,82 @@ class Nd4jOps implements Ops {
     @Override
     public void maskAboveDiagonal(INDArray scores, double value) {
         Nd4jSequenceKernels.maskAboveDiagonal(scores, value);
+    }
+
+    // --- device path ---
+
+    /** The fused losses: ND4J ops here; the cpu backend overrides this with its host kernels. */
+    LossKernels losses() {
+        return DeviceLosses.INSTANCE;
+    }
+
+    @Override
+    public LossPass crossEntropy(INDArray logits, ClassLabels labels, double labelSmoothing) {
+        return losses().crossEntropy(logits, labels, labelSmoothing);
+    }
+
+    @Override
+    public LossPass mse(INDArray prediction, INDArray target) {
+        return losses().mse(prediction, target);
+    }
+
+    @Override
+    public LossPass bceWithLogits(INDArray logits, INDArray targets) {
+        return losses().bceWithLogits(logits, targets);
+    }
+
+    @Override
+    public LossPass klDivergence(INDArray logProbs, INDArray probs) {
+        return losses().klDivergence(logProbs, probs);
+    }
+
+    @Override
+    public LossPass distillation(INDArray student, INDArray teacher, ClassLabels labels, double temperature,
+                                 double alpha) {
+        return losses().distillation(student, teacher, labels, temperature, alpha);
+    }
+
+    @Override
+    public INDArray sumAll(INDArray a) {
+        return a.isEmpty() ? Nd4j.zeros(a.dataType()) : a.sum();
+    }
+
+    @Override
+    public INDArray mulScalar(INDArray a, INDArray s) {
+        return a.mul(s);
+    }
+
+    /**
+     * ND4J's own generator (this thread's, re-seeded), so the mask is drawn where the array lives:
+     * a Bernoulli(1−p) draw scaled by 1/(1−p).
+     */
+    @Override
+    public INDArray dropoutMask(Rng rng, double p, DataType type, long... shape) {
+        INDArray mask = Nd4j.createUninitialized(type, shape);
+        if (p >= 1) {
+            return mask.assign(0);
+        }
+        Random random = Nd4j.getRandom();
+        random.setSeed(rng.nextLong());
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1 - p), random);
+        return mask.muli(1 / (1 - p));
+    }
+
+    @Override
+    public INDArray fill(INDArray s, DataType type, long... shape) {
+        INDArray out = Nd4j.zeros(type, shape);
+        if (!out.isEmpty()) {
+            Nd4j.exec(new AddOp(out, s.dataType() == type ? s : s.castTo(type), out));   // a broadcast, no read
+        }
+        return out;
+    }
+
+    @Override
+    public void updateRunningStats(INDArray runningMean, INDArray runningVar, BatchStats batch, double momentum,
+                                   double unbias) {
+        INDArray mean = batch.meanArray().castTo(runningMean.dataType());
+        INDArray var = batch.varArray().castTo(runningVar.dataType());
+        axpy(runningMean.muli(1 - momentum), momentum, mean, runningMean);
+        axpy(runningVar.muli(1 - momentum), momentum * unbias, var, runningVar);
     }
 }

@@ -1,16 +1,21 @@
 package io.jgrad.tensor.backend;
 
+import io.jgrad.tensor.Rng;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The backend seam: every numeric kernel the autograd engine, the layers, the losses and the
- * optimizers need beyond plain ND4J calls. Code above this interface reaches BLAS, native memory
- * and jgrad's JVM kernels only through it; it still makes ordinary ND4J calls that run on any
- * ND4J backend (elementwise arithmetic, reductions and reshapes in the autograd op families).
- * {@link #get()} answers the
- * implementation for {@link Backend#current()}: {@code CpuOps} (direct BLAS and fused JVM passes
- * over host memory) or {@code Nd4jOps} (ND4J ops only, the path ND4J's CUDA backend runs).
+ * The backend seam: the numeric kernels the autograd engine, the layers, the losses and the
+ * optimizers call where the two backends differ; {@link #get()} answers the implementation for
+ * {@link Backend#current()}: {@code CpuOps} (direct BLAS and fused JVM passes over host memory) or
+ * {@code Nd4jOps} (ND4J ops only, the path ND4J's CUDA backend runs).
+ *
+ * <p>What is enforced above it: no class of autograd, nn, optim, train, data or spark touches
+ * BLAS or native memory, reads an array's elements or creates one from JVM data except through
+ * {@code io.jgrad.tensor} and this package, which count every such copy ({@link Transfers},
+ * {@link Backend#hostTransfers()}; checked by {@code SeamRulesTest}). What is not yet: those
+ * modules still call ND4J's own array ops ({@code INDArray} arithmetic, {@code Nd4j},
+ * {@code Transforms}, a few custom ops) directly where both backends run the same op.
  *
  * <p>Conventions: arrays are ND4J arrays of one element type (float32 or float64); a method
  * that takes a destination {@code dst} and a {@code beta} writes {@code dst = beta·dst + result}
@@ -117,8 +122,9 @@ public interface Ops {
 
     /**
      * The row-wise log-softmax of {@code logits / temperature} for {@code logits [n, c]},
-     * computed stably in double on a heap copy ({@code n·c} values, row-major): the shared core
-     * of the fused classification losses, which compute on the heap on both backends.
+     * computed stably in double on a heap copy ({@code n·c} values, row-major; one counted read):
+     * for callers that need the log-probabilities on the heap. The fused losses no longer use it
+     * ({@link #crossEntropy} and the other loss methods below).
      */
     default double[] rowLogSoftmax(INDArray logits, double temperature) {
         return HeapLogSoftmax.of(toDoubles(logits), (int) logits.size(0), (int) logits.size(1), temperature);
@@ -254,4 +260,52 @@ public interface Ops {
      *         and its position, or a targets length other than {@code n}
      */
     CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex);
+
+    // --- device path ---
+
+    /**
+     * {@code F.cross_entropy(logits, labels, weight=w, label_smoothing=ε)} of {@code logits [N, C]}
+     * (PyTorch 1.13's weighted mean, {@code Σ_i w[y_i]}-normalised), with its backward.
+     */
+    LossPass crossEntropy(INDArray logits, ClassLabels labels, double labelSmoothing);
+
+    /** {@code F.mse_loss(prediction, target)} (mean over all elements); backward for both inputs. */
+    LossPass mse(INDArray prediction, INDArray target);
+
+    /** {@code F.binary_cross_entropy_with_logits(x, y)} (mean), stable; backward for both inputs. */
+    LossPass bceWithLogits(INDArray logits, INDArray targets);
+
+    /** {@code F.kl_div(logProbs, probs, reduction="batchmean")}, a term 0 where probs is 0; backward for both. */
+    LossPass klDivergence(INDArray logProbs, INDArray probs);
+
+    /**
+     * Hinton's distillation loss {@code α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + (1−α)·CE(s, y)}
+     * ({@code labels} null drops the CE term); backward for the student logits only.
+     */
+    LossPass distillation(INDArray student, INDArray teacher, ClassLabels labels, double temperature, double alpha);
+
+    /** The sum of all elements of {@code a} as a scalar array (shape {@code []}), 0 when empty. */
+    INDArray sumAll(INDArray a);
+
+    /** {@code a·s} into a new array, {@code s} a one-element array that stays where it is (no read). */
+    INDArray mulScalar(INDArray a, INDArray s);
+
+    /**
+     * An inverted-dropout mask of {@code shape}: each element 0 with probability {@code p}, else
+     * {@code 1/(1−p)}, drawn from {@code rng} (on {@code cpu} element by element on the host; on
+     * {@code nd4j} by ND4J's generator on the device, seeded with one draw from {@code rng}), so
+     * the same generator state gives the same mask on the same backend.
+     */
+    INDArray dropoutMask(Rng rng, double p, DataType type, long... shape);
+
+    /** A new array of {@code shape} and {@code type} with every element the one-element array {@code s} (no read). */
+    INDArray fill(INDArray s, DataType type, long... shape);
+
+    /**
+     * A BatchNorm layer's running-statistics update in place, PyTorch's:
+     * {@code runningMean = (1−m)·runningMean + m·mean}, {@code runningVar = (1−m)·runningVar +
+     * m·biasedVar·unbias} ({@code unbias = n/(n−1)}), from the batch statistics where the backend
+     * holds them.
+     */
+    void updateRunningStats(INDArray runningMean, INDArray runningVar, BatchStats batch, double momentum, double unbias);
 }

@@ -159,8 +159,10 @@ class OpsAgreementTest {
             }
             BatchNormPass pc = CPU.batchNorm(x, w, b, 1e-5, x.ulike());
             BatchNormPass pn = ND4J.batchNorm(x, w, b, 1e-5, x.ulike());
-            assertClose(pc.mean(), pn.mean(), 1e-12, "batch mean");
-            assertClose(pc.var(), pn.var(), 1e-12, "batch variance");
+            // cpu accumulates the statistics in double (PyTorch's CPU kernel), nd4j in float32 on the
+            // device (its CUDA kernel): they agree within float32 rounding
+            assertClose(pc.mean(), pn.mean(), 1e-5, "batch mean");
+            assertClose(pc.var(), pn.var(), 1e-5, "batch variance");
             INDArray mean = rand(15, 40);
             INDArray var = positive(16, 40);
             sameOnBoth("batchNormEval affine=" + affine, (ops, a) -> {
