@@ -27,7 +27,15 @@ import org.slf4j.LoggerFactory;
  * megabytes of activations per step holds at most half a second's worth. (Spacing them by their
  * own duration instead fed back on a busy machine: slower collections, fewer of them, a larger
  * backlog, slower collections.)
- * Override the budget with {@code -Djgrad.nativeBudgetMiB=N} ({@code 0} turns this off). Under
+ * <p>That count sees only what jgrad allocates itself; ND4J's own ops allocate their results
+ * natively too, uncounted (and JavaCPP's {@code maxBytes} does not see ND4J's buffers either). A
+ * Transformer step makes hundreds of MB of them, and {@code ./jgrad lm} held 8–9 GiB resident
+ * before this guard. So, at most every 100 ms, jgrad also reads the resident size
+ * ({@code Pointer.physicalBytes()}, a few microseconds) and asks for a collection when it has grown
+ * by more than {@link #RESIDENT_SLACK_MIB} MiB or half again over what it was after the last one
+ * ({@link #checkResident()}), paced like the other collections.
+ *
+ * <p>Override the budget with {@code -Djgrad.nativeBudgetMiB=N} ({@code 0} turns both off). Under
  * {@code -XX:+DisableExplicitGC} (a common production flag) the requests do nothing and the old
  * growth returns: jgrad says so once, when it starts, with what to do ({@link #explicitGcDisabled}).
  */
@@ -38,7 +46,15 @@ public final class NativeMemory {
     /** Forced collections are at least this far apart (a full collection here: 15-50 ms). */
     static final long MIN_INTERVAL_NANOS = 500_000_000L;
 
+    /** Growth of the resident size over its level after the last collection that asks for another. */
+    static final long RESIDENT_SLACK_MIB = 256;
+    /** How often the resident size is read at most. */
+    private static final long RESIDENT_CHECK_NANOS = 100_000_000L;
+
     private static final long BUDGET = budgetFromProperty();
+    private static volatile long lastResidentCheck = System.nanoTime();
+    /** The resident size measured after the last collection settled; -1: to be measured at the next check. */
+    private static volatile long residentAfterGc = -1;
     static {
         // initialised from Threads' start-up, before the first tensor: the warning comes once, at start
         if (BUDGET > 0 && explicitGcDisabled()) {
@@ -66,7 +82,11 @@ public final class NativeMemory {
 
     /** Records {@code bytes} of native temporaries; may run a collection (see the class comment). */
     public static void allocated(long bytes) {
-        if (BUDGET <= 0 || SINCE_GC.addAndGet(bytes) < BUDGET) {
+        if (BUDGET <= 0) {
+            return;
+        }
+        if (SINCE_GC.addAndGet(bytes) < BUDGET) {
+            checkResident();
             return;
         }
         long now = System.nanoTime();
@@ -77,15 +97,46 @@ public final class NativeMemory {
             if (SINCE_GC.get() < BUDGET) {
                 return;                               // another thread just collected
             }
-            SINCE_GC.set(0);
-            long t0 = System.nanoTime();
-            System.gc();
-            long end = System.nanoTime();
-            lastDurationNanos = end - t0;
-            lastEndNanos = end;
-            collections++;
-            LOG.trace("collection {} for native temporaries took {} ms", collections, lastDurationNanos / 1e6);
+            collect();
         }
+    }
+
+    /**
+     * At most every 100 ms: reads the resident size and collects when it has grown by more than
+     * {@link #RESIDENT_SLACK_MIB} MiB and half again over its level after the last collection
+     * (ND4J's own uncounted results; see the class comment). Called per temporary and per
+     * {@link StepScope} close.
+     */
+    static void checkResident() {
+        long now = System.nanoTime();
+        if (BUDGET <= 0 || now - lastResidentCheck < RESIDENT_CHECK_NANOS) {
+            return;
+        }
+        lastResidentCheck = now;
+        long rss = org.bytedeco.javacpp.Pointer.physicalBytes();
+        long base = residentAfterGc;
+        if (base < 0) {
+            residentAfterGc = rss;                    // the level the last collection left
+            return;
+        }
+        if (rss - base > (RESIDENT_SLACK_MIB << 20) && now - lastEndNanos >= MIN_INTERVAL_NANOS) {
+            synchronized (NativeMemory.class) {
+                collect();
+            }
+        }
+    }
+
+    /** One collection (the caller holds the class lock); the resident level is re-read once the deallocator has run. */
+    private static void collect() {
+        SINCE_GC.set(0);
+        long t0 = System.nanoTime();
+        System.gc();
+        long end = System.nanoTime();
+        lastDurationNanos = end - t0;
+        lastEndNanos = end;
+        collections++;
+        residentAfterGc = -1;
+        LOG.trace("collection {} for native temporaries took {} ms", collections, lastDurationNanos / 1e6);
     }
 
     /** The budget in bytes ({@code 0}: off). */

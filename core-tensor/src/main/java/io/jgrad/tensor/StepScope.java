@@ -75,5 +75,6 @@ public final class StepScope implements AutoCloseable {
             }
         }
         made.clear();
+        NativeMemory.checkResident();
     }
 }
