@@ -54,7 +54,7 @@ class DevicePathTest {
                 new Dropout(0.3, rng.split()), new Linear(16, 4, true, rng));
         Optimizer opt = Adam.builder(model.parameters()).lr(0.01).build();
         LRScheduler sched = new StepLR(opt, 2, 0.5);
-        Variable x = Variable.constant(Tensor.randn(1, 8, 6));
+        Variable x = Variable.constant(Tensor.randn(new Rng(1), 8, 6));
         ClassLabels y = ClassLabels.of("test", new int[] {0, 1, 2, 3, 0, 1, 2, 3}, 4, null).prepare();
         assertZeroPerStep(() -> {
             Variable loss = Losses.crossEntropy(model.forward(x), y, 0.0)
@@ -75,7 +75,7 @@ class DevicePathTest {
         Module model = new Sequential(new Conv2d(1, 4, 3, 1, 1), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2),
                 new Flatten(), new Linear(4 * 4 * 4, 3));
         Optimizer opt = SGD.builder(model.parameters()).lr(0.05).momentum(0.9).build();
-        Variable x = Variable.constant(Tensor.randn(2, 4, 1, 8, 8));
+        Variable x = Variable.constant(Tensor.randn(new Rng(2), 4, 1, 8, 8));
         ClassLabels y = ClassLabels.of("test", new int[] {0, 1, 2, 1}, 3, null).prepare();
         assertZeroPerStep(step(opt, () -> Losses.crossEntropy(model.forward(x), y, 0.0)));
     }
@@ -84,7 +84,7 @@ class DevicePathTest {
     void classWeightedCrossEntropyWithLabelSmoothing() {
         Linear model = new Linear(5, 3, true, new Rng(11));
         Optimizer opt = SGD.builder(model.parameters()).lr(0.1).build();
-        Variable x = Variable.constant(Tensor.randn(4, 6, 5));
+        Variable x = Variable.constant(Tensor.randn(new Rng(4), 6, 5));
         ClassLabels y = ClassLabels.of("test", new int[] {0, 2, 1, 2, 0, 1}, 3, new float[] {0.5f, 2f, 1f}).prepare();
         assertZeroPerStep(step(opt, () -> Losses.crossEntropy(model.forward(x), y, 0.1)));
     }
@@ -94,7 +94,7 @@ class DevicePathTest {
         Linear student = new Linear(5, 3, true, new Rng(12));
         Linear teacher = new Linear(5, 3, true, new Rng(13));
         Optimizer opt = Adam.builder(student.parameters()).lr(0.01).build();
-        Variable x = Variable.constant(Tensor.randn(5, 6, 5));
+        Variable x = Variable.constant(Tensor.randn(new Rng(5), 6, 5));
         ClassLabels y = ClassLabels.of("test", new int[] {0, 2, 1, 2, 0, 1}, 3, null).prepare();
         assertZeroPerStep(step(opt, () -> Losses.distillationOf(student.forward(x),
                 Variable.constant(teacher.forward(x).value()), y, 2.0, 0.7)));
@@ -104,7 +104,7 @@ class DevicePathTest {
     void regressionAndBinaryLosses() {
         Linear model = new Linear(4, 2, true, new Rng(14));
         Optimizer opt = SGD.builder(model.parameters()).lr(0.1).build();
-        Variable x = Variable.constant(Tensor.randn(6, 5, 4));
+        Variable x = Variable.constant(Tensor.randn(new Rng(6), 5, 4));
         Variable t = Variable.constant(Tensor.uniform(new Rng(15), 0, 1, 5, 2));
         assertZeroPerStep(step(opt, () -> {
             Variable out = model.forward(x);
