@@ -84,7 +84,7 @@ def configs(args):
 
 def workload_args(w, args):
     a = ["--workload", w]
-    if w in ("mlp", "mlp-bn", "cnn", "overhead", "wide", "lenet"):
+    if w in ("mlp", "mlp-bn", "cnn", "overhead", "wide", "lenet", "lm", "lstm"):
         a += ["--warmup-seconds", str(args.warmup_seconds)]
     if w in ("mlp", "mlp-bn"):
         a += ["--epochs", str(args.epochs)]
@@ -96,6 +96,10 @@ def workload_args(w, args):
         a += ["--wide-steps", str(args.wide_steps), "--blocks", str(args.blocks)]
     if w == "lenet":
         a += ["--lenet-steps", str(args.lenet_steps), "--blocks", str(args.blocks)]
+    if w == "lm":
+        a += ["--lm-steps", str(args.lm_steps), "--blocks", str(args.blocks)]
+    if w == "lstm":
+        a += ["--lstm-steps", str(args.lstm_steps), "--blocks", str(args.blocks)]
     if w == "distill":
         a += ["--teacher-epochs", str(args.teacher_epochs), "--student-seeds", args.student_seeds,
               "--kd-configs", args.kd_configs]
@@ -148,9 +152,10 @@ def metrics(d):
     if w in ("mlp", "mlp-bn"):
         label = {"mlp": "W1 mlp 784-256-128-10", "mlp-bn": "W2 mlp-bn 784-512-BN-256-BN-10"}[w]
         return epochs(label, d) + [(label + ": test acc", d["test_accuracy"], True)] + named(label, rss)
-    if w in ("overhead", "wide", "lenet"):
+    if w in ("overhead", "wide", "lenet", "lm", "lstm"):
         label = {"overhead": "W3 overhead 784-64-10, batch 32", "wide": "W5 wide 784-1200-1200-10, batch 128",
-                 "lenet": "LeNet 5x5 16/32 maps, batch 64"}[w]
+                 "lenet": "LeNet 5x5 16/32 maps, batch 64", "lm": "W7 lm recipe step (GPT 4x128, 32x128 tokens)",
+                 "lstm": "W8 LSTM 2x128 over 50 steps, batch 64"}[w]
         return [(label + ": steps/s, first block", d["steps_per_second_blocks"][0], True),
                 (label + ": steps/s, steady", d["steps_per_second"], True)] + named(label, rss)
     if w == "gemm":
@@ -197,13 +202,15 @@ def table(results, better, cnames):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--workloads", default="mlp,mlp-bn,overhead,wide,cnn,lenet,gemm")
+    ap.add_argument("--workloads", default="mlp,mlp-bn,overhead,wide,cnn,lenet,lm,lstm,gemm")
     ap.add_argument("--repeats", type=int, default=1, help="alternating rounds (default 1)")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--cnn-epochs", type=int, default=1, help="cnn (W6): epochs per run")
     ap.add_argument("--steps", type=int, default=2000, help="overhead (W3): steps per timed block")
     ap.add_argument("--wide-steps", type=int, default=200, help="wide (W5): steps per timed block")
     ap.add_argument("--lenet-steps", type=int, default=100, help="lenet: steps per timed block")
+    ap.add_argument("--lm-steps", type=int, default=10, help="lm (W7): steps per timed block")
+    ap.add_argument("--lstm-steps", type=int, default=20, help="lstm (W8): steps per timed block")
     ap.add_argument("--blocks", type=int, default=3)
     ap.add_argument("--warmup-seconds", type=float, default=0.0,
                     help="untimed steps first, on both sides, beyond the 50 always run (default 0: the first "

@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
 # Runs one benchmark workload, one JSON line per result on stdout.
 #   ./bench/run.sh jgrad --workload mlp [--epochs 5 ...]     jgrad (compiles the reactor first)
-<<<<<<< HEAD
-#   ./bench/run.sh torch --workload mlp [--threads 1 ...]    PyTorch peer (bench/torch_bench.py)
-# BENCH_MVN_ARGS adds Maven options to jgrad's build (bench/gpu-check.sh passes -Pcuda).
-=======
 #   ./bench/run.sh torch --workload mlp [--threads 1 ...]    PyTorch peer (bench/torch_bench.py; the interpreter
 #                                                            is $TORCH_PYTHON, default Debian's /usr/bin/python3)
->>>>>>> main
+# BENCH_MVN_ARGS adds Maven options to jgrad's build (bench/gpu-check.sh passes -Pcuda).
 # jgrad picks its own thread count (override: JGRAD_THREADS=n or -Djgrad.threads=n in JAVA_OPTS).
 # OMP_WAIT_POLICY=PASSIVE must be in the environment before a native library loads: set here for both.
 set -euo pipefail

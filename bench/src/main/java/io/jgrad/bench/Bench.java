@@ -48,6 +48,8 @@ public final class Bench {
                 case "--kd-configs" -> o.kdConfigs = args[++i];
                 case "--wide-steps" -> o.wideSteps = Integer.parseInt(args[++i]);
                 case "--lenet-steps" -> o.lenetSteps = Integer.parseInt(args[++i]);
+                case "--lm-steps" -> o.lmSteps = Integer.parseInt(args[++i]);
+                case "--lstm-steps" -> o.lstmSteps = Integer.parseInt(args[++i]);
                 case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                 case "--scoped" -> o.scoped = true;
                 case "--every" -> o.memoryEvery = Integer.parseInt(args[++i]);
@@ -110,6 +112,8 @@ public final class Bench {
             o.steps = 20;
             o.wideSteps = 3;
             o.lenetSteps = 3;
+            o.lmSteps = 2;
+            o.lstmSteps = 2;
             o.blocks = 2;
             o.teacherEpochs = 1;
             o.studentSeeds = "42";
@@ -130,6 +134,8 @@ public final class Bench {
             case "overhead" -> w.overhead();
             case "wide" -> w.wide();
             case "lenet" -> w.lenet();
+            case "lm" -> new SequenceWorkloads(o, base).lm();
+            case "lstm" -> new SequenceWorkloads(o, base).lstm();
             case "distill" -> w.distill();
             default -> throw new IllegalArgumentException("bench: unknown workload '" + workload + "', expected one of "
                     + Arrays.toString(WORKLOADS));
@@ -154,6 +160,8 @@ public final class Bench {
                   --sample-seconds S  scaling: seconds per timing sample, 5 samples a point (default 0.1)
                   --wide-steps N      wide (W5): steps per timed block (default 200)
                   --lenet-steps N     lenet: steps per timed block (default 100)
+                  --lm-steps N        lm (W7): steps per timed block (default 10)
+                  --lstm-steps N      lstm (W8): steps per timed block (default 20)
                   --blocks N          overhead, wide, lenet: timed blocks (default 3)
                   --warmup-seconds S  steps before timing, at least 50 (default 5): W1, W2, W6 on a
                                       throw-away model, W3, W5 on the timed one; both sides alike

@@ -62,6 +62,8 @@ final class Workloads {
         int memoryEvery = 10_000;
         int wideSteps = 200;
         int lenetSteps = 100;
+        int lmSteps = 10;
+        int lstmSteps = 20;
         /** Wrap each step in a {@link StepScope} (what Trainer does) instead of the plain user loop. */
         boolean scoped;
         int cnnEpochs = 1;
@@ -296,25 +298,36 @@ final class Workloads {
 
     /** Steps/s of Adam on full shuffled batches (reshuffled when exhausted): a warm-up, then timed blocks. */
     private void stepsPerSecond(String name, Supplier<Module> makeModel, int bs, int steps) {
-        double sinceStart = Stats.sinceJvmStart();
         Rng.manualSeed(o.seed);
         Module model = makeModel.get();
         Optimizer opt = adam(model);
         DataLoader loader = DataLoader.builder(train).batchSize(bs).shuffle(true).dropLast(true).seed(o.seed).build();
         Iterator<Batch>[] it = new Iterator[] {loader.iterator()};
+        timeBlocks(o, base, name, bs, steps, () -> {
+            if (!it[0].hasNext()) {       // only full batches; reshuffle when exhausted
+                it[0] = loader.iterator();
+            }
+            return step(model, opt, it[0], CROSS_ENTROPY, o.scoped);
+        });
+    }
+
+    /**
+     * Steps/s of {@code step} (which returns its loss): a warm-up of {@code --warmup-seconds} and
+     * at least {@code warmupSteps} steps, then {@code o.blocks} consecutive timed blocks of
+     * {@code steps} steps in this process; one JSON line.
+     */
+    static void timeBlocks(Options o, Json base, String name, int bs, int steps, java.util.function.DoubleSupplier step) {
+        double sinceStart = Stats.sinceJvmStart();
         double[] loss = new double[1];
         java.util.function.IntConsumer run = n -> {
             for (int s = 0; s < n; s++) {
-                if (!it[0].hasNext()) {       // only full batches; reshuffle when exhausted
-                    it[0] = loader.iterator();
-                }
-                loss[0] = step(model, opt, it[0], CROSS_ENTROPY, o.scoped);
+                loss[0] = step.getAsDouble();
             }
         };
-        long warm = System.nanoTime();       // warm-up: --warmup-seconds and at least 50 steps
+        long warm = System.nanoTime();
         run.accept(Math.min(o.warmupSteps, steps));
         while ((System.nanoTime() - warm) / 1e9 < o.warmupSeconds) {
-            run.accept(50);
+            run.accept(Math.max(1, Math.min(50, steps)));
         }
         double firstStep = sinceStart;
         double[] secs = new double[o.blocks];
@@ -335,7 +348,7 @@ final class Workloads {
         new Json().putAll(base).put("workload", name).put("seed", o.seed).put("batch", bs).put("steps", steps)
                 .put("loop", o.scoped ? "scoped" : "plain")
                 .put("block_seconds", Stats.round(secs, 4)).put("seconds", Stats.round(med, 4))
-                .put("steps_per_second", Stats.round(steps / med, 1)).put("steps_per_second_blocks", perBlock)
+                .put("steps_per_second", Stats.round(steps / med, 2)).put("steps_per_second_blocks", perBlock)
                 .put("main_thread_cpu_us_per_step_blocks", cpuUs)
                 .put("us_per_step", Stats.round(1e6 * med / steps, 1)).put("last_loss", Stats.round(loss[0], 5))
                 .put("startup_to_first_step_seconds", Stats.round(firstStep, 3))

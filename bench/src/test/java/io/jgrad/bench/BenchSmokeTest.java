@@ -36,7 +36,7 @@ class BenchSmokeTest {
         assertTrue(!lines.isEmpty(), workload + " printed no result line");
         String expected = switch (workload) {
             case "mlp", "mlp-bn", "cnn" -> "\"epoch_seconds_median\"";
-            case "overhead", "wide", "lenet" -> "\"steps_per_second\"";
+            case "overhead", "wide", "lenet", "lm", "lstm" -> "\"steps_per_second\"";
             case "memory" -> "\"vm_rss_mib\"";
             case "distill" -> "\"student_kd_test_accuracy\"";
             case "gemm", "linear" -> "\"gflops_median\"";
