@@ -66,8 +66,9 @@ final class Scaling {
         INDArray p = rand(7, e);
         INDArray m = Nd4j.zeros(DataType.FLOAT, e);
         INDArray v = Nd4j.zeros(DataType.FLOAT, e);
+        INDArray scratch = Nd4j.createUninitialized(DataType.FLOAT, e);     // the nd4j backend's Adam needs one
         all.add(new Family("optimizer update", "adam, " + e,
-                () -> ops.adam(p, g, m, v, null, 0.9, 0.999, 1e-8, 1e-3, 1, null)));
+                () -> ops.adam(p, g, m, v, null, 0.9, 0.999, 1e-8, 1e-3, 1, scratch)));
         INDArray xb = rand(8, b, 512);
         INDArray wb = rand(9, 512);
         INDArray bias = rand(10, 512);

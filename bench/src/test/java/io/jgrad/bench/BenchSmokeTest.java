@@ -30,7 +30,7 @@ class BenchSmokeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn", "lenet",
-        "scaling"})
+        "scaling", "lm", "lstm"})
     void workloadPrintsItsResults(String workload) throws Exception {
         List<String> lines = run(workload);
         assertTrue(!lines.isEmpty(), workload + " printed no result line");
