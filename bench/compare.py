@@ -257,7 +257,8 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"\nCPU: {cpu}; PyTorch {TORCH_VERSION} from {args.torch_python}"
           + (f"; Debian 1.13's BLAS: {blas}" if blas else "") + f"; {args.repeats} alternating round(s); load average at the end "
-          f"{load[0]:.1f} on {os.cpu_count()} CPUs (above the CPU count, other processes shared the machine)")
+          f"{load[0]:.1f} on {os.cpu_count()} CPUs"
+          + (" (above the CPU count: other processes shared the machine)" if load[0] > os.cpu_count() else ""))
     print(f"raw results: {args.out}")
 
 
