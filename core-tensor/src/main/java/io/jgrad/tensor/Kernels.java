@@ -102,7 +102,9 @@ public final class Kernels {
 
     /** {@code dst[j] = beta·dst[j] + Σ_i g[i, j]} for {@code g [N, C]}, {@code dst [C]} (float sums, row by row). */
     public static INDArray columnSums(INDArray g, INDArray dst, double beta) {
-        if (!Dense.float32(g) || !Dense.float32(dst) || g.rank() != 2 || dst.length() != g.size(1)) {
+        // g is only read: a reshaped view of a dense array (a Linear on [..., in], an LSTM's gates) is fine
+        if (!Dense.readableRowMajor(g) || g.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT || !Dense.float32(dst) || g.rank() != 2
+                || dst.length() != g.size(1)) {
             INDArray s = g.sum(0).reshape(dst.shape());
             return beta == 0 ? dst.assign(s) : dst.muli(beta).addi(s);
         }
