@@ -1,7 +1,6 @@
 package io.jgrad.autograd;
 
 import io.jgrad.tensor.Shapes;
-import io.jgrad.tensor.backend.NdArrays;
 import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -58,13 +57,8 @@ final class ActivationOps {
      * {@code g·(Φ(x) + x·φ(x))} with {@code φ(x) = e^{−x²/2}/√(2π)}, PyTorch's formula.
      */
     static Variable gelu(Variable x) {
+        Ops ops = Ops.get();
         INDArray a = x.value().array();
-        INDArray cdf = a.mul(1 / Math.sqrt(2));
-        NdArrays.erfInPlace(cdf);
-        cdf.addi(1).muli(0.5);
-        return Variable.fromOp("gelu", a.mul(cdf), g -> {
-            INDArray pdf = NdArrays.exp(a.mul(a).muli(-0.5)).muli(1 / Math.sqrt(2 * Math.PI));
-            return new INDArray[] {pdf.muli(a).addi(cdf).muli(g)};
-        }, x);
+        return Variable.fromOp("gelu", ops.gelu(a), g -> new INDArray[] {ops.geluBackward(a, g)}, x);
     }
 }

@@ -42,11 +42,7 @@ final class AttentionOps {
         INDArray v3 = flat(v.value().array(), batch, s, ev);
         double scale = 1 / Math.sqrt(e);
         Ops ops = Ops.get();
-        INDArray scores = ops.batchedGemm(q3, false, k3, true, scale);
-        if (causal) {
-            ops.maskAboveDiagonal(scores, Double.NEGATIVE_INFINITY);
-        }
-        INDArray attn = ops.softmax(scores, 2);
+        INDArray attn = ops.attentionSoftmax(ops.batchedGemm(q3, false, k3, true, scale), causal);
         INDArray out = ops.batchedGemm(attn, false, v3, false, 1);
         return Variable.fromOp(causal ? "sdpa_causal" : "sdpa", out.reshape(full(batch, l, ev)), g -> {
             INDArray g3 = g.reshape('c', b, l, ev);

@@ -67,6 +67,17 @@ public final class Functional {
         return NormOps.batchNorm(x, weight, bias, eps);
     }
 
+    /**
+     * {@code F.layer_norm(x, (C,), weight, bias, eps)} over the last dimension of {@code x [..., C]}:
+     * each row normalised with its mean and biased variance, then scaled by {@code weight} and
+     * shifted by {@code bias} ({@code [C]}, both null for none). One node with a fused backward.
+     *
+     * @throws IllegalArgumentException when the shapes or element types do not fit, naming them
+     */
+    public static Variable layerNorm(Variable x, Variable weight, Variable bias, double eps) {
+        return NormOps.layerNorm(x, weight, bias, eps);
+    }
+
     /** {@code F.batch_norm(x, mean, var, training=False)} over {@code x [N, C]} with fixed statistics. */
     public static Variable batchNormEval(Variable x, Variable weight, Variable bias, INDArray mean, INDArray var,
                                          double eps) {

@@ -2,6 +2,7 @@ package io.jgrad.autograd;
 
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.backend.BatchNormPass;
+import io.jgrad.tensor.backend.LayerNormPass;
 import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -45,6 +46,41 @@ final class NormOps {
         INDArray y = ops.newArray(xa.dataType(), xa.shape());
         BatchNormPass pass = ops.batchNormEval(xa, array(weight), array(bias), mean, var, eps, y);
         return record("batchNormEval", y, pass, inputs);
+    }
+
+    /**
+     * Layer normalisation over the last dimension of {@code x [..., C]}: one node over the rows
+     * {@code [R, C]}, the backend's {@link Ops#layerNorm} forward and its pass's backward writing
+     * {@code dx}, {@code dγ}, {@code dβ} straight into the engine's buffers.
+     */
+    static Variable layerNorm(Variable x, Variable weight, Variable bias, double eps) {
+        long[] shape = x.shape();
+        long c = shape.length == 0 ? 0 : shape[shape.length - 1];
+        if (shape.length == 0 || c == 0 || (weight == null) != (bias == null)
+                || weight != null && (weight.value().size() != c || bias.value().size() != c)) {
+            throw new IllegalArgumentException("layerNorm: input " + Shapes.str(shape) + " must be [..., C > 0] with "
+                    + "weight and bias of size C or both null, got " + (weight == null ? "null" : Shapes.str(weight.shape()))
+                    + " and " + (bias == null ? "null" : Shapes.str(bias.shape())));
+        }
+        ElementwiseOps.checkSameType("layerNorm", x, weight == null ? x : weight);
+        Ops ops = Ops.get();
+        INDArray xa = x.value().array();
+        long rows = xa.length() / c;
+        INDArray x2 = xa.reshape('c', rows, c);
+        INDArray y = ops.newArray(xa.dataType(), rows, c);
+        LayerNormPass pass = ops.layerNorm(x2, array(weight), array(bias), eps, y);
+        Variable[] inputs = weight == null ? new Variable[] {x} : new Variable[] {x, weight, bias};
+        boolean affine = weight != null;
+        return Variable.fromAccumulatingOp("layerNorm", y.reshape('c', shape), (g, sink) -> {
+            GradSink.Target tx = sink.requires(0) ? sink.target(0) : null;
+            GradSink.Target tw = affine && sink.requires(1) ? sink.target(1) : null;
+            GradSink.Target tb = affine && sink.requires(2) ? sink.target(2) : null;
+            // the target is row-major (GradSink's contract), so this reshape is a view of it, written through
+            INDArray dx = tx == null ? null : tx.array().reshape('c', rows, c);
+            pass.backward(g.reshape('c', rows, c), dx, tx == null ? 0 : tx.beta(),
+                    tw == null ? null : tw.array(), tw == null ? 0 : tw.beta(),
+                    tb == null ? null : tb.array(), tb == null ? 0 : tb.beta());
+        }, inputs);
     }
 
     private static Variable record(String op, INDArray y, BatchNormPass pass, Variable[] inputs) {

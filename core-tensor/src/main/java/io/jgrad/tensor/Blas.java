@@ -122,6 +122,43 @@ public final class Blas {
         }
     }
 
+    /**
+     * {@code c[i] = alpha·op(a[i])·op(b[i])} for float32 {@code a [B, m, k]}, {@code b [B, k, n]}
+     * (shapes already checked, {@code op} transposing the last two dimensions) into the dense
+     * {@code c [B, m, n]}: one single-threaded {@code cblas_sgemm} per matrix, the matrices split
+     * over the cores ({@link Parallel}), where {@code Nd4j.matmul} sets up a batched op per call
+     * and the attention's small products ({@code 128×128×32}) leave OpenBLAS's threads idle.
+     * Operands must be {@link Dense#readableRowMajor}; returns false (nothing written) otherwise.
+     */
+    public static boolean batchedSgemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha) {
+        if (!readable(a, DataType.FLOAT) || !readable(b, DataType.FLOAT) || !dense(c, DataType.FLOAT)) {
+            return false;
+        }
+        int batch = (int) a.size(0);
+        int m = (int) c.size(1);
+        int n = (int) c.size(2);
+        int k = (int) (transA ? a.size(1) : a.size(2));
+        int lda = (int) a.size(2);
+        int ldb = (int) b.size(2);
+        long aStride = a.size(1) * a.size(2);
+        long bStride = b.size(1) * b.size(2);
+        long cStride = (long) m * n;
+        Threads.configure();
+        int ta = transA ? CblasTrans : CblasNoTrans;
+        int tb = transB ? CblasTrans : CblasNoTrans;
+        FloatPointer pa = (FloatPointer) a.data().addressPointer();
+        FloatPointer pb = (FloatPointer) b.data().addressPointer();
+        FloatPointer pc = (FloatPointer) c.data().addressPointer();
+        long macs = Math.max(1, (long) m * n * k);
+        Parallel.forRange("batchedGemm", batch, Math.max(1, (SPLIT_MACS / 2 + macs - 1) / macs), (i0, i1) -> {
+            for (long i = i0; i < i1; i++) {
+                cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, (float) alpha, at(pa, i * aStride), lda, at(pb, i * bStride),
+                        ldb, 0f, at(pc, i * cStride), n);
+            }
+        });
+        return true;
+    }
+
     /** A pointer {@code offset} floats past {@code p} (JavaCPP passes address + position to C). */
     private static FloatPointer at(FloatPointer p, long offset) {
         return offset == 0 ? p : new FloatPointer(p).position(p.position() + offset);

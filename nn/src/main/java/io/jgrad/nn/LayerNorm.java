@@ -1,5 +1,6 @@
 package io.jgrad.nn;
 
+import io.jgrad.autograd.Functional;
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
@@ -7,8 +8,8 @@ import io.jgrad.tensor.Tensor;
 /**
  * Layer normalisation over the last dimension (Ba et al., 2016), PyTorch's {@code nn.LayerNorm(d)}:
  * {@code y = (x − mean)/√(var + eps)·γ + β} with the biased variance of each row, eps 1e-5,
- * γ (key {@code weight}, init 1) and β ({@code bias}, init 0). Built from autograd ops, so its
- * backward is theirs.
+ * γ (key {@code weight}, init 1) and β ({@code bias}, init 0). One fused op
+ * ({@link Functional#layerNorm}): a forward pass per row and PyTorch's closed-form backward.
  *
  * <pre>{@code
  * Variable y = new LayerNorm(64).forward(x);   // normalizes x's last dimension (64)
@@ -62,10 +63,7 @@ public class LayerNorm extends Module {
             throw new IllegalArgumentException("LayerNorm(" + size + ").forward: expected input [..., " + size + "], got "
                     + Shapes.str(s));
         }
-        Variable centred = x.sub(x.mean(-1, true));
-        Variable var = centred.mul(centred).mean(-1, true);
-        Variable y = centred.mul(var.add(eps).pow(-0.5));
-        return weight == null ? y : y.mul(weight).add(bias);
+        return Functional.layerNorm(x, weight, bias, eps);
     }
 
     @Override

@@ -51,6 +51,22 @@ public final class Checks {
     }
 
     /**
+     * Fails unless {@code x} is {@code [R, C]}, {@code y} has its shape and {@code weight},
+     * {@code bias} are both null or both of {@code C} elements.
+     *
+     * @throws IllegalArgumentException naming the shapes
+     */
+    public static void layerNorm(INDArray x, INDArray weight, INDArray bias, INDArray y) {
+        boolean affineOk = weight == null ? bias == null
+                : bias != null && weight.length() == x.size(x.rank() - 1) && bias.length() == weight.length();
+        if (x.rank() != 2 || !java.util.Arrays.equals(x.shape(), y.shape()) || !affineOk) {
+            throw new IllegalArgumentException("layerNorm: x " + Shapes.str(x.shape()) + ", y " + Shapes.str(y.shape())
+                    + ", weight " + (weight == null ? "null" : Shapes.str(weight.shape())) + ", bias "
+                    + (bias == null ? "null" : Shapes.str(bias.shape())) + " do not fit [R, C], [R, C], [C], [C]");
+        }
+    }
+
+    /**
      * Fails unless {@code targets} (the row-major values of an INT64 array of shape
      * {@code targetShape}) has one class index per row of {@code logits [n, c]} and each one not
      * equal to {@code ignoreIndex} is in {@code [0, c)}, as PyTorch's "Target ... is out of bounds".

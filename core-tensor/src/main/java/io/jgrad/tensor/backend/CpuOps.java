@@ -244,4 +244,70 @@ final class CpuOps extends Nd4jOps {
         write(m, runningMean);
         write(v, runningVar);
     }
+
+    // --- transformer speed ---
+
+    @Override
+    public LayerNormPass layerNorm(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y) {
+        Checks.layerNorm(x, weight, bias, y);
+        return CpuLayerNorm.fits(x, weight, bias, y) ? CpuLayerNorm.forward(x, weight, bias, eps, y)
+                : super.layerNorm(x, weight, bias, eps, y);
+    }
+
+    @Override
+    public INDArray gelu(INDArray x) {
+        return CpuGelu.fits(x) ? CpuGelu.forward(x, newArray(DataType.FLOAT, x.shape())) : super.gelu(x);
+    }
+
+    @Override
+    public INDArray geluBackward(INDArray x, INDArray g) {
+        return CpuGelu.fits(x, g) && java.util.Arrays.equals(x.shape(), g.shape())
+                ? CpuGelu.backward(x, g, newArray(DataType.FLOAT, x.shape())) : super.geluBackward(x, g);
+    }
+
+    /** One pass per row in place ({@link CpuSoftmax}), the mask applied inside it. */
+    @Override
+    public INDArray attentionSoftmax(INDArray scores, boolean causal) {
+        if (Dense.float32(scores) && (!causal || scores.rank() == 3)) {
+            return CpuSoftmax.forward(scores, causal, scores);
+        }
+        return super.attentionSoftmax(scores, causal);
+    }
+
+    /** One pass per row over the last dimension ({@link CpuSoftmax}); other axes as ND4J ops. */
+    @Override
+    public INDArray softmax(INDArray x, int axis) {
+        if (lastAxis(x, axis) && CpuSoftmax.fits(x)) {
+            return CpuSoftmax.forward(x, false, newArray(DataType.FLOAT, x.shape()));
+        }
+        return super.softmax(x, axis);
+    }
+
+    @Override
+    public INDArray softmaxBackward(INDArray out, INDArray g, int axis) {
+        if (lastAxis(out, axis) && CpuSoftmax.fits(out, g) && java.util.Arrays.equals(out.shape(), g.shape())) {
+            return CpuSoftmax.backward(out, g, newArray(DataType.FLOAT, out.shape()));
+        }
+        return super.softmaxBackward(out, g, axis);
+    }
+
+    private static boolean lastAxis(INDArray x, int axis) {
+        return x.rank() > 0 && (axis == x.rank() - 1 || axis == -1);
+    }
+
+    /** One single-threaded BLAS call per matrix, the matrices split over the cores ({@link Blas#batchedSgemm}). */
+    @Override
+    public INDArray batchedGemm(INDArray a, boolean transA, INDArray b, boolean transB, double alpha) {
+        Checks.batchedGemm(a, transA, b, transB);
+        long m = transA ? a.size(2) : a.size(1);
+        long n = transB ? b.size(1) : b.size(2);
+        if (a.dataType() == DataType.FLOAT && b.dataType() == DataType.FLOAT && m * n > 0 && a.length() > 0
+                && b.length() > 0) {
+            INDArray c = newArray(DataType.FLOAT, a.size(0), m, n);
+            if (Blas.batchedSgemm(a, transA, b, transB, c, alpha)) {
+                return c;
+            }
+        }
+        return super.batchedGemm(a, transA, b, transB, alpha);
+    }
 }

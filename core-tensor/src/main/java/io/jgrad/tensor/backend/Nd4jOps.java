@@ -396,4 +396,36 @@ class Nd4jOps implements Ops {
         axpy(runningMean.muli(1 - momentum), momentum, mean, runningMean);
         axpy(runningVar.muli(1 - momentum), momentum * unbias, var, runningVar);
     }
+
+    // --- transformer speed ---
+
+    @Override
+    public LayerNormPass layerNorm(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y) {
+        Checks.layerNorm(x, weight, bias, y);
+        return Nd4jLayerNorm.forward(x, weight, bias, eps, y);
+    }
+
+    @Override
+    public INDArray gelu(INDArray x) {
+        return x.mul(cdf(x));
+    }
+
+    @Override
+    public INDArray geluBackward(INDArray x, INDArray g) {
+        INDArray pdf = Transforms.exp(x.mul(x).muli(-0.5), false).muli(1 / Math.sqrt(2 * Math.PI));
+        return pdf.muli(x).addi(cdf(x)).muli(g);
+    }
+
+    /** {@code Φ(x) = (1 + erf(x/√2))/2}, a new array. */
+    private static INDArray cdf(INDArray x) {
+        return NdArrays.erfInPlace(x.mul(1 / Math.sqrt(2))).addi(1).muli(0.5);
+    }
+
+    @Override
+    public INDArray attentionSoftmax(INDArray scores, boolean causal) {
+        if (causal) {
+            maskAboveDiagonal(scores, Double.NEGATIVE_INFINITY);
+        }
+        return softmax(scores, scores.rank() - 1);
+    }
 }

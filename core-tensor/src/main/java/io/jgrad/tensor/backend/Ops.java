@@ -308,4 +308,28 @@ public interface Ops {
      * holds them.
      */
     void updateRunningStats(INDArray runningMean, INDArray runningVar, BatchStats batch, double momentum, double unbias);
+
+    // --- transformer speed ---
+
+    /**
+     * Layer normalisation of each row of {@code x [R, C]} into {@code y} (x's shape), PyTorch's
+     * {@code F.layer_norm(x, (C,), weight, bias, eps)}: {@code y = (x − mean)·rstd·γ + β} with the
+     * row's mean and biased variance, {@code rstd = 1/√(var + eps)}; {@code weight}, {@code bias}
+     * ({@code [C]}) may both be null. The returned pass holds the statistics and the backward.
+     */
+    LayerNormPass layerNorm(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y);
+
+    /** GELU, exact (erf) form, {@code x·Φ(x) = x/2·(1 + erf(x/√2))}, into a new array. */
+    INDArray gelu(INDArray x);
+
+    /** GELU's backward from the forward input: {@code g·(Φ(x) + x·φ(x))}, {@code φ(x) = e^{−x²/2}/√(2π)}, a new array. */
+    INDArray geluBackward(INDArray x, INDArray g);
+
+    /**
+     * The softmax over the last dimension of attention scores {@code [B, L, S]}, with
+     * {@code causal} first masking every column {@code j > i} of row {@code i} (top-left aligned,
+     * PyTorch's {@code is_causal}: those get probability 0). The result may be {@code scores}
+     * itself, overwritten: callers pass a temporary they no longer need.
+     */
+    INDArray attentionSoftmax(INDArray scores, boolean causal);
 }

@@ -1,0 +1,64 @@
+package io.jgrad.tensor.backend;
+
+/**
+ * The error function in double to within ~3e-12 (far below float32's rounding), for the
+ * {@code cpu} backend's GELU: the JDK has no {@code erf}, and ND4J's costs a native call and a
+ * temporary per use. Cubic Hermite interpolation on a table of {@code erf} and its derivative
+ * {@code 2/√π·e^{−z²}} at steps of 1/256 over {@code [0, 6]} (beyond 6, erf is 1 in double to
+ * within 2e-17). The table is computed once from the series
+ * {@code erf z = 2/√π·e^{−z²}·Σ 2ⁿz^{2n+1}/(1·3·…·(2n+1))}, whose terms are all positive (no
+ * cancellation). Interpolation error is at most {@code h⁴/384·max|erf⁗|} ≈ 3e-12.
+ */
+final class Erf {
+    private static final int PER_UNIT = 256;
+    private static final double LIMIT = 6;
+    private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+    /** erf at k/256. */
+    private static final double[] VALUE;
+    /** erf' at k/256, times the step 1/256. */
+    private static final double[] SLOPE;
+
+    static {
+        int n = (int) (LIMIT * PER_UNIT) + 2;
+        VALUE = new double[n];
+        SLOPE = new double[n];
+        for (int k = 0; k < n; k++) {
+            double z = (double) k / PER_UNIT;
+            VALUE[k] = series(z);
+            SLOPE[k] = TWO_OVER_SQRT_PI * Math.exp(-z * z) / PER_UNIT;
+        }
+    }
+
+    private Erf() {
+    }
+
+    /** erf(z); NaN for NaN. */
+    static double erf(double z) {
+        double a = Math.abs(z);
+        if (!(a < LIMIT)) {
+            return Double.isNaN(z) ? z : Math.copySign(1, z);
+        }
+        double s = a * PER_UNIT;
+        int i = (int) s;
+        double t = s - i;
+        double t2 = t * t;
+        double t3 = t2 * t;
+        double v = (2 * t3 - 3 * t2 + 1) * VALUE[i] + (t3 - 2 * t2 + t) * SLOPE[i]
+                + (3 * t2 - 2 * t3) * VALUE[i + 1] + (t3 - t2) * SLOPE[i + 1];
+        return Math.copySign(v, z);
+    }
+
+    /** The positive-term series, for the table (z ≥ 0). */
+    private static double series(double z) {
+        if (z == 0) {
+            return 0;
+        }
+        double term = z;
+        double sum = z;
+        for (int n = 1; term > 1e-17 * sum; n++) {
+            term *= 2 * z * z / (2 * n + 1);
+            sum += term;
+        }
+        return TWO_OVER_SQRT_PI * Math.exp(-z * z) * sum;
+    }
+}
