@@ -46,7 +46,7 @@ final class AttentionOps {
         INDArray out = ops.batchedGemm(attn, false, v3, false, 1);
         return Variable.fromOp(causal ? "sdpa_causal" : "sdpa", out.reshape(full(batch, l, ev)), g -> {
             INDArray g3 = g.reshape('c', b, l, ev);
-            INDArray dScores = ops.softmaxBackward(attn, ops.batchedGemm(g3, false, v3, true, 1), 2);
+            INDArray dScores = ops.attentionSoftmaxBackward(attn, ops.batchedGemm(g3, false, v3, true, 1));
             return new INDArray[] {
                 q.requiresGrad() ? ops.batchedGemm(dScores, false, k3, false, scale).reshape(full(batch, l, e)) : null,
                 k.requiresGrad() ? ops.batchedGemm(dScores, true, q3, false, scale).reshape(full(batch, s, e)) : null,

@@ -2,6 +2,7 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Rng;
+import io.jgrad.tensor.backend.DropoutPass;
 import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -11,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code 1/(1-p)}, so evaluation mode is the identity. The mask comes from this layer's own
  * seeded {@link Rng}, so runs repeat exactly (on the {@code nd4j} backend it seeds ND4J's generator, which draws the mask
  * on the device: {@link Ops#dropoutMask}), and
- * a training checkpoint saves that generator ({@link Stochastic}); forward and backward share one mask array.
+ * a training checkpoint saves that generator ({@link Stochastic}); forward and backward share one mask
+ * ({@link Ops#dropout}: one fused pass each way, the mask kept as heap bits on {@code cpu}).
  *
  * <pre>{@code
  * Sequential m = new Sequential(new Linear(20, 64), new ReLU(), new Dropout(0.3), new Linear(64, 3));
@@ -55,10 +57,8 @@ public class Dropout extends Module implements Stochastic {
         if (!isTraining() || p == 0) {
             return x;
         }
-        INDArray xa = x.value().array();
-        INDArray mask = Ops.get().dropoutMask(rng, p, xa.dataType(), xa.shape());
-        INDArray y = xa.mul(mask);
-        return Variable.fromOp("dropout", y, g -> new INDArray[] {g.mul(mask)}, x);
+        DropoutPass pass = Ops.get().dropout(rng, p, x.value().array());
+        return Variable.fromOp("dropout", pass.output(), g -> new INDArray[] {pass.backward(g)}, x);
     }
 
     @Override

@@ -310,4 +310,22 @@ final class CpuOps extends Nd4jOps {
         }
         return super.batchedGemm(a, transA, b, transB, alpha);
     }
+
+    /** In place on {@code g} when it is a dense float32 temporary ({@link CpuSoftmax}). */
+    @Override
+    public INDArray attentionSoftmaxBackward(INDArray attn, INDArray g) {
+        if (CpuSoftmax.fits(attn) && Dense.float32(g) && java.util.Arrays.equals(attn.shape(), g.shape())) {
+            return CpuSoftmax.backward(attn, g, g);
+        }
+        return super.attentionSoftmaxBackward(attn, g);
+    }
+
+    /** The mask as heap bits, one pass each way ({@link CpuDropout}). */
+    @Override
+    public DropoutPass dropout(Rng rng, double p, INDArray x) {
+        if (CpuDropout.fits(x)) {
+            return CpuDropout.forward(rng, p, x, newArray(DataType.FLOAT, x.shape()));
+        }
+        return super.dropout(rng, p, x);
+    }
 }

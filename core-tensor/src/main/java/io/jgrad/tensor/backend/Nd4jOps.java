@@ -428,4 +428,26 @@ class Nd4jOps implements Ops {
         }
         return softmax(scores, scores.rank() - 1);
     }
+
+    @Override
+    public INDArray attentionSoftmaxBackward(INDArray attn, INDArray g) {
+        return softmaxBackward(attn, g, attn.rank() - 1);
+    }
+
+    @Override
+    public DropoutPass dropout(Rng rng, double p, INDArray x) {
+        INDArray mask = dropoutMask(rng, p, x.dataType(), x.shape());
+        INDArray y = x.mul(mask);
+        return new DropoutPass() {
+            @Override
+            public INDArray output() {
+                return y;
+            }
+
+            @Override
+            public INDArray backward(INDArray g) {
+                return g.mul(mask);
+            }
+        };
+    }
 }

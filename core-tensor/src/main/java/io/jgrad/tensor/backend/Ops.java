@@ -332,4 +332,19 @@ public interface Ops {
      * itself, overwritten: callers pass a temporary they no longer need.
      */
     INDArray attentionSoftmax(INDArray scores, boolean causal);
+
+    /**
+     * The backward of {@link #attentionSoftmax}: {@code (g − Σ g·out)·out} over the last
+     * dimension from its output {@code attn}. The result may be {@code g} itself, overwritten:
+     * callers pass a temporary they no longer need.
+     */
+    INDArray attentionSoftmaxBackward(INDArray attn, INDArray g);
+
+    /**
+     * Inverted dropout of {@code x} in training mode: each element kept with probability
+     * {@code 1 − p} and scaled by {@code 1/(1−p)}, else 0, the decisions drawn from {@code rng} as
+     * {@link #dropoutMask} draws them (so the same generator state gives the same output as
+     * {@code x·dropoutMask(...)} on the same backend). The pass holds the output and the backward.
+     */
+    DropoutPass dropout(Rng rng, double p, INDArray x);
 }
