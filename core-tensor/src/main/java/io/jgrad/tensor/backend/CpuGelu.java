@@ -64,7 +64,7 @@ final class CpuGelu {
                 for (int i = 0; i < n; i++) {
                     double v = xb[i];
                     double cdf = 0.5 * (1 + Erf.erf(v * SQRT_HALF));
-                    double pdf = Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
+                    double pdf = Erf.gauss(v * SQRT_HALF) * INV_SQRT_2PI;
                     gb[i] = (float) (gb[i] * (cdf + v * pdf));
                 }
                 ds.put(at, gb, 0, n);

@@ -98,6 +98,10 @@ class TransformerOpsAgreementTest {
         assertEquals(-Erf.erf(2.5), Erf.erf(-2.5), 0);
         assertEquals(1, Erf.erf(7), 0);
         assertTrue(Double.isNaN(Erf.erf(Double.NaN)));
+        for (double z = -7; z <= 7; z += 0.00731) {
+            double e = Math.exp(-z * z);
+            assertEquals(e, Erf.gauss(z), 1e-11 * e, "gauss(" + z + ")");
+        }
     }
 
     @Test
