@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ final class ChildJvm {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> consumed = new ArrayList<>();
     private final Thread reader;
+    private final Path stderr;
 
     ChildJvm(Class<?> main, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -39,7 +41,11 @@ final class ChildJvm {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // stderr (logs, JVM warnings) goes to a file: interleaved with stdout, a log write could split or
+        // glue one of the lines the test parses
+        stderr = Files.createTempFile("jgrad-child-", ".stderr");
+        stderr.toFile().deleteOnExit();
+        process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
         reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
@@ -59,12 +65,22 @@ final class ChildJvm {
         while (true) {
             String l = lines.poll(120, TimeUnit.SECONDS);
             if (l == null || l.equals("<eof>")) {
-                fail("the child ended or hung before printing '" + prefix + "...'; its output:\n" + String.join("\n", consumed));
+                fail("the child ended or hung before printing '" + prefix + "...'; its output:\n" + String.join("\n", consumed) + errors());
             }
             consumed.add(l);
             if (l.startsWith(prefix)) {
                 return l;
             }
+        }
+    }
+
+    /** What the child wrote to stderr so far, for failure messages. */
+    String errors() {
+        try {
+            String e = Files.readString(stderr);
+            return e.isEmpty() ? "" : "\nits stderr:\n" + e;
+        } catch (IOException e) {
+            return "\n(its stderr could not be read: " + e + ")";
         }
     }
 
@@ -80,7 +96,7 @@ final class ChildJvm {
     List<String> finish() throws InterruptedException {
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            fail("the child did not end; its output so far:\n" + String.join("\n", consumed));
+            fail("the child did not end; its output so far:\n" + String.join("\n", consumed) + errors());
         }
         reader.join(30_000);
         if (reader.isAlive()) {
