@@ -3,7 +3,6 @@ package io.jgrad.tensor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +74,7 @@ public final class NativeMemory {
 
     /** A new row-major array with undefined contents, counted as a temporary. */
     static INDArray newTemporary(DataType type, long... shape) {
-        INDArray a = Nd4j.createUninitialized(type, shape, 'c');
+        INDArray a = io.jgrad.tensor.backend.BufferCache.uninitialized(type, shape);
         allocated(a.length() * type.width());
         return a;
     }
