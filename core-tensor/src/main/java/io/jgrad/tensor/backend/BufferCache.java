@@ -33,6 +33,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * loop (no scope at all) is exactly where the growth was. {@code StepScope} already gives the
  * scoped case; this cache adds reuse for the unscoped one through the collector.
  *
+ * <p>The cpu backend only ({@code Backend.CPU}, whose memory is host memory): under the nd4j
+ * backend, which may run on a device, every array comes from ND4J as before.
+ *
  * <p>Size classes: 64 bytes at least, then four per power of two (at most 25% slack). The free
  * lists keep at most {@link #capBytes()} bytes ({@code -Djgrad.bufferCacheMiB}, default
  * {@value #DEFAULT_CAP_MIB}; {@code 0} turns the cache off and arrays come from ND4J as before);
@@ -43,6 +46,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class BufferCache {
     static final long DEFAULT_CAP_MIB = 256;
     private static final long CAP = capFromProperty();
+    /** Only the cpu backend's memory is host memory this class may own; the nd4j backend's arrays come from ND4J. */
+    private static final boolean ON = CAP > 0 && Backend.current() == Backend.CPU;
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "jgrad-buffer-cache");
         t.setDaemon(true);
@@ -82,8 +87,8 @@ public final class BufferCache {
         for (long d : shape) {
             length *= d;
         }
-        if (CAP <= 0 || length <= 0 || shape.length == 0 || !cacheable(type)) {
-            return new Leased(Nd4j.createUninitialized(type, shape, 'c'), null);   // empty, scalar, or cache off
+        if (!ON || length <= 0 || shape.length == 0 || !cacheable(type)) {
+            return new Leased(Nd4j.createUninitialized(type, shape, 'c'), null);   // empty, scalar, nd4j backend, or off
         }
         long bytes = sizeClass(length * type.width());
         Pointer block = take(bytes);
@@ -116,6 +121,11 @@ public final class BufferCache {
     /** The most the free lists keep, bytes ({@code 0}: the cache is off). */
     public static long capBytes() {
         return CAP;
+    }
+
+    /** Whether arrays come from the cache: the cpu backend, and a cap above 0. */
+    public static boolean enabled() {
+        return ON;
     }
 
     /** Frees every block in the free lists (the memory of live arrays is untouched). */
