@@ -2,6 +2,7 @@ package io.jgrad.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.autograd.Variable;
 import io.jgrad.nn.Linear;
@@ -39,6 +40,11 @@ import org.junit.jupiter.api.Test;
  * by 112.8 MiB over steps 2,000–100,000 under load (issue 23). Without jgrad's collection pacing
  * ({@code -Djgrad.nativeBudgetMiB=0}, passed on to the children) it grows by hundreds of MiB and
  * this test fails. {@code jgrad.*} properties of the test JVM are passed on to the children.
+ *
+ * <p>The cpu backend only: its op results come from the {@link BufferCache}. Under the nd4j
+ * backend ND4J allocates its op results itself (uncounted, bounded only by
+ * {@link NativeMemory}'s resident guard), and the loop runs ~10× slower: one run here grew by
+ * 43.0 MiB over this window at 43–148 steps/s and took 11 minutes, so it is not checked there.
  */
 class PlainLoopResidentMemoryTest {
     private static final int EARLY_STEP = 2_000;
@@ -56,6 +62,7 @@ class PlainLoopResidentMemoryTest {
     }
 
     private static void assertSettles(boolean underLoad) throws Exception {
+        assumeTrue(Backend.current() == Backend.CPU, "the cpu backend's early window (see the class comment)");
         Process busy = underLoad ? new ProcessBuilder("sh", "-c", "while :; do :; done").start() : null;
         try {
             List<String> out = runChild();
