@@ -45,6 +45,15 @@ final class Stats {
         return -1;
     }
 
+    /**
+     * CPU time of the whole process so far, ns (all threads; -1 if the JVM cannot tell): on a
+     * shared machine the work a run did, where its wall-clock time also counts other processes'.
+     */
+    static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : -1;
+    }
+
     /** Seconds since this JVM started. */
     static double sinceJvmStart() {
         return (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;

@@ -3,7 +3,6 @@ package io.jgrad.tensor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * this small heap took 15-50 ms here, so this costs at most a few percent, and a model with
  * megabytes of activations per step holds at most half a second's worth. (Spacing them by their
  * own duration instead fed back on a busy machine: slower collections, fewer of them, a larger
- * backlog, slower collections.)
+ * backlog, slower collections.) Under the cpu backend these temporaries live in
+ * {@link io.jgrad.tensor.backend.BufferCache} blocks, which such a collection hands back to the
+ * cache for the next steps' arrays (issue 23: no fresh native allocation in a steady step).
  * <p>That count sees only what jgrad allocates itself; ND4J's own ops allocate their results
  * natively too, uncounted (and JavaCPP's {@code maxBytes} does not see ND4J's buffers either). A
  * Transformer step makes hundreds of MB of them, and {@code ./jgrad lm} held 8–9 GiB resident
@@ -75,7 +76,7 @@ public final class NativeMemory {
 
     /** A new row-major array with undefined contents, counted as a temporary. */
     static INDArray newTemporary(DataType type, long... shape) {
-        INDArray a = Nd4j.createUninitialized(type, shape, 'c');
+        INDArray a = io.jgrad.tensor.backend.BufferCache.uninitialized(type, shape);
         allocated(a.length() * type.width());
         return a;
     }

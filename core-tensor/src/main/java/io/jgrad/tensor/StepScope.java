@@ -1,11 +1,11 @@
 package io.jgrad.tensor;
 
+import io.jgrad.tensor.backend.BufferCache;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * An opt-in scope around one training step whose temporary op results (layer outputs,
@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: ND4J frees native memory only after its Java object is collected, so every step writes
  * its activations into fresh, cold memory (page faults, cache misses; a GEMM into a fresh
  * output ran at ~55 instead of ~85 GFLOP/s here). Freeing them at the end of the step lets the
- * allocator hand the same warm memory to the next step, as PyTorch's reference counting does.
+ * allocator hand the same warm memory to the next step, as PyTorch's reference counting does:
+ * the arrays' memory goes straight back to the {@link BufferCache}.
  *
  * <pre>{@code
  * try (StepScope s = StepScope.open()) {
@@ -32,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class StepScope implements AutoCloseable {
     private static final ThreadLocal<ArrayDeque<StepScope>> ACTIVE = ThreadLocal.withInitial(ArrayDeque::new);
 
-    private final List<INDArray> made = new ArrayList<>();
+    private final List<BufferCache.Leased> made = new ArrayList<>();
     private boolean closed;
 
     private StepScope() {
@@ -55,9 +56,9 @@ public final class StepScope implements AutoCloseable {
         if (s == null) {
             return NativeMemory.newTemporary(type, shape);    // freed by the GC, which NativeMemory paces
         }
-        INDArray a = Nd4j.createUninitialized(type, shape, 'c');
+        BufferCache.Leased a = BufferCache.lease(type, shape);
         s.made.add(a);
-        return a;
+        return a.array();
     }
 
     /** Frees the arrays made inside this scope; idempotent. */
@@ -69,10 +70,12 @@ public final class StepScope implements AutoCloseable {
         closed = true;
         ArrayDeque<StepScope> stack = ACTIVE.get();
         stack.remove(this);
-        for (INDArray a : made) {
+        for (BufferCache.Leased l : made) {
+            INDArray a = l.array();
             if (!a.wasClosed() && a.closeable()) {
-                a.close();
+                a.close();                            // ND4J's wrapper: later use throws
             }
+            l.release();                              // the memory goes back to the cache, warm for the next step
         }
         made.clear();
         NativeMemory.checkResident();

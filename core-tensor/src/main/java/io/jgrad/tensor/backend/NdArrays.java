@@ -20,9 +20,9 @@ public final class NdArrays {
 
     // ---------------------------------------------------------------- new arrays
 
-    /** A row-major array of {@code shape}, contents undefined. */
+    /** A row-major array of {@code shape}, contents undefined, its memory from the {@link BufferCache}. */
     public static INDArray uninitialized(DataType type, long... shape) {
-        return Nd4j.createUninitialized(type, shape, 'c');
+        return BufferCache.uninitialized(type, shape);
     }
 
     /** An array of zeros. */
