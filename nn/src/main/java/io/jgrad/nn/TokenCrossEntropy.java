@@ -4,6 +4,7 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.DType;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.Checks;
 import io.jgrad.tensor.backend.CrossEntropyPass;
 import io.jgrad.tensor.backend.Ops;
 import java.util.Arrays;
@@ -47,6 +48,7 @@ final class TokenCrossEntropy {
             throw new IllegalArgumentException(op + ": empty input, logits shape " + Shapes.str(shape));
         }
         INDArray rows = logits.value().array().reshape('c', new long[] {n, c});
+        Checks.targets(op, rows, targets, ignoreIndex);     // no transfer for a batch from Tensor.ofLongs
         CrossEntropyPass pass = Ops.get().crossEntropy(rows, targets.array(), ignoreIndex);
         return Variable.fromOp(op, pass.loss(), g -> new INDArray[] {pass.backward(g).reshape('c', shape)}, logits);
     }
