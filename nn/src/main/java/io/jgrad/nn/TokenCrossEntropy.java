@@ -5,7 +5,7 @@ import io.jgrad.tensor.DType;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
 import io.jgrad.tensor.backend.Checks;
-import io.jgrad.tensor.backend.CrossEntropyPass;
+import io.jgrad.tensor.backend.LossPass;
 import io.jgrad.tensor.backend.Ops;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,7 +49,7 @@ final class TokenCrossEntropy {
         }
         INDArray rows = logits.value().array().reshape('c', new long[] {n, c});
         Checks.targets(op, rows, targets, ignoreIndex);     // no transfer for a batch from Tensor.ofLongs
-        CrossEntropyPass pass = Ops.get().crossEntropy(rows, targets.array(), ignoreIndex);
-        return Variable.fromOp(op, pass.loss(), g -> new INDArray[] {pass.backward(g).reshape('c', shape)}, logits);
+        LossPass pass = Ops.get().crossEntropy(rows, targets.array(), ignoreIndex);
+        return Variable.fromOp(op, pass.value(), g -> new INDArray[] {pass.backward(g)[0].reshape('c', shape)}, logits);
     }
 }

@@ -255,7 +255,7 @@ class Nd4jOps implements Ops {
     }
 
     @Override
-    public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
+    public LossPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
         if (targets.length() != logits.size(0)) {
             throw new IllegalArgumentException("crossEntropy: logits have " + logits.size(0) + " rows but there are "
                     + targets.length() + " targets " + Arrays.toString(targets.shape()));

@@ -262,7 +262,7 @@ public interface Ops {
      * @throws IllegalArgumentException for a targets length other than {@code n} (and on
      *         {@code cpu} naming the first counted target outside {@code [0, c)} and its position)
      */
-    CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex);
+    LossPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex);
 
     // --- device path ---
 
