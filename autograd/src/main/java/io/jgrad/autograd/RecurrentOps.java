@@ -2,17 +2,14 @@ package io.jgrad.autograd;
 
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.backend.Ops;
-import org.nd4j.linalg.api.buffer.DataType;
+import io.jgrad.tensor.backend.RecurrentPass;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The recurrent op family: one LSTM or GRU layer's recurrence over a whole sequence as ONE graph
  * node. The input projections of every step arrive already computed by one GEMM (the caller's
- * {@code linear} over {@code [N·T, in]}); each time step is then one hidden GEMM plus one fused
- * backend cell ({@link Ops#lstmCell}, {@link Ops#gruCell}), and the backward walks the steps in
- * reverse with the matching fused cell backward and GEMMs, accumulating the weight gradients
- * straight into their buffers. The final state leaves through small side nodes whose gradient
+ * {@code linear} over {@code [N·T, in]}); the backend runs the whole recurrence, forward and
+ * backward, as one op ({@link Ops#lstmLayer}, {@link Ops#gruLayer}). The final state leaves through small side nodes whose gradient
  * the recurrence's backward picks up, so a graph holds a handful of nodes per layer whatever T.
  */
 final class RecurrentOps {
@@ -26,151 +23,44 @@ final class RecurrentOps {
     }
 
     static Functional.LstmResult lstm(Variable xGates, Variable wHh, Variable bHh, Variable h0, Variable c0) {
-        long[] d = check("lstm", 4, xGates, wHh, bHh, h0, c0);
-        long n = d[0];
-        int steps = (int) d[1];
-        long h = d[2];
-        Ops ops = Ops.get();
-        INDArray xg = xGates.value().array();
-        INDArray w = wHh.value().array();
-        INDArray b = bHh.value().array();
-        DataType type = xg.dataType();
-        INDArray[] act = new INDArray[steps];
-        INDArray[] hs = new INDArray[steps + 1];
-        INDArray[] cs = new INDArray[steps + 1];
-        hs[0] = dense(h0.value().array());
-        cs[0] = dense(c0.value().array());
-        INDArray out = ops.newArray(type, n, steps, h);
-        for (int s = 0; s < steps; s++) {
-            INDArray gates = ops.newArray(type, n, 4 * h).assign(step(xg, s));
-            ops.addRowVector(gates, b);
-            ops.gemm(hs[s], false, w, true, gates, 1, 1);
-            hs[s + 1] = ops.newArray(type, n, h);
-            cs[s + 1] = ops.newArray(type, n, h);
-            ops.lstmCell(gates, cs[s], cs[s + 1], hs[s + 1]);
-            act[s] = gates;
-            step(out, s).assign(hs[s + 1]);
-        }
+        check("lstm", 4, xGates, wHh, bHh, h0, c0);
+        RecurrentPass pass = Ops.get().lstmLayer(xGates.value().array(), wHh.value().array(), bHh.value().array(),
+                h0.value().array(), c0.value().array());
         Carry carry = new Carry();
-        Variable output = Variable.fromAccumulatingOp("lstm", out, (g, sink) -> {
-            INDArray dh = step(g, steps - 1).dup('c');
-            INDArray dc = ops.newArray(type, n, h).assign(0);
-            if (carry.dh != null) {
-                dh.addi(carry.dh);
-            }
-            if (carry.dc != null) {
-                dc.addi(carry.dc);
-            }
-            carry.dh = null;
-            carry.dc = null;
-            WeightGrads wg = new WeightGrads(sink, 1, 2);
-            GradSink.Target tx = sink.requires(0) ? sink.target(0) : null;
-            for (int s = steps - 1; s >= 0; s--) {
-                INDArray dGates = ops.newArray(type, n, 4 * h);
-                ops.lstmCellBackward(act[s], cs[s], cs[s + 1], dh, dc, dGates);
-                wg.add(ops, dGates, hs[s]);
-                if (tx != null) {
-                    into(step(tx.array(), s), dGates, tx.beta());
-                }
-                if (s > 0) {
-                    dh = ops.gemm(dGates, false, w, false, step(g, s - 1).dup('c'), 1, 1);
-                } else if (sink.requires(3)) {
-                    GradSink.Target t = sink.target(3);
-                    ops.gemm(dGates, false, w, false, t.array(), 1, t.beta());
-                }
-            }
-            if (sink.requires(4)) {
-                GradSink.Target t = sink.target(4);
-                into(t.array(), dc, t.beta());
-            }
-        }, inputs(xGates, wHh, bHh, h0, c0));
-        Variable hLast = side("lstm_h", output, hs[steps], dg -> carry.dh = dg);
-        Variable cLast = side("lstm_c", output, cs[steps], dg -> carry.dc = dg);
+        Variable output = node("lstm", pass, carry, inputs(xGates, wHh, bHh, h0, c0));
+        Variable hLast = side("lstm_h", output, pass.h(), dg -> carry.dh = dg);
+        Variable cLast = side("lstm_c", output, pass.c(), dg -> carry.dc = dg);
         return new Functional.LstmResult(output, hLast, cLast);
     }
 
     static Functional.GruResult gru(Variable xGates, Variable wHh, Variable bHh, Variable h0) {
-        long[] d = check("gru", 3, xGates, wHh, bHh, h0, null);
-        long n = d[0];
-        int steps = (int) d[1];
-        long h = d[2];
-        Ops ops = Ops.get();
-        INDArray xg = xGates.value().array();
-        INDArray w = wHh.value().array();
-        INDArray b = bHh.value().array();
-        DataType type = xg.dataType();
-        INDArray[] act = new INDArray[steps];
-        INDArray[] ghs = new INDArray[steps];
-        INDArray[] hs = new INDArray[steps + 1];
-        hs[0] = dense(h0.value().array());
-        INDArray out = ops.newArray(type, n, steps, h);
-        for (int s = 0; s < steps; s++) {
-            INDArray gi = ops.newArray(type, n, 3 * h).assign(step(xg, s));
-            INDArray gh = ops.gemm(hs[s], false, w, true, ops.newArray(type, n, 3 * h), 1, 0);
-            ops.addRowVector(gh, b);
-            hs[s + 1] = ops.newArray(type, n, h);
-            ops.gruCell(gi, gh, hs[s], hs[s + 1]);
-            act[s] = gi;
-            ghs[s] = gh;
-            step(out, s).assign(hs[s + 1]);
-        }
+        check("gru", 3, xGates, wHh, bHh, h0, null);
+        RecurrentPass pass = Ops.get().gruLayer(xGates.value().array(), wHh.value().array(), bHh.value().array(),
+                h0.value().array());
         Carry carry = new Carry();
-        Variable output = Variable.fromAccumulatingOp("gru", out, (g, sink) -> {
-            INDArray dh = step(g, steps - 1).dup('c');
-            if (carry.dh != null) {
-                dh.addi(carry.dh);
-            }
-            carry.dh = null;
-            WeightGrads wg = new WeightGrads(sink, 1, 2);
-            GradSink.Target tx = sink.requires(0) ? sink.target(0) : null;
-            for (int s = steps - 1; s >= 0; s--) {
-                INDArray dGi = ops.newArray(type, n, 3 * h);
-                INDArray dGh = ops.newArray(type, n, 3 * h);
-                INDArray prev = s > 0 ? step(g, s - 1).dup('c') : ops.newArray(type, n, h).assign(0);
-                ops.gruCellBackward(act[s], ghs[s], hs[s], dh, dGi, dGh, prev);
-                ops.gemm(dGh, false, w, false, prev, 1, 1);
-                wg.add(ops, dGh, hs[s]);
-                if (tx != null) {
-                    into(step(tx.array(), s), dGi, tx.beta());
-                }
-                dh = prev;
-            }
-            if (sink.requires(3)) {
-                GradSink.Target t = sink.target(3);
-                into(t.array(), dh, t.beta());
-            }
-        }, inputs(xGates, wHh, bHh, h0, null));
-        Variable hLast = side("gru_h", output, hs[steps], dg -> carry.dh = dg);
+        Variable output = node("gru", pass, carry, inputs(xGates, wHh, bHh, h0, null));
+        Variable hLast = side("gru_h", output, pass.h(), dg -> carry.dh = dg);
         return new Functional.GruResult(output, hLast);
     }
 
-    /**
-     * The hidden weight's and bias's gradients summed over the steps into their engine buffers:
-     * the first step written with the buffer's beta, the rest added ({@code dW += dGᵀ·h}, {@code db += Σ dG}).
-     */
-    private static final class WeightGrads {
-        private final GradSink.Target w;
-        private final GradSink.Target b;
-        private double wBeta;
-        private double bBeta;
-
-        WeightGrads(GradSink sink, int wIndex, int bIndex) {
-            this.w = sink.requires(wIndex) ? sink.target(wIndex) : null;
-            this.b = sink.requires(bIndex) ? sink.target(bIndex) : null;
-            this.wBeta = w == null ? 0 : w.beta();
-            this.bBeta = b == null ? 0 : b.beta();
-        }
-
-        void add(Ops ops, INDArray dGates, INDArray hPrev) {
-            if (w != null) {
-                ops.gemm(dGates, true, hPrev, false, w.array(), 1, wBeta);
-                wBeta = 1;
+    /** The layer's one node: its backward hands the pass the engine's buffers and what the side nodes carried. */
+    private static Variable node(String op, RecurrentPass pass, Carry carry, Variable[] in) {
+        return Variable.fromAccumulatingOp(op, pass.output(), (g, sink) -> {
+            INDArray[] grads = new INDArray[in.length];
+            double[] betas = new double[in.length];
+            for (int k = 0; k < in.length; k++) {
+                if (sink.requires(k)) {
+                    GradSink.Target t = sink.target(k);
+                    grads[k] = t.array();
+                    betas[k] = t.beta();
+                }
             }
-            if (b != null) {
-                ops.columnSums(dGates, b.array(), bBeta);
-                bBeta = 1;
-            }
-        }
+            INDArray dh = carry.dh;
+            INDArray dc = carry.dc;
+            carry.dh = null;
+            carry.dc = null;
+            pass.backward(g, dh, dc, grads, betas);
+        }, in);
     }
 
     /** A side node carrying {@code value} (a final state) whose gradient goes to {@code carry}. */
@@ -182,24 +72,6 @@ final class RecurrentOps {
                 t.array().assign(0);
             }
         }, main);
-    }
-
-    /** {@code dst = beta·dst + src}. */
-    private static void into(INDArray dst, INDArray src, double beta) {
-        if (beta == 0) {
-            dst.assign(src);
-        } else {
-            dst.addi(src);
-        }
-    }
-
-    /** Time step {@code s} of a batch-first {@code [N, T, F]} array, a view {@code [N, F]}. */
-    private static INDArray step(INDArray a, int s) {
-        return a.get(NDArrayIndex.all(), NDArrayIndex.point(s), NDArrayIndex.all());
-    }
-
-    private static INDArray dense(INDArray a) {
-        return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
     }
 
     private static Variable[] inputs(Variable xGates, Variable wHh, Variable bHh, Variable h0, Variable c0) {

@@ -241,13 +241,17 @@ final class Workloads {
         LRScheduler sched = makeSched == null ? null : makeSched.apply(opt);
         DataLoader loader = loader(train, bs, o.seed);
         double[] times = new double[epochs];
+        double[] cpu = new double[epochs];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         List<Double> lrs = new ArrayList<>();
         double lastLoss = Double.NaN;
         for (int ep = 0; ep < epochs; ep++) {
             lrs.add(opt.lr());
             long t0 = System.nanoTime();
+            long c0 = mx.getCurrentThreadCpuTime();
             lastLoss = epoch(model, opt, loader, CROSS_ENTROPY, o.scoped);
             times[ep] = (System.nanoTime() - t0) / 1e9;
+            cpu[ep] = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
             if (sched != null) {
                 sched.step();
             }
@@ -257,6 +261,7 @@ final class Workloads {
                 .put("epoch_seconds", Stats.round(times, 4))
                 .put("epoch_seconds_median", Stats.round(Stats.median(times), 4))
                 .put("epoch_seconds_first", Stats.round(times[0], 4))
+                .put("main_thread_cpu_seconds_per_epoch", Stats.round(cpu, 3))
                 .put("lr_per_epoch", lrs)
                 .put("last_batch_loss", Stats.round(lastLoss, 5))
                 .put("test_accuracy", acc)

@@ -90,6 +90,40 @@ public final class Blas {
     }
 
     /**
+     * {@code C = alpha·op(A)·op(B) + beta·C} on float32 matrices stored at element offsets
+     * {@code aOff}, {@code bOff}, {@code cOff} of dense row-major arrays, with leading dimensions
+     * {@code lda}, {@code ldb}, {@code ldc}: a recurrent layer's per-step products read and write
+     * slabs of its whole-sequence buffers in place, with no view or copy per step. Split over the
+     * cores as {@link #gemm}.
+     *
+     * @throws IllegalArgumentException when an array is not dense float32 or a matrix runs past its array
+     */
+    public static void sgemmAt(boolean transA, boolean transB, int m, int n, int k, float alpha, INDArray a, long aOff,
+                               int lda, INDArray b, long bOff, int ldb, float beta, INDArray c, long cOff, int ldc) {
+        within("A", a, aOff, transA ? k : m, transA ? m : k, lda);
+        within("B", b, bOff, transB ? n : k, transB ? k : n, ldb);
+        within("C", c, cOff, m, n, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Threads.configure();
+        splitSgemm(transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha,
+                at((FloatPointer) a.data().addressPointer(), aOff), lda, at((FloatPointer) b.data().addressPointer(), bOff),
+                ldb, beta, at((FloatPointer) c.data().addressPointer(), cOff), ldc);
+    }
+
+    /** Checks that a {@code rows × cols} matrix with leading dimension {@code ld} at {@code off} lies inside {@code x}. */
+    private static void within(String name, INDArray x, long off, int rows, int cols, int ld) {
+        boolean ok = Dense.readableRowMajor(x) && x.dataType() == DataType.FLOAT && off >= 0 && cols <= ld
+                && (rows == 0 || off + (long) (rows - 1) * ld + cols <= x.length());
+        if (!ok) {
+            throw new IllegalArgumentException("Blas.sgemmAt: " + name + " " + rows + "x" + cols + " at offset " + off
+                    + " (ld " + ld + ") does not fit a dense float32 array of " + x.length() + " elements ("
+                    + x.dataType() + ")");
+        }
+    }
+
+    /**
      * One float GEMM in parts on the cores {@link Threads#count()} allows ({@link Parallel}): C
      * is cut along its longer side into slabs of at least {@link #MIN_PART} rows or columns and
      * {@link #SPLIT_MACS}/2 multiply-adds each, rows (with the matching rows of op(A)) or columns

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.nn.SafeTensors;
-import io.jgrad.tensor.Tensor;
 import io.jgrad.tensor.backend.Backend;
+import io.jgrad.testing.ChildJvm;
+import io.jgrad.testing.SavedWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkKillAndResumeTest {
     private static final int KILLS = 3;
     private static final long SEED = 22;
-    private static final List<String> SLOW_SAVES = List.of("-Djgrad.test.slowSaveMillis=40");
+    private static final List<String> SLOW_SAVES = List.of("-Xmx1g", "-Djgrad.test.slowSaveMillis=40");
 
     @TempDir
     Path dir;
@@ -84,7 +85,7 @@ class SparkKillAndResumeTest {
                     stale > 0 ? ", mid-save" : ""));
         }
         assertEquals(KILLS, kills, tag + " every kill must interrupt a running process: " + log);
-        String weights = sameWeights(refDir.resolve("final.safetensors"), runDir.resolve("final.safetensors"));
+        String weights = SavedWeights.assertBitIdentical(refDir.resolve("final.safetensors"), runDir.resolve("final.safetensors"));
         sameCheckpoints(refDir.resolve("run.ckpt"), runDir.resolve("run.ckpt"));
         assertEquals(0, SparkResumeChild.temporaries(runDir), "no temporary file is left at the end");
         System.out.println(tag + " uninterrupted training " + refMillis + " ms; seed " + SEED + ", " + kills + " kills (" + midSave + " mid-save); " + String.join("; ", log)
@@ -122,24 +123,5 @@ class SparkKillAndResumeTest {
 
     private static void checkEpochs(Map<Integer, String> ref, List<String> lines, int process) {
         epochs(lines).forEach((e, l) -> assertEquals(ref.get(e), l, "epoch " + e + " as process " + process + " reports it"));
-    }
-
-    private static String sameWeights(Path expected, Path actual) {
-        Map<String, Tensor> a = SafeTensors.load(expected);
-        Map<String, Tensor> b = SafeTensors.load(actual);
-        assertEquals(a.keySet(), b.keySet());
-        long values = 0;
-        for (String k : a.keySet()) {
-            double[] x = a.get(k).toDoubleArray();
-            double[] y = b.get(k).toDoubleArray();
-            assertEquals(x.length, y.length, k);
-            for (int i = 0; i < x.length; i++) {
-                assertEquals(Double.doubleToRawLongBits(x[i]), Double.doubleToRawLongBits(y[i]),
-                        k + "[" + i + "]: " + x[i] + " (uninterrupted) vs " + y[i] + " (killed and resumed)");
-            }
-            values += x.length;
-        }
-        return String.format(Locale.ROOT, "%d tensors, %d values bit-identical (0.weight[0] = %s in both)", a.size(), values,
-                Float.toString((float) a.get("0.weight").toDoubleArray()[0]));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,7 @@ class CrashSafetyTest {
         long lastSaved = 0;
         List<Long> killedAt = new ArrayList<>();
         int midWrite = 0;
+        List<String> otherLines = new ArrayList<>(); // anything else the children printed, for a failure's message
         for (int kill = 0; kill <= KILLS; kill++) {
             boolean finalRun = kill == KILLS;
             ChildJvm child = child(file);
@@ -75,6 +77,8 @@ class CrashSafetyTest {
                     assertEquals(refLoss.get(step), p[2], "loss of step " + step + " (process " + kill + ")");
                     String before = seenLoss.put(step, p[2]);
                     assertTrue(before == null || before.equals(p[2]), "step " + step + " repeated with another loss");
+                } else if (!p[0].equals("saving") && !p[0].equals("started") && !p[0].equals("done")) {
+                    otherLines.add("process " + kill + ": " + line);
                 }
             }
             long onDisk = checkpointStep(file); // loads model, optimizer and scheduler: never damaged
@@ -91,7 +95,8 @@ class CrashSafetyTest {
             }
         }
         for (long s = 1; s <= LAST_STEP; s++) {
-            assertEquals(refLoss.get(s), seenLoss.get(s), "step " + s + " was reported with the reference loss");
+            assertEquals(refLoss.get(s), seenLoss.get(s), "step " + s + " was reported with the reference loss (processes "
+                    + "were killed after steps " + killedAt + "; other lines they printed: " + otherLines + ")");
         }
         assertEquals(0, temporaries(file.getParent()), "the saves after a kill remove the temporary files it left");
         System.out.println("[CrashSafetyTest] killed after steps " + killedAt + "; " + midWrite

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.nn.SafeTensors;
-import io.jgrad.tensor.Tensor;
 import io.jgrad.tensor.backend.Backend;
+import io.jgrad.testing.ChildJvm;
+import io.jgrad.testing.SavedWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ class KillAndResumeTest {
             }
         }
         assertEquals(KILLS, kills, tag + " every kill must interrupt a running process: " + log);
-        String weights = sameWeights(refDir.resolve("final.safetensors"), runDir.resolve("final.safetensors"));
+        String weights = SavedWeights.assertBitIdentical(refDir.resolve("final.safetensors"), runDir.resolve("final.safetensors"));
         assertArrayEquals(Files.readAllBytes(refDir.resolve("best.safetensors")), Files.readAllBytes(runDir.resolve("best.safetensors")),
                 "the best checkpoint is the uninterrupted run's");
         assertArrayEquals(Files.readAllBytes(refDir.resolve("run.ckpt")), Files.readAllBytes(runDir.resolve("run.ckpt")),
@@ -137,25 +138,5 @@ class KillAndResumeTest {
             prev = lr;
         }
         return false;
-    }
-
-    /** Asserts the two state dicts are equal bit for bit; returns a line describing them. */
-    private static String sameWeights(Path expected, Path actual) {
-        Map<String, Tensor> a = SafeTensors.load(expected);
-        Map<String, Tensor> b = SafeTensors.load(actual);
-        assertEquals(a.keySet(), b.keySet());
-        long values = 0;
-        for (String k : a.keySet()) {
-            double[] x = a.get(k).toDoubleArray();
-            double[] y = b.get(k).toDoubleArray();
-            assertEquals(x.length, y.length, k);
-            for (int i = 0; i < x.length; i++) {
-                assertEquals(Double.doubleToRawLongBits(x[i]), Double.doubleToRawLongBits(y[i]),
-                        k + "[" + i + "]: " + x[i] + " (uninterrupted) vs " + y[i] + " (killed and resumed)");
-            }
-            values += x.length;
-        }
-        return String.format(Locale.ROOT, "%d tensors, %d values bit-identical (0.weight[0] = %s in both)", a.size(), values,
-                Float.toString((float) a.get("0.weight").toDoubleArray()[0]));
     }
 }

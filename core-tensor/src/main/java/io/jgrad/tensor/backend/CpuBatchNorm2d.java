@@ -36,17 +36,9 @@ final class CpuBatchNorm2d {
             float[] y = HostFloats.scratch(HostFloats.OUT, n * p);
             for (int j = (int) from; j < to; j++) {
                 HostFloats.gather(xBuf, (long) j * p, (long) c * p, n, p, xs);
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += PlaneSums.sum(xs, i * p, p);
-                }
-                double mu = s / m;
-                double v = 0;
-                for (int i = 0; i < n; i++) {
-                    v += PlaneSums.squaredDeviations(xs, i * p, p, mu);
-                }
+                double mu = PlaneSums.sum(xs, 0, n * p) / m;     // the channel's planes are one run in xs
                 mean[j] = mu;
-                var[j] = v / m;
+                var[j] = PlaneSums.squaredDeviations(xs, 0, n * p, mu) / m;
                 double invstd = 1 / Math.sqrt(var[j] + eps);
                 double a = w == null ? invstd : invstd * w[j];
                 float alpha = (float) a;
@@ -86,10 +78,8 @@ final class CpuBatchNorm2d {
                 HostFloats.gather(xBuf, (long) j * p, (long) c * p, n, p, xs);
                 HostFloats.gather(gBuf, (long) j * p, (long) c * p, n, p, gs);
                 invstd[j] = 1 / Math.sqrt(fwd.biasedVar()[j] + eps);
-                for (int i = 0; i < n; i++) {
-                    sum[j] += PlaneSums.sum(gs, i * p, p);
-                    dot[j] += PlaneSums.centredDot(xs, gs, i * p, p, mean[j]);
-                }
+                sum[j] = PlaneSums.sum(gs, 0, n * p);
+                dot[j] = PlaneSums.centredDot(xs, gs, 0, n * p, mean[j]);
                 if (needX) {
                     float mu = (float) mean[j];
                     float k2 = (float) (dot[j] * invstd[j] * invstd[j] / m);

@@ -244,4 +244,20 @@ final class CpuOps extends Nd4jOps {
         write(m, runningMean);
         write(v, runningVar);
     }
+
+    // --- recurrent speed ---
+
+    /** The whole-sequence JVM/BLAS form on float32 ({@link CpuLstmPass}), else the general one. */
+    @Override
+    public RecurrentPass lstmLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0, INDArray c0) {
+        return RecurrentRows.fits(xGates, wHh, bHh, h0, c0) ? new CpuLstmPass(xGates, wHh, bHh, h0, c0)
+                : super.lstmLayer(xGates, wHh, bHh, h0, c0);
+    }
+
+    /** The whole-sequence JVM/BLAS form on float32 ({@link CpuGruPass}), else the general one. */
+    @Override
+    public RecurrentPass gruLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0) {
+        return RecurrentRows.fits(xGates, wHh, bHh, h0) ? new CpuGruPass(xGates, wHh, bHh, h0)
+                : super.gruLayer(xGates, wHh, bHh, h0);
+    }
 }

@@ -29,8 +29,7 @@ final class Im2col {
     /**
      * Visits every (column entry, pixel) pair: copies pixel to entry, or with {@code back} adds entry
      * to pixel. Each kernel tap's in-image output columns {@code [lo, hi)} are found once, so the
-     * inner loops are plain strided copies or adds with no bounds test (at stride 1 the JIT
-     * vectorises them; a short row's {@code arraycopy} or {@code fill} call costs more than it moves).
+     * inner loops are plain copies ({@code arraycopy} at stride 1) or adds with no bounds test.
      */
     private static void walk(float[] img, int imgOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols,
                              int colOff, boolean back) {
@@ -68,14 +67,19 @@ final class Im2col {
         }
     }
 
-    /** {@code cols[at + xo] = img[src + xo·sw]} for {@code xo} in {@code [lo, hi)}, zero for the rest of {@code [0, ow)}. */
+    /**
+     * {@code cols[at + xo] = img[src + xo·sw]} for {@code xo} in {@code [lo, hi)}, zero for the rest of
+     * {@code [0, ow)}. At stride 1 the run is one {@code arraycopy}: measured on the 2-vCPU Xeon
+     * (thread CPU time, LeNet's second layer, 64 images of 16×12×12, 5×5 taps), 0.50 ms against
+     * 0.94 ms for the element loop, whose vectorised body never runs on rows of 8 or 24 floats.
+     */
     private static void copyRun(float[] img, int src, float[] cols, int at, int lo, int hi, int ow, int sw) {
         for (int xo = 0; xo < lo; xo++) {
             cols[at + xo] = 0f;
         }
         if (sw == 1) {
-            for (int xo = lo; xo < hi; xo++) {
-                cols[at + xo] = img[src + xo];
+            if (hi > lo) {
+                System.arraycopy(img, src + lo, cols, at + lo, hi - lo);
             }
         } else {
             for (int xo = lo; xo < hi; xo++) {
@@ -145,16 +149,24 @@ final class Im2col {
         }
     }
 
-    /** Zeroes the entries of rows {@code [ylo, yhi)} of a column row whose column is outside {@code [lo, hi)}. */
+    /**
+     * Zeroes the entries of rows {@code [ylo, yhi)} of a column row whose column is outside {@code [lo, hi)}:
+     * column by column down the rows (a padded 3×3 tap has one such column, so the loop runs over
+     * the rows rather than one- or zero-trip loops in every row).
+     */
     private static void zeroOutside(float[] cols, int row, int w, int ylo, int yhi, int lo, int hi) {
-        for (int y = ylo; y < yhi; y++) {
-            int at = row + y * w;
-            for (int xo = 0; xo < lo; xo++) {
-                cols[at + xo] = 0f;
-            }
-            for (int xo = hi; xo < w; xo++) {
-                cols[at + xo] = 0f;
-            }
+        for (int xo = 0; xo < lo; xo++) {
+            zeroColumn(cols, row + xo, w, ylo, yhi);
+        }
+        for (int xo = hi; xo < w; xo++) {
+            zeroColumn(cols, row + xo, w, ylo, yhi);
+        }
+    }
+
+    /** {@code cols[at + y·w] = 0} for {@code y} in {@code [ylo, yhi)}. */
+    private static void zeroColumn(float[] cols, int at, int w, int ylo, int yhi) {
+        for (int y = ylo, e = at + ylo * w; y < yhi; y++, e += w) {
+            cols[e] = 0f;
         }
     }
 }

@@ -399,4 +399,16 @@ class Nd4jOps implements Ops {
         axpy(runningMean.muli(1 - momentum), momentum, mean, runningMean);
         axpy(runningVar.muli(1 - momentum), momentum * unbias, var, runningVar);
     }
+
+    // --- recurrent speed ---
+
+    @Override
+    public RecurrentPass lstmLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0, INDArray c0) {
+        return new Nd4jRecurrentPasses.Lstm(this, xGates, wHh, bHh, h0, c0);
+    }
+
+    @Override
+    public RecurrentPass gruLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0) {
+        return new Nd4jRecurrentPasses.Gru(this, xGates, wHh, bHh, h0);
+    }
 }

@@ -311,4 +311,22 @@ public interface Ops {
      * holds them.
      */
     void updateRunningStats(INDArray runningMean, INDArray runningVar, BatchStats batch, double momentum, double unbias);
+
+    // --- recurrent speed ---
+
+    /**
+     * One LSTM layer's recurrence over a batch-first sequence as one backend op, PyTorch's
+     * formulas and gate order (i, f, g, o): {@code xGates [N, T, 4H]} are the input projections
+     * {@code x·W_ihᵀ + b_ih} of every step (one GEMM by the caller), {@code wHh [4H, H]},
+     * {@code bHh [4H]}, initial states {@code h0}, {@code c0 [N, H]} (shapes checked by the
+     * caller). The result holds the outputs, the final states and the backward.
+     */
+    RecurrentPass lstmLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0, INDArray c0);
+
+    /**
+     * One GRU layer's recurrence, PyTorch's formulas and gate order (r, z, n) with
+     * {@code n = tanh(x_n + r·(h·W_hnᵀ + b_hn))}: {@code xGates [N, T, 3H]}, {@code wHh [3H, H]},
+     * {@code bHh [3H]}, {@code h0 [N, H]}.
+     */
+    RecurrentPass gruLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0);
 }

@@ -108,25 +108,43 @@ class CpuMaxPoolTest {
         for (int i = 5; i < xs.length; i += 97) {
             xs[i] = NAN;
         }
-        INDArray x = Nd4j.create(xs, new long[] {3, 25, 7, 9}, DataType.FLOAT);
-        ConvOps.MaxPool2dResult fast = CpuPool2d.max(x, PAIRS);
-        assertArrayEquals(new long[] {3, 25, 3, 4}, fast.output().shape());
-        int[] flat = referenceWinners(xs, 75, 7, 9);
-        float[] y = floats(fast.output());
-        INDArray g = Tensor.uniform(new Rng(8), -1, 1, 3, 25, 3, 4).array();
+        assertPoolsAsTheScan(xs, new long[] {3, 25, 7, 9}, PAIRS, new long[] {3, 25, 3, 4}, 8);
+    }
+
+    @Test
+    void aDilatedTwoByTwoWindowIsNotTakenForTheAdjacentPairs() {
+        Conv2dSpec dilated = Conv2dSpec.square(2, 2, 0, 2);
+        float[] xs = floats(Tensor.uniform(new Rng(9), -1, 1, 2, 3, 9, 8).array());
+        assertPoolsAsTheScan(xs, new long[] {2, 3, 9, 8}, dilated, new long[] {2, 3, 4, 3}, 10);
+    }
+
+    /**
+     * Pools {@code xs} of {@code shape} with the 2×2, stride-2 window {@code s} and checks output
+     * (bit for bit) and backward (a random gradient from {@code seed}) against {@link #referenceWinners}.
+     */
+    private static void assertPoolsAsTheScan(float[] xs, long[] shape, Conv2dSpec s, long[] outShape, long seed) {
+        INDArray x = Nd4j.create(xs, shape, DataType.FLOAT);
+        ConvOps.MaxPool2dResult r = CpuPool2d.max(x, s);
+        assertArrayEquals(outShape, r.output().shape());
+        int[] flat = referenceWinners(xs, (int) (shape[0] * shape[1]), (int) shape[2], (int) shape[3], s.dH());
+        float[] y = floats(r.output());
+        INDArray g = Tensor.uniform(new Rng(seed), -1, 1, outShape).array();
         float[] gs = floats(g);
         float[] expected = new float[xs.length];
         for (int o = 0; o < y.length; o++) {
             assertEquals(Float.floatToRawIntBits(xs[flat[o]]), Float.floatToRawIntBits(y[o]), "window " + o);
             expected[flat[o]] += gs[o];
         }
-        assertArrayEquals(expected, floats(backward(x.shape(), g, PAIRS, fast.winners())));
+        assertArrayEquals(expected, floats(backward(shape, g, s, r.winners())));
     }
 
-    /** PyTorch's scan of each 2×2 window as flat input indices: a later element wins when greater or NaN. */
-    private static int[] referenceWinners(float[] xs, int planes, int h, int w) {
-        int oh = h / 2;
-        int ow = w / 2;
+    /**
+     * PyTorch's scan of each 2×2, stride-2 window (dilation {@code d}) as flat input indices: a later
+     * element wins when greater or NaN.
+     */
+    private static int[] referenceWinners(float[] xs, int planes, int h, int w, int d) {
+        int oh = (h - d - 1) / 2 + 1;
+        int ow = (w - d - 1) / 2 + 1;
         int[] win = new int[planes * oh * ow];
         for (int p = 0, o = 0; p < planes; p++) {
             for (int y = 0; y < oh; y++) {
@@ -134,7 +152,7 @@ class CpuMaxPoolTest {
                     int best = -1;
                     for (int i = 0; i < 2; i++) {
                         for (int j = 0; j < 2; j++) {
-                            int at = (p * h + 2 * y + i) * w + 2 * x + j;
+                            int at = (p * h + 2 * y + i * d) * w + 2 * x + j * d;
                             if (best < 0 || xs[at] > xs[best] || Float.isNaN(xs[at])) {
                                 best = at;
                             }

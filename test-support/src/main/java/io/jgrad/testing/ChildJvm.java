@@ -1,6 +1,4 @@
-package io.jgrad.spark;
-
-import static org.junit.jupiter.api.Assertions.fail;
+package io.jgrad.testing;
 
 import io.jgrad.tensor.backend.Backend;
 import java.io.BufferedReader;
@@ -8,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,19 +17,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * A child JVM running a test's main class on this process's class path and backend (so its
  * numbers are comparable bit for bit), its stdout read line by line on a daemon thread, that a
- * test can wait on and kill with SIGKILL ({@code destroyForcibly}: no shutdown hook runs). It
- * gets this JVM's {@code --add-opens} options (Spark needs them on Java 17) and environment.
- * (The train module's tests have the same helper; test classes are not shared between modules.)
+ * test can wait on and kill with SIGKILL ({@code destroyForcibly}: no shutdown hook runs). The
+ * kill-and-resume tests of train and spark use it. It gets this JVM's {@code --add-opens}
+ * options (Spark needs them on Java 17). Its stderr (logs, JVM warnings) goes to a file that
+ * failure messages quote: merged into stdout, a write without a trailing newline could glue onto
+ * one of the lines a test parses and hide it.
  */
-final class ChildJvm {
-    final Process process;
+public final class ChildJvm {
+    /** The child process, for {@code destroyForcibly}, {@code waitFor} and its exit value. */
+    public final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> consumed = new ArrayList<>();
     private final Thread reader;
+    private final Path stderr;
 
-    ChildJvm(Class<?> main, List<String> jvmOptions, String... args) throws IOException {
+    /** Starts {@code main} with {@code args}; {@code jvmOptions} come after the defaults, so they win (e.g. {@code -Xmx1g}). */
+    public ChildJvm(Class<?> main, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djgrad.backend=" + Backend.current().id()));
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djgrad.backend=" + Backend.current().id()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect") || a.equals("-XX:+IgnoreUnrecognizedVMOptions")) {
                 cmd.add(a);
@@ -39,7 +43,9 @@ final class ChildJvm {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        stderr = Files.createTempFile("jgrad-child-", ".stderr");
+        stderr.toFile().deleteOnExit();
+        process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
         reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
@@ -54,22 +60,38 @@ final class ChildJvm {
         reader.start();
     }
 
+    /** The next line the child prints; fails if it ends or stays silent for two minutes first. */
+    public String next() throws InterruptedException {
+        String l = lines.poll(120, TimeUnit.SECONDS);
+        if (l == null || l.equals("<eof>")) {
+            throw new AssertionError("the child ended or hung; its output:\n" + String.join("\n", consumed) + errors());
+        }
+        consumed.add(l);
+        return l;
+    }
+
     /** Waits for the next line starting with {@code prefix} and returns it; fails if the child ends first. */
-    String await(String prefix) throws InterruptedException {
+    public String await(String prefix) throws InterruptedException {
         while (true) {
-            String l = lines.poll(120, TimeUnit.SECONDS);
-            if (l == null || l.equals("<eof>")) {
-                fail("the child ended or hung before printing '" + prefix + "...'; its output:\n" + String.join("\n", consumed));
-            }
-            consumed.add(l);
+            String l = next();
             if (l.startsWith(prefix)) {
                 return l;
             }
         }
     }
 
+    /** What the child wrote to stderr so far, for failure messages. */
+    public String errors() {
+        try {
+            String e = Files.readString(stderr);
+            return e.isEmpty() ? "" : "\nits stderr:\n" + e;
+        } catch (IOException e) {
+            return "\n(its stderr could not be read: " + e + ")";
+        }
+    }
+
     /** SIGKILL now; true when the child was still running (so the kill interrupted it). */
-    boolean kill() throws InterruptedException {
+    public boolean kill() throws InterruptedException {
         boolean alive = process.isAlive();
         process.destroyForcibly();
         process.waitFor(60, TimeUnit.SECONDS);
@@ -77,14 +99,14 @@ final class ChildJvm {
     }
 
     /** Waits for the child to end and returns every line it printed. */
-    List<String> finish() throws InterruptedException {
+    public List<String> finish() throws InterruptedException {
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            fail("the child did not end; its output so far:\n" + String.join("\n", consumed));
+            throw new AssertionError("the child did not end; its output so far:\n" + String.join("\n", consumed) + errors());
         }
         reader.join(30_000);
         if (reader.isAlive()) {
-            fail("the child's output was not read to its end within 30 s of its exit");
+            throw new AssertionError("the child's output was not read to its end within 30 s of its exit");
         }
         List<String> all = new ArrayList<>(consumed);
         lines.drainTo(all);
