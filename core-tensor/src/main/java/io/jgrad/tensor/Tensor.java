@@ -28,9 +28,16 @@ public final class Tensor {
     }
 
     private final INDArray array;
+    /** For an INT64 tensor made from JVM values, what they are known to hold; else null. */
+    private final IndexRange range;
 
     private Tensor(INDArray array) {
+        this(array, null);
+    }
+
+    private Tensor(INDArray array, IndexRange range) {
         this.array = array;
+        this.range = range;
     }
 
     /**
@@ -143,17 +150,15 @@ public final class Tensor {
 
     /**
      * An INT64 tensor holding a copy of {@code data} (class labels, token ids); its length must
-     * equal the shape's size.
+     * equal the shape's size. It remembers the range of the values ({@link #indexRange()}), so
+     * that an embedding or a cross-entropy can check them without reading them back.
      */
     public static Tensor ofLongs(long[] data, long... shape) {
         checkData("Tensor.ofLongs", data == null ? -1 : data.length, shape);
-        if (shape.length == 0) {
-            return new Tensor(Nd4j.scalar(DataType.LONG, data[0]));
-        }
         if (data.length == 0) {
             return new Tensor(Nd4j.create(DataType.LONG, shape, 'c'));
         }
-        return new Tensor(Nd4j.createFromArray(data.clone()).reshape('c', shape));
+        return new Tensor(Transfers.uploadLongs(data.clone(), shape), IndexRange.of(data));
     }
 
     /** The INT64 tensor {@code [0, 1, ..., n-1]}, as {@code torch.arange(n)}. */
@@ -210,7 +215,17 @@ public final class Tensor {
             throw new IllegalArgumentException("Tensor.toLongArray: needs an INT64 tensor, got " + dtype()
                     + Shapes.str(shape()) + "; convert it with to(DType.INT64)");
         }
-        return array.dup('c').data().asLong();
+        return Transfers.readLongs(array);
+    }
+
+    /**
+     * What the values of an INT64 tensor made by {@link #ofLongs} are known to hold, taken from
+     * the JVM values it was made of; null for any other tensor (one computed on the device, or
+     * a float tensor). An INT64 tensor is a value: one changed in place through {@link #array()}
+     * must be made anew for this to stay true.
+     */
+    public IndexRange indexRange() {
+        return range;
     }
 
     /** The elements in row-major order, as doubles. */

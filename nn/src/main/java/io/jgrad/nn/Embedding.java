@@ -76,7 +76,7 @@ public class Embedding extends Module {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = indices[i];
         }
-        return gather(name(), weight, Tensor.ofLongs(ids, ids.length), ids);
+        return gather(name(), weight, Tensor.ofLongs(ids, ids.length));
     }
 
     /**
@@ -100,23 +100,25 @@ public class Embedding extends Module {
         long[] out = Arrays.copyOf(shape, shape.length + 1);
         out[shape.length] = ws[1];
         String name = "Embedding(" + ws[0] + ", " + ws[1] + ")";
-        return gather(name, weight, indices, indices.toLongArray()).reshape(out);
+        return gather(name, weight, indices).reshape(out);
     }
 
     /**
-     * One graph node: the rows named by the INT64 {@code indices} (whose values {@code ids} are
-     * validated on the heap), backward scatter-adding into the weight; the lookup reads the
-     * indices where they are, so they are not copied back.
+     * One graph node: the rows named by the INT64 {@code indices}, backward scatter-adding into
+     * the weight. The indices are checked from the range {@code Tensor.ofLongs} recorded (no
+     * transfer; an index tensor computed on the device is read once to check it), and the
+     * lookup reads them where they are.
      */
-    private static Variable gather(String name, Variable weight, Tensor indices, long[] ids) {
+    private static Variable gather(String name, Variable weight, Tensor indices) {
         INDArray w = weight.value().array();
         long num = w.size(0);
-        Checks.indices(name, ids, indices.shape(), num);
-        if (ids.length == 0) {
+        long count = indices.size();
+        if (count == 0) {
             return Variable.fromOp("embedding", NdArrays.zeros(w.dataType(), 0, w.size(1)),
                     g -> new INDArray[] {NdArrays.zeros(w.dataType(), w.shape())}, weight);
         }
-        INDArray at = indices.array().reshape('c', new long[] {ids.length});
+        Checks.indices(name, indices, num);
+        INDArray at = indices.array().reshape('c', new long[] {count});
         Ops ops = Ops.get();
         return Variable.fromOp("embedding", ops.embedding(w, at),
                 g -> new INDArray[] {ops.embeddingBackward(g.dup('c'), at, num)}, weight);

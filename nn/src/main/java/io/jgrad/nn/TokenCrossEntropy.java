@@ -4,7 +4,8 @@ import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.DType;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.Tensor;
-import io.jgrad.tensor.backend.CrossEntropyPass;
+import io.jgrad.tensor.backend.Checks;
+import io.jgrad.tensor.backend.LossPass;
 import io.jgrad.tensor.backend.Ops;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,7 +48,8 @@ final class TokenCrossEntropy {
             throw new IllegalArgumentException(op + ": empty input, logits shape " + Shapes.str(shape));
         }
         INDArray rows = logits.value().array().reshape('c', new long[] {n, c});
-        CrossEntropyPass pass = Ops.get().crossEntropy(rows, targets.array(), ignoreIndex);
-        return Variable.fromOp(op, pass.loss(), g -> new INDArray[] {pass.backward(g).reshape('c', shape)}, logits);
+        Checks.targets(op, rows, targets, ignoreIndex);     // no transfer for a batch from Tensor.ofLongs
+        LossPass pass = Ops.get().crossEntropy(rows, targets.array(), ignoreIndex);
+        return Variable.fromOp(op, pass.value(), g -> new INDArray[] {pass.backward(g)[0].reshape('c', shape)}, logits);
     }
 }

@@ -6,10 +6,13 @@ import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Dataset;
 import io.jgrad.nn.Module;
+import io.jgrad.tensor.backend.Backend;
 
 /**
  * Runs a classifier over a data set without recording a graph and in evaluation mode
  * (BatchNorm uses its running statistics, Dropout is off), then restores the model's mode.
+ * On the {@code cpu} backend each batch's numbers are read as they come; on {@code nd4j} they
+ * are summed on the device and read once per evaluation ({@link DeviceEvaluation}).
  */
 public final class Evaluator {
     /** Batch size of evaluation passes: large, since no activations are kept for backward. */
@@ -35,6 +38,9 @@ public final class Evaluator {
      *     task (e.g. one output column under cross-entropy), naming the shapes and the fix
      */
     public static Evaluation evaluate(Module model, Dataset data, LossFunction loss, int batchSize) {
+        if (Backend.current() == Backend.ND4J) {
+            return DeviceEvaluation.evaluate(model, data, loss, batchSize);
+        }
         boolean wasTraining = model.isTraining();
         Task task = loss.task();
         int k = task.hasAccuracy() ? task.numClasses(data) : 0;

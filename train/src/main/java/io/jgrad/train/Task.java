@@ -3,6 +3,8 @@ package io.jgrad.train;
 import io.jgrad.autograd.Variable;
 import io.jgrad.data.Batch;
 import io.jgrad.data.Dataset;
+import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.BatchLog;
 import java.util.Arrays;
 
 /**
@@ -162,6 +164,40 @@ public enum Task {
             out[i] = t[i] >= 0.5f ? 1 : 0;
         }
         return out;
+    }
+
+    /**
+     * {@link #predictedClasses} computed where the outputs are, as an INT64 tensor (one class per
+     * row or token), with no transfer: for the {@code nd4j} backend's device-side tallies.
+     */
+    Tensor predictedOnDevice(Variable output) {
+        if (this == MULTICLASS) {
+            return Tensor.wrap(BatchLog.argMaxLast(output.value().array()));
+        }
+        if (this == BINARY) {
+            return Tensor.wrap(BatchLog.above(output.value().array(), 0, false));
+        }
+        throw new IllegalStateException("Task.predictedClasses: a regression model predicts numbers, not classes");
+    }
+
+    /**
+     * {@link #actualClasses} as an INT64 tensor where the model's outputs are: INT64 targets as
+     * they are, float targets thresholded on the device, class labels uploaded (one transfer, the
+     * labels' share of the batch's upload, as PyTorch's {@code labels.to(device)}).
+     */
+    static Tensor actualOnDevice(Batch batch) {
+        if (batch.hasIndexTargets()) {
+            return batch.targets();
+        }
+        if (batch.hasFloatTargets()) {
+            return Tensor.wrap(BatchLog.above(batch.targets().array(), 0.5, true));
+        }
+        int[] labels = batch.labels();
+        long[] ids = new long[labels.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = labels[i];
+        }
+        return Tensor.ofLongs(ids, ids.length);
     }
 
     /** How many of a batch's predictions are right, and how many were scored (positions with the ignore index are not). */

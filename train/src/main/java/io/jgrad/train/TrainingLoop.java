@@ -10,6 +10,7 @@ import io.jgrad.optim.Clipping;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.StepScope;
+import io.jgrad.tensor.backend.Backend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * The epoch loop shared by {@link Trainer} and {@link DistillationTrainer}:
  * for each batch {@code zeroGrad → forward → loss → backward → clip → step}, with running
  * metrics, progress, validation, the scheduler and the callbacks around it.
+ *
+ * <p>On the {@code cpu} backend each batch's loss is read as it is computed (the read is free there):
+ * a non-finite loss stops the run before its update. On {@code nd4j} the batches' numbers stay on
+ * the device ({@link DeviceRecord}) and are read at the epoch's end, before a mid-epoch checkpoint
+ * and when the progress reporter is {@link Progress#due due} (every 10 s for log lines, every 0.5 s
+ * for a terminal bar): a constant number of reads per epoch, not per batch; a non-finite loss is
+ * then reported with the batch it happened in and the batches applied since.
  *
  * <p>An epoch may draw from several {@link Stream}s (labelled data, an unlabelled transfer set);
  * their batches are interleaved in a seeded random order so each epoch mixes them evenly.
@@ -77,6 +85,7 @@ final class TrainingLoop {
             MetricMonitor.requireFits("plateau", o.plateauMetric, task);
         }
         TrainingContext ctx = new TrainingContext(model, optimizer, history, task);
+        boolean onDevice = Backend.current() == Backend.ND4J;
         Rng interleave = new Rng(o.seed ^ 0x9E3779B97F4A7C15L);
         EpochTally tally = new EpochTally();
         List<CheckpointPart> parts = checkpointParts(tally);
@@ -122,6 +131,8 @@ final class TrainingLoop {
                     its.get(order[i]).next();
                 }
                 progress.startEpoch(epoch, epochs, batches);
+                DeviceRecord record = onDevice ? new DeviceRecord(batches, done) : null;
+                long seen = tally.samples();
                 for (int i = done; i < batches; i++) {
                     // one step's temporaries (batch, activations) are freed as it ends
                     try (StepScope scope = StepScope.open()) {
@@ -133,9 +144,9 @@ final class TrainingLoop {
                             task.check("fit", validationLoss.name(), logits.shape(), s.loader().dataset());
                         }
                         Variable loss = s.loss().apply(b, logits);
-                        double l = loss.value().item();
-                        if (!Double.isFinite(l)) {
-                            diverged(history, epoch, i + 1, l);
+                        double l = onDevice ? Double.NaN : loss.value().item();   // cpu: the read is free
+                        if (!onDevice && !Double.isFinite(l)) {
+                            diverged(history, epoch, i + 1, l, -1);
                             return history;
                         }
                         loss.backward();
@@ -147,18 +158,31 @@ final class TrainingLoop {
                         if (o.scheduler != null && o.schedulerInterval == SchedulerInterval.BATCH) {
                             o.scheduler.step();
                         }
-                        tally.addLoss(l, b.size());
-                        if (s.labeled() && task.hasAccuracy()) {
-                            Task.Tally t = Task.Tally.of(task.predictedClasses(logits), Task.actualClasses(b),
-                                    validationLoss.ignoreIndex());
-                            tally.addCorrect(t.correct(), t.counted());
+                        boolean accuracy = s.labeled() && task.hasAccuracy();
+                        seen += b.size();
+                        if (onDevice) {
+                            record.add(i, b, loss, logits, task, validationLoss.ignoreIndex(), accuracy);
+                            // the sums are read at the epoch's end, and when the reporter is about to show them
+                            if ((i + 1 == batches || progress.due(i + 1)) && sync(record, tally, history, epoch, i + 1)) {
+                                return history;
+                            }
+                        } else {
+                            tally.addLoss(l, b.size());
+                            if (accuracy) {
+                                Task.Tally t = Task.Tally.of(task.predictedClasses(logits), Task.actualClasses(b),
+                                        validationLoss.ignoreIndex());
+                                tally.addCorrect(t.correct(), t.counted());
+                            }
                         }
-                        progress.batch(i + 1, tally.samples(), tally.meanLoss());
+                        progress.batch(i + 1, seen, tally.meanLoss());
                     }
                     // mid-epoch saves (every N steps, or where steps() ends the run); a full epoch's end
                     // is saved below, after its schedulers and callbacks, so a resume never repeats them
                     boolean stopsHere = i + 1 == batches;
                     if (i + 1 < order.length && (stopsHere || o.checkpointEvery > 0 && steps % o.checkpointEvery == 0)) {
+                        if (onDevice && sync(record, tally, history, epoch, i + 1)) {  // never save past a non-finite loss
+                            return history;
+                        }
                         saveCheckpoint(parts, steps, null);
                     }
                 }
@@ -242,10 +266,32 @@ final class TrainingLoop {
         }
     }
 
-    private void diverged(History history, int epoch, int batch, double loss) {
-        String msg = String.format(Locale.ROOT, "the training loss became %s at epoch %d, batch %d; this update was "
-                + "skipped and training stopped (earlier checkpoints are untouched). Try a smaller learning rate "
-                + "or gradient clipping (clipGradNorm).", loss, epoch, batch);
+    /**
+     * Reads the batches {@code record} holds into {@code tally}; on a non-finite loss stops the
+     * run as {@link #diverged} and answers true. {@code upTo} is the number of batches taken so far.
+     */
+    private boolean sync(DeviceRecord record, EpochTally tally, History history, int epoch, int upTo) {
+        DeviceRecord.NonFinite bad = record.sync(tally);
+        if (bad == null) {
+            return false;
+        }
+        diverged(history, epoch, bad.batch() + 1, bad.loss(), upTo);
+        return true;
+    }
+
+    /**
+     * Ends the run on a non-finite loss at batch {@code batch} (1-based). {@code upTo} is -1 when
+     * it was seen at once (the {@code cpu} backend: the update was skipped), else the batch at
+     * whose end it was read (the {@code nd4j} backend, which reads losses at sync points only).
+     */
+    private void diverged(History history, int epoch, int batch, double loss, int upTo) {
+        String seen = upTo < 0 ? "this update was skipped and training stopped"
+                : String.format(Locale.ROOT, "on the nd4j backend the losses are read at sync points (the epoch's end, "
+                        + "a checkpoint, a progress report), here after batch %d, so the updates of batches %d to %d "
+                        + "were applied and the model's parameters may be non-finite; training stopped", upTo, batch, upTo);
+        String msg = String.format(Locale.ROOT, "the training loss became %s at epoch %d, batch %d; %s (earlier "
+                + "checkpoints are untouched). Try a smaller learning rate or gradient clipping (clipGradNorm).", loss,
+                epoch, batch, seen);
         if (o.onNonFiniteLoss == NonFiniteLoss.THROW) {
             throw new NonFiniteLossException(msg, epoch, batch);
         }

@@ -16,6 +16,7 @@ import io.jgrad.nn.Sequential;
 import io.jgrad.optim.ReduceLROnPlateau;
 import io.jgrad.optim.SGD;
 import io.jgrad.tensor.Tensor;
+import io.jgrad.tensor.backend.Backend;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -160,10 +161,17 @@ class TrainerTest {
         assertEquals(1, h.epochs().size());
         assertTrue(h.stopReason().contains("NaN") && h.stopReason().contains("epoch 2, batch 5"), h.stopReason());
         assertArrayEquals(afterEpoch1.get(), Files.readAllBytes(file), "the checkpoint of epoch 1 is intact");
-        for (Parameter p : model.parameters()) {
-            for (float v : p.value().toFloatArray()) {
-                assertTrue(Float.isFinite(v), "the NaN batch was not applied");
+        if (Backend.current() == Backend.ND4J) {
+            // nd4j reads the losses at the epoch's end (no progress reports here): the later updates were applied, and said so
+            assertTrue(h.stopReason().contains("here after batch " + batchesPerEpoch + ", so the updates of batches 5 to "
+                    + batchesPerEpoch + " were applied"), h.stopReason());
+        } else {
+            for (Parameter p : model.parameters()) {
+                for (float v : p.value().toFloatArray()) {
+                    assertTrue(Float.isFinite(v), "the NaN batch was not applied");
+                }
             }
+            assertTrue(h.stopReason().contains("this update was skipped"), h.stopReason());
         }
         calls.set(0);
         Sequential other = Fixtures.mlp(6, 16);

@@ -92,6 +92,24 @@ public enum Backend {
         return Transfers.count();
     }
 
+    /**
+     * The part of {@link #hostTransfers()} that moved values from ND4J memory into the JVM
+     * (reads: {@code item()}, {@code toFloatArray()}, host views). On a GPU these are the copies
+     * that stall the device until it has caught up.
+     */
+    public static long hostReads() {
+        return Transfers.reads();
+    }
+
+    /**
+     * The part of {@link #hostTransfers()} that moved JVM values into ND4J memory (uploads:
+     * {@code Tensor.of}, {@code Tensor.ofLongs}, a batch gather, a label one-hot), which a data
+     * loader makes for every batch, as PyTorch's {@code batch.to(device)} does.
+     */
+    public static long hostUploads() {
+        return Transfers.uploads();
+    }
+
     @Override
     public String toString() {
         return id;

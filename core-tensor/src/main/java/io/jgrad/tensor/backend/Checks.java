@@ -1,6 +1,8 @@
 package io.jgrad.tensor.backend;
 
+import io.jgrad.tensor.IndexRange;
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -104,5 +106,33 @@ public final class Checks {
                         + num + ")");
             }
         }
+    }
+
+    /**
+     * {@link #targets(String, INDArray, long[], long[], long)} for an INT64 tensor: with no
+     * transfer when the tensor's {@link Tensor#indexRange() range} shows that every target is a
+     * class of the logits or the ignore index (a batch made by {@code Tensor.ofLongs}); otherwise
+     * the targets are read (one transfer) and checked one by one, so a bad target is named with
+     * its position on either backend, before anything is computed.
+     */
+    public static void targets(String op, INDArray logits, Tensor targets, long ignoreIndex) {
+        IndexRange r = targets.indexRange();
+        if (r != null && targets.size() == logits.size(0) && r.classesWithin(logits.size(1), ignoreIndex)) {
+            return;
+        }
+        targets(op, logits, targets.toLongArray(), targets.shape(), ignoreIndex);
+    }
+
+    /**
+     * {@link #indices(String, long[], long[], long)} for an INT64 tensor: with no transfer when
+     * its {@link Tensor#indexRange() range} lies in {@code [0, num)}, else by reading it (one
+     * transfer) and naming the first bad index and its position.
+     */
+    public static void indices(String op, Tensor indices, long num) {
+        IndexRange r = indices.indexRange();
+        if (r != null && r.within(num)) {
+            return;
+        }
+        indices(op, indices.toLongArray(), indices.shape(), num);
     }
 }

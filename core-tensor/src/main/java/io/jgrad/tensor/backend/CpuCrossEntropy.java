@@ -4,14 +4,14 @@ import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.StepScope;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The {@code cpu} backend's fused cross entropy: one bulk copy of the {@code [n, c]} logits to
+ * The {@code cpu} backend's fused cross entropy over INT64 targets (PyTorch's
+ * {@code F.cross_entropy(..., ignore_index=...)}): one bulk copy of the {@code [n, c]} logits to
  * the heap, the row log-softmax and the NLL in double ({@link HeapLogSoftmax}), and a backward
  * that writes the closed-form gradient in one pass and one bulk copy back.
  */
-final class CpuCrossEntropy implements CrossEntropyPass {
+final class CpuCrossEntropy implements LossPass {
     private final int n;
     private final int c;
     private final long[] targets;
@@ -37,17 +37,21 @@ final class CpuCrossEntropy implements CrossEntropyPass {
             }
         }
         this.count = counted;
-        this.loss = Nd4j.scalar(type, nll / counted);      // 0/0 = NaN when every row is ignored
+        this.loss = Transfers.uploadScalar(type, nll / counted);      // 0/0 = NaN when every row is ignored
     }
 
     @Override
-    public INDArray loss() {
+    public INDArray value() {
         return loss;
     }
 
+    /** The closed-form gradient of the logits, the only input. */
     @Override
-    public INDArray backward(INDArray g) {
-        double scale = g.getDouble(0) / Math.max(count, 1);
+    public INDArray[] backward(INDArray g, boolean... wanted) {
+        return new INDArray[] {logitsGradient(Transfers.readDouble(g, 0) / Math.max(count, 1))};
+    }
+
+    private INDArray logitsGradient(double scale) {
         double[] dx = new double[n * c];
         for (int i = 0; i < n; i++) {
             if (targets[i] == ignoreIndex) {
@@ -60,7 +64,7 @@ final class CpuCrossEntropy implements CrossEntropyPass {
             dx[row + (int) targets[i]] -= scale;
         }
         if (type == DataType.DOUBLE) {
-            return Nd4j.create(dx, new long[] {n, c}, 'c');
+            return Transfers.upload(dx, n, c);
         }
         float[] f = new float[dx.length];
         for (int i = 0; i < f.length; i++) {

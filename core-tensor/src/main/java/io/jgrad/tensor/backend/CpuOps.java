@@ -139,7 +139,7 @@ final class CpuOps extends Nd4jOps {
     // --- sequence models: integer tensors ---
 
     @Override
-    public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
+    public LossPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
         long[] t = toLongs(targets);
         Checks.targets("crossEntropy", logits, t, targets.shape(), ignoreIndex);
         return new CpuCrossEntropy(logits, t, ignoreIndex);

@@ -12,7 +12,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * ({@code pick}), {@code loss = −Σ logp·pick / count}; backward
  * {@code (softmax(x)·valid − pick)·g / max(count, 1)}.
  */
-final class Nd4jCrossEntropy implements CrossEntropyPass {
+final class Nd4jCrossEntropy implements LossPass {
     private final INDArray logp;
     private final INDArray valid;       // [n, 1] of the logits' type: 1 for a counted row
     private final INDArray pick;        // [n, c] one-hot of the counted targets
@@ -35,13 +35,14 @@ final class Nd4jCrossEntropy implements CrossEntropyPass {
     }
 
     @Override
-    public INDArray loss() {
+    public INDArray value() {
         return loss;
     }
 
+    /** {@code (softmax(x)·valid − pick)·g / max(count, 1)} for the logits, the only input. */
     @Override
-    public INDArray backward(INDArray g) {
+    public INDArray[] backward(INDArray g, boolean... wanted) {
         INDArray scale = g.castTo(count.dataType()).div(Transforms.max(count, 1.0, true));
-        return Transforms.exp(logp, true).muli(valid).subi(pick).muli(scale);
+        return new INDArray[] {Transforms.exp(logp, true).muli(valid).subi(pick).muli(scale)};
     }
 }

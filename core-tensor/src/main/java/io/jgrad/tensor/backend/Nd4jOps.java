@@ -255,14 +255,17 @@ class Nd4jOps implements Ops {
     }
 
     @Override
-    public CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
-        Checks.targets("crossEntropy", logits, toLongs(targets), targets.shape(), ignoreIndex);
+    public LossPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex) {
+        if (targets.length() != logits.size(0)) {
+            throw new IllegalArgumentException("crossEntropy: logits have " + logits.size(0) + " rows but there are "
+                    + targets.length() + " targets " + Arrays.toString(targets.shape()));
+        }
         return new Nd4jCrossEntropy(this, logits, targets.reshape('c', new long[] {targets.length()}), ignoreIndex);
     }
 
     /** The INT64 {@code a} in row-major order on the heap (one transfer). */
     static long[] toLongs(INDArray a) {
-        return (Dense.rowMajor(a) ? a : a.dup('c')).data().asLong();
+        return Transfers.readLongs(a);
     }
 
     /** {@code dst = beta·dst + v} ({@code v} converted to dst's type). */

@@ -254,12 +254,15 @@ public interface Ops {
      * The fused cross entropy of {@code logits [n, c]} (float) against INT64 {@code targets} of
      * {@code n} elements (any shape: errors name positions in it),
      * rows whose target equals {@code ignoreIndex} left out of the mean (PyTorch's
-     * {@code F.cross_entropy(..., ignore_index=...)}).
+     * {@code F.cross_entropy(..., ignore_index=...)}). The caller checks the target values
+     * first ({@link Checks#targets(String, INDArray, io.jgrad.tensor.Tensor, long)}, which needs
+     * no transfer for a batch made by {@code Tensor.ofLongs}); the {@code cpu} backend, which
+     * reads them anyway, checks them again.
      *
-     * @throws IllegalArgumentException naming the first counted target outside {@code [0, c)}
-     *         and its position, or a targets length other than {@code n}
+     * @throws IllegalArgumentException for a targets length other than {@code n} (and on
+     *         {@code cpu} naming the first counted target outside {@code [0, c)} and its position)
      */
-    CrossEntropyPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex);
+    LossPass crossEntropy(INDArray logits, INDArray targets, long ignoreIndex);
 
     // --- device path ---
 

@@ -25,7 +25,8 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * and scalar kernel arguments (a learning rate), which ND4J passes with the kernel launch.
  */
 public final class Transfers {
-    private static final LongAdder COUNT = new LongAdder();
+    private static final LongAdder READS = new LongAdder();
+    private static final LongAdder UPLOADS = new LongAdder();
     /** Whether ND4J's buffers live in host memory, so a bulk NIO copy may read them. */
     private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
 
@@ -34,11 +35,25 @@ public final class Transfers {
 
     /** How many transfers jgrad has made since start-up. */
     static long count() {
-        return COUNT.sum();
+        return READS.sum() + UPLOADS.sum();
+    }
+
+    /** How many of them moved values from ND4J memory into the JVM (host views included). */
+    static long reads() {
+        return READS.sum();
+    }
+
+    /** How many of them moved JVM values into ND4J memory. */
+    static long uploads() {
+        return UPLOADS.sum();
     }
 
     private static void counted() {
-        COUNT.increment();
+        READS.increment();
+    }
+
+    private static void uploaded() {
+        UPLOADS.increment();
     }
 
     // ---------------------------------------------------------------- device to JVM
@@ -68,6 +83,12 @@ public final class Transfers {
             return d;
         }
         return (Dense.rowMajor(a) ? a : a.dup('c')).data().asDouble();
+    }
+
+    /** The elements of the INT64 array {@code a} in row-major order (one transfer). */
+    public static long[] readLongs(INDArray a) {
+        counted();
+        return (Dense.rowMajor(a) ? a : a.dup('c')).data().asLong();
     }
 
     /** The element at the flat row-major {@code index} of {@code a}, as a double (one transfer). */
@@ -102,7 +123,7 @@ public final class Transfers {
 
     /** Copies {@code src} into the float32 array {@code dst} of {@code src.length} elements, row-major (one transfer). */
     public static void write(float[] src, INDArray dst) {
-        counted();
+        uploaded();
         if (Dense.float32(dst) && dst.length() == src.length) {
             dst.data().setData(src);
         } else {
@@ -116,19 +137,19 @@ public final class Transfers {
      * batch against ~1 ms for {@code Nd4j.create(float[], shape, order)}).
      */
     public static INDArray upload(float[] data, long... shape) {
-        counted();
+        uploaded();
         return Nd4j.create(Nd4j.createBuffer(data), shape);
     }
 
     /** A new float64 array holding {@code data} in row-major order (one transfer). */
     public static INDArray upload(double[] data, long... shape) {
-        counted();
+        uploaded();
         return Nd4j.create(data, shape, 'c');
     }
 
     /** Sets the element at the flat row-major {@code index} of {@code a} to {@code v} (one transfer). */
     public static void writeDouble(INDArray a, long index, double v) {
-        counted();
+        uploaded();
         if (a.rank() < 2) {
             a.putScalar(index, v);
         } else {
@@ -138,13 +159,22 @@ public final class Transfers {
 
     /** A new int32 vector holding {@code data} (indices; one transfer). */
     public static INDArray upload(int[] data) {
-        counted();
+        uploaded();
         return Nd4j.createFromArray(data);
+    }
+
+    /** A new INT64 array of {@code shape} holding {@code data} in row-major order (one transfer). */
+    public static INDArray uploadLongs(long[] data, long... shape) {
+        uploaded();
+        if (shape.length == 0) {
+            return Nd4j.scalar(DataType.LONG, data[0]);
+        }
+        return Nd4j.createFromArray(data).reshape('c', shape);
     }
 
     /** A new scalar (shape {@code []}) of {@code type} holding {@code v} (one transfer). */
     public static INDArray uploadScalar(DataType type, double v) {
-        counted();
+        uploaded();
         return Nd4j.scalar(type, v);
     }
 
