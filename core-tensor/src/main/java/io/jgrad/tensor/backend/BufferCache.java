@@ -57,6 +57,8 @@ public final class BufferCache {
     private static final Object LOCK = new Object();
     private static final Map<Long, ArrayDeque<Pointer>> FREE = new HashMap<>();
     private static long freeBytes;
+    /** Bytes the free lists served since the last {@link #shrinkToRecentUse()}. */
+    private static long reusedBytes;
     private static long fresh;
     private static long reused;
 
@@ -141,6 +143,65 @@ public final class BufferCache {
         }
     }
 
+    /**
+     * Called after each of jgrad's forced collections ({@code NativeMemory}): keeps in the free
+     * lists one and a half times the bytes the steps since the previous call took from them (at least
+     * {@link #SHRINK_FLOOR_BYTES}; half again, so an interval a little busier than the last still finds
+     * its blocks), frees the rest and hands libc's free pages back to the OS
+     * ({@code malloc_trim}). Without it the free lists keep the largest backlog of dead arrays ever
+     * seen between two collections (one slow collection on a busy machine sets it for the rest of
+     * the run), and the resident size with them.
+     */
+    public static void shrinkToRecentUse() {
+        if (!ON) {
+            return;
+        }
+        java.util.List<Pointer> excess = new java.util.ArrayList<>();
+        synchronized (LOCK) {
+            long keep = Math.max(reusedBytes + reusedBytes / 2, SHRINK_FLOOR_BYTES);
+            reusedBytes = 0;
+            for (Map.Entry<Long, ArrayDeque<Pointer>> e : FREE.entrySet()) {
+                while (freeBytes > keep && !e.getValue().isEmpty()) {
+                    excess.add(e.getValue().pollLast()); // the coldest block of its size
+                    freeBytes -= e.getKey();
+                }
+            }
+        }
+        if (excess.isEmpty()) {
+            return;
+        }
+        for (Pointer p : excess) {
+            Pointer.free(p);
+        }
+        LibC.trim();
+    }
+
+    /** The free lists are never shrunk below this. */
+    static final long SHRINK_FLOOR_BYTES = 8L << 20;
+
+    /** libc's {@code malloc_trim}, through JNA (which ND4J brings); a no-op where it cannot be reached. */
+    private static final class LibC {
+        private static final Api API = load();
+
+        interface Api extends com.sun.jna.Library {
+            int malloc_trim(long pad);
+        }
+
+        static void trim() {
+            if (API != null) {
+                API.malloc_trim(0);
+            }
+        }
+
+        private static Api load() {
+            try {
+                return com.sun.jna.Native.loadLibrary("c", Api.class);
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
     /** The size class of a request of {@code bytes}: at least 64, then four classes per power of two. */
     static long sizeClass(long bytes) {
         if (bytes <= 64) {
@@ -174,6 +235,7 @@ public final class BufferCache {
             Pointer p = list == null ? null : list.pollFirst();
             if (p != null) {
                 freeBytes -= bytes;
+                reusedBytes += bytes;
                 reused++;
                 return p;
             }
