@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every public type of the API contract ({@code /work/shared/API.md}) that exists in this
  * repository has a class comment with a short example ({@code <pre>{@code ...}</pre>}), which
- * {@code mvn -q -pl '!examples,!bench,!launcher,!test-support' javadoc:aggregate} turns into the API documentation (issue 21, item 7).
+ * {@code mvn -q -pl '!examples,!bench,!launcher' javadoc:aggregate} turns into the API documentation (issue 21, item 7).
  */
 class ApiDocsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

@@ -17,14 +17,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A child JVM running a test's main class on this process's class path and backend (so its
  * numbers are comparable bit for bit), its stdout read line by line on a daemon thread, that a
- * test can wait on and kill with SIGKILL ({@code destroyForcibly}: no shutdown hook runs). The
+ * test can wait on and kill with SIGKILL ({@link #kill}: no shutdown hook runs). The
  * kill-and-resume tests of train and spark use it. It gets this JVM's {@code --add-opens}
  * options (Spark needs them on Java 17). Its stderr (logs, JVM warnings) goes to a file that
  * failure messages quote: merged into stdout, a write without a trailing newline could glue onto
  * one of the lines a test parses and hide it.
  */
 public final class ChildJvm {
-    /** The child process, for {@code destroyForcibly}, {@code waitFor} and its exit value. */
+    /** The child process, for {@code waitFor} and its exit value (kill it with {@link #kill}). */
     public final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> consumed = new ArrayList<>();
@@ -90,10 +90,15 @@ public final class ChildJvm {
         }
     }
 
-    /** SIGKILL now; true when the child was still running (so the kill interrupted it). */
+    /**
+     * SIGKILL now; true when the child was still running (so the kill interrupted it). Through the
+     * process handle, not {@code Process.destroyForcibly()}: that also closes this side of the
+     * child's stdout pipe, and lines the child wrote just before it died, not yet read, were lost
+     * (CrashSafetyTest then found a checkpoint of a step whose loss line no process had printed).
+     */
     public boolean kill() throws InterruptedException {
         boolean alive = process.isAlive();
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         process.waitFor(60, TimeUnit.SECONDS);
         return alive;
     }
@@ -101,7 +106,7 @@ public final class ChildJvm {
     /** Waits for the child to end and returns every line it printed. */
     public List<String> finish() throws InterruptedException {
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+            process.toHandle().destroyForcibly();
             throw new AssertionError("the child did not end; its output so far:\n" + String.join("\n", consumed) + errors());
         }
         reader.join(30_000);

@@ -65,7 +65,7 @@ class CrashSafetyTest {
                 long target = started + 2 + random.nextInt(15);
                 long saveNanos = awaitSaving(child, target);
                 LockSupport.parkNanos((long) (random.nextDouble() * saveNanos));
-                child.process.destroyForcibly();
+                child.kill();
             }
             assertTrue(child.process.waitFor(60, TimeUnit.SECONDS), "child did not end");
             for (String line : child.finish()) {
