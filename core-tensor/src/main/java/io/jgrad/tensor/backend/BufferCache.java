@@ -36,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The cpu backend only ({@code Backend.CPU}, whose memory is host memory): under the nd4j
  * backend, which may run on a device, every array comes from ND4J as before.
  *
- * <p>Size classes: 64 bytes at least, then four per power of two (at most 25% slack). The free
+ * <p>Arrays of at least {@value #MIN_BYTES} bytes. Size classes: four per power of two (at most 25% slack). The free
  * lists keep at most {@link #capBytes()} bytes ({@code -Djgrad.bufferCacheMiB}, default
  * {@value #DEFAULT_CAP_MIB}; {@code 0} turns the cache off and arrays come from ND4J as before);
  * a block beyond the cap is freed. Thread-safe (one lock around the free lists); reuse changes
@@ -45,6 +45,13 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class BufferCache {
     static final long DEFAULT_CAP_MIB = 256;
+    /**
+     * Smaller arrays come from ND4J as before: {@code malloc} serves them from warm arena memory
+     * anyway, and the cache's own per-array work (a {@link Cleaner} registration, the external
+     * buffer's wrapper) cost W3 (batch 32, 784→32→10, 1–4 KB activations) ~8% more CPU a step when
+     * every array went through it.
+     */
+    static final long MIN_BYTES = 16 << 10;
     private static final long CAP = capFromProperty();
     /** Only the cpu backend's memory is host memory this class may own; the nd4j backend's arrays come from ND4J. */
     private static final boolean ON = CAP > 0 && Backend.current() == Backend.CPU;
@@ -89,8 +96,8 @@ public final class BufferCache {
         for (long d : shape) {
             length *= d;
         }
-        if (!ON || length <= 0 || shape.length == 0 || !cacheable(type)) {
-            return new Leased(Nd4j.createUninitialized(type, shape, 'c'), null);   // empty, scalar, nd4j backend, or off
+        if (!ON || length <= 0 || shape.length == 0 || length * type.width() < MIN_BYTES || !cacheable(type)) {
+            return new Leased(Nd4j.createUninitialized(type, shape, 'c'), null);   // small, nd4j backend, or off
         }
         long bytes = sizeClass(length * type.width());
         Pointer block = take(bytes);

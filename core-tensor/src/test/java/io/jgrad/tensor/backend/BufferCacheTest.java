@@ -26,6 +26,7 @@ class BufferCacheTest {
 
     @Test
     void sizeClassesAreFourPerPowerOfTwo() {
+        assertTrue(BufferCache.MIN_BYTES >= 64);
         assertEquals(64, BufferCache.sizeClass(1));
         assertEquals(64, BufferCache.sizeClass(64));
         assertEquals(80, BufferCache.sizeClass(65));
@@ -40,20 +41,23 @@ class BufferCacheTest {
 
     @Test
     void cachedArraysAreOrdinaryNd4jArrays() {
-        INDArray a = BufferCache.uninitialized(DataType.FLOAT, 3, 4);
-        a.assign(Nd4j.arange(12).castTo(DataType.FLOAT).reshape(3, 4));
-        INDArray b = BufferCache.uninitialized(DataType.FLOAT, 4, 2);
-        b.assign(1f);
-        assertArrayEquals(new float[] {6, 6, 22, 22, 38, 38}, a.mmul(b).data().asFloat(), 0f);
-        assertArrayEquals(new long[] {3, 4}, a.shape());
-        assertEquals(12, a.data().length());
-        assertEquals(11f, Transfers.hostView(a).get(11), 0f);
-        INDArray d = BufferCache.uninitialized(DataType.DOUBLE, 5);
+        INDArray a = BufferCache.uninitialized(DataType.FLOAT, 3, 2048);     // 24 KB: from the cache
+        a.assign(1f);
+        INDArray b = BufferCache.uninitialized(DataType.FLOAT, 2048, 2);
+        b.assign(0.5f);
+        assertArrayEquals(new float[] {1024, 1024, 1024, 1024, 1024, 1024}, a.mmul(b).data().asFloat(), 0f);
+        assertArrayEquals(new long[] {3, 2048}, a.shape());
+        assertEquals(3 * 2048, a.data().length());
+        assertEquals(1f, Transfers.hostView(a).get(3 * 2048 - 1), 0f);
+        INDArray d = BufferCache.uninitialized(DataType.DOUBLE, 4096);
         d.assign(2.5);
-        assertEquals(12.5, d.sumNumber().doubleValue(), 0);
-        INDArray l = BufferCache.uninitialized(DataType.LONG, 2);
+        assertEquals(10240, d.sumNumber().doubleValue(), 0);
+        INDArray l = BufferCache.uninitialized(DataType.LONG, 4096);
         l.assign(7);
-        assertEquals(7L, l.getLong(1));
+        assertEquals(7L, l.getLong(4095));
+        INDArray small = BufferCache.uninitialized(DataType.FLOAT, 3, 4);     // below MIN_BYTES: from ND4J
+        small.assign(Nd4j.arange(12).castTo(DataType.FLOAT).reshape(3, 4));
+        assertEquals(66f, small.sumNumber().floatValue(), 0f);
         assertEquals(0, BufferCache.uninitialized(DataType.FLOAT, 0, 3).length());
     }
 
@@ -123,7 +127,7 @@ class BufferCacheTest {
                 float id = t;
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < 2_000; i++) {
-                        BufferCache.Leased l = BufferCache.lease(DataType.FLOAT, 256);
+                        BufferCache.Leased l = BufferCache.lease(DataType.FLOAT, 8192);
                         l.array().assign(id);
                         Thread.yield();
                         if (l.array().minNumber().floatValue() != id || l.array().maxNumber().floatValue() != id) {
