@@ -96,6 +96,10 @@ public final class Bench {
                 new MemoryProbe(base).run(steps, smoke ? 20 : o.memoryEvery);
                 return;
             }
+            case "lm-memory" -> {
+                new LmMemoryProbe(base).run(smoke ? 4 : o.memorySteps, smoke ? 2 : o.memoryEvery, o.seed);
+                return;
+            }
             default -> {
             }
         }
@@ -143,19 +147,20 @@ public final class Bench {
     }
 
     static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn",
-        "lenet", "scaling"};
+        "lenet", "scaling", "lm", "lstm", "lm-memory"};
 
     private static void usage() {
         System.out.println("""
                 usage: bench --workload NAME [options]     (one JSON line per result on stdout)
                   --workload          one of mlp, mlp-bn, overhead, wide, distill, gemm, linear, memory, cnn,
-                                      lenet, scaling (each kernel family's speed-up from 1 to N threads)
+                                      lenet, scaling (each kernel family's speed-up from 1 to N threads),
+                                      lm (W7), lstm (W8), lm-memory (the lm loop's resident memory)
                   --epochs N          mlp/mlp-bn epochs (default 5)
                   --cnn-epochs N      cnn (W6) epochs (default 1)
                   --cnn-channels A,B  cnn (W6) feature maps of the two conv blocks (default 32,64, the example's)
                   --steps N           overhead: steps per timed block (default 2000);
-                                      memory: plain-loop steps (default 100000)
-                  --every N           memory: report (after System.gc()) every N steps (default 10000)
+                                      memory, lm-memory: loop steps (default 100000)
+                  --every N           memory, lm-memory: report (after System.gc()) every N steps (default 10000)
                   --max-threads N     scaling: the largest thread count (default: the cores the JVM sees)
                   --sample-seconds S  scaling: seconds per timing sample, 5 samples a point (default 0.1)
                   --wide-steps N      wide (W5): steps per timed block (default 200)

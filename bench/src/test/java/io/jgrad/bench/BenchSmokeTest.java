@@ -30,14 +30,14 @@ class BenchSmokeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn", "lenet",
-        "scaling", "lm", "lstm"})
+        "scaling", "lm", "lstm", "lm-memory"})
     void workloadPrintsItsResults(String workload) throws Exception {
         List<String> lines = run(workload);
         assertTrue(!lines.isEmpty(), workload + " printed no result line");
         String expected = switch (workload) {
             case "mlp", "mlp-bn", "cnn" -> "\"epoch_seconds_median\"";
             case "overhead", "wide", "lenet", "lm", "lstm" -> "\"steps_per_second\"";
-            case "memory" -> "\"vm_rss_mib\"";
+            case "memory", "lm-memory" -> "\"vm_rss_mib\"";
             case "distill" -> "\"student_kd_test_accuracy\"";
             case "gemm", "linear" -> "\"gflops_median\"";
             case "scaling" -> "\"speedup_vs_1\"";
@@ -47,7 +47,7 @@ class BenchSmokeTest {
             assertTrue(l.contains("\"framework\": \"jgrad\"") && l.endsWith("}"), l);
         }
         assertTrue(lines.stream().anyMatch(l -> l.contains(expected)), workload + ": no " + expected + " in " + lines);
-        if (!List.of("gemm", "linear", "distill", "memory", "scaling").contains(workload)) {
+        if (!List.of("gemm", "linear", "distill", "memory", "lm-memory", "scaling").contains(workload)) {
             assertTrue(lines.get(0).contains("\"peak_rss_mib\""), lines.get(0));
         }
     }
