@@ -38,8 +38,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Arrays of at least {@value #MIN_BYTES} bytes. Size classes: four per power of two (at most 25% slack). The free
  * lists keep at most {@link #capBytes()} bytes ({@code -Djgrad.bufferCacheMiB}, default
- * {@value #DEFAULT_CAP_MIB}; {@code 0} turns the cache off and arrays come from ND4J as before);
- * a block beyond the cap is freed. Thread-safe (one lock around the free lists); reuse changes
+ * {@value #DEFAULT_CAP_MIB}; {@code 0} turns the cache off and arrays come from ND4J as before),
+ * or as many as were ever in use at once if that is more (a step's whole working set, so the next
+ * step finds it again); a block beyond that is freed. Thread-safe (one lock around the free lists); reuse changes
  * only where a result lives, never its value, since every array made here is one its op
  * overwrites whole (contents undefined, as {@code Nd4j.createUninitialized}).
  */
@@ -61,6 +62,21 @@ public final class BufferCache {
         return t;
     });
 
+    /**
+     * Blocks of at least this many KiB are {@code mmap}ped by libc and unmapped when freed
+     * ({@code -Djgrad.mmapThresholdKiB}; {@code 0} leaves libc's default). glibc otherwise raises
+     * its threshold to the largest block ever freed (up to 32 MiB), after which large blocks come
+     * from its per-thread arenas, which fragment and never shrink: the lm's loop held 1.9 GB in 42
+     * arena heaps after 500 steps (2.9 GB resident) and 1.4 GB resident in all with this set.
+     */
+    static final long DEFAULT_MMAP_THRESHOLD_KIB = 1024;
+
+    static {
+        if (ON) {
+            LibC.fixMmapThreshold();
+        }
+    }
+
     private static final Object LOCK = new Object();
     private static final Map<Long, ArrayDeque<Pointer>> FREE = new HashMap<>();
     private static long freeBytes;
@@ -68,6 +84,9 @@ public final class BufferCache {
     private static long reusedBytes;
     private static long fresh;
     private static long reused;
+    /** Bytes of blocks handed out and not yet returned, and the most that ever were at once. */
+    private static long inUseBytes;
+    private static long peakInUseBytes;
 
     private BufferCache() {
     }
@@ -127,9 +146,16 @@ public final class BufferCache {
         }
     }
 
-    /** The most the free lists keep, bytes ({@code 0}: the cache is off). */
+    /** The most the free lists keep, bytes ({@code 0}: the cache is off), unless a larger working set was seen. */
     public static long capBytes() {
         return CAP;
+    }
+
+    /** The most bytes of cached blocks that were in use at once so far: the free lists may keep as much. */
+    public static long peakInUseBytes() {
+        synchronized (LOCK) {
+            return peakInUseBytes;
+        }
     }
 
     /** Whether arrays come from the cache: the cpu backend, and a cap above 0. */
@@ -186,17 +212,36 @@ public final class BufferCache {
     /** The free lists are never shrunk below this. */
     static final long SHRINK_FLOOR_BYTES = 8L << 20;
 
-    /** libc's {@code malloc_trim}, through JNA (which ND4J brings); a no-op where it cannot be reached. */
+    /** libc's {@code malloc_trim} and {@code mallopt}, through JNA (which ND4J brings); no-ops where they cannot be reached. */
     private static final class LibC {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BufferCache.class);
+        private static final int M_MMAP_THRESHOLD = -3;
         private static final Api API = load();
 
         interface Api extends com.sun.jna.Library {
             int malloc_trim(long pad);
+
+            int mallopt(int param, int value);
         }
 
         static void trim() {
             if (API != null) {
                 API.malloc_trim(0);
+            }
+        }
+
+        /** A fixed mmap threshold (unless the user set glibc's own {@code MALLOC_MMAP_THRESHOLD_}). */
+        static void fixMmapThreshold() {
+            long kib = Long.getLong("jgrad.mmapThresholdKiB", DEFAULT_MMAP_THRESHOLD_KIB);
+            if (API == null || kib <= 0 || kib > (32 << 10) || System.getenv("MALLOC_MMAP_THRESHOLD_") != null) {
+                LOG.debug("libc's mmap threshold left as it is");
+                return;
+            }
+            try {
+                int ok = API.mallopt(M_MMAP_THRESHOLD, (int) (kib << 10));
+                LOG.debug("libc's mmap threshold fixed at {} KiB: {}", kib, ok == 1 ? "done" : "refused");
+            } catch (UnsatisfiedLinkError e) {
+                LOG.debug("libc has no mallopt; its mmap threshold left as it is");   // not glibc
             }
         }
 
@@ -240,6 +285,8 @@ public final class BufferCache {
         synchronized (LOCK) {
             ArrayDeque<Pointer> list = FREE.get(bytes);
             Pointer p = list == null ? null : list.pollFirst();
+            inUseBytes += bytes;
+            peakInUseBytes = Math.max(peakInUseBytes, inUseBytes);
             if (p != null) {
                 freeBytes -= bytes;
                 reusedBytes += bytes;
@@ -255,10 +302,17 @@ public final class BufferCache {
         return p;
     }
 
-    /** Puts a dead array's block back (most recently used first: warmest), or frees it over the cap. */
+    /**
+     * Puts a dead array's block back (most recently used first: warmest), or frees it over the
+     * limit: the cap, or the largest working set seen if that is more. A step whose arrays come
+     * back all at once when its {@code StepScope} closes (the lm's, ~0.5 GB) must find all of
+     * them again in the next step; under a fixed 256 MiB cap it freed the rest and took ~55
+     * fresh blocks a step from {@code malloc}, whose arenas fragmented to 2 GB resident.
+     */
     private static void give(Pointer block, long bytes) {
         synchronized (LOCK) {
-            if (freeBytes + bytes <= CAP) {
+            inUseBytes -= bytes;
+            if (freeBytes + bytes <= Math.max(CAP, peakInUseBytes)) {
                 FREE.computeIfAbsent(bytes, k -> new ArrayDeque<>()).addFirst(block);
                 freeBytes += bytes;
                 return;

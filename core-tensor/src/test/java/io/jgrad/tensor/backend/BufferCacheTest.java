@@ -79,6 +79,28 @@ class BufferCacheTest {
     }
 
     @Test
+    void aWorkingSetLargerThanTheCapIsKeptWholeForTheNextStep() {
+        assumeTrue(BufferCache.enabled(), "the cpu backend's cache (the nd4j backend's arrays come from ND4J)");
+        BufferCache.trim();
+        long block = 32L << 20;
+        int count = (int) (BufferCache.capBytes() / block) + 2;              // a "step" 64 MiB over the cap
+        for (int step = 0; step < 3; step++) {
+            long freshBefore = BufferCache.freshAllocations();
+            List<BufferCache.Leased> live = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                live.add(BufferCache.lease(DataType.FLOAT, block / 4));
+            }
+            if (step > 0) {
+                assertEquals(freshBefore, BufferCache.freshAllocations(),
+                        "step " + step + " should find all " + count + " blocks of the last one in the free lists");
+            }
+            live.forEach(BufferCache.Leased::release);                       // the scope closes
+            assertTrue(BufferCache.peakInUseBytes() >= count * block);
+        }
+        BufferCache.trim();
+    }
+
+    @Test
     void aViewKeepsItsBlockFromReuseAndACollectedArrayGivesItBack() throws InterruptedException {
         assumeTrue(BufferCache.enabled(), "the cpu backend's cache (the nd4j backend's arrays come from ND4J)");
         INDArray a = BufferCache.uninitialized(DataType.FLOAT, 64, 100);
