@@ -68,6 +68,16 @@ public final class Functional {
     }
 
     /**
+     * {@code F.relu(F.batch_norm(x, training=True))} over {@code x [N, C]} as one node: the same
+     * values, gradients and statistics as {@link #batchNorm} followed by {@link Variable#relu},
+     * with one array and one node fewer ({@code nn.Sequential} uses it for a
+     * {@code BatchNorm1d} directly followed by a {@code ReLU}).
+     */
+    public static BatchNormResult batchNormRelu(Variable x, Variable weight, Variable bias, double eps) {
+        return NormOps.batchNormRelu(x, weight, bias, eps);
+    }
+
+    /**
      * {@code F.layer_norm(x, (C,), weight, bias, eps)} over the last dimension of {@code x [..., C]}:
      * each row normalised with its mean and biased variance, then scaled by {@code weight} and
      * shifted by {@code bias} ({@code [C]}, both null for none). One node with a fused backward.

@@ -2,6 +2,7 @@ package io.jgrad.autograd;
 
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.backend.BatchNormPass;
+import io.jgrad.tensor.backend.BatchStats;
 import io.jgrad.tensor.backend.LayerNormPass;
 import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,6 +19,23 @@ final class NormOps {
 
     /** Training mode; the result carries the batch mean and biased variance for the running statistics. */
     static Functional.BatchNormResult batchNorm(Variable x, Variable weight, Variable bias, double eps) {
+        return batchNorm(x, weight, bias, eps, false);
+    }
+
+    /**
+     * {@code batchNorm} followed by {@code relu} as one node, as {@link MatmulOps#linearRelu}: the
+     * rectifier runs in place on the normalisation's own fresh result (the batch norm's backward
+     * reads its input and statistics, never its output), so the pair makes one array and one
+     * node fewer. Backward masks the incoming gradient by {@code y > 0} into an engine buffer
+     * (ReLU's backward), then runs the batch norm's backward with it: the unfused pair's values
+     * and gradients, bit for bit.
+     */
+    static Functional.BatchNormResult batchNormRelu(Variable x, Variable weight, Variable bias, double eps) {
+        return batchNorm(x, weight, bias, eps, true);
+    }
+
+    private static Functional.BatchNormResult batchNorm(Variable x, Variable weight, Variable bias, double eps,
+                                                        boolean relu) {
         Variable[] inputs = inputs(x, weight, bias);
         long[] shape = x.shape();
         if (shape.length != 2 || shape[0] == 0 || weight != null
@@ -30,6 +48,10 @@ final class NormOps {
         INDArray xa = x.value().array();
         INDArray y = ops.newArray(xa.dataType(), xa.shape());
         BatchNormPass pass = ops.batchNorm(xa, array(weight), array(bias), eps, y);
+        if (relu) {
+            ops.relu(y, y);
+            return new Functional.BatchNormResult(record("batchNorm_relu", y, masked(ops, y, pass), inputs), pass.stats());
+        }
         return new Functional.BatchNormResult(record("batchNorm", y, pass, inputs), pass.stats());
     }
 
@@ -81,6 +103,37 @@ final class NormOps {
                     tw == null ? null : tw.array(), tw == null ? 0 : tw.beta(),
                     tb == null ? null : tb.array(), tb == null ? 0 : tb.beta());
         }, inputs);
+    }
+
+    /** {@code pass}'s backward fed with ReLU's backward of {@code y} (the rectified output), in a pooled buffer. */
+    private static BatchNormPass masked(Ops ops, INDArray y, BatchNormPass pass) {
+        return new BatchNormPass() {
+            @Override
+            public BatchStats stats() {
+                return pass.stats();
+            }
+
+            @Override
+            public double[] mean() {
+                return pass.mean();
+            }
+
+            @Override
+            public double[] var() {
+                return pass.var();
+            }
+
+            @Override
+            public void backward(INDArray g, INDArray dx, double betaX, INDArray dWeight, double betaW,
+                                 INDArray dBias, double betaB) {
+                INDArray gm = ops.reluBackward(y, g, GradPool.acquire(g.dataType(), g.shape()), 0);
+                try {
+                    pass.backward(gm, dx, betaX, dWeight, betaW, dBias, betaB);
+                } finally {
+                    GradPool.release(gm);
+                }
+            }
+        };
     }
 
     private static Variable record(String op, INDArray y, BatchNormPass pass, Variable[] inputs) {

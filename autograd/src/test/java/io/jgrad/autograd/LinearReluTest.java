@@ -1,5 +1,7 @@
 package io.jgrad.autograd;
 
+import static io.jgrad.autograd.FusedOpData.countZeros;
+import static io.jgrad.autograd.FusedOpData.leaves;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,21 +65,5 @@ class LinearReluTest {
         Variable w = Variable.of(Tensor.randn(new Rng(42), 2, 5), true);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Functional.linearRelu(x, w, null));
         assertTrue(e.getMessage().contains("[3, 4]") && e.getMessage().contains("[2, 5]"), e.getMessage());
-    }
-
-    private static Variable[] leaves(Tensor... values) {
-        Variable[] v = new Variable[values.length];
-        for (int i = 0; i < values.length; i++) {
-            v[i] = Variable.of(values[i], true);
-        }
-        return v;
-    }
-
-    private static int countZeros(float[] a) {
-        int n = 0;
-        for (float f : a) {
-            n += f == 0 ? 1 : 0;
-        }
-        return n;
     }
 }

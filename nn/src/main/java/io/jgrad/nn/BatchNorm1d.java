@@ -159,12 +159,25 @@ public class BatchNorm1d extends Module {
 
     @Override
     public Variable forward(Variable x) {
+        return forward(x, false);
+    }
+
+    /**
+     * {@code relu(forward(x))}; with batch statistics one fused op ({@link Functional#batchNormRelu}:
+     * the same values, gradients and running statistics, one array fewer). {@link Sequential}
+     * calls it for a {@code BatchNorm1d} directly followed by a {@code ReLU}.
+     */
+    Variable forwardRelu(Variable x) {
+        return forward(x, true);
+    }
+
+    private Variable forward(Variable x, boolean relu) {
         long[] s = x.shape();
         if (s.length != 2 || s[1] != features) {
             throw new IllegalArgumentException("BatchNorm1d(" + features + ").forward: expected input [batch, "
                     + features + "], got " + Shapes.str(s));
         }
-        return normalizeRows(x, s);
+        return normalizeRows(x, s, relu);
     }
 
     /**
@@ -174,20 +187,26 @@ public class BatchNorm1d extends Module {
      * (BatchNorm2d) override {@link #batchNormalize} and {@link #runningNormalize} and call this.
      */
     protected Variable normalizeRows(Variable rows, long[] inputShape) {
+        return normalizeRows(rows, inputShape, false);
+    }
+
+    /** {@link #normalizeRows(Variable, long[])}, rectified when {@code relu} (fused with batch statistics). */
+    private Variable normalizeRows(Variable rows, long[] inputShape, boolean relu) {
         String name = getClass().getSimpleName() + "(" + features + ")";
         if (weight != null && rows.value().dtype() != weight.value().dtype()) {
             throw new IllegalArgumentException(name + ".forward: input is " + rows.value().dtype()
                     + " but the parameters are " + weight.value().dtype());
         }
         if (!isTraining() && trackRunningStats) {
-            return runningNormalize(rows);
+            Variable y = runningNormalize(rows);
+            return relu ? y.relu() : y;
         }
         long m = Shapes.size(rows.shape()) / features;
         if (isTraining() && m <= 1) {
             throw new IllegalArgumentException(name + ".forward: expected more than 1 value per channel when training,"
                     + " got input " + Shapes.str(inputShape));
         }
-        BatchResult r = batchNormalize(rows);
+        BatchResult r = relu ? batchNormalizeRelu(rows) : batchNormalize(rows);
         if (isTraining() && trackRunningStats) {
             updateRunningStats(r, m);
         }
@@ -197,6 +216,12 @@ public class BatchNorm1d extends Module {
     /** Normalises with the batch statistics; BatchNorm1d's input is rows [M, C]. */
     protected BatchResult batchNormalize(Variable x) {
         return normalizeWithBatchStats(x, weight, bias, eps);
+    }
+
+    /** {@link #batchNormalize} then ReLU, as one op (only {@code BatchNorm1d} itself: {@link Sequential} checks the class). */
+    private BatchResult batchNormalizeRelu(Variable x) {
+        Functional.BatchNormResult r = Functional.batchNormRelu(x, weight, bias, eps);
+        return new BatchResult(r.output(), r.stats());
     }
 
     /** Normalises with the running statistics (evaluation mode). */

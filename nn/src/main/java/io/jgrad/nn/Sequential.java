@@ -44,10 +44,11 @@ public class Sequential extends Module {
     }
 
     /**
-     * Each module in turn; a {@link Linear} directly followed by a {@link ReLU} (those exact
-     * classes) runs as one fused op ({@link io.jgrad.autograd.Functional#linearRelu}): the same
-     * values and gradients, one array and one pass fewer, since the pre-activation between them
-     * is never visible outside this method. A child's {@link IllegalArgumentException} (a wrong
+     * Each module in turn; a {@link Linear} or a {@link BatchNorm1d} directly followed by a
+     * {@link ReLU} (those exact classes) runs as one fused op
+     * ({@link io.jgrad.autograd.Functional#linearRelu}, {@link io.jgrad.autograd.Functional#batchNormRelu}):
+     * the same values and gradients, one array fewer (and for Linear one pass fewer), since the
+     * pre-activation between them is never visible outside this method. A child's {@link IllegalArgumentException} (a wrong
      * input shape) is rethrown naming the child's index and type, e.g. {@code Sequential: child 1
      * (Linear) failed: Linear(784, 10).forward: expected input [..., 784], got [8, 1024]}.
      */
@@ -57,8 +58,12 @@ public class Sequential extends Module {
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
             try {
-                if (m.getClass() == Linear.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
+                boolean reluNext = i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class;
+                if (reluNext && m.getClass() == Linear.class) {
                     h = ((Linear) m).forwardRelu(h);
+                    i++;
+                } else if (reluNext && m.getClass() == BatchNorm1d.class) {
+                    h = ((BatchNorm1d) m).forwardRelu(h);
                     i++;
                 } else {
                     h = m.forward(h);

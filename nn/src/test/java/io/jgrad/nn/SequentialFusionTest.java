@@ -10,8 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sequential runs a Linear directly followed by a ReLU as one fused op: same outputs and
- * parameter gradients as the layers one by one, and only where that is what the user wrote.
+ * Sequential runs a Linear or a BatchNorm1d directly followed by a ReLU as one fused op: same
+ * outputs, parameter gradients (and running statistics) as the layers one by one, and only where
+ * that is what the user wrote.
  */
 class SequentialFusionTest {
 
@@ -38,6 +39,58 @@ class SequentialFusionTest {
         for (int k = 0; k < plainGrads.size(); k++) {
             assertArrayEquals(plainGrads.get(k), fusedGrads.get(k), "parameter " + k);
         }
+    }
+
+    /** W2's shape of model: BatchNorm1d → ReLU pairs, in training mode (running statistics too) and in eval mode. */
+    @Test
+    void batchNormReluPairsGiveTheSameValuesGradientsAndRunningStatsAsTheLayersOneByOne() {
+        Rng.manualSeed(9);
+        Sequential fusedNet = new Sequential(new Linear(6, 16), new BatchNorm1d(16), new ReLU(), new Linear(16, 3));
+        Rng.manualSeed(9);
+        Sequential plainNet = new Sequential(new Linear(6, 16), new BatchNorm1d(16), new ReLU(), new Linear(16, 3));
+        Tensor x = Tensor.randn(new Rng(10), 8, 6);
+        Tensor w = Tensor.randn(new Rng(11), 8, 3);
+        for (int step = 0; step < 2; step++) {
+            Variable fused = fusedNet.forward(Variable.constant(x));
+            Variable h = Variable.constant(x);
+            for (int i = 0; i < plainNet.size(); i++) {
+                h = plainNet.get(i).forward(h);     // layer by layer: no fusion
+            }
+            assertArrayEquals(h.value().toFloatArray(), fused.value().toFloatArray());
+            fused.mul(Variable.constant(w)).sum().backward();
+            h.mul(Variable.constant(w)).sum().backward();
+            List<float[]> fusedGrads = grads(fusedNet);
+            List<float[]> plainGrads = grads(plainNet);
+            for (int k = 0; k < plainGrads.size(); k++) {
+                assertArrayEquals(plainGrads.get(k), fusedGrads.get(k), "parameter " + k);
+            }
+        }
+        BatchNorm1d bf = (BatchNorm1d) fusedNet.get(1);
+        BatchNorm1d bp = (BatchNorm1d) plainNet.get(1);
+        assertArrayEquals(bp.runningMean().toFloatArray(), bf.runningMean().toFloatArray());
+        assertArrayEquals(bp.runningVar().toFloatArray(), bf.runningVar().toFloatArray());
+        assertEquals(2, bf.numBatchesTracked());
+        fusedNet.eval();
+        plainNet.eval();
+        Variable h = Variable.constant(x);
+        for (int i = 0; i < plainNet.size(); i++) {
+            h = plainNet.get(i).forward(h);
+        }
+        assertArrayEquals(h.value().toFloatArray(), fusedNet.forward(Variable.constant(x)).value().toFloatArray());
+    }
+
+    @Test
+    void fusesOnlyABatchNorm1dImmediatelyFollowedByAReLU() {
+        Variable x = Variable.constant(Tensor.randn(new Rng(12), 4, 3));
+        assertEquals("batchNorm_relu", new Sequential(new BatchNorm1d(3), new ReLU()).forward(x).op());
+        assertEquals("relu", new Sequential(new BatchNorm1d(3), new Dropout(0.0), new ReLU()).forward(x).op());
+        BatchNorm1d custom = new BatchNorm1d(3) {
+            @Override
+            public Variable forward(Variable in) {
+                return super.forward(in).mul(2.0);
+            }
+        };
+        assertEquals("relu", new Sequential(custom, new ReLU()).forward(x).op());
     }
 
     @Test

@@ -1,0 +1,27 @@
+package io.jgrad.autograd;
+
+import io.jgrad.tensor.Tensor;
+
+/** Helpers shared by the fused-op tests ({@link LinearReluTest}, {@link BatchNormReluTest}). */
+final class FusedOpData {
+    private FusedOpData() {
+    }
+
+    /** A fresh leaf requiring grad for each value, so fused and unfused runs get separate gradients. */
+    static Variable[] leaves(Tensor... values) {
+        Variable[] v = new Variable[values.length];
+        for (int i = 0; i < values.length; i++) {
+            v[i] = Variable.of(values[i], true);
+        }
+        return v;
+    }
+
+    /** How many elements are exactly zero (a rectifier's zeros). */
+    static int countZeros(float[] a) {
+        int n = 0;
+        for (float f : a) {
+            n += f == 0 ? 1 : 0;
+        }
+        return n;
+    }
+}
