@@ -1,14 +1,12 @@
 package io.jgrad.tensor.backend;
 
-import io.jgrad.tensor.Blas;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The {@code cpu} backend's float32 GRU layer over a whole sequence, built as {@link CpuLstmPass}
- * (one time-major hidden-state buffer the per-step GEMM reads in place, activations kept on the
- * heap gate by gate, SIMD cell loops, the weight gradients of all steps as one GEMM and one
- * column sum after the backward's loop). PyTorch's formulas, gate order r, z, n:
+ * (one time-major hidden-state buffer the per-step GEMM reads in place, the batch rows cut over
+ * the cores once per layer, activations kept on the heap gate by gate, SIMD cell loops, the
+ * weight gradients of all steps as one GEMM and one column sum after the backward's loop). PyTorch's formulas, gate order r, z, n:
  * {@code r = σ(x_r + h·W_hrᵀ + b_hr)}, {@code z = σ(x_z + h·W_hzᵀ + b_hz)},
  * {@code n = tanh(x_n + r·(h·W_hnᵀ + b_hn))}, {@code h' = (1 − z)·n + z·h}.
  */
@@ -17,6 +15,7 @@ final class CpuGruPass implements RecurrentPass {
     private final int t;
     private final int h;
     private final INDArray w;
+    private final Parallel.Partition parts;
     /** h_0 … h_{T−1}, time-major, for the GEMMs; the same on the heap for the cell backward. */
     private final INDArray hs;
     private final float[][] hPrev;
@@ -34,63 +33,77 @@ final class CpuGruPass implements RecurrentPass {
         h = (int) w.size(1);
         this.w = w;
         int nh = n * h;
-        int g3 = 3 * h;
-        int ng = n * g3;
-        float[] bias = new float[ng];
-        RecurrentRows.broadcastBias(HostFloats.read(b), n, bias);
+        parts = RecurrentRows.rowParts(n, t, 3 * h, h);
         hs = RecurrentRows.floats(t, n, h);
         out = RecurrentRows.floats(n, t, h);
-        INDArray gates = RecurrentRows.scratch(RecurrentRows.GATES, (long) n * g3);
-        FloatBuffer xb = HostFloats.buffer(xGates);
-        FloatBuffer hsb = HostFloats.buffer(hs);
-        FloatBuffer outb = HostFloats.buffer(out);
-        FloatBuffer gb = HostFloats.buffer(gates);
         hPrev = new float[t + 1][];
-        rs = new float[t][];
-        zs = new float[t][];
-        ns = new float[t][];
-        hns = new float[t][];
         hPrev[0] = HostFloats.read(h0);
-        hsb.put(0, hPrev[0]);
-        float[] gh = new float[ng];
-        float[] x = new float[ng];
         for (int s = 0; s < t; s++) {
-            Blas.sgemmAt(false, true, n, g3, h, 1f, hs, (long) s * nh, h, w, 0, h, 0f, gates, 0, g3);
-            gb.get(0, gh);
-            GateMath.add(gh, bias, ng);
-            RecurrentRows.gather(xb, s, t, n, g3, x);
-            float[][] hp = RecurrentRows.split(gh, n, h, 3);
-            float[][] xp = RecurrentRows.split(x, n, h, 3);
-            rs[s] = new float[nh];
-            zs[s] = new float[nh];
-            ns[s] = new float[nh];
-            hns[s] = hp[2];
             hPrev[s + 1] = new float[nh];
-            cell(xp[0], xp[1], xp[2], hp[0], hp[1], hp[2], hPrev[s], rs[s], zs[s], ns[s], hPrev[s + 1], nh);
-            if (s + 1 < t) {
-                hsb.put((s + 1) * nh, hPrev[s + 1]);
-            }
-            RecurrentRows.scatter(hPrev[s + 1], outb, s, t, n, h);
         }
+        rs = new float[t][nh];
+        zs = new float[t][nh];
+        ns = new float[t][nh];
+        hns = new float[t][nh];
+        Forward f = new Forward(xGates, b);
+        Parallel.run("gruLayer", parts, (part, r0, r1) -> f.rows((int) r0, (int) r1));
         hLast = RecurrentRows.of(hPrev[t], n, h);
+    }
+
+    /** The forward's buffers, shared by the parts, each touching its own rows. */
+    private final class Forward {
+        private final RecurrentRows.ForwardRows io;
+        private final float[] bias;
+        private final float[] gh;
+        private final float[] x;
+        /** The hidden projections of r and z, and x's three, {@code [N·H]} each. */
+        private final float[] hr;
+        private final float[] hz;
+        private final float[][] xp;
+
+        Forward(INDArray xGates, INDArray b) {
+            int ng = n * 3 * h;
+            int nh = n * h;
+            bias = new float[ng];
+            RecurrentRows.broadcastBias(HostFloats.read(b), n, bias);
+            io = new RecurrentRows.ForwardRows(xGates, w, hs, out, hPrev[0]);
+            gh = new float[ng];
+            x = new float[ng];
+            hr = new float[nh];
+            hz = new float[nh];
+            xp = new float[][] {new float[nh], new float[nh], new float[nh]};
+        }
+
+        /** Every step of batch rows {@code [r0, r1)}. */
+        void rows(int r0, int r1) {
+            int g3 = 3 * h;
+            for (int s = 0; s < t; s++) {
+                io.products(s, r0, r1, gh, x);
+                GateMath.add(gh, bias, r0 * g3, r1 * g3);
+                RecurrentRows.split(gh, r0, r1, h, new float[][] {hr, hz, hns[s]});
+                RecurrentRows.split(x, r0, r1, h, xp);
+                cell(xp[0], xp[1], xp[2], hr, hz, hns[s], hPrev[s], rs[s], zs[s], ns[s], hPrev[s + 1], r0 * h, r1 * h);
+                io.store(s, r0, r1, hPrev[s + 1]);
+            }
+        }
     }
 
     /** One step's r, z, n and h' (short loops, see {@link GateMath}). */
     private static void cell(float[] xr, float[] xz, float[] xn, float[] hr, float[] hz, float[] hn, float[] h0,
-                             float[] r, float[] z, float[] nn, float[] h1, int len) {
-        for (int k = 0; k < len; k++) {
+                             float[] r, float[] z, float[] nn, float[] h1, int from, int to) {
+        for (int k = from; k < to; k++) {
             r[k] = xr[k] + hr[k];
         }
-        GateMath.sigmoidInPlace(r, len);
-        for (int k = 0; k < len; k++) {
+        GateMath.sigmoidInPlace(r, from, to);
+        for (int k = from; k < to; k++) {
             z[k] = xz[k] + hz[k];
         }
-        GateMath.sigmoidInPlace(z, len);
-        for (int k = 0; k < len; k++) {
+        GateMath.sigmoidInPlace(z, from, to);
+        for (int k = from; k < to; k++) {
             nn[k] = xn[k] + r[k] * hn[k];
         }
-        GateMath.tanhInPlace(nn, len);
-        for (int k = 0; k < len; k++) {
+        GateMath.tanhInPlace(nn, from, to);
+        for (int k = from; k < to; k++) {
             h1[k] = nn[k] + z[k] * (h0[k] - nn[k]);
         }
     }
@@ -101,20 +114,20 @@ final class CpuGruPass implements RecurrentPass {
      * {@code dn·r}, {@code dhn}) and, replacing {@code dh}, its direct part {@code dh·z} reaching h_{t−1}.
      */
     private static void cellBackward(float[] r, float[] z, float[] nn, float[] hn, float[] h0, float[] dh, float[] dr,
-                                     float[] dz, float[] dn, float[] dhn, int len) {
-        for (int k = 0; k < len; k++) {
+                                     float[] dz, float[] dn, float[] dhn, int from, int to) {
+        for (int k = from; k < to; k++) {
             dn[k] = dh[k] * (1 - z[k]) * (1 - nn[k] * nn[k]);
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             dr[k] = dn[k] * hn[k] * r[k] * (1 - r[k]);
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             dz[k] = dh[k] * (h0[k] - nn[k]) * z[k] * (1 - z[k]);
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             dhn[k] = dn[k] * r[k];
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             dh[k] = dh[k] * z[k];
         }
     }
@@ -137,35 +150,24 @@ final class CpuGruPass implements RecurrentPass {
     @Override
     public void backward(INDArray dOut, INDArray dhLast, INDArray dcLast, INDArray[] grads, double[] betas) {
         int nh = n * h;
-        int g3 = 3 * h;
-        int ng = n * g3;
-        FloatBuffer gb = HostFloats.buffer(RecurrentRows.readable(dOut));
-        INDArray dG = RecurrentRows.scratch(RecurrentRows.GATE_GRADS, (long) t * n * g3);
-        INDArray dhRec = RecurrentRows.scratch(RecurrentRows.HIDDEN_GRAD, (long) n * h);
-        FloatBuffer dgb = HostFloats.buffer(dG);
-        FloatBuffer dhb = HostFloats.buffer(dhRec);
-        float[] dh = dhLast == null ? new float[nh] : HostFloats.read(dhLast);
-        float[] rows = new float[nh];
+        RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, grads[XGATES], betas[XGATES], t, n,
+                h, 3);
         float[][] di = {new float[nh], new float[nh], new float[nh]};
         float[][] dgh = {di[0], di[1], new float[nh]};
-        float[] joined = new float[ng];
-        RecurrentRows.Scatter dx = new RecurrentRows.Scatter(grads[XGATES], betas[XGATES], t, n, g3);
-        for (int s = t - 1; s >= 0; s--) {
-            RecurrentRows.gather(gb, s, t, n, h, rows);
-            GateMath.add(dh, rows, nh);
-            cellBackward(rs[s], zs[s], ns[s], hns[s], hPrev[s], dh, di[0], di[1], di[2], dgh[2], nh);
-            RecurrentRows.join(di, n, h, joined);
-            dx.step(s, joined);
-            RecurrentRows.join(dgh, n, h, joined);
-            dgb.put(s * ng, joined);
-            Blas.sgemmAt(false, false, n, h, g3, 1f, dG, (long) s * ng, g3, w, 0, h, 0f, dhRec, 0, h);
-            dhb.get(0, rows);
-            GateMath.add(dh, rows, nh);
-        }
-        dx.finish();
+        Parallel.run("gruLayerBackward", parts, (part, r0, r1) -> {
+            int lo = (int) r0 * h;
+            int hi = (int) r1 * h;
+            for (int s = t - 1; s >= 0; s--) {
+                float[] dh = rows.dh(s, (int) r0, (int) r1);
+                cellBackward(rs[s], zs[s], ns[s], hns[s], hPrev[s], dh, di[0], di[1], di[2], dgh[2], lo, hi);
+                rows.gates(s, (int) r0, (int) r1, di, dgh);
+                rows.recurrent(s, (int) r0, (int) r1, w, true);
+            }
+        });
+        rows.finish();
         if (grads[H0] != null) {
-            RecurrentRows.write(grads[H0], betas[H0], dh);
+            RecurrentRows.write(grads[H0], betas[H0], rows.carried());
         }
-        RecurrentRows.weightGrads(grads, betas, dG, hs, t * n, g3, h);
+        RecurrentRows.weightGrads(grads, betas, rows.dG, hs, t * n, 3 * h, h);
     }
 }

@@ -57,7 +57,7 @@ class GateMathTest {
             float z = a[k] + x[k] + b[k];
             want[k] = tanh ? GateMath.tanh(z) : GateMath.sigmoid(z);
         }
-        GateMath.activate(a, x, b, scale, shift, n);
+        GateMath.activate(a, x, b, scale, shift, 0, n);
         for (int k = 0; k < n; k++) {
             assertEquals(want[k], a[k], 1e-7, "element " + k);
         }
