@@ -4,19 +4,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The {@code cpu} backend's float32 GRU layer over a whole sequence, built as {@link CpuLstmPass}
- * (one time-major hidden-state buffer the per-step GEMM reads in place, the batch rows cut over
- * the cores once per layer, activations kept on the heap gate by gate, SIMD cell loops, the
- * weight gradients of all steps as one GEMM and one column sum after the backward's loop). PyTorch's formulas, gate order r, z, n:
- * {@code r = σ(x_r + h·W_hrᵀ + b_hr)}, {@code z = σ(x_z + h·W_hzᵀ + b_hz)},
- * {@code n = tanh(x_n + r·(h·W_hnᵀ + b_hn))}, {@code h' = (1 − z)·n + z·h}.
+ * (the input projections of all steps as one GEMM, hidden states in one {@code [N, T, H]}
+ * buffer the per-step GEMM reads in place, the batch rows cut over the cores once per layer,
+ * activations kept on the heap gate by gate, SIMD cell loops, the weight and input gradients of
+ * all steps as one GEMM or column sum each after the backward's loop). PyTorch's formulas, gate
+ * order r, z, n: {@code r = σ(x_r + h·W_hrᵀ + b_hr)}, {@code z = σ(x_z + h·W_hzᵀ + b_hz)},
+ * {@code n = tanh(x_n + r·(h·W_hnᵀ + b_hn))}, {@code h' = (1 − z)·n + z·h} ({@code x_*} the
+ * input projections with b_ih); the n gate's hidden side apart from its input side, so its
+ * gate gradients are kept twice, input side and hidden side.
  */
 final class CpuGruPass implements RecurrentPass {
     private final int n;
     private final int t;
     private final int h;
+    private final Ops ops;
+    private final INDArray x;
+    private final INDArray wIh;
     private final INDArray w;
     private final Parallel.Partition parts;
-    /** h_0 … h_{T−1}, time-major, for the GEMMs; the same on the heap for the cell backward. */
+    /** h_0 … h_{T−1}, {@code [N, T, H]}, for the GEMMs; the same on the heap for the cell backward. */
     private final INDArray hs;
     private final float[][] hPrev;
     private final INDArray out;
@@ -27,14 +33,17 @@ final class CpuGruPass implements RecurrentPass {
     private final float[][] ns;
     private final float[][] hns;
 
-    CpuGruPass(INDArray xGates, INDArray w, INDArray b, INDArray h0) {
-        n = (int) xGates.size(0);
-        t = (int) xGates.size(1);
-        h = (int) w.size(1);
+    CpuGruPass(Ops ops, INDArray x, INDArray wIh, INDArray bIh, INDArray w, INDArray b, INDArray h0) {
+        this.ops = ops;
+        this.x = x;
+        this.wIh = wIh;
         this.w = w;
+        n = (int) x.size(0);
+        t = (int) x.size(1);
+        h = (int) w.size(1);
         int nh = n * h;
         parts = RecurrentRows.rowParts(n, t, 3 * h, h);
-        hs = RecurrentRows.floats(t, n, h);
+        hs = RecurrentRows.floats(n, t, h);
         out = RecurrentRows.floats(n, t, h);
         hPrev = new float[t + 1][];
         hPrev[0] = HostFloats.read(h0);
@@ -45,7 +54,7 @@ final class CpuGruPass implements RecurrentPass {
         zs = new float[t][nh];
         ns = new float[t][nh];
         hns = new float[t][nh];
-        Forward f = new Forward(xGates, b);
+        Forward f = new Forward(bIh, b);
         Parallel.run("gruLayer", parts, (part, r0, r1) -> f.rows((int) r0, (int) r1));
         hLast = RecurrentRows.of(hPrev[t], n, h);
     }
@@ -55,20 +64,22 @@ final class CpuGruPass implements RecurrentPass {
         private final RecurrentRows.ForwardRows io;
         private final float[] bias;
         private final float[] gh;
-        private final float[] x;
+        private final float[] xg;
         /** The hidden projections of r and z, and x's three, {@code [N·H]} each. */
         private final float[] hr;
         private final float[] hz;
         private final float[][] xp;
 
-        Forward(INDArray xGates, INDArray b) {
+        Forward(INDArray bIh, INDArray b) {
             int ng = n * 3 * h;
             int nh = n * h;
             bias = new float[ng];
             RecurrentRows.broadcastBias(HostFloats.read(b), n, bias);
-            io = new RecurrentRows.ForwardRows(xGates, w, hs, out, hPrev[0]);
+            INDArray proj = RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, 3 * h);
+            RecurrentInputs.project(ops, x, wIh, bIh, proj);
+            io = new RecurrentRows.ForwardRows(proj, w, hs, out, hPrev[0]);
             gh = new float[ng];
-            x = new float[ng];
+            xg = new float[ng];
             hr = new float[nh];
             hz = new float[nh];
             xp = new float[][] {new float[nh], new float[nh], new float[nh]};
@@ -78,10 +89,10 @@ final class CpuGruPass implements RecurrentPass {
         void rows(int r0, int r1) {
             int g3 = 3 * h;
             for (int s = 0; s < t; s++) {
-                io.products(s, r0, r1, gh, x);
+                io.products(s, r0, r1, gh, xg);
                 GateMath.add(gh, bias, r0 * g3, r1 * g3);
                 RecurrentRows.split(gh, r0, r1, h, new float[][] {hr, hz, hns[s]});
-                RecurrentRows.split(x, r0, r1, h, xp);
+                RecurrentRows.split(xg, r0, r1, h, xp);
                 cell(xp[0], xp[1], xp[2], hr, hz, hns[s], hPrev[s], rs[s], zs[s], ns[s], hPrev[s + 1], r0 * h, r1 * h);
                 io.store(s, r0, r1, hPrev[s + 1]);
             }
@@ -150,8 +161,7 @@ final class CpuGruPass implements RecurrentPass {
     @Override
     public void backward(INDArray dOut, INDArray dhLast, INDArray dcLast, INDArray[] grads, double[] betas) {
         int nh = n * h;
-        RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, grads[XGATES], betas[XGATES], t, n,
-                h, 3);
+        RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 3, true);
         float[][] di = {new float[nh], new float[nh], new float[nh]};
         float[][] dgh = {di[0], di[1], new float[nh]};
         Parallel.run("gruLayerBackward", parts, (part, r0, r1) -> {
@@ -164,10 +174,10 @@ final class CpuGruPass implements RecurrentPass {
                 rows.recurrent(s, (int) r0, (int) r1, w, true);
             }
         });
-        rows.finish();
         if (grads[H0] != null) {
             RecurrentRows.write(grads[H0], betas[H0], rows.carried());
         }
-        RecurrentRows.weightGrads(grads, betas, rows.dG, hs, t * n, 3 * h, h);
+        rows.weightGrads(grads, betas, hs);
+        RecurrentInputs.backward(ops, rows.dGi, x, wIh, grads, betas);
     }
 }

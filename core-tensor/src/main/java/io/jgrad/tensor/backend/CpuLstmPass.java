@@ -7,23 +7,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The {@code cpu} backend's float32 LSTM layer over a whole sequence. What the general form
  * ({@link Nd4jRecurrentPasses.Lstm}) spends per step, a dozen ND4J array allocations, strided
- * {@code assign}s and native op calls, is gone: the hidden states live in one time-major
- * {@code [T, N, H]} buffer the per-step GEMM ({@link Blas#sgemmAtSerial}) reads in place; the
- * activations and cell states stay on the JVM heap, gate by gate, for the backward; each step's
- * cell is a few SIMD loops ({@link GateMath}). The batch rows are independent through the whole
- * recurrence, so they are cut over the cores once per layer ({@link RecurrentRows#rowParts}) and
- * each part runs every step of its rows alone, with no hand-off per step. The backward keeps
- * every step's gate gradients in one {@code [T·N, 4H]} buffer, so
- * {@code dW_hh = Σ_t dG_tᵀ·h_{t−1}} is ONE GEMM over all steps and {@code db_hh} one column sum,
- * after the loop; the loop itself holds only the recurrent product {@code dh_{t−1} = dG_t·W_hh}.
+ * {@code assign}s and native op calls, is gone: the input projections of all steps, both biases
+ * included, are one GEMM into a reused buffer, to which each step's GEMM
+ * ({@link Blas#sgemmAtSerial}) adds {@code h·W_hhᵀ} in place, reading the hidden states from
+ * one {@code [N, T, H]} buffer; the activations and cell states stay on the JVM heap, gate by
+ * gate, for the backward; each step's cell is a few SIMD loops ({@link GateMath}). The batch
+ * rows are independent through the whole recurrence, so they are cut over the cores once per
+ * layer ({@link RecurrentRows#rowParts}) and each part runs every step of its rows alone, with
+ * no hand-off per step. The backward keeps every step's gate gradients in one
+ * {@code [N·T, 4H]} buffer, so {@code dW_hh}, {@code dW_ih}, {@code dX} are ONE GEMM each and
+ * the bias gradients one column sum, after the loop; the loop itself holds only the recurrent
+ * product {@code dh_{t−1} = dG_t·W_hh}.
  */
 final class CpuLstmPass implements RecurrentPass {
     private final int n;
     private final int t;
     private final int h;
+    private final Ops ops;
+    private final INDArray x;
+    private final INDArray wIh;
     private final INDArray w;
     private final Parallel.Partition parts;
-    /** h_0 … h_{T−1}: the hidden state each step starts from, time-major. */
+    /** h_0 … h_{T−1}: the hidden state each step starts from, {@code [N, T, H]}. */
     private final INDArray hs;
     private final INDArray out;
     private final INDArray hLast;
@@ -36,14 +41,17 @@ final class CpuLstmPass implements RecurrentPass {
     /** c_0 … c_T. */
     private final float[][] cs;
 
-    CpuLstmPass(INDArray xGates, INDArray w, INDArray b, INDArray h0, INDArray c0) {
-        n = (int) xGates.size(0);
-        t = (int) xGates.size(1);
-        h = (int) w.size(1);
+    CpuLstmPass(Ops ops, INDArray x, INDArray wIh, INDArray bIh, INDArray w, INDArray b, INDArray h0, INDArray c0) {
+        this.ops = ops;
+        this.x = x;
+        this.wIh = wIh;
         this.w = w;
+        n = (int) x.size(0);
+        t = (int) x.size(1);
+        h = (int) w.size(1);
         int nh = n * h;
         parts = RecurrentRows.rowParts(n, t, 4 * h, h);
-        hs = RecurrentRows.floats(t, n, h);
+        hs = RecurrentRows.floats(n, t, h);
         out = RecurrentRows.floats(n, t, h);
         gi = new float[t][nh];
         gf = new float[t][nh];
@@ -54,7 +62,7 @@ final class CpuLstmPass implements RecurrentPass {
         for (int s = 0; s < t; s++) {
             cs[s + 1] = new float[nh];
         }
-        Forward f = new Forward(xGates, b, HostFloats.read(h0));
+        Forward f = new Forward(bIh, b, HostFloats.read(h0));
         Parallel.run("lstmLayer", parts, (part, r0, r1) -> f.rows((int) r0, (int) r1));
         hLast = RecurrentRows.of(f.hNew, n, h);
         cLast = RecurrentRows.of(cs[t], n, h);
@@ -63,29 +71,28 @@ final class CpuLstmPass implements RecurrentPass {
     /** The forward's buffers, shared by the parts, each touching its own rows. */
     private final class Forward {
         private final RecurrentRows.ForwardRows io;
-        private final float[] bias;
         private final float[] scale;
         private final float[] shift;
         private final float[] pre;
-        private final float[] x;
         private final float[] hNew;
 
-        Forward(INDArray xGates, INDArray b, float[] h0) {
+        Forward(INDArray bIh, INDArray b, float[] h0) {
             int g4 = 4 * h;
             int ng = n * g4;
-            bias = new float[ng];
+            float[] bias = HostFloats.read(bIh);
+            GateMath.add(bias, HostFloats.read(b), 0, g4);
+            INDArray proj = RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, g4);
+            RecurrentInputs.project(ops, x, wIh, RecurrentRows.of(bias, g4), proj);      // x·W_ihᵀ + b_ih + b_hh
             scale = new float[ng];
             shift = new float[ng];
-            RecurrentRows.broadcastBias(HostFloats.read(b), n, bias);
             Arrays.fill(scale, 0.5f);                 // sigmoid for i, f, o
             Arrays.fill(shift, 0.5f);
             for (int r = 0; r < n; r++) {
                 Arrays.fill(scale, r * g4 + 2 * h, r * g4 + 3 * h, 1f);     // tanh for g
                 Arrays.fill(shift, r * g4 + 2 * h, r * g4 + 3 * h, 0f);
             }
-            io = new RecurrentRows.ForwardRows(xGates, w, hs, out, h0);
+            io = new RecurrentRows.ForwardRows(proj, w, hs, out, h0);
             pre = new float[ng];
-            x = new float[ng];
             hNew = h0;
         }
 
@@ -93,8 +100,8 @@ final class CpuLstmPass implements RecurrentPass {
         void rows(int r0, int r1) {
             int g4 = 4 * h;
             for (int s = 0; s < t; s++) {
-                io.products(s, r0, r1, pre, x);
-                GateMath.activate(pre, x, bias, scale, shift, r0 * g4, r1 * g4);
+                io.gates(s, r0, r1, pre);
+                GateMath.activate(pre, scale, shift, r0 * g4, r1 * g4);
                 RecurrentRows.split(pre, r0, r1, h, new float[][] {gi[s], gf[s], gg[s], go[s]});
                 cell(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], hNew, r0 * h, r1 * h);
                 io.store(s, r0, r1, hNew);
@@ -167,8 +174,7 @@ final class CpuLstmPass implements RecurrentPass {
     public void backward(INDArray dOut, INDArray dhLast, INDArray dcLast, INDArray[] grads, double[] betas) {
         int nh = n * h;
         int g4 = 4 * h;
-        RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, grads[XGATES], betas[XGATES], t, n,
-                h, 4);
+        RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 4, false);
         float[] dc = dcLast == null ? new float[nh] : HostFloats.read(dcLast);
         float[][] d = {new float[nh], new float[nh], new float[nh], new float[nh]};
         Parallel.run("lstmLayerBackward", parts, (part, r0, r1) -> {
@@ -183,19 +189,19 @@ final class CpuLstmPass implements RecurrentPass {
                 }
             }
         });
-        rows.finish();
         INDArray dh0 = grads[H0];
-        if (dh0 != null) {          // dh_0 = dG_0·W_hh, straight into its buffer
+        if (dh0 != null) {          // dh_0 = dG_0·W_hh: the rows (n, 0) of dG, straight into its buffer
             INDArray into = Dense.float32(dh0) ? dh0 : RecurrentRows.floats(n, h);
-            Blas.sgemmAt(false, false, n, h, g4, 1f, rows.dG, 0, g4, w, 0, h, into == dh0 ? (float) betas[H0] : 0f, into, 0,
-                    h);
+            Blas.sgemmAt(false, false, n, h, g4, 1f, rows.dG, 0, t * g4, w, 0, h, into == dh0 ? (float) betas[H0] : 0f,
+                    into, 0, h);
             if (into != dh0) {
                 Nd4jRecurrentPasses.into(dh0, into, betas[H0]);
             }
         }
-        RecurrentRows.weightGrads(grads, betas, rows.dG, hs, t * n, g4, h);
         if (grads[C0] != null) {
             RecurrentRows.write(grads[C0], betas[C0], dc);
         }
+        rows.weightGrads(grads, betas, hs);
+        RecurrentInputs.backward(ops, rows.dGi, x, wIh, grads, betas);
     }
 }

@@ -70,44 +70,52 @@ class RecurrentLayersAgreementTest {
     }
 
     private void lstmAgrees(int n, int t, int h) {
-        INDArray xg = rand(n, t, 4 * h);
+        int i = h + 3;
+        INDArray x = rand(n, t, i);
+        INDArray wIh = rand(4 * h, i);
+        INDArray bIh = rand(4 * h);
         INDArray w = rand(4 * h, h);
         INDArray b = rand(4 * h);
         INDArray states = rand(2, n, h);                                   // h0 and c0 as views of one array
         INDArray h0 = states.slice(0);
         INDArray c0 = states.slice(1);
-        RecurrentPass fast = CPU.lstmLayer(xg, w, b, h0, c0);
-        RecurrentPass ref = ND4J.lstmLayer(f64(xg), f64(w), f64(b), f64(h0), f64(c0));
+        RecurrentPass fast = CPU.lstmLayer(x, wIh, bIh, w, b, h0, c0);
+        RecurrentPass ref = ND4J.lstmLayer(f64(x), f64(wIh), f64(bIh), f64(w), f64(b), f64(h0), f64(c0));
         assertInstanceOf(CpuLstmPass.class, fast);
         close("output", ref.output(), fast.output());
         close("h", ref.h(), fast.h());
         close("c", ref.c(), fast.c());
         backwardsAgree(fast, ref, rand(n, t, h), rand(n, h), rand(n, h), new long[][] {
-            {n, t, 4 * h}, {4 * h, h}, {4 * h}, {n, h}, {n, h}});
+            {n, t, i}, {4 * h, i}, {4 * h}, {4 * h, h}, {4 * h}, {n, h}, {n, h}});
     }
 
     private void gruAgrees(int n, int t, int h) {
-        INDArray xg = rand(n, t, 3 * h);
+        int i = h + 2;
+        INDArray x = rand(n, t, i);
+        INDArray wIh = rand(3 * h, i);
+        INDArray bIh = rand(3 * h);
         INDArray w = rand(3 * h, h);
         INDArray b = rand(3 * h);
         INDArray h0 = rand(n, h);
-        RecurrentPass fast = CPU.gruLayer(xg, w, b, h0);
-        RecurrentPass ref = ND4J.gruLayer(f64(xg), f64(w), f64(b), f64(h0));
+        RecurrentPass fast = CPU.gruLayer(x, wIh, bIh, w, b, h0);
+        RecurrentPass ref = ND4J.gruLayer(f64(x), f64(wIh), f64(bIh), f64(w), f64(b), f64(h0));
         assertInstanceOf(CpuGruPass.class, fast);
         assertNull(fast.c());
         close("output", ref.output(), fast.output());
         close("h", ref.h(), fast.h());
         backwardsAgree(fast, ref, rand(n, t, h), rand(n, h), null, new long[][] {
-            {n, t, 3 * h}, {3 * h, h}, {3 * h}, {n, h}});
+            {n, t, i}, {3 * h, i}, {3 * h}, {3 * h, h}, {3 * h}, {n, h}});
     }
 
     @Test
     void doublePrecisionTakesTheGeneralForm() {
-        INDArray xg = rand(2, 3, 8).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-        INDArray w = rand(8, 2).castTo(xg.dataType());
-        INDArray b = rand(8).castTo(xg.dataType());
-        INDArray s = rand(2, 2).castTo(xg.dataType());
-        assertInstanceOf(Nd4jRecurrentPasses.Lstm.class, CPU.lstmLayer(xg, w, b, s, s));
+        org.nd4j.linalg.api.buffer.DataType f64 = org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+        INDArray x = rand(2, 3, 5).castTo(f64);
+        INDArray wIh = rand(8, 5).castTo(f64);
+        INDArray w = rand(8, 2).castTo(f64);
+        INDArray b = rand(8).castTo(f64);
+        INDArray s = rand(2, 2).castTo(f64);
+        assertInstanceOf(Nd4jRecurrentPasses.Lstm.class, CPU.lstmLayer(x, wIh, b, w, b, s, s));
     }
 
     /** Both backwards from the same gradients, into fresh buffers and then again into the same buffers (beta 1). */
