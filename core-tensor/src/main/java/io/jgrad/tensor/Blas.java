@@ -100,42 +100,16 @@ public final class Blas {
      */
     public static void sgemmAt(boolean transA, boolean transB, int m, int n, int k, float alpha, INDArray a, long aOff,
                                int lda, INDArray b, long bOff, int ldb, float beta, INDArray c, long cOff, int ldc) {
-        if (withinAll(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) {
-            Threads.configure();
-            splitSgemm(transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha,
-                    at((FloatPointer) a.data().addressPointer(), aOff), lda,
-                    at((FloatPointer) b.data().addressPointer(), bOff), ldb, beta,
-                    at((FloatPointer) c.data().addressPointer(), cOff), ldc);
-        }
-    }
-
-    /**
-     * As {@link #sgemmAt}, but as ONE single-threaded {@code cblas_sgemm} on the calling thread,
-     * never split: for kernels that already cut their work over the cores themselves (a
-     * recurrent layer's batch rows, each part running its whole recurrence), where a split per
-     * call would add a hand-off per time step.
-     *
-     * @throws IllegalArgumentException when an array is not dense float32 or a matrix runs past its array
-     */
-    public static void sgemmAtSerial(boolean transA, boolean transB, int m, int n, int k, float alpha, INDArray a,
-                                     long aOff, int lda, INDArray b, long bOff, int ldb, float beta, INDArray c, long cOff,
-                                     int ldc) {
-        if (withinAll(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) {
-            Threads.configure();
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
-                    alpha, at((FloatPointer) a.data().addressPointer(), aOff), lda,
-                    at((FloatPointer) b.data().addressPointer(), bOff), ldb, beta,
-                    at((FloatPointer) c.data().addressPointer(), cOff), ldc);
-        }
-    }
-
-    /** Checks the three matrices of an {@code sgemmAt} call; whether there is anything to compute. */
-    private static boolean withinAll(boolean transA, boolean transB, int m, int n, int k, INDArray a, long aOff, int lda,
-                                     INDArray b, long bOff, int ldb, INDArray c, long cOff, int ldc) {
         within("A", a, aOff, transA ? k : m, transA ? m : k, lda);
         within("B", b, bOff, transB ? n : k, transB ? k : n, ldb);
         within("C", c, cOff, m, n, ldc);
-        return m > 0 && n > 0;
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Threads.configure();
+        splitSgemm(transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha,
+                at((FloatPointer) a.data().addressPointer(), aOff), lda, at((FloatPointer) b.data().addressPointer(), bOff),
+                ldb, beta, at((FloatPointer) c.data().addressPointer(), cOff), ldc);
     }
 
     /** Checks that a {@code rows × cols} matrix with leading dimension {@code ld} at {@code off} lies inside {@code x}. */

@@ -5,8 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The {@code cpu} backend's float32 GRU layer over a whole sequence, built as {@link CpuLstmPass}
  * (the input projections of all steps as one GEMM, hidden states in one {@code [N, T, H]}
- * buffer the per-step GEMM reads in place, the batch rows cut over the cores once per layer,
- * activations kept on the heap gate by gate, SIMD cell loops, the weight and input gradients of
+ * buffer the per-step GEMM reads in place, activations kept on the heap gate by gate, SIMD cell loops, the weight and input gradients of
  * all steps as one GEMM or column sum each after the backward's loop). PyTorch's formulas, gate
  * order r, z, n: {@code r = σ(x_r + h·W_hrᵀ + b_hr)}, {@code z = σ(x_z + h·W_hzᵀ + b_hz)},
  * {@code n = tanh(x_n + r·(h·W_hnᵀ + b_hn))}, {@code h' = (1 − z)·n + z·h} ({@code x_*} the
@@ -21,7 +20,6 @@ final class CpuGruPass implements RecurrentPass {
     private final INDArray x;
     private final INDArray wIh;
     private final INDArray w;
-    private final Parallel.Partition parts;
     /** h_0 … h_{T−1}, {@code [N, T, H]}, for the GEMMs; the same on the heap for the cell backward. */
     private final INDArray hs;
     private final float[][] hPrev;
@@ -42,7 +40,6 @@ final class CpuGruPass implements RecurrentPass {
         t = (int) x.size(1);
         h = (int) w.size(1);
         int nh = n * h;
-        parts = RecurrentRows.rowParts(n, t, 3 * h, h);
         hs = RecurrentRows.floats(n, t, h);
         out = RecurrentRows.floats(n, t, h);
         hPrev = new float[t + 1][];
@@ -55,11 +52,11 @@ final class CpuGruPass implements RecurrentPass {
         ns = new float[t][nh];
         hns = new float[t][nh];
         Forward f = new Forward(bIh, b);
-        Parallel.run("gruLayer", parts, (part, r0, r1) -> f.rows((int) r0, (int) r1));
+        f.run();
         hLast = RecurrentRows.of(hPrev[t], n, h);
     }
 
-    /** The forward's buffers, shared by the parts, each touching its own rows. */
+    /** The forward's buffers. */
     private final class Forward {
         private final RecurrentRows.ForwardRows io;
         private final float[] bias;
@@ -85,36 +82,35 @@ final class CpuGruPass implements RecurrentPass {
             xp = new float[][] {new float[nh], new float[nh], new float[nh]};
         }
 
-        /** Every step of batch rows {@code [r0, r1)}. */
-        void rows(int r0, int r1) {
-            int g3 = 3 * h;
+        /** Every step. */
+        void run() {
             for (int s = 0; s < t; s++) {
-                io.products(s, r0, r1, gh, xg);
-                GateMath.add(gh, bias, r0 * g3, r1 * g3);
-                RecurrentRows.split(gh, r0, r1, h, new float[][] {hr, hz, hns[s]});
-                RecurrentRows.split(xg, r0, r1, h, xp);
-                cell(xp[0], xp[1], xp[2], hr, hz, hns[s], hPrev[s], rs[s], zs[s], ns[s], hPrev[s + 1], r0 * h, r1 * h);
-                io.store(s, r0, r1, hPrev[s + 1]);
+                io.products(s, gh, xg);
+                GateMath.add(gh, bias, gh.length);
+                RecurrentRows.split(gh, n, h, new float[][] {hr, hz, hns[s]});
+                RecurrentRows.split(xg, n, h, xp);
+                cell(xp[0], xp[1], xp[2], hr, hz, hns[s], hPrev[s], rs[s], zs[s], ns[s], hPrev[s + 1], hr.length);
+                io.store(s, hPrev[s + 1]);
             }
         }
     }
 
     /** One step's r, z, n and h' (short loops, see {@link GateMath}). */
     private static void cell(float[] xr, float[] xz, float[] xn, float[] hr, float[] hz, float[] hn, float[] h0,
-                             float[] r, float[] z, float[] nn, float[] h1, int from, int to) {
-        for (int k = from; k < to; k++) {
+                             float[] r, float[] z, float[] nn, float[] h1, int len) {
+        for (int k = 0; k < len; k++) {
             r[k] = xr[k] + hr[k];
         }
-        GateMath.sigmoidInPlace(r, from, to);
-        for (int k = from; k < to; k++) {
+        GateMath.sigmoidInPlace(r, len);
+        for (int k = 0; k < len; k++) {
             z[k] = xz[k] + hz[k];
         }
-        GateMath.sigmoidInPlace(z, from, to);
-        for (int k = from; k < to; k++) {
+        GateMath.sigmoidInPlace(z, len);
+        for (int k = 0; k < len; k++) {
             nn[k] = xn[k] + r[k] * hn[k];
         }
-        GateMath.tanhInPlace(nn, from, to);
-        for (int k = from; k < to; k++) {
+        GateMath.tanhInPlace(nn, len);
+        for (int k = 0; k < len; k++) {
             h1[k] = nn[k] + z[k] * (h0[k] - nn[k]);
         }
     }
@@ -125,20 +121,20 @@ final class CpuGruPass implements RecurrentPass {
      * {@code dn·r}, {@code dhn}) and, replacing {@code dh}, its direct part {@code dh·z} reaching h_{t−1}.
      */
     private static void cellBackward(float[] r, float[] z, float[] nn, float[] hn, float[] h0, float[] dh, float[] dr,
-                                     float[] dz, float[] dn, float[] dhn, int from, int to) {
-        for (int k = from; k < to; k++) {
+                                     float[] dz, float[] dn, float[] dhn, int len) {
+        for (int k = 0; k < len; k++) {
             dn[k] = dh[k] * (1 - z[k]) * (1 - nn[k] * nn[k]);
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             dr[k] = dn[k] * hn[k] * r[k] * (1 - r[k]);
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             dz[k] = dh[k] * (h0[k] - nn[k]) * z[k] * (1 - z[k]);
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             dhn[k] = dn[k] * r[k];
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             dh[k] = dh[k] * z[k];
         }
     }
@@ -164,16 +160,12 @@ final class CpuGruPass implements RecurrentPass {
         RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 3, true);
         float[][] di = {new float[nh], new float[nh], new float[nh]};
         float[][] dgh = {di[0], di[1], new float[nh]};
-        Parallel.run("gruLayerBackward", parts, (part, r0, r1) -> {
-            int lo = (int) r0 * h;
-            int hi = (int) r1 * h;
-            for (int s = t - 1; s >= 0; s--) {
-                float[] dh = rows.dh(s, (int) r0, (int) r1);
-                cellBackward(rs[s], zs[s], ns[s], hns[s], hPrev[s], dh, di[0], di[1], di[2], dgh[2], lo, hi);
-                rows.gates(s, (int) r0, (int) r1, di, dgh);
-                rows.recurrent(s, (int) r0, (int) r1, w, true);
-            }
-        });
+        for (int s = t - 1; s >= 0; s--) {
+            float[] dh = rows.dh(s);
+            cellBackward(rs[s], zs[s], ns[s], hns[s], hPrev[s], dh, di[0], di[1], di[2], dgh[2], nh);
+            rows.gates(s, di, dgh);
+            rows.recurrent(s, w, true);
+        }
         if (grads[H0] != null) {
             RecurrentRows.write(grads[H0], betas[H0], rows.carried());
         }

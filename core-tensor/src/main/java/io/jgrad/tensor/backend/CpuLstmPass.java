@@ -8,16 +8,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The {@code cpu} backend's float32 LSTM layer over a whole sequence. What the general form
  * ({@link Nd4jRecurrentPasses.Lstm}) spends per step, a dozen ND4J array allocations, strided
  * {@code assign}s and native op calls, is gone: the input projections of all steps, both biases
- * included, are one GEMM into a reused buffer, to which each step's GEMM
- * ({@link Blas#sgemmAtSerial}) adds {@code h·W_hhᵀ} in place, reading the hidden states from
- * one {@code [N, T, H]} buffer; the activations and cell states stay on the JVM heap, gate by
- * gate, for the backward; each step's cell is a few SIMD loops ({@link GateMath}). The batch
- * rows are independent through the whole recurrence, so they are cut over the cores once per
- * layer ({@link RecurrentRows#rowParts}) and each part runs every step of its rows alone, with
- * no hand-off per step. The backward keeps every step's gate gradients in one
- * {@code [N·T, 4H]} buffer, so {@code dW_hh}, {@code dW_ih}, {@code dX} are ONE GEMM each and
- * the bias gradients one column sum, after the loop; the loop itself holds only the recurrent
- * product {@code dh_{t−1} = dG_t·W_hh}.
+ * included, are one GEMM into a reused buffer, to which each step's GEMM ({@link Blas#sgemmAt},
+ * split over the cores) adds {@code h·W_hhᵀ} in place, reading the hidden states from one
+ * {@code [N, T, H]} buffer; the activations and cell states stay on the JVM heap, gate by gate,
+ * for the backward; each step's cell is a few SIMD loops ({@link GateMath}). The backward keeps
+ * every step's gate gradients in one {@code [N·T, 4H]} buffer, so {@code dW_hh}, {@code dW_ih},
+ * {@code dX} are ONE GEMM each and the bias gradients one column sum, after the loop; the loop
+ * itself holds only the recurrent product {@code dh_{t−1} = dG_t·W_hh}.
+ *
+ * <p>Not cut over the cores as whole recurrences of batch rows: measured on the loaded 2-vCPU VM
+ * (bench/README.md, "W8 with the input side fused"), a layer's half that waited for a descheduled
+ * worker made W8 slower than the per-step GEMM splits, whose parts the caller takes over.
  */
 final class CpuLstmPass implements RecurrentPass {
     private final int n;
@@ -27,7 +28,6 @@ final class CpuLstmPass implements RecurrentPass {
     private final INDArray x;
     private final INDArray wIh;
     private final INDArray w;
-    private final Parallel.Partition parts;
     /** h_0 … h_{T−1}: the hidden state each step starts from, {@code [N, T, H]}. */
     private final INDArray hs;
     private final INDArray out;
@@ -50,7 +50,6 @@ final class CpuLstmPass implements RecurrentPass {
         t = (int) x.size(1);
         h = (int) w.size(1);
         int nh = n * h;
-        parts = RecurrentRows.rowParts(n, t, 4 * h, h);
         hs = RecurrentRows.floats(n, t, h);
         out = RecurrentRows.floats(n, t, h);
         gi = new float[t][nh];
@@ -63,12 +62,12 @@ final class CpuLstmPass implements RecurrentPass {
             cs[s + 1] = new float[nh];
         }
         Forward f = new Forward(bIh, b, HostFloats.read(h0));
-        Parallel.run("lstmLayer", parts, (part, r0, r1) -> f.rows((int) r0, (int) r1));
+        f.run();
         hLast = RecurrentRows.of(f.hNew, n, h);
         cLast = RecurrentRows.of(cs[t], n, h);
     }
 
-    /** The forward's buffers, shared by the parts, each touching its own rows. */
+    /** The forward's buffers. */
     private final class Forward {
         private final RecurrentRows.ForwardRows io;
         private final float[] scale;
@@ -80,7 +79,7 @@ final class CpuLstmPass implements RecurrentPass {
             int g4 = 4 * h;
             int ng = n * g4;
             float[] bias = HostFloats.read(bIh);
-            GateMath.add(bias, HostFloats.read(b), 0, g4);
+            GateMath.add(bias, HostFloats.read(b), g4);
             INDArray proj = RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, g4);
             RecurrentInputs.project(ops, x, wIh, RecurrentRows.of(bias, g4), proj);      // x·W_ihᵀ + b_ih + b_hh
             scale = new float[ng];
@@ -96,61 +95,59 @@ final class CpuLstmPass implements RecurrentPass {
             hNew = h0;
         }
 
-        /** Every step of batch rows {@code [r0, r1)}. */
-        void rows(int r0, int r1) {
-            int g4 = 4 * h;
+        /** Every step. */
+        void run() {
             for (int s = 0; s < t; s++) {
-                io.gates(s, r0, r1, pre);
-                GateMath.activate(pre, scale, shift, r0 * g4, r1 * g4);
-                RecurrentRows.split(pre, r0, r1, h, new float[][] {gi[s], gf[s], gg[s], go[s]});
-                cell(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], hNew, r0 * h, r1 * h);
-                io.store(s, r0, r1, hNew);
+                io.gates(s, pre);
+                GateMath.activate(pre, scale, shift, pre.length);
+                RecurrentRows.split(pre, n, h, new float[][] {gi[s], gf[s], gg[s], go[s]});
+                cell(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], hNew, hNew.length);
+                io.store(s, hNew);
             }
         }
     }
 
-    /** {@code c = f·cPrev + i·g}, {@code hOut = o·tanh(c)} over {@code [from, to)} (two loops, see {@link GateMath}). */
-    private static void cell(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] c, float[] hOut, int from,
-                             int to) {
-        for (int k = from; k < to; k++) {
+    /** {@code c = f·cPrev + i·g}, {@code hOut = o·tanh(c)} (two loops, see {@link GateMath}). */
+    private static void cell(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] c, float[] hOut, int len) {
+        for (int k = 0; k < len; k++) {
             c[k] = f[k] * cPrev[k] + i[k] * g[k];
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             hOut[k] = o[k] * GateMath.tanh(c[k]);
         }
     }
 
     /**
-     * The cell's backward over {@code [from, to)}: from {@code dh} (reaching h_t) and {@code dc}
+     * The cell's backward: from {@code dh} (reaching h_t) and {@code dc}
      * (reaching c_t, replaced in place by the gradient reaching c_{t−1}), the gradients of the
      * four pre-activations; {@code dO} first holds tanh(c). Seven short loops, see {@link GateMath}.
      */
     private static void cellBackward(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] c, float[] dh,
-                                     float[] dc, float[][] d, int from, int to) {
+                                     float[] dc, float[][] d, int len) {
         float[] di = d[0];
         float[] df = d[1];
         float[] dg = d[2];
         float[] dO = d[3];
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             dO[k] = GateMath.tanh(c[k]);
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             float tc = dO[k];
             dc[k] = dc[k] + dh[k] * o[k] * (1 - tc * tc);     // now the gradient reaching c_t in all
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             dO[k] = dh[k] * dO[k] * o[k] * (1 - o[k]);
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             di[k] = dc[k] * g[k] * i[k] * (1 - i[k]);
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             df[k] = dc[k] * cPrev[k] * f[k] * (1 - f[k]);
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             dg[k] = dc[k] * i[k] * (1 - g[k] * g[k]);
         }
-        for (int k = from; k < to; k++) {
+        for (int k = 0; k < len; k++) {
             dc[k] = dc[k] * f[k];
         }
     }
@@ -177,18 +174,14 @@ final class CpuLstmPass implements RecurrentPass {
         RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 4, false);
         float[] dc = dcLast == null ? new float[nh] : HostFloats.read(dcLast);
         float[][] d = {new float[nh], new float[nh], new float[nh], new float[nh]};
-        Parallel.run("lstmLayerBackward", parts, (part, r0, r1) -> {
-            int lo = (int) r0 * h;
-            int hi = (int) r1 * h;
-            for (int s = t - 1; s >= 0; s--) {
-                float[] dh = rows.dh(s, (int) r0, (int) r1);
-                cellBackward(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], dh, dc, d, lo, hi);
-                rows.gates(s, (int) r0, (int) r1, d, d);
-                if (s > 0) {
-                    rows.recurrent(s, (int) r0, (int) r1, w, false);
-                }
+        for (int s = t - 1; s >= 0; s--) {
+            float[] dh = rows.dh(s);
+            cellBackward(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], dh, dc, d, nh);
+            rows.gates(s, d, d);
+            if (s > 0) {
+                rows.recurrent(s, w, false);
             }
-        });
+        }
         INDArray dh0 = grads[H0];
         if (dh0 != null) {          // dh_0 = dG_0·W_hh: the rows (n, 0) of dG, straight into its buffer
             INDArray into = Dense.float32(dh0) ? dh0 : RecurrentRows.floats(n, h);

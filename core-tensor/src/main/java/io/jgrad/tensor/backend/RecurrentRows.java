@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What the {@code cpu} backend's recurrent layers ({@link CpuLstmPass}, {@link CpuGruPass})
- * share: the cut of the batch rows over the cores, the per-step data movement of the forward
+ * share: the per-step data movement of the forward
  * ({@link ForwardRows}) and backward ({@link BackwardRows}) loops between batch-first
  * {@code [N, T, F]} native arrays and heap {@code [N, F]} blocks (one bulk copy per row), gate
  * blocks split out of and joined into rows of {@code G·H} (so that {@link GateMath}-style loops
@@ -63,18 +63,6 @@ final class RecurrentRows {
                 && rows * Math.max(wHh.size(0), x.size(2)) < Integer.MAX_VALUE / 4;
     }
 
-    /**
-     * How a layer's batch rows are cut over the cores ({@link Parallel}): rows are independent
-     * through the whole recurrence, so each part runs all {@code t} steps of its rows, forward
-     * or backward, with no hand-off per step (a split GEMM per step had the other core poll
-     * through every cell). At least 8 rows a part, and about a million multiply-adds of
-     * recurrent GEMM ({@code t·G·H·H} per row).
-     */
-    static Parallel.Partition rowParts(int n, int t, int gh, int h) {
-        long perRow = Math.max(1, (long) t * gh * h);
-        return Parallel.partition(n, Math.max(8, ((1L << 20) + perRow - 1) / perRow));
-    }
-
     /** A new float32 step temporary of this shape. */
     static INDArray floats(long... shape) {
         return StepScope.newArray(DataType.FLOAT, shape);
@@ -97,37 +85,34 @@ final class RecurrentRows {
         }
     }
 
-    /**
-     * Rows {@code [r0, r1)} of step {@code s} of the batch-first {@code [n, t, width]} buffer
-     * {@code src} into the same rows of {@code dst [n·width]}.
-     */
-    static void gather(FloatBuffer src, int s, int t, int r0, int r1, int width, float[] dst) {
-        for (int r = r0; r < r1; r++) {
+    /** Step {@code s} of the batch-first {@code [n, t, width]} buffer {@code src} into {@code dst [n·width]}. */
+    static void gather(FloatBuffer src, int s, int t, int n, int width, float[] dst) {
+        for (int r = 0; r < n; r++) {
             src.get((r * t + s) * width, dst, r * width, width);
         }
     }
 
-    /** Rows {@code [r0, r1)} of {@code src [n·width]} into step {@code s} of the batch-first {@code [n, t, width]} buffer {@code dst}. */
-    static void scatter(float[] src, FloatBuffer dst, int s, int t, int r0, int r1, int width) {
-        for (int r = r0; r < r1; r++) {
+    /** {@code src [n·width]} into step {@code s} of the batch-first {@code [n, t, width]} buffer {@code dst}. */
+    static void scatter(float[] src, FloatBuffer dst, int s, int t, int n, int width) {
+        for (int r = 0; r < n; r++) {
             dst.put((r * t + s) * width, src, r * width, width);
         }
     }
 
-    /** The blocks of width {@code h} of rows {@code [r0, r1)} of {@code rows [n, G·h]} into {@code parts[q] [n·h]}, {@code G = parts.length}. */
-    static void split(float[] rows, int r0, int r1, int h, float[][] parts) {
+    /** The blocks of width {@code h} of each row of {@code rows [n, G·h]} into {@code parts[q] [n·h]}, {@code G = parts.length}. */
+    static void split(float[] rows, int n, int h, float[][] parts) {
         int gates = parts.length;
-        for (int r = r0; r < r1; r++) {
+        for (int r = 0; r < n; r++) {
             for (int q = 0; q < gates; q++) {
                 System.arraycopy(rows, (r * gates + q) * h, parts[q], r * h, h);
             }
         }
     }
 
-    /** The inverse of {@link #split}: rows {@code [r0, r1)} of {@code parts[q] [n·h]} into those of {@code dst [n, G·h]}. */
-    static void join(float[][] parts, int r0, int r1, int h, float[] dst) {
+    /** The inverse of {@link #split}: {@code parts[q] [n·h]} into the rows of {@code dst [n, G·h]}. */
+    static void join(float[][] parts, int n, int h, float[] dst) {
         int gates = parts.length;
-        for (int r = r0; r < r1; r++) {
+        for (int r = 0; r < n; r++) {
             for (int q = 0; q < gates; q++) {
                 System.arraycopy(parts[q], r * h, dst, (r * gates + q) * h, h);
             }
@@ -144,12 +129,11 @@ final class RecurrentRows {
     }
 
     /**
-     * The forward loop's data movement both recurrent passes share, for the parts of a
-     * {@link #rowParts} cut each running every step of its rows: step {@code s}'s hidden
-     * products {@code h_s·W_hhᵀ} (one single-threaded GEMM reading the hidden states
+     * The forward loop's data movement both recurrent passes share: step {@code s}'s hidden
+     * products {@code h_s·W_hhᵀ} (one GEMM, split over the cores, reading the hidden states
      * {@code hs [N, T, H]} in place) and input projections (the rows of {@code proj [N·T, G·H]}),
      * and the new hidden state stored for the next step's GEMM and into the output
-     * {@code [N, T, H]}. Each method touches rows {@code [r0, r1)} only.
+     * {@code [N, T, H]}.
      */
     static final class ForwardRows {
         private final INDArray w;
@@ -178,42 +162,37 @@ final class RecurrentRows {
             hsb = HostFloats.buffer(hs);
             outb = HostFloats.buffer(out);
             hb = HostFloats.buffer(hidden);
-            scatter(h0, hsb, 0, t, 0, n, h);
+            scatter(h0, hsb, 0, t, n, h);
         }
 
-        /** Step {@code s}'s pre-activations {@code proj_s + h_s·W_hhᵀ}, summed in place by the GEMM, into the rows of {@code dst [N·G·H]}. */
-        void gates(int s, int r0, int r1, float[] dst) {
-            Blas.sgemmAtSerial(false, true, r1 - r0, gh, h, 1f, hs, (long) (r0 * t + s) * h, t * h, w, 0, h, 1f, proj,
-                    (long) (r0 * t + s) * gh, t * gh);
-            gather(pb, s, t, r0, r1, gh, dst);
+        /** Step {@code s}'s pre-activations {@code proj_s + h_s·W_hhᵀ}, summed in place by the GEMM, into {@code dst [N·G·H]}. */
+        void gates(int s, float[] dst) {
+            Blas.sgemmAt(false, true, n, gh, h, 1f, hs, (long) s * h, t * h, w, 0, h, 1f, proj, (long) s * gh, t * gh);
+            gather(pb, s, t, n, gh, dst);
         }
 
-        /** Step {@code s}'s hidden products {@code h_s·W_hhᵀ} and input projections, apart, into the rows of {@code hid} and {@code x}. */
-        void products(int s, int r0, int r1, float[] hid, float[] x) {
-            int m = r1 - r0;
-            Blas.sgemmAtSerial(false, true, m, gh, h, 1f, hs, (long) (r0 * t + s) * h, t * h, w, 0, h, 0f, hidden,
-                    (long) r0 * gh, gh);
-            hb.get(r0 * gh, hid, r0 * gh, m * gh);
-            gather(pb, s, t, r0, r1, gh, x);
+        /** Step {@code s}'s hidden products {@code h_s·W_hhᵀ} and input projections, apart, into {@code hid} and {@code x}. */
+        void products(int s, float[] hid, float[] x) {
+            Blas.sgemmAt(false, true, n, gh, h, 1f, hs, (long) s * h, t * h, w, 0, h, 0f, hidden, 0, gh);
+            hb.get(0, hid);
+            gather(pb, s, t, n, gh, x);
         }
 
-        /** Rows of {@code hNew [N·H]}, the hidden state after step {@code s}: kept for the next step's GEMM, and output. */
-        void store(int s, int r0, int r1, float[] hNew) {
+        /** {@code hNew [N·H]}, the hidden state after step {@code s}: kept for the next step's GEMM, and output. */
+        void store(int s, float[] hNew) {
             if (s + 1 < t) {
-                scatter(hNew, hsb, s + 1, t, r0, r1, h);
+                scatter(hNew, hsb, s + 1, t, n, h);
             }
-            scatter(hNew, outb, s, t, r0, r1, h);
+            scatter(hNew, outb, s, t, n, h);
         }
     }
 
     /**
-     * The backward loop's bookkeeping both recurrent passes share, for the parts of a
-     * {@link #rowParts} cut each running every step of its rows: the gradient reaching
+     * The backward loop's bookkeeping both recurrent passes share: the gradient reaching
      * {@code h_t} ({@link #dh}, {@code [N·H]}), every step's gate gradients in batch-first
      * {@code [N·T, G·H]} buffers, the hidden side ({@link #dG}, for the hidden weight's gradients)
      * and, where it differs (a GRU's n gate), the input side ({@link #dGi}, for
-     * {@link RecurrentInputs#backward}), and the recurrent product {@code dG_t·W_hh}. Each
-     * method touches rows {@code [r0, r1)} only.
+     * {@link RecurrentInputs#backward}), and the recurrent product {@code dG_t·W_hh}.
      */
     static final class BackwardRows {
         /** The hidden-side gate gradients of every step (a reused scratch buffer). */
@@ -251,32 +230,30 @@ final class RecurrentRows {
         }
 
         /** The gradient reaching h_s: the carried one plus step {@code s}'s rows of {@code dOut}. */
-        float[] dh(int s, int r0, int r1) {
-            gather(outb, s, t, r0, r1, h, tmp);
-            GateMath.add(dh, tmp, r0 * h, r1 * h);
+        float[] dh(int s) {
+            gather(outb, s, t, n, h, tmp);
+            GateMath.add(dh, tmp, n * h);
             return dh;
         }
 
         /** Step {@code s}'s gate gradients, the input side {@code xParts} and the hidden side {@code hParts} (the same for an LSTM). */
-        void gates(int s, int r0, int r1, float[][] xParts, float[][] hParts) {
-            join(hParts, r0, r1, h, joined);
-            scatter(joined, dgb, s, t, r0, r1, gh);
+        void gates(int s, float[][] xParts, float[][] hParts) {
+            join(hParts, n, h, joined);
+            scatter(joined, dgb, s, t, n, gh);
             if (hParts != xParts) {
-                join(xParts, r0, r1, h, joined);
-                scatter(joined, dgib, s, t, r0, r1, gh);
+                join(xParts, n, h, joined);
+                scatter(joined, dgib, s, t, n, gh);
             }
         }
 
         /** The carried gradient becomes {@code dG_s·W_hh}, or gets it added when {@code add}. */
-        void recurrent(int s, int r0, int r1, INDArray w, boolean add) {
-            int m = r1 - r0;
-            Blas.sgemmAtSerial(false, false, m, h, gh, 1f, dG, (long) (r0 * t + s) * gh, t * gh, w, 0, h, 0f, dhRec,
-                    (long) r0 * h, h);
+        void recurrent(int s, INDArray w, boolean add) {
+            Blas.sgemmAt(false, false, n, h, gh, 1f, dG, (long) s * gh, t * gh, w, 0, h, 0f, dhRec, 0, h);
             if (add) {
-                dhb.get(r0 * h, tmp, r0 * h, m * h);
-                GateMath.add(dh, tmp, r0 * h, r1 * h);
+                dhb.get(0, tmp);
+                GateMath.add(dh, tmp, n * h);
             } else {
-                dhb.get(r0 * h, dh, r0 * h, m * h);
+                dhb.get(0, dh);
             }
         }
 
