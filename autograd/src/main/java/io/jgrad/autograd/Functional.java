@@ -105,27 +105,30 @@ public final class Functional {
     }
 
     /**
-     * One LSTM layer's recurrence over a batch-first sequence, PyTorch's formulas and gate order
-     * (i, f, g, o): {@code xGates [N, T, 4H]} are the input projections {@code x·W_ihᵀ + b_ih} of
-     * every step (one GEMM by the caller), {@code weightHh [4H, H]}, {@code biasHh [4H]}, initial
-     * states {@code h0}, {@code c0 [N, H]}. One graph node whatever T: per step one GEMM and one
-     * fused backend cell, forward and backward.
+     * One LSTM layer over a batch-first sequence, PyTorch's formulas and gate order (i, f, g, o):
+     * input {@code x [N, T, I]}, {@code weightIh [4H, I]}, {@code biasIh [4H]},
+     * {@code weightHh [4H, H]}, {@code biasHh [4H]}, initial states {@code h0}, {@code c0 [N, H]}.
+     * One graph node whatever T: the input projections of all steps are one GEMM, then per step
+     * one GEMM and one fused backend cell, forward and backward.
      *
      * @throws IllegalArgumentException when the shapes or element types do not fit, naming them
      */
-    public static LstmResult lstmLayer(Variable xGates, Variable weightHh, Variable biasHh, Variable h0, Variable c0) {
-        return RecurrentOps.lstm(xGates, weightHh, biasHh, h0, c0);
+    public static LstmResult lstmLayer(Variable x, Variable weightIh, Variable biasIh, Variable weightHh,
+                                       Variable biasHh, Variable h0, Variable c0) {
+        return RecurrentOps.lstm(x, weightIh, biasIh, weightHh, biasHh, h0, c0);
     }
 
     /**
-     * One GRU layer's recurrence, PyTorch's formulas and gate order (r, z, n) with
-     * {@code n = tanh(x_n + b_in + r·(h·W_hnᵀ + b_hn))}: {@code xGates [N, T, 3H]} are
-     * {@code x·W_ihᵀ + b_ih}, {@code weightHh [3H, H]}, {@code biasHh [3H]}, {@code h0 [N, H]}.
+     * One GRU layer, PyTorch's formulas and gate order (r, z, n) with
+     * {@code n = tanh(x·W_inᵀ + b_in + r·(h·W_hnᵀ + b_hn))}: {@code x [N, T, I]},
+     * {@code weightIh [3H, I]}, {@code biasIh [3H]}, {@code weightHh [3H, H]}, {@code biasHh [3H]},
+     * {@code h0 [N, H]}.
      *
      * @throws IllegalArgumentException when the shapes or element types do not fit, naming them
      */
-    public static GruResult gruLayer(Variable xGates, Variable weightHh, Variable biasHh, Variable h0) {
-        return RecurrentOps.gru(xGates, weightHh, biasHh, h0);
+    public static GruResult gruLayer(Variable x, Variable weightIh, Variable biasIh, Variable weightHh,
+                                     Variable biasHh, Variable h0) {
+        return RecurrentOps.gru(x, weightIh, biasIh, weightHh, biasHh, h0);
     }
 
     /**

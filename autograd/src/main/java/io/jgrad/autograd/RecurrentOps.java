@@ -6,11 +6,13 @@ import io.jgrad.tensor.backend.RecurrentPass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The recurrent op family: one LSTM or GRU layer's recurrence over a whole sequence as ONE graph
- * node. The input projections of every step arrive already computed by one GEMM (the caller's
- * {@code linear} over {@code [N·T, in]}); the backend runs the whole recurrence, forward and
- * backward, as one op ({@link Ops#lstmLayer}, {@link Ops#gruLayer}). The final state leaves through small side nodes whose gradient
- * the recurrence's backward picks up, so a graph holds a handful of nodes per layer whatever T.
+ * The recurrent op family: one LSTM or GRU layer over a whole sequence as ONE graph node. The
+ * backend runs the whole layer, forward and backward, as one op ({@link Ops#lstmLayer},
+ * {@link Ops#gruLayer}): the input projections of all steps as one GEMM, the recurrence, and
+ * the input, weight and bias gradients of all steps as one GEMM or column sum each, written
+ * straight into the engine's buffers. The final state leaves through small side nodes whose
+ * gradient the layer's backward picks up, so a graph holds a handful of nodes per layer
+ * whatever T.
  */
 final class RecurrentOps {
     private RecurrentOps() {
@@ -22,23 +24,25 @@ final class RecurrentOps {
         INDArray dc;
     }
 
-    static Functional.LstmResult lstm(Variable xGates, Variable wHh, Variable bHh, Variable h0, Variable c0) {
-        check("lstm", 4, xGates, wHh, bHh, h0, c0);
-        RecurrentPass pass = Ops.get().lstmLayer(xGates.value().array(), wHh.value().array(), bHh.value().array(),
-                h0.value().array(), c0.value().array());
+    static Functional.LstmResult lstm(Variable x, Variable wIh, Variable bIh, Variable wHh, Variable bHh, Variable h0,
+                                      Variable c0) {
+        Variable[] in = {x, wIh, bIh, wHh, bHh, h0, c0};
+        check("lstm", 4, in);
+        RecurrentPass pass = Ops.get().lstmLayer(array(x), array(wIh), array(bIh), array(wHh), array(bHh), array(h0),
+                array(c0));
         Carry carry = new Carry();
-        Variable output = node("lstm", pass, carry, inputs(xGates, wHh, bHh, h0, c0));
+        Variable output = node("lstm", pass, carry, in);
         Variable hLast = side("lstm_h", output, pass.h(), dg -> carry.dh = dg);
         Variable cLast = side("lstm_c", output, pass.c(), dg -> carry.dc = dg);
         return new Functional.LstmResult(output, hLast, cLast);
     }
 
-    static Functional.GruResult gru(Variable xGates, Variable wHh, Variable bHh, Variable h0) {
-        check("gru", 3, xGates, wHh, bHh, h0, null);
-        RecurrentPass pass = Ops.get().gruLayer(xGates.value().array(), wHh.value().array(), bHh.value().array(),
-                h0.value().array());
+    static Functional.GruResult gru(Variable x, Variable wIh, Variable bIh, Variable wHh, Variable bHh, Variable h0) {
+        Variable[] in = {x, wIh, bIh, wHh, bHh, h0};
+        check("gru", 3, in);
+        RecurrentPass pass = Ops.get().gruLayer(array(x), array(wIh), array(bIh), array(wHh), array(bHh), array(h0));
         Carry carry = new Carry();
-        Variable output = node("gru", pass, carry, inputs(xGates, wHh, bHh, h0, null));
+        Variable output = node("gru", pass, carry, in);
         Variable hLast = side("gru_h", output, pass.h(), dg -> carry.dh = dg);
         return new Functional.GruResult(output, hLast);
     }
@@ -74,37 +78,47 @@ final class RecurrentOps {
         }, main);
     }
 
-    private static Variable[] inputs(Variable xGates, Variable wHh, Variable bHh, Variable h0, Variable c0) {
-        return c0 == null ? new Variable[] {xGates, wHh, bHh, h0} : new Variable[] {xGates, wHh, bHh, h0, c0};
+    private static INDArray array(Variable v) {
+        return v.value().array();
     }
 
     /**
-     * Checks {@code xGates [N, T, gates·H]}, {@code wHh [gates·H, H]}, {@code bHh [gates·H]},
-     * {@code h0}, {@code c0 [N, H]} (c0 null for a GRU) and one element type; returns {N, T, H}.
+     * Checks {@code in = {x [N, T, I], W_ih [G·H, I], b_ih [G·H], W_hh [G·H, H], b_hh [G·H], h0 [N, H]}}
+     * and, for an LSTM ({@code gates} 4), {@code c0 [N, H]}, and one element type.
      */
-    private static long[] check(String op, int gates, Variable xGates, Variable wHh, Variable bHh, Variable h0,
-                                Variable c0) {
-        if (xGates == null || wHh == null || bHh == null || h0 == null || c0 == null && gates == 4) {
-            throw new IllegalArgumentException(op + ": every input must be given (null found)");
-        }
-        long[] x = xGates.shape();
-        long[] w = wHh.shape();
-        long h = w.length == 2 ? w[1] : -1;
-        boolean ok = x.length == 3 && w.length == 2 && w[0] == gates * h && x[2] == gates * h && x[1] > 0
-                && bHh.shape().length == 1 && bHh.shape()[0] == gates * h
-                && h0.shape().length == 2 && h0.shape()[0] == x[0] && h0.shape()[1] == h
-                && (c0 == null || c0.shape().length == 2 && c0.shape()[0] == x[0] && c0.shape()[1] == h);
-        if (!ok) {
-            throw new IllegalArgumentException(op + ": input projections " + Shapes.str(x) + ", weight_hh " + Shapes.str(w)
-                    + ", bias_hh " + Shapes.str(bHh.shape()) + ", h0 " + Shapes.str(h0.shape())
-                    + (c0 == null ? "" : ", c0 " + Shapes.str(c0.shape())) + " do not fit [N, T, " + gates + "H], ["
-                    + gates + "H, H], [" + gates + "H], [N, H] (T >= 1)");
-        }
-        for (Variable v : new Variable[] {wHh, bHh, h0, c0}) {
-            if (v != null) {
-                ElementwiseOps.checkSameType(op, xGates, v);
+    private static void check(String op, int gates, Variable[] in) {
+        for (Variable v : in) {
+            if (v == null) {
+                throw new IllegalArgumentException(op + ": every input must be given (null found)");
             }
         }
-        return new long[] {x[0], x[1], h};
+        long[] x = in[0].shape();
+        long[] wih = in[1].shape();
+        long[] whh = in[3].shape();
+        long h = whh.length == 2 ? whh[1] : -1;
+        long gh = gates * h;
+        boolean ok = x.length == 3 && x[0] > 0 && x[1] > 0 && wih.length == 2 && wih[0] == gh && wih[1] == x[2]
+                && whh.length == 2 && whh[0] == gh && vector(in[2], gh) && vector(in[4], gh);
+        for (int k = 5; k < in.length; k++) {
+            long[] s = in[k].shape();
+            ok &= s.length == 2 && s[0] == x[0] && s[1] == h;
+        }
+        if (!ok) {
+            StringBuilder got = new StringBuilder();
+            String[] names = {"x", "weight_ih", "bias_ih", "weight_hh", "bias_hh", "h0", "c0"};
+            for (int k = 0; k < in.length; k++) {
+                got.append(k == 0 ? "" : ", ").append(names[k]).append(' ').append(Shapes.str(in[k].shape()));
+            }
+            throw new IllegalArgumentException(op + ": " + got + " do not fit [N, T, I], [" + gates + "H, I], [" + gates
+                    + "H], [" + gates + "H, H], [" + gates + "H], [N, H] (N, T >= 1)");
+        }
+        for (int k = 1; k < in.length; k++) {
+            ElementwiseOps.checkSameType(op, in[0], in[k]);
+        }
+    }
+
+    private static boolean vector(Variable v, long length) {
+        long[] s = v.shape();
+        return s.length == 1 && s[0] == length;
     }
 }

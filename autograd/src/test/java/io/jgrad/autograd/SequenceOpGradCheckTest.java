@@ -25,29 +25,29 @@ class SequenceOpGradCheckTest {
     @Test
     void lstmLayerEveryInputAndFinalState() {
         GradCheck.assertGradients(v -> {
-            Functional.LstmResult r = Functional.lstmLayer(v[0], v[1], v[2], v[3], v[4]);
+            Functional.LstmResult r = Functional.lstmLayer(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
             return Variable.cat(1, r.output().reshape(2, 9), r.h(), r.c());
-        }, uniform(2, 3, 12), uniform(12, 3), uniform(12), uniform(2, 3), uniform(2, 3));
+        }, uniform(2, 3, 4), uniform(12, 4), uniform(12), uniform(12, 3), uniform(12), uniform(2, 3), uniform(2, 3));
     }
 
     @Test
     void lstmLayerGradientOnlyThroughTheCellState() {
-        GradCheck.assertGradients(v -> Functional.lstmLayer(v[0], v[1], v[2], v[3], v[4]).c().mul(v[3]),
-                uniform(3, 4, 8), uniform(8, 2), uniform(8), uniform(3, 2), uniform(3, 2));
+        GradCheck.assertGradients(v -> Functional.lstmLayer(v[0], v[1], v[2], v[3], v[4], v[5], v[6]).c().mul(v[5]),
+                uniform(3, 4, 5), uniform(8, 5), uniform(8), uniform(8, 2), uniform(8), uniform(3, 2), uniform(3, 2));
     }
 
     @Test
     void gruLayerEveryInputAndFinalState() {
         GradCheck.assertGradients(v -> {
-            Functional.GruResult r = Functional.gruLayer(v[0], v[1], v[2], v[3]);
+            Functional.GruResult r = Functional.gruLayer(v[0], v[1], v[2], v[3], v[4], v[5]);
             return Variable.cat(1, r.output().reshape(2, 12), r.h());
-        }, uniform(2, 4, 9), uniform(9, 3), uniform(9), uniform(2, 3));
+        }, uniform(2, 4, 5), uniform(9, 5), uniform(9), uniform(9, 3), uniform(9), uniform(2, 3));
     }
 
     @Test
     void gruLayerOneStep() {
-        GradCheck.assertGradients(v -> Functional.gruLayer(v[0], v[1], v[2], v[3]).h(),
-                uniform(3, 1, 6), uniform(6, 2), uniform(6), uniform(3, 2));
+        GradCheck.assertGradients(v -> Functional.gruLayer(v[0], v[1], v[2], v[3], v[4], v[5]).h(),
+                uniform(3, 1, 2), uniform(6, 2), uniform(6), uniform(6, 2), uniform(6), uniform(3, 2));
     }
 
     @Test
@@ -91,12 +91,17 @@ class SequenceOpGradCheckTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Functional.scaledDotProductAttention(
                 Variable.constant(uniform(2, 3, 4)), Variable.constant(uniform(2, 5, 3)), Variable.constant(uniform(2, 5, 3)), false));
         assertTrue(e.getMessage().contains("scaledDotProductAttention") && e.getMessage().contains("[2, 5, 3]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Functional.lstmLayer(Variable.constant(uniform(2, 3, 8)),
-                Variable.constant(uniform(8, 3)), Variable.constant(uniform(8)), Variable.constant(uniform(2, 3)),
-                Variable.constant(uniform(2, 3))));
-        assertTrue(e.getMessage().startsWith("lstm:") && e.getMessage().contains("[8, 3]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Functional.gruLayer(Variable.constant(uniform(2, 3, 9)),
-                Variable.constant(uniform(9, 3)), Variable.constant(uniform(9)), Variable.constant(uniform(3, 3))));
+        e = assertThrows(IllegalArgumentException.class, () -> Functional.lstmLayer(Variable.constant(uniform(2, 3, 5)),
+                Variable.constant(uniform(8, 5)), Variable.constant(uniform(8)), Variable.constant(uniform(8, 3)),
+                Variable.constant(uniform(8)), Variable.constant(uniform(2, 3)), Variable.constant(uniform(2, 3))));
+        assertTrue(e.getMessage().startsWith("lstm:") && e.getMessage().contains("weight_hh [8, 3]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Functional.lstmLayer(Variable.constant(uniform(2, 3, 5)),
+                Variable.constant(uniform(8, 4)), Variable.constant(uniform(8)), Variable.constant(uniform(8, 2)),
+                Variable.constant(uniform(8)), Variable.constant(uniform(2, 2)), Variable.constant(uniform(2, 2))));
+        assertTrue(e.getMessage().contains("x [2, 3, 5], weight_ih [8, 4]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Functional.gruLayer(Variable.constant(uniform(2, 3, 4)),
+                Variable.constant(uniform(9, 4)), Variable.constant(uniform(9)), Variable.constant(uniform(9, 3)),
+                Variable.constant(uniform(9)), Variable.constant(uniform(3, 3))));
         assertTrue(e.getMessage().startsWith("gru:") && e.getMessage().contains("h0 [3, 3]"), e.getMessage());
     }
 }

@@ -8,8 +8,8 @@ import io.jgrad.tensor.Rng;
  * A multi-layer gated recurrent unit (Cho et al., 2014) as PyTorch's
  * {@code nn.GRU(input, hidden, num_layers, batch_first=True)}: gates r, z, n with
  * {@code n = tanh(W_in·x + b_in + r·(W_hn·h + b_hn))}, {@code h' = (1 − z)·n + z·h}; PyTorch's
- * keys and init. Per layer: one GEMM for the input projections of all steps, then one fused
- * recurrence node ({@link Functional#gruLayer}).
+ * keys and init. Each layer is one graph node ({@link Functional#gruLayer}): one GEMM for the
+ * input projections of all steps, then one GEMM and one fused cell per step.
  */
 public class GRU extends RecurrentModule {
 
@@ -44,7 +44,7 @@ public class GRU extends RecurrentModule {
         Variable layerIn = x;
         Variable[] hs = new Variable[numLayers()];
         for (int k = 0; k < numLayers(); k++) {
-            Functional.GruResult r = Functional.gruLayer(projections(layerIn, k), weightHh(k), biasHh(k),
+            Functional.GruResult r = Functional.gruLayer(layerIn, weightIh(k), biasIh(k), weightHh(k), biasHh(k),
                     initial("h0", h0, k, n, x));
             layerIn = r.output();
             hs[k] = r.h();

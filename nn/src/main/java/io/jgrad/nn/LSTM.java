@@ -8,8 +8,8 @@ import io.jgrad.tensor.Rng;
  * A multi-layer long short-term memory (Hochreiter and Schmidhuber, 1997) as PyTorch's
  * {@code nn.LSTM(input, hidden, num_layers, batch_first=True)}: gates i, f, g, o;
  * {@code c' = f·c + i·g}, {@code h' = o·tanh(c')}; PyTorch's keys and init, so state dicts move
- * both ways. Per layer: one GEMM for the input projections of all steps, then one fused
- * recurrence node ({@link Functional#lstmLayer}), one GEMM and one fused cell per step.
+ * both ways. Each layer is one graph node ({@link Functional#lstmLayer}): one GEMM for the input
+ * projections of all steps, then one GEMM and one fused cell per step.
  */
 public class LSTM extends RecurrentModule {
 
@@ -49,7 +49,7 @@ public class LSTM extends RecurrentModule {
         Variable[] hs = new Variable[numLayers()];
         Variable[] cs = new Variable[numLayers()];
         for (int k = 0; k < numLayers(); k++) {
-            Functional.LstmResult r = Functional.lstmLayer(projections(layerIn, k), weightHh(k), biasHh(k),
+            Functional.LstmResult r = Functional.lstmLayer(layerIn, weightIh(k), biasIh(k), weightHh(k), biasHh(k),
                     initial("h0", h0, k, n, x), initial("c0", c0, k, n, x));
             layerIn = r.output();
             hs[k] = r.h();

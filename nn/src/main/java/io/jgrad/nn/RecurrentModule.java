@@ -1,6 +1,5 @@
 package io.jgrad.nn;
 
-import io.jgrad.autograd.Functional;
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Shapes;
@@ -9,9 +8,8 @@ import io.jgrad.tensor.Tensor;
 /**
  * What {@link LSTM} and {@link GRU} share: PyTorch's parameters per layer {@code k}
  * ({@code weight_ih_l{k} [G·H, in]}, {@code weight_hh_l{k} [G·H, H]}, {@code bias_ih_l{k}},
- * {@code bias_hh_l{k} [G·H]} for G gates, all initialised U(−1/√H, 1/√H)), the checks of a
- * batch-first input and of initial states, and each layer's input projections of all time
- * steps as ONE GEMM over {@code [N·T, in]}.
+ * {@code bias_hh_l{k} [G·H]} for G gates, all initialised U(−1/√H, 1/√H)) and the checks of a
+ * batch-first input and of initial states.
  */
 abstract class RecurrentModule extends Module {
     private final String name;
@@ -63,6 +61,14 @@ abstract class RecurrentModule extends Module {
         return numLayers;
     }
 
+    Parameter weightIh(int k) {
+        return weightIh[k];
+    }
+
+    Parameter biasIh(int k) {
+        return biasIh[k];
+    }
+
     Parameter weightHh(int k) {
         return weightHh[k];
     }
@@ -92,13 +98,6 @@ abstract class RecurrentModule extends Module {
                     + numLayers + ", " + n + ", " + hiddenSize + "], got " + Shapes.str(s));
         }
         return all.narrow(0, k, 1).reshape(n, hiddenSize);
-    }
-
-    /** Layer {@code k}'s input projections {@code x·W_ihᵀ + b_ih} of every step: one GEMM, {@code [N, T, G·H]}. */
-    Variable projections(Variable layerIn, int k) {
-        long[] s = layerIn.shape();
-        Variable rows = layerIn.reshape(s[0] * s[1], s[2]);
-        return Functional.linear(rows, weightIh[k], biasIh[k]).reshape(s[0], s[1], (long) gates * hiddenSize);
     }
 
     @Override

@@ -1,23 +1,26 @@
 package io.jgrad.tensor.backend;
 
-import io.jgrad.tensor.Blas;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The {@code cpu} backend's float32 GRU layer over a whole sequence, built as {@link CpuLstmPass}
- * (one time-major hidden-state buffer the per-step GEMM reads in place, activations kept on the
- * heap gate by gate, SIMD cell loops, the weight gradients of all steps as one GEMM and one
- * column sum after the backward's loop). PyTorch's formulas, gate order r, z, n:
- * {@code r = σ(x_r + h·W_hrᵀ + b_hr)}, {@code z = σ(x_z + h·W_hzᵀ + b_hz)},
- * {@code n = tanh(x_n + r·(h·W_hnᵀ + b_hn))}, {@code h' = (1 − z)·n + z·h}.
+ * (the input projections of all steps as one GEMM, hidden states in one {@code [N, T, H]}
+ * buffer the per-step GEMM reads in place, activations kept on the heap gate by gate, SIMD cell loops, the weight and input gradients of
+ * all steps as one GEMM or column sum each after the backward's loop). PyTorch's formulas, gate
+ * order r, z, n: {@code r = σ(x_r + h·W_hrᵀ + b_hr)}, {@code z = σ(x_z + h·W_hzᵀ + b_hz)},
+ * {@code n = tanh(x_n + r·(h·W_hnᵀ + b_hn))}, {@code h' = (1 − z)·n + z·h} ({@code x_*} the
+ * input projections with b_ih); the n gate's hidden side apart from its input side, so its
+ * gate gradients are kept twice, input side and hidden side.
  */
 final class CpuGruPass implements RecurrentPass {
     private final int n;
     private final int t;
     private final int h;
+    private final Ops ops;
+    private final INDArray x;
+    private final INDArray wIh;
     private final INDArray w;
-    /** h_0 … h_{T−1}, time-major, for the GEMMs; the same on the heap for the cell backward. */
+    /** h_0 … h_{T−1}, {@code [N, T, H]}, for the GEMMs; the same on the heap for the cell backward. */
     private final INDArray hs;
     private final float[][] hPrev;
     private final INDArray out;
@@ -28,51 +31,68 @@ final class CpuGruPass implements RecurrentPass {
     private final float[][] ns;
     private final float[][] hns;
 
-    CpuGruPass(INDArray xGates, INDArray w, INDArray b, INDArray h0) {
-        n = (int) xGates.size(0);
-        t = (int) xGates.size(1);
-        h = (int) w.size(1);
+    CpuGruPass(Ops ops, INDArray x, INDArray wIh, INDArray bIh, INDArray w, INDArray b, INDArray h0) {
+        this.ops = ops;
+        this.x = x;
+        this.wIh = wIh;
         this.w = w;
+        n = (int) x.size(0);
+        t = (int) x.size(1);
+        h = (int) w.size(1);
         int nh = n * h;
-        int g3 = 3 * h;
-        int ng = n * g3;
-        float[] bias = new float[ng];
-        RecurrentRows.broadcastBias(HostFloats.read(b), n, bias);
-        hs = RecurrentRows.floats(t, n, h);
+        hs = RecurrentRows.floats(n, t, h);
         out = RecurrentRows.floats(n, t, h);
-        INDArray gates = RecurrentRows.scratch(RecurrentRows.GATES, (long) n * g3);
-        FloatBuffer xb = HostFloats.buffer(xGates);
-        FloatBuffer hsb = HostFloats.buffer(hs);
-        FloatBuffer outb = HostFloats.buffer(out);
-        FloatBuffer gb = HostFloats.buffer(gates);
         hPrev = new float[t + 1][];
-        rs = new float[t][];
-        zs = new float[t][];
-        ns = new float[t][];
-        hns = new float[t][];
         hPrev[0] = HostFloats.read(h0);
-        hsb.put(0, hPrev[0]);
-        float[] gh = new float[ng];
-        float[] x = new float[ng];
         for (int s = 0; s < t; s++) {
-            Blas.sgemmAt(false, true, n, g3, h, 1f, hs, (long) s * nh, h, w, 0, h, 0f, gates, 0, g3);
-            gb.get(0, gh);
-            GateMath.add(gh, bias, ng);
-            RecurrentRows.gather(xb, s, t, n, g3, x);
-            float[][] hp = RecurrentRows.split(gh, n, h, 3);
-            float[][] xp = RecurrentRows.split(x, n, h, 3);
-            rs[s] = new float[nh];
-            zs[s] = new float[nh];
-            ns[s] = new float[nh];
-            hns[s] = hp[2];
             hPrev[s + 1] = new float[nh];
-            cell(xp[0], xp[1], xp[2], hp[0], hp[1], hp[2], hPrev[s], rs[s], zs[s], ns[s], hPrev[s + 1], nh);
-            if (s + 1 < t) {
-                hsb.put((s + 1) * nh, hPrev[s + 1]);
-            }
-            RecurrentRows.scatter(hPrev[s + 1], outb, s, t, n, h);
         }
+        rs = new float[t][nh];
+        zs = new float[t][nh];
+        ns = new float[t][nh];
+        hns = new float[t][nh];
+        Forward f = new Forward(bIh, b);
+        f.run();
         hLast = RecurrentRows.of(hPrev[t], n, h);
+    }
+
+    /** The forward's buffers. */
+    private final class Forward {
+        private final RecurrentRows.ForwardRows io;
+        private final float[] bias;
+        private final float[] gh;
+        private final float[] xg;
+        /** The hidden projections of r and z, and x's three, {@code [N·H]} each. */
+        private final float[] hr;
+        private final float[] hz;
+        private final float[][] xp;
+
+        Forward(INDArray bIh, INDArray b) {
+            int ng = n * 3 * h;
+            int nh = n * h;
+            bias = new float[ng];
+            RecurrentRows.broadcastBias(HostFloats.read(b), n, bias);
+            INDArray proj = RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, 3 * h);
+            RecurrentInputs.project(ops, x, wIh, bIh, proj);
+            io = new RecurrentRows.ForwardRows(proj, w, hs, out, hPrev[0]);
+            gh = new float[ng];
+            xg = new float[ng];
+            hr = new float[nh];
+            hz = new float[nh];
+            xp = new float[][] {new float[nh], new float[nh], new float[nh]};
+        }
+
+        /** Every step. */
+        void run() {
+            for (int s = 0; s < t; s++) {
+                io.products(s, gh, xg);
+                GateMath.add(gh, bias, gh.length);
+                RecurrentRows.split(gh, n, h, new float[][] {hr, hz, hns[s]});
+                RecurrentRows.split(xg, n, h, xp);
+                cell(xp[0], xp[1], xp[2], hr, hz, hns[s], hPrev[s], rs[s], zs[s], ns[s], hPrev[s + 1], hr.length);
+                io.store(s, hPrev[s + 1]);
+            }
+        }
     }
 
     /** One step's r, z, n and h' (short loops, see {@link GateMath}). */
@@ -137,35 +157,19 @@ final class CpuGruPass implements RecurrentPass {
     @Override
     public void backward(INDArray dOut, INDArray dhLast, INDArray dcLast, INDArray[] grads, double[] betas) {
         int nh = n * h;
-        int g3 = 3 * h;
-        int ng = n * g3;
-        FloatBuffer gb = HostFloats.buffer(RecurrentRows.readable(dOut));
-        INDArray dG = RecurrentRows.scratch(RecurrentRows.GATE_GRADS, (long) t * n * g3);
-        INDArray dhRec = RecurrentRows.scratch(RecurrentRows.HIDDEN_GRAD, (long) n * h);
-        FloatBuffer dgb = HostFloats.buffer(dG);
-        FloatBuffer dhb = HostFloats.buffer(dhRec);
-        float[] dh = dhLast == null ? new float[nh] : HostFloats.read(dhLast);
-        float[] rows = new float[nh];
+        RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 3, true);
         float[][] di = {new float[nh], new float[nh], new float[nh]};
         float[][] dgh = {di[0], di[1], new float[nh]};
-        float[] joined = new float[ng];
-        RecurrentRows.Scatter dx = new RecurrentRows.Scatter(grads[XGATES], betas[XGATES], t, n, g3);
         for (int s = t - 1; s >= 0; s--) {
-            RecurrentRows.gather(gb, s, t, n, h, rows);
-            GateMath.add(dh, rows, nh);
+            float[] dh = rows.dh(s);
             cellBackward(rs[s], zs[s], ns[s], hns[s], hPrev[s], dh, di[0], di[1], di[2], dgh[2], nh);
-            RecurrentRows.join(di, n, h, joined);
-            dx.step(s, joined);
-            RecurrentRows.join(dgh, n, h, joined);
-            dgb.put(s * ng, joined);
-            Blas.sgemmAt(false, false, n, h, g3, 1f, dG, (long) s * ng, g3, w, 0, h, 0f, dhRec, 0, h);
-            dhb.get(0, rows);
-            GateMath.add(dh, rows, nh);
+            rows.gates(s, di, dgh);
+            rows.recurrent(s, w, true);
         }
-        dx.finish();
         if (grads[H0] != null) {
-            RecurrentRows.write(grads[H0], betas[H0], dh);
+            RecurrentRows.write(grads[H0], betas[H0], rows.carried());
         }
-        RecurrentRows.weightGrads(grads, betas, dG, hs, t * n, g3, h);
+        rows.weightGrads(grads, betas, hs);
+        RecurrentInputs.backward(ops, rows.dGi, x, wIh, grads, betas);
     }
 }

@@ -1,26 +1,34 @@
 package io.jgrad.tensor.backend;
 
 import io.jgrad.tensor.Blas;
-import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The {@code cpu} backend's float32 LSTM layer over a whole sequence. What the general form
  * ({@link Nd4jRecurrentPasses.Lstm}) spends per step, a dozen ND4J array allocations, strided
- * {@code assign}s and native op calls, is gone: the hidden states live in one time-major
- * {@code [T, N, H]} buffer the per-step GEMM ({@link Blas#sgemmAt}) reads in place; the
- * activations and cell states stay on the JVM heap, gate by gate, for the backward; each step's
- * cell is a few SIMD loops ({@link GateMath}). The backward keeps every step's gate gradients in
- * one {@code [T·N, 4H]} buffer, so {@code dW_hh = Σ_t dG_tᵀ·h_{t−1}} is ONE GEMM over all steps
- * and {@code db_hh} one column sum, after the loop; the loop itself holds only the recurrent
- * product {@code dh_{t−1} = dG_t·W_hh}.
+ * {@code assign}s and native op calls, is gone: the input projections of all steps, both biases
+ * included, are one GEMM into a reused buffer, to which each step's GEMM ({@link Blas#sgemmAt},
+ * split over the cores) adds {@code h·W_hhᵀ} in place, reading the hidden states from one
+ * {@code [N, T, H]} buffer; the activations and cell states stay on the JVM heap, gate by gate,
+ * for the backward; each step's cell is a few SIMD loops ({@link GateMath}). The backward keeps
+ * every step's gate gradients in one {@code [N·T, 4H]} buffer, so {@code dW_hh}, {@code dW_ih},
+ * {@code dX} are ONE GEMM each and the bias gradients one column sum, after the loop; the loop
+ * itself holds only the recurrent product {@code dh_{t−1} = dG_t·W_hh}.
+ *
+ * <p>Not cut over the cores as whole recurrences of batch rows: measured on the loaded 2-vCPU VM
+ * (bench/README.md, "W8 with the input side fused"), a layer's half that waited for a descheduled
+ * worker made W8 slower than the per-step GEMM splits, whose parts the caller takes over.
  */
 final class CpuLstmPass implements RecurrentPass {
     private final int n;
     private final int t;
     private final int h;
+    private final Ops ops;
+    private final INDArray x;
+    private final INDArray wIh;
     private final INDArray w;
-    /** h_0 … h_{T−1}: the hidden state each step starts from, time-major. */
+    /** h_0 … h_{T−1}: the hidden state each step starts from, {@code [N, T, H]}. */
     private final INDArray hs;
     private final INDArray out;
     private final INDArray hLast;
@@ -33,60 +41,70 @@ final class CpuLstmPass implements RecurrentPass {
     /** c_0 … c_T. */
     private final float[][] cs;
 
-    CpuLstmPass(INDArray xGates, INDArray w, INDArray b, INDArray h0, INDArray c0) {
-        n = (int) xGates.size(0);
-        t = (int) xGates.size(1);
-        h = (int) w.size(1);
+    CpuLstmPass(Ops ops, INDArray x, INDArray wIh, INDArray bIh, INDArray w, INDArray b, INDArray h0, INDArray c0) {
+        this.ops = ops;
+        this.x = x;
+        this.wIh = wIh;
         this.w = w;
+        n = (int) x.size(0);
+        t = (int) x.size(1);
+        h = (int) w.size(1);
         int nh = n * h;
-        int g4 = 4 * h;
-        int ng = n * g4;
-        float[] bias = new float[ng];
-        float[] scale = new float[ng];
-        float[] shift = new float[ng];
-        RecurrentRows.broadcastBias(HostFloats.read(b), n, bias);
-        java.util.Arrays.fill(scale, 0.5f);                 // sigmoid for i, f, o
-        java.util.Arrays.fill(shift, 0.5f);
-        for (int r = 0; r < n; r++) {
-            java.util.Arrays.fill(scale, r * g4 + 2 * h, r * g4 + 3 * h, 1f);     // tanh for g
-            java.util.Arrays.fill(shift, r * g4 + 2 * h, r * g4 + 3 * h, 0f);
-        }
-        hs = RecurrentRows.floats(t, n, h);
+        hs = RecurrentRows.floats(n, t, h);
         out = RecurrentRows.floats(n, t, h);
-        INDArray gates = RecurrentRows.scratch(RecurrentRows.GATES, (long) n * g4);
-        FloatBuffer xb = HostFloats.buffer(xGates);
-        FloatBuffer hsb = HostFloats.buffer(hs);
-        FloatBuffer outb = HostFloats.buffer(out);
-        FloatBuffer gb = HostFloats.buffer(gates);
-        gi = new float[t][];
-        gf = new float[t][];
-        gg = new float[t][];
-        go = new float[t][];
+        gi = new float[t][nh];
+        gf = new float[t][nh];
+        gg = new float[t][nh];
+        go = new float[t][nh];
         cs = new float[t + 1][];
         cs[0] = HostFloats.read(c0);
-        float[] hNew = HostFloats.read(h0);
-        hsb.put(0, hNew);
-        float[] pre = new float[ng];
-        float[] x = new float[ng];
         for (int s = 0; s < t; s++) {
-            Blas.sgemmAt(false, true, n, g4, h, 1f, hs, (long) s * nh, h, w, 0, h, 0f, gates, 0, g4);
-            gb.get(0, pre);
-            RecurrentRows.gather(xb, s, t, n, g4, x);
-            GateMath.activate(pre, x, bias, scale, shift, ng);
-            float[][] split = RecurrentRows.split(pre, n, h, 4);
-            gi[s] = split[0];
-            gf[s] = split[1];
-            gg[s] = split[2];
-            go[s] = split[3];
             cs[s + 1] = new float[nh];
-            cell(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], hNew, nh);
-            if (s + 1 < t) {
-                hsb.put((s + 1) * nh, hNew);
-            }
-            RecurrentRows.scatter(hNew, outb, s, t, n, h);
         }
-        hLast = RecurrentRows.of(hNew, n, h);
+        Forward f = new Forward(bIh, b, HostFloats.read(h0));
+        f.run();
+        hLast = RecurrentRows.of(f.hNew, n, h);
         cLast = RecurrentRows.of(cs[t], n, h);
+    }
+
+    /** The forward's buffers. */
+    private final class Forward {
+        private final RecurrentRows.ForwardRows io;
+        private final float[] scale;
+        private final float[] shift;
+        private final float[] pre;
+        private final float[] hNew;
+
+        Forward(INDArray bIh, INDArray b, float[] h0) {
+            int g4 = 4 * h;
+            int ng = n * g4;
+            float[] bias = HostFloats.read(bIh);
+            GateMath.add(bias, HostFloats.read(b), g4);
+            INDArray proj = RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, g4);
+            RecurrentInputs.project(ops, x, wIh, RecurrentRows.of(bias, g4), proj);      // x·W_ihᵀ + b_ih + b_hh
+            scale = new float[ng];
+            shift = new float[ng];
+            Arrays.fill(scale, 0.5f);                 // sigmoid for i, f, o
+            Arrays.fill(shift, 0.5f);
+            for (int r = 0; r < n; r++) {
+                Arrays.fill(scale, r * g4 + 2 * h, r * g4 + 3 * h, 1f);     // tanh for g
+                Arrays.fill(shift, r * g4 + 2 * h, r * g4 + 3 * h, 0f);
+            }
+            io = new RecurrentRows.ForwardRows(proj, w, hs, out, h0);
+            pre = new float[ng];
+            hNew = h0;
+        }
+
+        /** Every step. */
+        void run() {
+            for (int s = 0; s < t; s++) {
+                io.gates(s, pre);
+                GateMath.activate(pre, scale, shift, pre.length);
+                RecurrentRows.split(pre, n, h, new float[][] {gi[s], gf[s], gg[s], go[s]});
+                cell(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], hNew, hNew.length);
+                io.store(s, hNew);
+            }
+        }
     }
 
     /** {@code c = f·cPrev + i·g}, {@code hOut = o·tanh(c)} (two loops, see {@link GateMath}). */
@@ -100,12 +118,16 @@ final class CpuLstmPass implements RecurrentPass {
     }
 
     /**
-     * The cell's backward: from {@code dh} (reaching h_t) and {@code dc} (reaching c_t, replaced
-     * in place by the gradient reaching c_{t−1}), the gradients of the four pre-activations;
-     * {@code dO} first holds tanh(c). Seven short loops, see {@link GateMath}.
+     * The cell's backward: from {@code dh} (reaching h_t) and {@code dc}
+     * (reaching c_t, replaced in place by the gradient reaching c_{t−1}), the gradients of the
+     * four pre-activations; {@code dO} first holds tanh(c). Seven short loops, see {@link GateMath}.
      */
     private static void cellBackward(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] c, float[] dh,
-                                     float[] dc, float[] di, float[] df, float[] dg, float[] dO, int len) {
+                                     float[] dc, float[][] d, int len) {
+        float[] di = d[0];
+        float[] df = d[1];
+        float[] dg = d[2];
+        float[] dO = d[3];
         for (int k = 0; k < len; k++) {
             dO[k] = GateMath.tanh(c[k]);
         }
@@ -149,42 +171,30 @@ final class CpuLstmPass implements RecurrentPass {
     public void backward(INDArray dOut, INDArray dhLast, INDArray dcLast, INDArray[] grads, double[] betas) {
         int nh = n * h;
         int g4 = 4 * h;
-        int ng = n * g4;
-        FloatBuffer gb = HostFloats.buffer(RecurrentRows.readable(dOut));
-        INDArray dG = RecurrentRows.scratch(RecurrentRows.GATE_GRADS, (long) t * n * g4);
-        INDArray dhRec = RecurrentRows.scratch(RecurrentRows.HIDDEN_GRAD, (long) n * h);
-        FloatBuffer dgb = HostFloats.buffer(dG);
-        FloatBuffer dhb = HostFloats.buffer(dhRec);
-        float[] dh = dhLast == null ? new float[nh] : HostFloats.read(dhLast);
+        RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 4, false);
         float[] dc = dcLast == null ? new float[nh] : HostFloats.read(dcLast);
-        float[] rows = new float[nh];
-        float[][] parts = {new float[nh], new float[nh], new float[nh], new float[nh]};
-        float[] joined = new float[ng];
-        RecurrentRows.Scatter dx = new RecurrentRows.Scatter(grads[XGATES], betas[XGATES], t, n, g4);
+        float[][] d = {new float[nh], new float[nh], new float[nh], new float[nh]};
         for (int s = t - 1; s >= 0; s--) {
-            RecurrentRows.gather(gb, s, t, n, h, rows);
-            GateMath.add(dh, rows, nh);
-            cellBackward(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], dh, dc, parts[0], parts[1], parts[2], parts[3], nh);
-            RecurrentRows.join(parts, n, h, joined);
-            dgb.put(s * ng, joined);
-            dx.step(s, joined);
+            float[] dh = rows.dh(s);
+            cellBackward(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], dh, dc, d, nh);
+            rows.gates(s, d, d);
             if (s > 0) {
-                Blas.sgemmAt(false, false, n, h, g4, 1f, dG, (long) s * ng, g4, w, 0, h, 0f, dhRec, 0, h);
-                dhb.get(0, dh);
+                rows.recurrent(s, w, false);
             }
         }
-        dx.finish();
         INDArray dh0 = grads[H0];
-        if (dh0 != null) {          // dh_0 = dG_0·W_hh, straight into its buffer
+        if (dh0 != null) {          // dh_0 = dG_0·W_hh: the rows (n, 0) of dG, straight into its buffer
             INDArray into = Dense.float32(dh0) ? dh0 : RecurrentRows.floats(n, h);
-            Blas.sgemmAt(false, false, n, h, g4, 1f, dG, 0, g4, w, 0, h, into == dh0 ? (float) betas[H0] : 0f, into, 0, h);
+            Blas.sgemmAt(false, false, n, h, g4, 1f, rows.dG, 0, t * g4, w, 0, h, into == dh0 ? (float) betas[H0] : 0f,
+                    into, 0, h);
             if (into != dh0) {
                 Nd4jRecurrentPasses.into(dh0, into, betas[H0]);
             }
         }
-        RecurrentRows.weightGrads(grads, betas, dG, hs, t * n, g4, h);
         if (grads[C0] != null) {
             RecurrentRows.write(grads[C0], betas[C0], dc);
         }
+        rows.weightGrads(grads, betas, hs);
+        RecurrentInputs.backward(ops, rows.dGi, x, wIh, grads, betas);
     }
 }

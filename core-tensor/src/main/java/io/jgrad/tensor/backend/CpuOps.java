@@ -249,16 +249,17 @@ final class CpuOps extends Nd4jOps {
 
     /** The whole-sequence JVM/BLAS form on float32 ({@link CpuLstmPass}), else the general one. */
     @Override
-    public RecurrentPass lstmLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0, INDArray c0) {
-        return RecurrentRows.fits(xGates, wHh, bHh, h0, c0) ? new CpuLstmPass(xGates, wHh, bHh, h0, c0)
-                : super.lstmLayer(xGates, wHh, bHh, h0, c0);
+    public RecurrentPass lstmLayer(INDArray x, INDArray wIh, INDArray bIh, INDArray wHh, INDArray bHh, INDArray h0,
+                                   INDArray c0) {
+        return RecurrentRows.fits(x, wIh, bIh, wHh, bHh, h0, c0) ? new CpuLstmPass(this, x, wIh, bIh, wHh, bHh, h0, c0)
+                : super.lstmLayer(x, wIh, bIh, wHh, bHh, h0, c0);
     }
 
     /** The whole-sequence JVM/BLAS form on float32 ({@link CpuGruPass}), else the general one. */
     @Override
-    public RecurrentPass gruLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0) {
-        return RecurrentRows.fits(xGates, wHh, bHh, h0) ? new CpuGruPass(xGates, wHh, bHh, h0)
-                : super.gruLayer(xGates, wHh, bHh, h0);
+    public RecurrentPass gruLayer(INDArray x, INDArray wIh, INDArray bIh, INDArray wHh, INDArray bHh, INDArray h0) {
+        return RecurrentRows.fits(x, wIh, bIh, wHh, bHh, h0) ? new CpuGruPass(this, x, wIh, bIh, wHh, bHh, h0)
+                : super.gruLayer(x, wIh, bIh, wHh, bHh, h0);
     }
 
     // --- transformer speed ---

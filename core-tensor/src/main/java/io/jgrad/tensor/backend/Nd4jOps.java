@@ -403,13 +403,14 @@ class Nd4jOps implements Ops {
     // --- recurrent speed ---
 
     @Override
-    public RecurrentPass lstmLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0, INDArray c0) {
-        return new Nd4jRecurrentPasses.Lstm(this, xGates, wHh, bHh, h0, c0);
+    public RecurrentPass lstmLayer(INDArray x, INDArray wIh, INDArray bIh, INDArray wHh, INDArray bHh, INDArray h0,
+                                   INDArray c0) {
+        return new Nd4jRecurrentPasses.Lstm(this, x, wIh, bIh, wHh, bHh, h0, c0);
     }
 
     @Override
-    public RecurrentPass gruLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0) {
-        return new Nd4jRecurrentPasses.Gru(this, xGates, wHh, bHh, h0);
+    public RecurrentPass gruLayer(INDArray x, INDArray wIh, INDArray bIh, INDArray wHh, INDArray bHh, INDArray h0) {
+        return new Nd4jRecurrentPasses.Gru(this, x, wIh, bIh, wHh, bHh, h0);
     }
 
     // --- transformer speed ---

@@ -6,10 +6,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The recurrent layers as backend ops of the general form, for every element type and for the
- * {@code nd4j} backend: each time step is one hidden GEMM plus one fused cell
+ * {@code nd4j} backend: the input projections of all steps are one GEMM ({@link RecurrentInputs}),
+ * then each time step is one hidden GEMM plus one fused cell
  * ({@link Ops#lstmCell}, {@link Ops#gruCell}) on arrays of its own, and the backward walks the
  * steps in reverse with the matching cell backward and GEMMs, accumulating the weight gradients
- * straight into their buffers. The {@code cpu} backend's float32 form is {@link CpuLstmPass}.
+ * straight into their buffers and the input-side gate gradients into one {@code [N, T, G·H]}
+ * array for {@link RecurrentInputs#backward}. The {@code cpu} backend's float32 form is
+ * {@link CpuLstmPass}.
  */
 final class Nd4jRecurrentPasses {
     private Nd4jRecurrentPasses() {
@@ -18,15 +21,18 @@ final class Nd4jRecurrentPasses {
     /** An LSTM layer, PyTorch's gate order i, f, g, o. */
     static final class Lstm implements RecurrentPass {
         private final Ops ops;
+        private final Inputs in;
         private final INDArray w;
         private final INDArray out;
         private final INDArray[] act;
         private final INDArray[] hs;
         private final INDArray[] cs;
 
-        Lstm(Ops ops, INDArray xg, INDArray w, INDArray b, INDArray h0, INDArray c0) {
+        Lstm(Ops ops, INDArray x, INDArray wIh, INDArray bIh, INDArray w, INDArray b, INDArray h0, INDArray c0) {
             this.ops = ops;
             this.w = w;
+            in = new Inputs(ops, x, wIh, bIh, w.size(0));
+            INDArray xg = in.xGates;
             long n = xg.size(0);
             int steps = (int) xg.size(1);
             long h = w.size(1);
@@ -76,12 +82,13 @@ final class Nd4jRecurrentPasses {
                 dc.addi(dcLast);
             }
             WeightGrads wg = new WeightGrads(grads, betas);
+            INDArray dxg = in.gradient(grads);
             for (int s = steps - 1; s >= 0; s--) {
                 INDArray dGates = ops.newArray(g.dataType(), act[s].shape());
                 ops.lstmCellBackward(act[s], cs[s], cs[s + 1], dh, dc, dGates);
                 wg.add(ops, dGates, hs[s]);
-                if (grads[XGATES] != null) {
-                    into(step(grads[XGATES], s), dGates, betas[XGATES]);
+                if (dxg != null) {
+                    step(dxg, s).assign(dGates);
                 }
                 if (s > 0) {
                     dh = ops.gemm(dGates, false, w, false, step(g, s - 1).dup('c'), 1, 1);
@@ -92,21 +99,25 @@ final class Nd4jRecurrentPasses {
             if (grads[C0] != null) {
                 into(grads[C0], dc, betas[C0]);
             }
+            in.backward(dxg, grads, betas);
         }
     }
 
     /** A GRU layer, PyTorch's gate order r, z, n. */
     static final class Gru implements RecurrentPass {
         private final Ops ops;
+        private final Inputs in;
         private final INDArray w;
         private final INDArray out;
         private final INDArray[] act;
         private final INDArray[] ghs;
         private final INDArray[] hs;
 
-        Gru(Ops ops, INDArray xg, INDArray w, INDArray b, INDArray h0) {
+        Gru(Ops ops, INDArray x, INDArray wIh, INDArray bIh, INDArray w, INDArray b, INDArray h0) {
             this.ops = ops;
             this.w = w;
+            in = new Inputs(ops, x, wIh, bIh, w.size(0));
+            INDArray xg = in.xGates;
             long n = xg.size(0);
             int steps = (int) xg.size(1);
             long h = w.size(1);
@@ -152,6 +163,7 @@ final class Nd4jRecurrentPasses {
                 dh.addi(dhLast);
             }
             WeightGrads wg = new WeightGrads(grads, betas);
+            INDArray dxg = in.gradient(grads);
             for (int s = steps - 1; s >= 0; s--) {
                 INDArray dGi = ops.newArray(type, act[s].shape());
                 INDArray dGh = ops.newArray(type, act[s].shape());
@@ -159,14 +171,15 @@ final class Nd4jRecurrentPasses {
                 ops.gruCellBackward(act[s], ghs[s], hs[s], dh, dGi, dGh, prev);
                 ops.gemm(dGh, false, w, false, prev, 1, 1);
                 wg.add(ops, dGh, hs[s]);
-                if (grads[XGATES] != null) {
-                    into(step(grads[XGATES], s), dGi, betas[XGATES]);
+                if (dxg != null) {
+                    step(dxg, s).assign(dGi);
                 }
                 dh = prev;
             }
             if (grads[H0] != null) {
                 into(grads[H0], dh, betas[H0]);
             }
+            in.backward(dxg, grads, betas);
         }
     }
 
@@ -199,7 +212,36 @@ final class Nd4jRecurrentPasses {
         }
     }
 
-    private static final int XGATES = RecurrentPass.XGATES;
+    /** A layer's input side: its projections {@code [N, T, G·H]} of every step, and their gradient for {@link RecurrentInputs#backward}. */
+    private static final class Inputs {
+        private final Ops ops;
+        private final INDArray x;
+        private final INDArray wIh;
+        final INDArray xGates;
+
+        Inputs(Ops ops, INDArray x, INDArray wIh, INDArray bIh, long gh) {
+            this.ops = ops;
+            this.x = x;
+            this.wIh = wIh;
+            long n = x.size(0);
+            long t = x.size(1);
+            xGates = RecurrentInputs.project(ops, x, wIh, bIh, ops.newArray(x.dataType(), n * t, gh)).reshape(n, t, gh);
+        }
+
+        /** A new array for the input-side gate gradients of every step, or null when no input-side gradient is wanted. */
+        INDArray gradient(INDArray[] grads) {
+            boolean any = grads[RecurrentPass.X] != null || grads[RecurrentPass.WEIGHT_IH] != null
+                    || grads[RecurrentPass.BIAS_IH] != null;
+            return any ? ops.newArray(xGates.dataType(), xGates.shape()) : null;
+        }
+
+        void backward(INDArray dxg, INDArray[] grads, double[] betas) {
+            if (dxg != null) {
+                RecurrentInputs.backward(ops, RecurrentInputs.rows(dxg), x, wIh, grads, betas);
+            }
+        }
+    }
+
     private static final int H0 = RecurrentPass.H0;
     private static final int C0 = RecurrentPass.C0;
 

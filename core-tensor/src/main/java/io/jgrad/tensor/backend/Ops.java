@@ -315,20 +315,21 @@ public interface Ops {
     // --- recurrent speed ---
 
     /**
-     * One LSTM layer's recurrence over a batch-first sequence as one backend op, PyTorch's
-     * formulas and gate order (i, f, g, o): {@code xGates [N, T, 4H]} are the input projections
-     * {@code x·W_ihᵀ + b_ih} of every step (one GEMM by the caller), {@code wHh [4H, H]},
-     * {@code bHh [4H]}, initial states {@code h0}, {@code c0 [N, H]} (shapes checked by the
-     * caller). The result holds the outputs, the final states and the backward.
+     * One LSTM layer over a batch-first sequence as one backend op, PyTorch's formulas and gate
+     * order (i, f, g, o): input {@code x [N, T, I]}, {@code wIh [4H, I]}, {@code bIh [4H]},
+     * {@code wHh [4H, H]}, {@code bHh [4H]}, initial states {@code h0}, {@code c0 [N, H]} (shapes
+     * checked by the caller). The input projections {@code x·W_ihᵀ + b_ih} of all steps are the
+     * op's own GEMM. The result holds the outputs, the final states and the backward.
      */
-    RecurrentPass lstmLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0, INDArray c0);
+    RecurrentPass lstmLayer(INDArray x, INDArray wIh, INDArray bIh, INDArray wHh, INDArray bHh, INDArray h0,
+                            INDArray c0);
 
     /**
-     * One GRU layer's recurrence, PyTorch's formulas and gate order (r, z, n) with
-     * {@code n = tanh(x_n + r·(h·W_hnᵀ + b_hn))}: {@code xGates [N, T, 3H]}, {@code wHh [3H, H]},
-     * {@code bHh [3H]}, {@code h0 [N, H]}.
+     * One GRU layer, PyTorch's formulas and gate order (r, z, n) with
+     * {@code n = tanh(x·W_inᵀ + b_in + r·(h·W_hnᵀ + b_hn))}: {@code x [N, T, I]},
+     * {@code wIh [3H, I]}, {@code bIh [3H]}, {@code wHh [3H, H]}, {@code bHh [3H]}, {@code h0 [N, H]}.
      */
-    RecurrentPass gruLayer(INDArray xGates, INDArray wHh, INDArray bHh, INDArray h0);
+    RecurrentPass gruLayer(INDArray x, INDArray wIh, INDArray bIh, INDArray wHh, INDArray bHh, INDArray h0);
 
     // --- transformer speed ---
 

@@ -8,43 +8,48 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The data movement the {@code cpu} backend's recurrent layers ({@link CpuLstmPass},
- * {@link CpuGruPass}) share: one time step's rows of a batch-first {@code [N, T, F]} native
- * array to and from a heap {@code [N, F]} block (one bulk copy per row), gate blocks split
- * out of and joined into rows of {@code G·H} (so that {@link GateMath}-style loops index every
- * array alike), and the weight gradients of all steps at once.
+ * What the {@code cpu} backend's recurrent layers ({@link CpuLstmPass}, {@link CpuGruPass})
+ * share: the per-step data movement of the forward
+ * ({@link ForwardRows}) and backward ({@link BackwardRows}) loops between batch-first
+ * {@code [N, T, F]} native arrays and heap {@code [N, F]} blocks (one bulk copy per row), gate
+ * blocks split out of and joined into rows of {@code G·H} (so that {@link GateMath}-style loops
+ * index every array alike), and the hidden weight's gradients of all steps at once. Every
+ * whole-sequence buffer is batch-first, rows {@code (n, t)} in x's order, so that one GEMM
+ * over all {@code N·T} rows pairs x, the hidden states and the gate gradients.
  */
 final class RecurrentRows {
-    /** Slots of {@link #scratch}: a forward step's gate products; a backward's gate gradients and recurrent product. */
-    static final int GATES = 0;
-    static final int GATE_GRADS = 1;
-    static final int HIDDEN_GRAD = 2;
-    private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[3]);
+    /** Slots of {@link #scratch}. */
+    static final int PROJECTIONS = 0;
+    static final int HIDDEN = 1;
+    static final int GATE_GRADS = 2;
+    static final int INPUT_GRADS = 3;
+    static final int HIDDEN_GRAD = 4;
+    private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[5]);
 
     private RecurrentRows() {
     }
 
     /**
-     * A float32 native buffer of {@code length} elements (1-d) reused by the calling thread from
-     * call to call: the temporaries that live only inside one forward or one backward. Fresh
-     * multi-megabyte buffers cost their page faults every step (a quarter of W8's native time).
+     * A float32 native array of {@code shape} reused by the calling thread from call to call: the
+     * temporaries that live only inside one forward or one backward. Fresh multi-megabyte
+     * buffers cost their page faults every step (a quarter of W8's native time).
      */
-    static INDArray scratch(int slot, long length) {
+    static INDArray scratch(int slot, long... shape) {
         INDArray[] s = SCRATCH.get();
-        if (s[slot] == null || s[slot].length() != length) {
-            s[slot] = org.nd4j.linalg.factory.Nd4j.createUninitialized(DataType.FLOAT, new long[] {length}, 'c');
+        if (s[slot] == null || !java.util.Arrays.equals(s[slot].shape(), shape)) {
+            s[slot] = org.nd4j.linalg.factory.Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
         }
         return s[slot];
     }
 
     /**
-     * Whether the cpu form runs: float32 throughout, the projections, weight and bias row-major
-     * over whole buffers (read in place; the states are copied whatever their layout), each
-     * under 2^31 elements.
+     * Whether the cpu form runs: float32 throughout, the hidden weight and bias row-major over
+     * whole buffers (read in place; x and the states are copied or multiplied whatever their
+     * layout), each whole-sequence buffer under 2^31 elements.
      */
-    static boolean fits(INDArray xGates, INDArray w, INDArray b, INDArray... states) {
-        for (INDArray a : new INDArray[] {xGates, w, b}) {
-            if (a.dataType() != DataType.FLOAT || !Dense.readableRowMajor(a) || a.length() >= Integer.MAX_VALUE / 4) {
+    static boolean fits(INDArray x, INDArray wIh, INDArray bIh, INDArray wHh, INDArray bHh, INDArray... states) {
+        for (INDArray a : new INDArray[] {x, wIh, bIh, wHh, bHh}) {
+            if (a.dataType() != DataType.FLOAT) {
                 return false;
             }
         }
@@ -53,7 +58,9 @@ final class RecurrentRows {
                 return false;
             }
         }
-        return true;
+        long rows = x.size(0) * x.size(1);
+        return Dense.readableRowMajor(wHh) && Dense.readableRowMajor(bHh)
+                && rows * Math.max(wHh.size(0), x.size(2)) < Integer.MAX_VALUE / 4;
     }
 
     /** A new float32 step temporary of this shape. */
@@ -92,18 +99,17 @@ final class RecurrentRows {
         }
     }
 
-    /** The {@code gates} blocks of width {@code h} of each row of {@code rows [n, gates·h]}, each as a new {@code [n·h]} array. */
-    static float[][] split(float[] rows, int n, int h, int gates) {
-        float[][] parts = new float[gates][n * h];
+    /** The blocks of width {@code h} of each row of {@code rows [n, G·h]} into {@code parts[q] [n·h]}, {@code G = parts.length}. */
+    static void split(float[] rows, int n, int h, float[][] parts) {
+        int gates = parts.length;
         for (int r = 0; r < n; r++) {
             for (int q = 0; q < gates; q++) {
                 System.arraycopy(rows, (r * gates + q) * h, parts[q], r * h, h);
             }
         }
-        return parts;
     }
 
-    /** The inverse of {@link #split}: {@code parts[q] [n·h]} into the rows of {@code dst [n, gates·h]}. */
+    /** The inverse of {@link #split}: {@code parts[q] [n·h]} into the rows of {@code dst [n, G·h]}. */
     static void join(float[][] parts, int n, int h, float[] dst) {
         int gates = parts.length;
         for (int r = 0; r < n; r++) {
@@ -123,79 +129,162 @@ final class RecurrentRows {
     }
 
     /**
-     * Writes or adds ({@code beta}) one step at a time into the batch-first {@code [n, t, width]}
-     * gradient buffer {@code dst} (nothing when it is null): directly when it is dense float32,
-     * else through a temporary added at {@link #finish}.
+     * The forward loop's data movement both recurrent passes share: step {@code s}'s hidden
+     * products {@code h_s·W_hhᵀ} (one GEMM, split over the cores, reading the hidden states
+     * {@code hs [N, T, H]} in place) and input projections (the rows of {@code proj [N·T, G·H]}),
+     * and the new hidden state stored for the next step's GEMM and into the output
+     * {@code [N, T, H]}.
      */
-    static final class Scatter {
-        private final INDArray dst;
-        private final INDArray buf;
-        private final boolean add;
-        private final double beta;
-        private final FloatBuffer fb;
+    static final class ForwardRows {
+        private final INDArray w;
+        private final INDArray hs;
+        private final INDArray proj;
+        private final INDArray hidden;
+        private final FloatBuffer pb;
+        private final FloatBuffer hsb;
+        private final FloatBuffer outb;
+        private final FloatBuffer hb;
         private final int t;
         private final int n;
-        private final int width;
-        private final float[] row;
+        private final int h;
+        private final int gh;
 
-        Scatter(INDArray dst, double beta, int t, int n, int width) {
-            this.dst = dst;
-            this.beta = beta;
-            this.t = t;
-            this.n = n;
-            this.width = width;
-            this.buf = dst == null ? null : Dense.float32(dst) ? dst : floats(dst.shape());
-            this.add = dst != null && buf == dst && beta != 0;
-            this.fb = buf == null ? null : HostFloats.buffer(buf);
-            this.row = new float[add ? width : 0];
+        ForwardRows(INDArray proj, INDArray w, INDArray hs, INDArray out, float[] h0) {
+            this.w = w;
+            this.hs = hs;
+            this.proj = proj;
+            n = (int) hs.size(0);
+            t = (int) hs.size(1);
+            h = (int) hs.size(2);
+            gh = (int) w.size(0);
+            hidden = scratch(HIDDEN, n, gh);
+            pb = HostFloats.buffer(proj);
+            hsb = HostFloats.buffer(hs);
+            outb = HostFloats.buffer(out);
+            hb = HostFloats.buffer(hidden);
+            scatter(h0, hsb, 0, t, n, h);
         }
 
-        void step(int s, float[] src) {
-            if (fb == null) {
-                return;
-            }
-            if (!add) {
-                scatter(src, fb, s, t, n, width);
-                return;
-            }
-            for (int r = 0; r < n; r++) {
-                int off = (r * t + s) * width;
-                fb.get(off, row);
-                for (int j = 0; j < width; j++) {
-                    row[j] = (float) (beta * row[j]) + src[r * width + j];
-                }
-                fb.put(off, row);
-            }
+        /** Step {@code s}'s pre-activations {@code proj_s + h_s·W_hhᵀ}, summed in place by the GEMM, into {@code dst [N·G·H]}. */
+        void gates(int s, float[] dst) {
+            Blas.sgemmAt(false, true, n, gh, h, 1f, hs, (long) s * h, t * h, w, 0, h, 1f, proj, (long) s * gh, t * gh);
+            gather(pb, s, t, n, gh, dst);
         }
 
-        void finish() {
-            if (buf != null && buf != dst) {
-                Nd4jRecurrentPasses.into(dst, buf, beta);
+        /** Step {@code s}'s hidden products {@code h_s·W_hhᵀ} and input projections, apart, into {@code hid} and {@code x}. */
+        void products(int s, float[] hid, float[] x) {
+            Blas.sgemmAt(false, true, n, gh, h, 1f, hs, (long) s * h, t * h, w, 0, h, 0f, hidden, 0, gh);
+            hb.get(0, hid);
+            gather(pb, s, t, n, gh, x);
+        }
+
+        /** {@code hNew [N·H]}, the hidden state after step {@code s}: kept for the next step's GEMM, and output. */
+        void store(int s, float[] hNew) {
+            if (s + 1 < t) {
+                scatter(hNew, hsb, s + 1, t, n, h);
             }
+            scatter(hNew, outb, s, t, n, h);
         }
     }
 
     /**
-     * The hidden weight's and bias's gradients of all steps at once: {@code dW = dGᵀ·hPrev}
-     * (ONE GEMM over {@code rows = T·N} rows of the time-major {@code dG [rows, G·H]} and
-     * {@code hPrev [rows, H]}) and {@code db = Σ_rows dG}, into {@code grads[WEIGHT_HH]},
-     * {@code grads[BIAS_HH]} with their betas (skipped when null).
+     * The backward loop's bookkeeping both recurrent passes share: the gradient reaching
+     * {@code h_t} ({@link #dh}, {@code [N·H]}), every step's gate gradients in batch-first
+     * {@code [N·T, G·H]} buffers, the hidden side ({@link #dG}, for the hidden weight's gradients)
+     * and, where it differs (a GRU's n gate), the input side ({@link #dGi}, for
+     * {@link RecurrentInputs#backward}), and the recurrent product {@code dG_t·W_hh}.
      */
-    static void weightGrads(INDArray[] grads, double[] betas, INDArray dG, INDArray hPrev, int rows, int gh, int h) {
-        INDArray dw = grads[RecurrentPass.WEIGHT_HH];
-        if (dw != null) {
-            if (Dense.float32(dw)) {
-                Blas.sgemmAt(true, false, gh, h, rows, 1f, dG, 0, gh, hPrev, 0, h, (float) betas[RecurrentPass.WEIGHT_HH],
-                        dw, 0, h);
-            } else {
-                INDArray tmp = floats(gh, h);
-                Blas.sgemmAt(true, false, gh, h, rows, 1f, dG, 0, gh, hPrev, 0, h, 0f, tmp, 0, h);
-                Nd4jRecurrentPasses.into(dw, tmp, betas[RecurrentPass.WEIGHT_HH]);
+    static final class BackwardRows {
+        /** The hidden-side gate gradients of every step (a reused scratch buffer). */
+        final INDArray dG;
+        /** The input-side gate gradients: {@link #dG} itself unless built with {@code apart}. */
+        final INDArray dGi;
+        private final INDArray dhRec;
+        private final FloatBuffer outb;
+        private final FloatBuffer dgb;
+        private final FloatBuffer dgib;
+        private final FloatBuffer dhb;
+        private final float[] dh;
+        private final float[] tmp;
+        private final float[] joined;
+        private final int t;
+        private final int n;
+        private final int h;
+        private final int gh;
+
+        BackwardRows(INDArray dOut, INDArray dhLast, int t, int n, int h, int gates, boolean apart) {
+            this.t = t;
+            this.n = n;
+            this.h = h;
+            this.gh = gates * h;
+            outb = HostFloats.buffer(readable(dOut));
+            dG = scratch(GATE_GRADS, (long) n * t, gh);
+            dGi = apart ? scratch(INPUT_GRADS, (long) n * t, gh) : dG;
+            dhRec = scratch(HIDDEN_GRAD, n, h);
+            dgb = HostFloats.buffer(dG);
+            dgib = HostFloats.buffer(dGi);
+            dhb = HostFloats.buffer(dhRec);
+            dh = dhLast == null ? new float[n * h] : HostFloats.read(dhLast);
+            tmp = new float[n * h];
+            joined = new float[n * gh];
+        }
+
+        /** The gradient reaching h_s: the carried one plus step {@code s}'s rows of {@code dOut}. */
+        float[] dh(int s) {
+            gather(outb, s, t, n, h, tmp);
+            GateMath.add(dh, tmp, n * h);
+            return dh;
+        }
+
+        /** Step {@code s}'s gate gradients, the input side {@code xParts} and the hidden side {@code hParts} (the same for an LSTM). */
+        void gates(int s, float[][] xParts, float[][] hParts) {
+            join(hParts, n, h, joined);
+            scatter(joined, dgb, s, t, n, gh);
+            if (hParts != xParts) {
+                join(xParts, n, h, joined);
+                scatter(joined, dgib, s, t, n, gh);
             }
         }
-        INDArray db = grads[RecurrentPass.BIAS_HH];
-        if (db != null) {
-            Kernels.columnSums(dG.reshape(rows, gh), db, betas[RecurrentPass.BIAS_HH]);
+
+        /** The carried gradient becomes {@code dG_s·W_hh}, or gets it added when {@code add}. */
+        void recurrent(int s, INDArray w, boolean add) {
+            Blas.sgemmAt(false, false, n, h, gh, 1f, dG, (long) s * gh, t * gh, w, 0, h, 0f, dhRec, 0, h);
+            if (add) {
+                dhb.get(0, tmp);
+                GateMath.add(dh, tmp, n * h);
+            } else {
+                dhb.get(0, dh);
+            }
+        }
+
+        /** The gradient reaching h_0 once the loop is done (the GRU's; an LSTM's comes from {@link #dG}). */
+        float[] carried() {
+            return dh;
+        }
+
+        /**
+         * After the loop: the hidden weight's and bias's gradients of all steps at once,
+         * {@code dW_hh = dGᵀ·hs} (ONE GEMM over the {@code N·T} rows of {@code dG} and of the
+         * hidden states each step started from, {@code hs [N, T, H]}) and {@code db_hh = Σ dG},
+         * into {@code grads[WEIGHT_HH]}, {@code grads[BIAS_HH]} with their betas (skipped when null).
+         */
+        void weightGrads(INDArray[] grads, double[] betas, INDArray hs) {
+            int rows = n * t;
+            INDArray dw = grads[RecurrentPass.WEIGHT_HH];
+            if (dw != null) {
+                if (Dense.float32(dw)) {
+                    Blas.sgemmAt(true, false, gh, h, rows, 1f, dG, 0, gh, hs, 0, h, (float) betas[RecurrentPass.WEIGHT_HH],
+                            dw, 0, h);
+                } else {
+                    INDArray tmpW = floats(gh, h);
+                    Blas.sgemmAt(true, false, gh, h, rows, 1f, dG, 0, gh, hs, 0, h, 0f, tmpW, 0, h);
+                    Nd4jRecurrentPasses.into(dw, tmpW, betas[RecurrentPass.WEIGHT_HH]);
+                }
+            }
+            INDArray db = grads[RecurrentPass.BIAS_HH];
+            if (db != null) {
+                Kernels.columnSums(dG, db, betas[RecurrentPass.BIAS_HH]);
+            }
         }
     }
 }
