@@ -54,17 +54,21 @@ final class CpuConvOps implements ConvOps {
         INDArray wk = columnOrderWeight(weight, g);
         Parallel.forRange("conv2d", g.n, 1, (from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) g.k * g.p);
+            FloatBuffer colsBuf = HostFloats.buffer(cols);
+            FloatPointer wP = ptr(wk);
+            FloatPointer colsP = ptr(cols);
+            FloatPointer outP = ptr(out);
             float[] img = HostFloats.scratch(HostFloats.IN, g.image);
             for (int n = (int) from; n < to; n++) {
                 if (bias != null) {
                     outBuf.put(n * g.oc * g.p, init, 0, g.oc * g.p);
                 }
                 HostFloats.gather(xBuf, (long) n * g.image, 0, 1, g.image, img);
-                unfold(img, g, cols);
+                unfold(img, g, colsBuf);
                 // y_n[OC, P] = W[OC, K] · cols_n, the columns [K, P] planar or [P, K] channels-last
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, g.hwc ? CblasTrans : CblasNoTrans, g.oc, g.p, g.k, 1f,
-                        ptr(wk, 0), g.k, ptr(cols, 0), g.hwc ? g.k : g.p, bias == null ? 0f : 1f,
-                        ptr(out, (long) n * g.oc * g.p), g.p);
+                        wP, g.k, colsP, g.hwc ? g.k : g.p, bias == null ? 0f : 1f,
+                        outP.position((long) n * g.oc * g.p), g.p);
             }
         });
         return out;
@@ -92,28 +96,33 @@ final class CpuConvOps implements ConvOps {
         Parallel.run("conv2d backward", parts, (part, from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) geo.k * geo.p);
             INDArray dwPart = needW ? HostFloats.nativeScratch(1, (long) geo.oc * geo.k) : null;
+            FloatBuffer colsBuf = HostFloats.buffer(cols);
+            FloatPointer colsP = ptr(cols);
+            FloatPointer gP = ptr(g);
+            FloatPointer dwP = needW ? ptr(dwPart) : null;
+            FloatPointer wP = needX ? ptr(wk) : null;
             float[] dcols = needX ? HostFloats.scratch(1, geo.k * geo.p) : null;
             float[] img = HostFloats.scratch(HostFloats.IN, geo.image);
             float[] gs = sumB ? HostFloats.scratch(HostFloats.IN2, geo.oc * geo.p) : null;
             for (int n = (int) from; n < to; n++) {
                 long gOff = (long) n * geo.oc * geo.p;
+                gP.position(gOff);
                 if (needW) {
                     HostFloats.gather(xBuf, (long) n * geo.image, 0, 1, geo.image, img);
-                    unfold(img, geo, cols);
+                    unfold(img, geo, colsBuf);
                     // dW_p[OC, K] += g_n[OC, P] · cols_nᵀ
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, geo.hwc ? CblasNoTrans : CblasTrans, geo.oc, geo.k, geo.p,
-                            1f, ptr(g, gOff), geo.p, ptr(cols, 0), geo.hwc ? geo.k : geo.p, n == from ? 0f : 1f,
-                            ptr(dwPart, 0), geo.k);
+                            1f, gP, geo.p, colsP, geo.hwc ? geo.k : geo.p, n == from ? 0f : 1f, dwP, geo.k);
                 }
                 if (needX) {
                     if (geo.hwc) {          // dcols[P, K] = g_nᵀ · W
-                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, geo.p, geo.k, geo.oc, 1f, ptr(g, gOff),
-                                geo.p, ptr(wk, 0), geo.k, 0f, ptr(cols, 0), geo.k);
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, geo.p, geo.k, geo.oc, 1f, gP, geo.p, wP,
+                                geo.k, 0f, colsP, geo.k);
                     } else {                // dcols[K, P] = Wᵀ · g_n
-                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, geo.k, geo.p, geo.oc, 1f, ptr(wk, 0),
-                                geo.k, ptr(g, gOff), geo.p, 0f, ptr(cols, 0), geo.p);
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, geo.k, geo.p, geo.oc, 1f, wP, geo.k, gP,
+                                geo.p, 0f, colsP, geo.p);
                     }
-                    HostFloats.buffer(cols).get(0, dcols, 0, geo.k * geo.p);
+                    colsBuf.get(0, dcols, 0, geo.k * geo.p);
                     fold(dcols, geo, img);
                     HostFloats.scatter(img, dxBuf, (long) n * geo.image, 0, 1, geo.image, intoBeta);
                 }
@@ -179,7 +188,7 @@ final class CpuConvOps implements ConvOps {
     }
 
     /** im2col of one image into the native column scratch, via a reused JVM array. */
-    private static void unfold(float[] img, Geometry g, INDArray cols) {
+    private static void unfold(float[] img, Geometry g, FloatBuffer cols) {
         float[] tmp = HostFloats.scratch(2, g.k * g.p);
         if (g.hwc) {
             float[] hwc = HostFloats.scratch(HostFloats.OUT, g.image);
@@ -188,7 +197,7 @@ final class CpuConvOps implements ConvOps {
         } else {
             Im2col.im2col(img, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
         }
-        HostFloats.buffer(cols).put(0, tmp, 0, g.k * g.p);
+        cols.put(0, tmp, 0, g.k * g.p);
     }
 
     /** col2im of one image's column gradient into {@code img} (overwritten), in the columns' layout. */
@@ -249,9 +258,13 @@ final class CpuConvOps implements ConvOps {
         return out;
     }
 
-    /** A pointer {@code offset} floats into {@code a}'s native buffer. */
-    private static FloatPointer ptr(INDArray a, long offset) {
-        return new FloatPointer((FloatPointer) a.data().addressPointer()).position(offset);
+    /**
+     * A pointer to {@code a}'s native buffer that a part moves along with {@code position}: made once
+     * per part, as each one costs a native call and several objects (~30% of the bytes a LeNet step
+     * allocated when made per GEMM).
+     */
+    private static FloatPointer ptr(INDArray a) {
+        return new FloatPointer((FloatPointer) a.data().addressPointer());
     }
 
     /** The sizes of one convolution, as ints for BLAS. */

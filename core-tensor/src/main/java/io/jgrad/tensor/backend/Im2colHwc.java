@@ -81,9 +81,7 @@ final class Im2colHwc {
                     int len = (jhi - jlo) * c;
                     int src = (iy * w + ix0 + jlo) * c;
                     if (back) {
-                        for (int e = 0; e < len; e++) {
-                            hwc[src + e] += cols[from + e];
-                        }
+                        addRun(cols, from, hwc, src, len);
                     } else {
                         Arrays.fill(cols, entry, from, 0f);
                         System.arraycopy(hwc, src, cols, from, len);
@@ -91,6 +89,13 @@ final class Im2colHwc {
                     }
                 }
             }
+        }
+    }
+
+    /** {@code dst[at + e] += src[from + e]} for {@code e < len}: its own method, so the JIT vectorises it. */
+    private static void addRun(float[] src, int from, float[] dst, int at, int len) {
+        for (int e = 0; e < len; e++) {
+            dst[at + e] += src[from + e];
         }
     }
 
