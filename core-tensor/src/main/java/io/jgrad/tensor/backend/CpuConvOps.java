@@ -205,11 +205,11 @@ final class CpuConvOps implements ConvOps {
         if (g.hwc) {
             float[] dhwc = HostFloats.scratch(HostFloats.OUT, g.image);
             Arrays.fill(dhwc, 0, g.image, 0f);
-            Im2colHwc.col2im(dcols, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, dhwc);
+            Im2colHwc.col2im(dcols, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, dhwc, HostFloats.scratch(2, g.image));
             Im2colHwc.fromHwc(dhwc, g.c, g.h, g.w, img, 0);
         } else {
             Arrays.fill(img, 0, g.image, 0f);
-            Im2col.col2im(dcols, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, img, 0);
+            Im2col.col2im(dcols, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, img, 0, HostFloats.scratch(2, g.image));
         }
     }
 

@@ -45,12 +45,16 @@ final class Im2colHwc {
 
     /** Unfolds channels-last image {@code hwc} ({@code [h, w, c]}) into columns {@code cols[colOff ..]} of {@code [oh·ow, kH·kW·c]}. */
     static void im2col(float[] hwc, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols, int colOff) {
-        walk(hwc, c, h, w, s, oh, ow, cols, colOff, false);
+        walk(hwc, c, h, w, s, oh, ow, cols, colOff, false, null);
     }
 
-    /** Adds columns {@code cols[colOff ..]} back onto channels-last image {@code dhwc}: {@link #im2col}'s adjoint. */
-    static void col2im(float[] cols, int colOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] dhwc) {
-        walk(dhwc, c, h, w, s, oh, ow, cols, colOff, true);
+    /**
+     * Adds columns {@code cols[colOff ..]} back onto channels-last image {@code dhwc}: {@link #im2col}'s
+     * adjoint; {@code stage}, at least as long as {@code dhwc}, is scratch for {@link Im2col#addAligned}.
+     */
+    static void col2im(float[] cols, int colOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] dhwc,
+                       float[] stage) {
+        walk(dhwc, c, h, w, s, oh, ow, cols, colOff, true, stage);
     }
 
     /**
@@ -59,7 +63,7 @@ final class Im2colHwc {
      * entries zeroed), added backward.
      */
     private static void walk(float[] hwc, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols, int colOff,
-                             boolean back) {
+                             boolean back, float[] stage) {
         int kw = s.kW();
         int rowLen = kw * c;
         int k = s.kH() * rowLen;
@@ -81,7 +85,7 @@ final class Im2colHwc {
                     int len = (jhi - jlo) * c;
                     int src = (iy * w + ix0 + jlo) * c;
                     if (back) {
-                        addRun(cols, from, hwc, src, len);
+                        Im2col.addAligned(cols, from, hwc, src, len, stage);
                     } else {
                         Arrays.fill(cols, entry, from, 0f);
                         System.arraycopy(hwc, src, cols, from, len);
@@ -89,13 +93,6 @@ final class Im2colHwc {
                     }
                 }
             }
-        }
-    }
-
-    /** {@code dst[at + e] += src[from + e]} for {@code e < len}: its own method, so the JIT vectorises it. */
-    private static void addRun(float[] src, int from, float[] dst, int at, int len) {
-        for (int e = 0; e < len; e++) {
-            dst[at + e] += src[from + e];
         }
     }
 

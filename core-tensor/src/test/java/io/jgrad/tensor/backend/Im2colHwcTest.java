@@ -43,7 +43,9 @@ class Im2colHwcTest {
 
             float[] dcols = random(r, k * oh * ow);
             float[] dhwc = new float[x.length];
-            Im2colHwc.col2im(dcols, 0, c, h, w, s, oh, ow, dhwc);
+            float[] stage = new float[dhwc.length];
+            Arrays.fill(stage, 7f);                          // stale scratch
+            Im2colHwc.col2im(dcols, 0, c, h, w, s, oh, ow, dhwc, stage);
             float[] dx = new float[1 + x.length];
             Im2colHwc.fromHwc(dhwc, c, h, w, dx, 1);
             double lhs = 0;
