@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * keys, train/eval rules and running-statistics update, with {@code running_var} from the
  * unbiased variance over {@code N·H·W} values) whose two normalisations work on the image
  * layout directly: {@link Variable#batchNorm2d} in training mode, a per-channel affine map of
- * the running statistics in evaluation mode.
+ * the running statistics in evaluation mode ({@code x·α + β}, as PyTorch's CPU kernel).
  *
  * <pre>{@code
  * new BatchNorm2d(32);
@@ -55,7 +55,13 @@ public class BatchNorm2d extends BatchNorm1d {
         INDArray var = runningVar().array().castTo(type).add(eps()).reshape(1, c, 1, 1);
         Variable invstd = Variable.constant(Tensor.wrap(NdArrays.pow(var, -0.5)));
         Variable mean = Variable.constant(Tensor.wrap(runningMean().array().castTo(type).reshape(1, c, 1, 1)));
-        Variable y = x.sub(mean).mul(invstd);
-        return weight() == null ? y : y.mul(weight().reshape(1, c, 1, 1)).add(bias().reshape(1, c, 1, 1));
+        if (weight() == null) {
+            return x.sub(mean).mul(invstd);
+        }
+        // PyTorch's CPU inference form: y = x·α + β with α = γ·invstd, β = b − μ·α, so two passes
+        // over the images instead of four (each a fresh array); α and β are per-channel and small
+        Variable alpha = weight().reshape(1, c, 1, 1).mul(invstd);
+        Variable beta = bias().reshape(1, c, 1, 1).sub(mean.mul(alpha));
+        return x.mul(alpha).add(beta);
     }
 }

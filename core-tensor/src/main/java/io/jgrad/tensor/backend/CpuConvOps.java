@@ -23,7 +23,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * with β = 1), then {@code dW = dW_0 + dW_1 + …} in part order: the parts are
  * {@code Parallel.partition(N, 1)}, {@code min(threads, N)} near-equal runs of images, so dW's
  * bits depend only on the sizes and the thread count. The bias gradient is summed image by
- * image in order whatever the parts. Pooling is {@link CpuPool2d}. Other types (float64 for
+ * image in order whatever the parts. Where the planar columns would be copied in short pieces
+ * (several channels, not "same" width at stride 1: LeNet's unpadded 5×5 over 12×12), the columns
+ * are channels-last ({@link Im2colHwc}, {@code [P, K]}) and the GEMMs read them transposed.
+ * Pooling is {@link CpuPool2d}. Other types (float64 for
  * gradient checks) take {@link Nd4jConvOps}.
  */
 final class CpuConvOps implements ConvOps {
@@ -48,17 +51,24 @@ final class CpuConvOps implements ConvOps {
         }
         FloatBuffer outBuf = HostFloats.buffer(out);
         FloatBuffer xBuf = HostFloats.buffer(x);
+        INDArray wk = columnOrderWeight(weight, g);
         Parallel.forRange("conv2d", g.n, 1, (from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) g.k * g.p);
+            FloatBuffer colsBuf = HostFloats.buffer(cols);
+            FloatPointer wP = ptr(wk);
+            FloatPointer colsP = ptr(cols);
+            FloatPointer outP = ptr(out);
             float[] img = HostFloats.scratch(HostFloats.IN, g.image);
             for (int n = (int) from; n < to; n++) {
                 if (bias != null) {
                     outBuf.put(n * g.oc * g.p, init, 0, g.oc * g.p);
                 }
                 HostFloats.gather(xBuf, (long) n * g.image, 0, 1, g.image, img);
-                unfold(img, g, cols);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.oc, g.p, g.k, 1f, ptr(weight, 0), g.k,
-                        ptr(cols, 0), g.p, bias == null ? 0f : 1f, ptr(out, (long) n * g.oc * g.p), g.p);
+                unfold(img, g, colsBuf);
+                // y_n[OC, P] = W[OC, K] · cols_n, the columns [K, P] planar or [P, K] channels-last
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, g.hwc ? CblasTrans : CblasNoTrans, g.oc, g.p, g.k, 1f,
+                        wP, g.k, colsP, g.hwc ? g.k : g.p, bias == null ? 0f : 1f,
+                        outP.position((long) n * g.oc * g.p), g.p);
             }
         });
         return out;
@@ -82,26 +92,38 @@ final class CpuConvOps implements ConvOps {
         double[][] bSums = sumB ? new double[geo.n][] : null;
         Parallel.Partition parts = Parallel.partition(geo.n, 1);
         float[][] dwParts = new float[parts.parts()][];
+        INDArray wk = needX ? columnOrderWeight(weight, geo) : null;
         Parallel.run("conv2d backward", parts, (part, from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) geo.k * geo.p);
             INDArray dwPart = needW ? HostFloats.nativeScratch(1, (long) geo.oc * geo.k) : null;
+            FloatBuffer colsBuf = HostFloats.buffer(cols);
+            FloatPointer colsP = ptr(cols);
+            FloatPointer gP = ptr(g);
+            FloatPointer dwP = needW ? ptr(dwPart) : null;
+            FloatPointer wP = needX ? ptr(wk) : null;
             float[] dcols = needX ? HostFloats.scratch(1, geo.k * geo.p) : null;
             float[] img = HostFloats.scratch(HostFloats.IN, geo.image);
             float[] gs = sumB ? HostFloats.scratch(HostFloats.IN2, geo.oc * geo.p) : null;
             for (int n = (int) from; n < to; n++) {
                 long gOff = (long) n * geo.oc * geo.p;
+                gP.position(gOff);
                 if (needW) {
                     HostFloats.gather(xBuf, (long) n * geo.image, 0, 1, geo.image, img);
-                    unfold(img, geo, cols);
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, geo.oc, geo.k, geo.p, 1f, ptr(g, gOff), geo.p,
-                            ptr(cols, 0), geo.p, n == from ? 0f : 1f, ptr(dwPart, 0), geo.k);
+                    unfold(img, geo, colsBuf);
+                    // dW_p[OC, K] += g_n[OC, P] · cols_nᵀ
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, geo.hwc ? CblasNoTrans : CblasTrans, geo.oc, geo.k, geo.p,
+                            1f, gP, geo.p, colsP, geo.hwc ? geo.k : geo.p, n == from ? 0f : 1f, dwP, geo.k);
                 }
                 if (needX) {
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, geo.k, geo.p, geo.oc, 1f, ptr(weight, 0), geo.k,
-                            ptr(g, gOff), geo.p, 0f, ptr(cols, 0), geo.p);
-                    HostFloats.buffer(cols).get(0, dcols, 0, geo.k * geo.p);
-                    Arrays.fill(img, 0, geo.image, 0f);
-                    Im2col.col2im(dcols, 0, geo.c, geo.h, geo.w, s, geo.oh, geo.ow, img, 0);
+                    if (geo.hwc) {          // dcols[P, K] = g_nᵀ · W
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, geo.p, geo.k, geo.oc, 1f, gP, geo.p, wP,
+                                geo.k, 0f, colsP, geo.k);
+                    } else {                // dcols[K, P] = Wᵀ · g_n
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, geo.k, geo.p, geo.oc, 1f, wP, geo.k, gP,
+                                geo.p, 0f, colsP, geo.p);
+                    }
+                    colsBuf.get(0, dcols, 0, geo.k * geo.p);
+                    fold(dcols, geo, img);
                     HostFloats.scatter(img, dxBuf, (long) n * geo.image, 0, 1, geo.image, intoBeta);
                 }
                 if (sumB) {
@@ -119,7 +141,7 @@ final class CpuConvOps implements ConvOps {
         if (needX) {
             HostFloats.settle(dxDst, into, betaX);
         }
-        INDArray dw = needW ? HostFloats.write(sum(dwParts), weight.shape()) : null;
+        INDArray dw = needW ? HostFloats.write(planarOrder(sum(dwParts), geo), weight.shape()) : null;
         INDArray db = sumB ? HostFloats.write(total(bSums, geo.oc), weight.size(0)) : null;
         return new INDArray[] {dxDst, dw, db};
     }
@@ -166,10 +188,40 @@ final class CpuConvOps implements ConvOps {
     }
 
     /** im2col of one image into the native column scratch, via a reused JVM array. */
-    private static void unfold(float[] img, Geometry g, INDArray cols) {
+    private static void unfold(float[] img, Geometry g, FloatBuffer cols) {
         float[] tmp = HostFloats.scratch(2, g.k * g.p);
-        Im2col.im2col(img, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
-        HostFloats.buffer(cols).put(0, tmp, 0, g.k * g.p);
+        if (g.hwc) {
+            float[] hwc = HostFloats.scratch(HostFloats.OUT, g.image);
+            Im2colHwc.toHwc(img, 0, g.c, g.h, g.w, hwc);
+            Im2colHwc.im2col(hwc, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
+        } else {
+            Im2col.im2col(img, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
+        }
+        cols.put(0, tmp, 0, g.k * g.p);
+    }
+
+    /** col2im of one image's column gradient into {@code img} (overwritten), in the columns' layout. */
+    private static void fold(float[] dcols, Geometry g, float[] img) {
+        if (g.hwc) {
+            float[] dhwc = HostFloats.scratch(HostFloats.OUT, g.image);
+            Arrays.fill(dhwc, 0, g.image, 0f);
+            Im2colHwc.col2im(dcols, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, dhwc, HostFloats.scratch(2, g.image));
+            Im2colHwc.fromHwc(dhwc, g.c, g.h, g.w, img, 0);
+        } else {
+            Arrays.fill(img, 0, g.image, 0f);
+            Im2col.col2im(dcols, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, img, 0, HostFloats.scratch(2, g.image));
+        }
+    }
+
+    /** The weight as the GEMMs read it: itself for planar columns, a tap-major copy for channels-last ones. */
+    private static INDArray columnOrderWeight(INDArray weight, Geometry g) {
+        return g.hwc ? HostFloats.write(Im2colHwc.tapsMajor(HostFloats.read(weight), g.oc, g.c, g.spec.kH(),
+                g.spec.kW()), g.oc, g.k) : weight;
+    }
+
+    /** A weight gradient summed in the columns' order, as {@code [OC, C, kH, kW]}. */
+    private static float[] planarOrder(float[] dw, Geometry g) {
+        return g.hwc ? Im2colHwc.channelsMajor(dw, g.oc, g.c, g.spec.kH(), g.spec.kW()) : dw;
     }
 
     private static float[] sum(float[][] parts) {
@@ -206,9 +258,13 @@ final class CpuConvOps implements ConvOps {
         return out;
     }
 
-    /** A pointer {@code offset} floats into {@code a}'s native buffer. */
-    private static FloatPointer ptr(INDArray a, long offset) {
-        return new FloatPointer((FloatPointer) a.data().addressPointer()).position(offset);
+    /**
+     * A pointer to {@code a}'s native buffer that a part moves along with {@code position}: made once
+     * per part, as each one costs a native call and several objects (~30% of the bytes a LeNet step
+     * allocated when made per GEMM).
+     */
+    private static FloatPointer ptr(INDArray a) {
+        return new FloatPointer((FloatPointer) a.data().addressPointer());
     }
 
     /** The sizes of one convolution, as ints for BLAS. */
@@ -224,6 +280,8 @@ final class CpuConvOps implements ConvOps {
         final int k;
         final int image;
         final Conv2dSpec spec;
+        /** Whether the columns are channels-last ({@link Im2colHwc}) rather than planar ({@link Im2col}). */
+        final boolean hwc;
 
         Geometry(INDArray x, INDArray weight, Conv2dSpec s) {
             n = (int) x.size(0);
@@ -237,6 +295,7 @@ final class CpuConvOps implements ConvOps {
             k = c * s.kH() * s.kW();
             image = c * h * w;
             spec = s;
+            hwc = Im2colHwc.suits(c, s, w, ow);
         }
     }
 }

@@ -15,15 +15,30 @@ final class Im2col {
 
     /** Unfolds image {@code x[xOff ..]} of {@code [c, h, w]} into {@code cols[colOff ..]}. */
     static void im2col(float[] x, int xOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols, int colOff) {
-        walk(x, xOff, c, h, w, s, oh, ow, cols, colOff, false);
+        walk(x, xOff, c, h, w, s, oh, ow, cols, colOff, false, null);
     }
 
     /**
      * Adds columns {@code cols[colOff ..]} back onto image {@code dx[xOff ..]} of {@code [c, h, w]}; may
      * zero the entries of {@code cols} that fall outside the image (they add nothing anyway).
+     * {@code stage} (at least as long as {@code dx}) is scratch for {@link #addAligned}.
      */
-    static void col2im(float[] cols, int colOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] dx, int xOff) {
-        walk(dx, xOff, c, h, w, s, oh, ow, cols, colOff, true);
+    static void col2im(float[] cols, int colOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] dx, int xOff,
+                       float[] stage) {
+        walk(dx, xOff, c, h, w, s, oh, ow, cols, colOff, true, stage);
+    }
+
+    /**
+     * {@code dst[to + e] += src[from + e]} for {@code e < len}, by way of {@code stage}: the run is
+     * first copied to {@code stage[to ..]}, so the add reads and writes one index ({@code dst[q] +=
+     * stage[q]}), which the JIT vectorises; with two different offsets it does not (JDK 17 cannot
+     * rule out that the arrays overlap): measured 0.32 against 0.06 ns per float for a 512-float run.
+     */
+    static void addAligned(float[] src, int from, float[] dst, int to, int len, float[] stage) {
+        System.arraycopy(src, from, stage, to, len);
+        for (int q = to, end = to + len; q < end; q++) {
+            dst[q] += stage[q];
+        }
     }
 
     /**
@@ -32,9 +47,9 @@ final class Im2col {
      * inner loops are plain copies ({@code arraycopy} at stride 1) or adds with no bounds test.
      */
     private static void walk(float[] img, int imgOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols,
-                             int colOff, boolean back) {
+                             int colOff, boolean back, float[] stage) {
         if (s.sH() == 1 && s.sW() == 1 && ow == w) {
-            shiftedPlanes(img, imgOff, c, h, w, s, oh, cols, colOff, back);
+            shiftedPlanes(img, imgOff, c, h, w, s, oh, cols, colOff, back, stage);
             return;
         }
         int p = oh * ow;
@@ -112,7 +127,7 @@ final class Im2col {
      * a neighbouring pixel: no change, as a sum that starts at +0 never holds −0).
      */
     private static void shiftedPlanes(float[] img, int imgOff, int c, int h, int w, Conv2dSpec s, int oh, float[] cols,
-                                      int colOff, boolean back) {
+                                      int colOff, boolean back, float[] stage) {
         int p = oh * w;
         for (int ch = 0; ch < c; ch++) {
             for (int i = 0; i < s.kH(); i++) {
@@ -135,9 +150,7 @@ final class Im2col {
                     }
                     if (back) {
                         zeroOutside(cols, row, w, ylo, yhi, lo, hi);
-                        for (int e = from; e < to; e++) {
-                            img[e + delta] += cols[e];
-                        }
+                        addAligned(cols, from, img, from + delta, to - from, stage);
                     } else {
                         Arrays.fill(cols, row, from, 0f);
                         System.arraycopy(img, from + delta, cols, from, to - from);

@@ -45,7 +45,9 @@ class Im2colTest {
                 dcols[i] = r.nextFloat() - 0.5f;
             }
             float[] dx = new float[1 + c * h * w];
-            Im2col.col2im(dcols, 0, c, h, w, s, oh, ow, dx, 1);
+            float[] stage = new float[dx.length];
+            java.util.Arrays.fill(stage, 7f);                // stale scratch
+            Im2col.col2im(dcols, 0, c, h, w, s, oh, ow, dx, 1, stage);
             double lhs = 0;
             for (int i = 0; i < dcols.length; i++) {
                 lhs += (double) expected[i] * dcols[i];

@@ -132,7 +132,14 @@ class ThreadCountKernelsTest {
             INDArray y = conv.conv2d(x, w, rand(28, 8), s);
             INDArray[] g = conv.conv2dBackward(x, w, true, rand(29, 16, 8, 12, 12), s, rand(30, 16, 3, 12, 12), 0.5,
                     true, true);
-            return List.of(y, g[0], g[1], g[2]);
+            // an unpadded 5×5 over several channels: the channels-last columns (Im2colHwc)
+            Conv2dSpec five = Conv2dSpec.square(5, 1, 0, 1);
+            INDArray x5 = rand(35, 16, 4, 12, 12);
+            INDArray w5 = rand(36, 6, 4, 5, 5);
+            INDArray y5 = conv.conv2d(x5, w5, rand(37, 6), five);
+            INDArray[] g5 = conv.conv2dBackward(x5, w5, true, rand(38, 16, 6, 8, 8), five, rand(39, 16, 4, 12, 12),
+                    0.5, true, true);
+            return List.of(y, g[0], g[1], g[2], y5, g5[0], g5[1], g5[2]);
         }));
         all.add(new Family("pooling", List.of("max_pool2d", "max_pool2d backward", "avg_pool2d",
                 "avg_pool2d backward"), 0, () -> {
