@@ -24,6 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class CpuDropout implements DropoutPass {
     private static final long GRAIN_WORDS = 1 << 10;
     private static final long GRAIN_ELEMENTS = 1 << 16;
+    /** Elements per block through the heap, a multiple of 64 (one mask word). */
     private static final int BLOCK = 2048;
     private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;   // Rng's (SplittableRandom's) increment
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
@@ -54,19 +55,27 @@ final class CpuDropout implements DropoutPass {
         long threshold = (long) Math.ceil(p * 0x1p53);
         FloatBuffer s = Transfers.hostView(x);
         FloatBuffer d = Transfers.hostView(out);
+        float scale = pass.scale;
         Parallel.forRange("dropout", keep.length, GRAIN_WORDS, (w0, w1) -> {
-            for (int w = (int) w0; w < w1; w++) {
-                long counter = start + (64L * w + 1) * GOLDEN_GAMMA;
-                int m = Math.min(64, n - 64 * w);
-                long bits = 0;
-                for (int b = 0; b < m; b++) {
-                    long k = mix64(counter) >>> 11;
-                    bits |= (~(k - threshold) >>> 63) << b;                  // kept when k >= ⌈p·2⁵³⌉
-                    counter += GOLDEN_GAMMA;
+            float[] b = SCRATCH.get();
+            int to = (int) Math.min(n, 64 * w1);
+            for (int at = (int) (64 * w0); at < to; at += BLOCK) {               // BLOCK is a multiple of 64
+                int len = Math.min(BLOCK, to - at);
+                s.get(at, b, 0, len);
+                for (int j0 = 0; j0 < len; j0 += 64) {
+                    long counter = start + ((long) at + j0 + 1) * GOLDEN_GAMMA;
+                    int m = Math.min(64, len - j0);
+                    long bits = 0;
+                    for (int j = 0; j < m; j++) {
+                        long kept = ~((mix64(counter) >>> 11) - threshold) >>> 63;   // 1 when k >= ⌈p·2⁵³⌉
+                        bits |= kept << j;
+                        b[j0 + j] *= kept * scale;
+                        counter += GOLDEN_GAMMA;
+                    }
+                    keep[(at + j0) >>> 6] = bits;
                 }
-                keep[w] = bits;
+                d.put(at, b, 0, len);
             }
-            pass.applyRange(s, d, 64 * w0, Math.min(n, 64 * w1));
         });
         return pass;
     }
@@ -100,7 +109,7 @@ final class CpuDropout implements DropoutPass {
         return g.dataType() == DataType.FLOAT ? dx : dx.castTo(g.dataType());
     }
 
-    /** {@code dst = src·scale} where kept, else 0 (the float product the unfused mask gave). */
+    /** {@code dst = src·scale} where kept, else {@code src·0} (the float product the unfused mask gave). */
     private void apply(String op, INDArray src, INDArray dst) {
         FloatBuffer s = Transfers.hostView(src);
         FloatBuffer d = Transfers.hostView(dst);
@@ -114,7 +123,7 @@ final class CpuDropout implements DropoutPass {
             s.get(at, b, 0, n);
             for (int i = 0; i < n; i++) {
                 int k = at + i;
-                b[i] = (keep[k >>> 6] >>> k & 1) != 0 ? b[i] * scale : 0f * b[i];
+                b[i] *= (keep[k >>> 6] >>> k & 1) * scale;                     // x·scale or x·0, no branch
             }
             d.put(at, b, 0, n);
         }
