@@ -145,6 +145,17 @@ public final class Functional {
     }
 
     /**
+     * {@link #headsAttention} of the column blocks {@code q, k, v} of a packed
+     * {@code qkv [N, L, 3·H·D]} (self-attention after one packed input projection, as PyTorch's
+     * {@code in_proj}), read in place; the gradient is one packed array.
+     *
+     * @throws IllegalArgumentException when the shape does not fit, naming it
+     */
+    public static Variable headsSelfAttention(Variable qkv, int heads, boolean causal) {
+        return AttentionOps.headsSelfAttention(qkv, heads, causal);
+    }
+
+    /**
      * {@code F.batch_norm(x, training=True)} over {@code x [N, C, H, W]} per channel, with the
      * batch statistics it used (as {@link Variable#batchNorm2d}, which copies them to the heap).
      */

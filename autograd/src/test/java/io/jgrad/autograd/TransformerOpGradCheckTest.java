@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fused Transformer ops (layer normalisation, GELU, attention's masked softmax, attention
- * over heads read in place) against
+ * over heads read in place, separate or packed) against
  * float64 central differences ({@link GradCheck}) on whichever backend the run selects: every
  * input, inputs of rank 3, an input that also reaches the loss another way (so its gradient
  * buffer accumulates), and the shape errors.
@@ -87,6 +87,31 @@ class TransformerOpGradCheckTest {
                 Variable.constant(Tensor.zeros(2, 3, 6)), Variable.constant(Tensor.zeros(2, 4, 6)),
                 Variable.constant(Tensor.zeros(2, 4, 6)), 4, false));
         assertTrue(e.getMessage().contains("headsAttention") && e.getMessage().contains("[2, 3, 6]"), e.getMessage());
+    }
+
+    @Test
+    void headsSelfAttentionOfAPackedInput() {
+        GradCheck.assertGradients(v -> Functional.headsSelfAttention(v[0].mul(v[1]), 2, true).mul(v[2]),
+                uniform(2, 5, 12), uniform(2, 5, 12), uniform(2, 5, 4));
+    }
+
+    /** Float32: the packed form equals {@link Functional#headsAttention} of its three column blocks. */
+    @Test
+    void headsSelfAttentionEqualsHeadsAttentionOfTheBlocks() {
+        Tensor t = Tensor.uniform(new Rng(5), -1, 1, 3, 40, 192);
+        Tensor w = Tensor.uniform(new Rng(6), -1, 1, 3, 40, 64);
+        Variable packed = Variable.of(t, true);
+        Variable whole = Variable.of(t, true);
+        Variable fused = Functional.headsSelfAttention(packed, 4, true);
+        Variable reference = Functional.headsAttention(whole.narrow(2, 0, 64), whole.narrow(2, 64, 64),
+                whole.narrow(2, 128, 64), 4, true);
+        assertClose(reference.value(), fused.value(), "output");
+        fused.mul(Variable.constant(w)).sum().backward();
+        reference.mul(Variable.constant(w)).sum().backward();
+        assertClose(whole.grad(), packed.grad(), "grad");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Functional.headsSelfAttention(Variable.constant(Tensor.zeros(2, 3, 8)), 2, false));
+        assertTrue(e.getMessage().contains("headsSelfAttention") && e.getMessage().contains("[2, 3, 8]"), e.getMessage());
     }
 
     /** {@code [N, L, 64]} as 4 heads {@code [N, 4, L, 16]}. */

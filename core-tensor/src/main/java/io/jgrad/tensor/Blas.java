@@ -218,9 +218,9 @@ public final class Blas {
         Threads.configure();
         int ta = transA ? CblasTrans : CblasNoTrans;
         int tb = transB ? CblasTrans : CblasNoTrans;
-        FloatPointer pa = at((FloatPointer) a.data().addressPointer(), a.offset());
-        FloatPointer pb = at((FloatPointer) b.data().addressPointer(), b.offset());
-        FloatPointer pc = at((FloatPointer) c.data().addressPointer(), c.offset());
+        FloatPointer pa = at((FloatPointer) a.data().addressPointer(), start(a));
+        FloatPointer pb = at((FloatPointer) b.data().addressPointer(), start(b));
+        FloatPointer pc = at((FloatPointer) c.data().addressPointer(), start(c));
         long macs = Math.max(1, (long) m * n * k);
         Parallel.forRange("batchedGemmInto", c.size(0) * batch2, Math.max(1, (SPLIT_MACS / 2 + macs - 1) / macs),
                 (i0, i1) -> {
@@ -245,7 +245,7 @@ public final class Blas {
             return false;
         }
         long[] s = x.stride();
-        long last = x.offset();
+        long last = start(x);
         for (int d = 0; d < 4; d++) {
             if (s[d] < 0) {
                 return false;
@@ -254,6 +254,15 @@ public final class Blas {
         }
         return (s[3] == 1 || x.size(3) == 1) && s[2] >= x.size(3) && s[2] < Integer.MAX_VALUE
                 && last < x.data().length();
+    }
+
+    /**
+     * Where x's first element is past its buffer's address: ND4J gives an indexed view
+     * ({@code get}) a buffer of its own that starts at the view's offset, and a reshape or permute
+     * the array's buffer with the offset in the array.
+     */
+    private static long start(INDArray x) {
+        return x.offset() - x.data().offset();
     }
 
     /** A pointer {@code offset} floats past {@code p} (JavaCPP passes address + position to C). */

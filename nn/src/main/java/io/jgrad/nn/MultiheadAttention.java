@@ -11,8 +11,10 @@ import io.jgrad.tensor.Tensor;
  * {@code nn.MultiheadAttention(E, heads, batch_first=True)} with bias and no dropout: the packed
  * input projection {@code in_proj_weight [3E, E]}, {@code in_proj_bias [3E]} (xavier-uniform,
  * zeros) and {@code out_proj} (a {@link Linear} with PyTorch's init and a zeroed bias). Heads
- * are column blocks, never a loop or a copy: the projections are three GEMMs, then one
- * {@link Functional#headsAttention} reads each head of {@code [N, L, E]} in place.
+ * are column blocks, never a loop or a copy: self-attention projects with one packed GEMM
+ * ({@code [N·L, E] x [E, 3E]}) and {@link Functional#headsSelfAttention} reads each head of
+ * q, k and v in place from it; distinct query, key and value take three GEMMs and
+ * {@link Functional#headsAttention}.
  */
 public class MultiheadAttention extends Module {
     private final int embedDim;
@@ -71,8 +73,13 @@ public class MultiheadAttention extends Module {
                     + Shapes.str(q) + ", key " + Shapes.str(k) + ", value " + Shapes.str(v)
                     + " do not fit [N, L, " + embedDim + "], [N, S, " + embedDim + "], [N, S, " + embedDim + "]");
         }
-        Variable attn = Functional.headsAttention(project(query, 0), project(key, 1), project(value, 2), numHeads,
-                causal);                                                                    // [N, L, E]
+        Variable attn;                                                                      // [N, L, E]
+        if (query == key && key == value) {                  // self-attention: one packed projection, as PyTorch
+            Variable qkv = Functional.linear(query.reshape(q[0] * q[1], embedDim), inProjWeight, inProjBias);
+            attn = Functional.headsSelfAttention(qkv.reshape(q[0], q[1], 3L * embedDim), numHeads, causal);
+        } else {
+            attn = Functional.headsAttention(project(query, 0), project(key, 1), project(value, 2), numHeads, causal);
+        }
         return outProj.forward(attn);
     }
 
