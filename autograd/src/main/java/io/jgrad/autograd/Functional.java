@@ -145,6 +145,30 @@ public final class Functional {
     }
 
     /**
+     * Multi-head attention's core: {@code q [N, L, H·D]}, {@code k}, {@code v [N, S, H·D]} split
+     * into {@code heads} heads of D columns each, {@link #scaledDotProductAttention} per head, the
+     * heads concatenated back into {@code [N, L, H·D]}; PyTorch's
+     * {@code F.scaled_dot_product_attention(q.view(N, L, H, D).transpose(1, 2), ..., is_causal=causal)
+     * .transpose(1, 2).reshape(N, L, H·D)}. One node, the heads read and written in place.
+     *
+     * @throws IllegalArgumentException when the shapes or element types do not fit, naming them
+     */
+    public static Variable headsAttention(Variable q, Variable k, Variable v, int heads, boolean causal) {
+        return AttentionOps.headsAttention(q, k, v, heads, causal);
+    }
+
+    /**
+     * {@link #headsAttention} of the column blocks {@code q, k, v} of a packed
+     * {@code qkv [N, L, 3·H·D]} (self-attention after one packed input projection, as PyTorch's
+     * {@code in_proj}), read in place; the gradient is one packed array.
+     *
+     * @throws IllegalArgumentException when the shape does not fit, naming it
+     */
+    public static Variable headsSelfAttention(Variable qkv, int heads, boolean causal) {
+        return AttentionOps.headsSelfAttention(qkv, heads, causal);
+    }
+
+    /**
      * {@code F.batch_norm(x, training=True)} over {@code x [N, C, H, W]} per channel, with the
      * batch statistics it used (as {@link Variable#batchNorm2d}, which copies them to the heap).
      */

@@ -193,6 +193,78 @@ public final class Blas {
         return true;
     }
 
+    /**
+     * {@code c[i, j] = alpha·op(a[i, j])·op(b[i, j])} for float32 4-d arrays
+     * {@code [B1, B2, m, k] x [B1, B2, k, n] -> [B1, B2, m, n]} that may be strided views (each
+     * matrix's rows contiguous: unit stride on the last axis, the row stride its leading
+     * dimension), e.g. the heads {@code [N, H, L, D]} of an {@code [N, L, H·D]} array: one
+     * single-threaded {@code cblas_sgemm} per matrix, the matrices split over the cores, reading
+     * and writing the heads in place instead of through transposed copies. Only c's elements are
+     * written, so c may be a view into a larger array (its matrices must not overlap). Returns
+     * false (nothing written) for other layouts.
+     */
+    public static boolean stridedBatchedSgemm(INDArray a, boolean transA, INDArray b, boolean transB, double alpha,
+                                              INDArray c) {
+        if (!strided(a) || !strided(b) || !strided(c)) {
+            return false;
+        }
+        int batch2 = (int) c.size(1);
+        int m = (int) c.size(2);
+        int n = (int) c.size(3);
+        int k = (int) (transA ? a.size(2) : a.size(3));
+        long[] sa = a.stride();
+        long[] sb = b.stride();
+        long[] sc = c.stride();
+        Threads.configure();
+        int ta = transA ? CblasTrans : CblasNoTrans;
+        int tb = transB ? CblasTrans : CblasNoTrans;
+        FloatPointer pa = at((FloatPointer) a.data().addressPointer(), start(a));
+        FloatPointer pb = at((FloatPointer) b.data().addressPointer(), start(b));
+        FloatPointer pc = at((FloatPointer) c.data().addressPointer(), start(c));
+        long macs = Math.max(1, (long) m * n * k);
+        Parallel.forRange("batchedGemmInto", c.size(0) * batch2, Math.max(1, (SPLIT_MACS / 2 + macs - 1) / macs),
+                (i0, i1) -> {
+                    for (long i = i0; i < i1; i++) {
+                        long i1st = i / batch2;
+                        long i2nd = i % batch2;
+                        cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, (float) alpha,
+                                at(pa, i1st * sa[0] + i2nd * sa[1]), (int) sa[2],
+                                at(pb, i1st * sb[0] + i2nd * sb[1]), (int) sb[2], 0f,
+                                at(pc, i1st * sc[0] + i2nd * sc[1]), (int) sc[2]);
+                    }
+                });
+        return true;
+    }
+
+    /**
+     * A float32 4-d array whose rows are contiguous (unit last stride, row stride at least the
+     * row length, as BLAS's leading dimension needs), non-negative strides, inside its buffer.
+     */
+    private static boolean strided(INDArray x) {
+        if (x.dataType() != DataType.FLOAT || x.rank() != 4 || x.length() == 0 || x.length() >= Integer.MAX_VALUE) {
+            return false;
+        }
+        long[] s = x.stride();
+        long last = start(x);
+        for (int d = 0; d < 4; d++) {
+            if (s[d] < 0) {
+                return false;
+            }
+            last += (x.size(d) - 1) * s[d];
+        }
+        return (s[3] == 1 || x.size(3) == 1) && s[2] >= x.size(3) && s[2] < Integer.MAX_VALUE
+                && last < x.data().length();
+    }
+
+    /**
+     * Where x's first element is past its buffer's address: ND4J gives an indexed view
+     * ({@code get}) a buffer of its own that starts at the view's offset, and a reshape or permute
+     * the array's buffer with the offset in the array.
+     */
+    private static long start(INDArray x) {
+        return x.offset() - x.data().offset();
+    }
+
     /** A pointer {@code offset} floats past {@code p} (JavaCPP passes address + position to C). */
     private static FloatPointer at(FloatPointer p, long offset) {
         return offset == 0 ? p : new FloatPointer(p).position(p.position() + offset);

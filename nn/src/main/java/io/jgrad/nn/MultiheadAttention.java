@@ -11,8 +11,10 @@ import io.jgrad.tensor.Tensor;
  * {@code nn.MultiheadAttention(E, heads, batch_first=True)} with bias and no dropout: the packed
  * input projection {@code in_proj_weight [3E, E]}, {@code in_proj_bias [3E]} (xavier-uniform,
  * zeros) and {@code out_proj} (a {@link Linear} with PyTorch's init and a zeroed bias). Heads
- * are a reshape, never a loop: the projections are three GEMMs, then
- * one {@link Functional#scaledDotProductAttention} over {@code [N, heads, L, E/heads]}.
+ * are column blocks, never a loop or a copy: self-attention projects with one packed GEMM
+ * ({@code [N·L, E] x [E, 3E]}) and {@link Functional#headsSelfAttention} reads each head of
+ * q, k and v in place from it; distinct query, key and value take three GEMMs and
+ * {@link Functional#headsAttention}.
  */
 public class MultiheadAttention extends Module {
     private final int embedDim;
@@ -71,27 +73,25 @@ public class MultiheadAttention extends Module {
                     + Shapes.str(q) + ", key " + Shapes.str(k) + ", value " + Shapes.str(v)
                     + " do not fit [N, L, " + embedDim + "], [N, S, " + embedDim + "], [N, S, " + embedDim + "]");
         }
-        Variable qh = heads(project(query, 0));
-        Variable kh = heads(project(key, 1));
-        Variable vh = heads(project(value, 2));
-        Variable attn = Functional.scaledDotProductAttention(qh, kh, vh, causal);            // [N, h, L, d]
-        return outProj.forward(attn.transpose(1, 2).reshape(q[0], q[1], embedDim));
+        Variable attn;                                                                      // [N, L, E]
+        if (query == key && key == value) {                  // self-attention: one packed projection, as PyTorch
+            Variable qkv = Functional.linear(query.reshape(q[0] * q[1], embedDim), inProjWeight, inProjBias);
+            attn = Functional.headsSelfAttention(qkv.reshape(q[0], q[1], 3L * embedDim), numHeads, causal);
+        } else {
+            attn = Functional.headsAttention(project(query, 0), project(key, 1), project(value, 2), numHeads, causal);
+        }
+        return outProj.forward(attn);
     }
 
     /**
      * {@code x [N, L, E]} times rows {@code [i·E, (i+1)·E)} of {@code in_proj_weight} (q, k or v),
-     * plus that part of {@code in_proj_bias}: one GEMM over {@code [N·L, E]}, as {@code [N, L, heads, E/heads]}.
+     * plus that part of {@code in_proj_bias}: one GEMM over {@code [N·L, E]}, as {@code [N, L, E]}.
      * Three such GEMMs cost what PyTorch's one packed GEMM does and keep q, k and v separate arrays.
      */
     private Variable project(Variable x, int i) {
         long[] s = x.shape();
         Variable w = inProjWeight.narrow(0, (long) i * embedDim, embedDim);
         Variable b = inProjBias.narrow(0, (long) i * embedDim, embedDim);
-        return Functional.linear(x.reshape(s[0] * s[1], embedDim), w, b).reshape(s[0], s[1], numHeads, embedDim / numHeads);
-    }
-
-    /** {@code [N, L, heads, d]} as {@code [N, heads, L, d]}. */
-    private static Variable heads(Variable y) {
-        return y.transpose(1, 2);
+        return Functional.linear(x.reshape(s[0] * s[1], embedDim), w, b).reshape(s[0], s[1], embedDim);
     }
 }

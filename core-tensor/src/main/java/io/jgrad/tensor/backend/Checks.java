@@ -53,6 +53,23 @@ public final class Checks {
     }
 
     /**
+     * Fails unless {@code a}, {@code b}, {@code c} are 4-d {@code [B1, B2, m, k]},
+     * {@code [B1, B2, k, n]} (after the transposes) and {@code [B1, B2, m, n]}.
+     *
+     * @throws IllegalArgumentException naming the shapes
+     */
+    public static void batchedGemmInto(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c) {
+        boolean ranks = a.rank() == 4 && b.rank() == 4 && c.rank() == 4;
+        if (!ranks || a.size(0) != b.size(0) || a.size(1) != b.size(1) || c.size(0) != a.size(0) || c.size(1) != a.size(1)
+                || (transA ? a.size(2) : a.size(3)) != (transB ? b.size(3) : b.size(2))
+                || c.size(2) != (transA ? a.size(3) : a.size(2)) || c.size(3) != (transB ? b.size(2) : b.size(3))) {
+            throw new IllegalArgumentException("batchedGemmInto: A " + Shapes.str(a.shape()) + (transA ? "ᵀ" : "") + ", B "
+                    + Shapes.str(b.shape()) + (transB ? "ᵀ" : "") + " and C " + Shapes.str(c.shape())
+                    + " do not fit [B1, B2, m, k] x [B1, B2, k, n] -> [B1, B2, m, n]");
+        }
+    }
+
+    /**
      * Fails unless {@code x} is {@code [R, C]}, {@code y} has its shape and {@code weight},
      * {@code bias} are both null or both of {@code C} elements.
      *

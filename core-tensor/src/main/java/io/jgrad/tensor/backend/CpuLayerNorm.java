@@ -76,15 +76,37 @@ final class CpuLayerNorm implements LayerNormPass {
                     double rs = 1 / Math.sqrt(v / c + eps);
                     mean[r0 + i] = m;
                     rstd[r0 + i] = rs;
-                    for (int j = 0; j < c; j++) {
-                        double h = (xb[o + j] - m) * rs;
-                        xb[o + j] = (float) ((gamma == null ? h : h * gamma[j]) + (beta == null ? 0 : beta[j]));
-                    }
+                    normalize(xb, o, c, (float) rs, (float) (-m * rs), gamma, beta);
                 }
                 ys.put(r0 * c, xb, 0, n * c);
             }
         });
         return new CpuLayerNorm(x, gamma, mean, rstd);
+    }
+
+    /**
+     * {@code b[o + j] = (b[o + j]·scale + shift)·γ_j + β_j} in float32, as PyTorch's CPU kernel
+     * ({@code scale = rstd}, {@code shift = −mean·rstd}); one loop per case, so that C2
+     * vectorizes each (the double form ran scalar).
+     */
+    private static void normalize(float[] b, int o, int c, float scale, float shift, float[] gamma, float[] beta) {
+        if (gamma != null && beta != null) {
+            for (int j = 0; j < c; j++) {
+                b[o + j] = (b[o + j] * scale + shift) * gamma[j] + beta[j];
+            }
+        } else if (gamma != null) {
+            for (int j = 0; j < c; j++) {
+                b[o + j] = (b[o + j] * scale + shift) * gamma[j];
+            }
+        } else if (beta != null) {
+            for (int j = 0; j < c; j++) {
+                b[o + j] = b[o + j] * scale + shift + beta[j];
+            }
+        } else {
+            for (int j = 0; j < c; j++) {
+                b[o + j] = b[o + j] * scale + shift;
+            }
+        }
     }
 
     @Override
@@ -155,10 +177,27 @@ final class CpuLayerNorm implements LayerNormPass {
         }
         double b = (sg * m - sgx) * rs * rs * rs / cols;
         double c = -b * m - sg * rs / cols;
-        for (int j = 0; j < cols; j++) {
-            double gh = gamma == null ? gb[o + j] : (double) gb[o + j] * gamma[j];
-            double d = rs * gh + b * xb[o + j] + c;
-            out[o + j] = (float) (bx == 0 ? d : bx * out[o + j] + d);
+        float rsf = (float) rs;
+        float bf = (float) b;
+        float cf = (float) c;
+        float bxf = (float) bx;
+        // float32 from here, as PyTorch's kernel (dx = rstd·γ·g + b·x + c); one loop per case so C2 vectorizes it
+        if (gamma != null && bx == 0) {
+            for (int j = 0; j < cols; j++) {
+                out[o + j] = rsf * (gb[o + j] * gamma[j]) + bf * xb[o + j] + cf;
+            }
+        } else if (gamma != null) {
+            for (int j = 0; j < cols; j++) {
+                out[o + j] = bxf * out[o + j] + (rsf * (gb[o + j] * gamma[j]) + bf * xb[o + j] + cf);
+            }
+        } else if (bx == 0) {
+            for (int j = 0; j < cols; j++) {
+                out[o + j] = rsf * gb[o + j] + bf * xb[o + j] + cf;
+            }
+        } else {
+            for (int j = 0; j < cols; j++) {
+                out[o + j] = bxf * out[o + j] + (rsf * gb[o + j] + bf * xb[o + j] + cf);
+            }
         }
     }
 

@@ -70,8 +70,9 @@ final class CpuSoftmax {
             b[o + j] = (float) e;
             sum += e;
         }
+        float inv = (float) (1 / sum);                  // PyTorch's kernel multiplies by the sum's reciprocal too
         for (int j = 0; j < valid; j++) {
-            b[o + j] = (float) (b[o + j] / sum);
+            b[o + j] *= inv;
         }
         for (int j = valid; j < c; j++) {
             b[o + j] = 0;
@@ -99,8 +100,9 @@ final class CpuSoftmax {
                     for (int j = 0; j < c; j++) {
                         dot += (double) gb[o + j] * ob[o + j];
                     }
+                    float dotf = (float) dot;           // the update in float32 (vectorized), as PyTorch's kernel
                     for (int j = 0; j < c; j++) {
-                        gb[o + j] = (float) ((gb[o + j] - dot) * ob[o + j]);
+                        gb[o + j] = (gb[o + j] - dotf) * ob[o + j];
                     }
                 }
                 ds.put(r0 * c, gb, 0, n * c);

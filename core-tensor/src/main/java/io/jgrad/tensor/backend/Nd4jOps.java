@@ -466,4 +466,16 @@ class Nd4jOps implements Ops {
             }
         };
     }
+
+    // --- W7 speed ---
+
+    /** Through {@link #batchedGemm} on row-major copies, then one assignment into {@code c}. */
+    @Override
+    public void batchedGemmInto(INDArray a, boolean transA, INDArray b, boolean transB, double alpha, INDArray c) {
+        Checks.batchedGemmInto(a, transA, b, transB, c);
+        long batch = a.size(0) * a.size(1);
+        INDArray r = batchedGemm(a.dup('c').reshape('c', batch, a.size(2), a.size(3)), transA,
+                b.dup('c').reshape('c', batch, b.size(2), b.size(3)), transB, alpha);
+        c.assign(r.reshape('c', c.shape()));
+    }
 }

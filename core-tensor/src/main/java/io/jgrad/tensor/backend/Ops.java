@@ -369,4 +369,18 @@ public interface Ops {
      * {@code x·dropoutMask(...)} on the same backend). The pass holds the output and the backward.
      */
     DropoutPass dropout(Rng rng, double p, INDArray x);
+
+    // --- W7 speed ---
+
+    /**
+     * {@code c[i, j] = alpha·op(a[i, j])·op(b[i, j])} for 4-d arrays
+     * {@code [B1, B2, m, k] x [B1, B2, k, n]} into {@code c [B1, B2, m, n]}, {@code op}
+     * transposing the last two dimensions when its flag is set. Any of them may be a view, e.g. the
+     * heads {@code [N, H, L, D]} of an {@code [N, L, H·D]} array ({@code reshape} then
+     * {@code permute(0, 2, 1, 3)}): only c's elements are written, so attention reads and writes
+     * its heads in place rather than through transposed copies.
+     *
+     * @throws IllegalArgumentException for shapes that do not fit, naming them
+     */
+    void batchedGemmInto(INDArray a, boolean transA, INDArray b, boolean transB, double alpha, INDArray c);
 }

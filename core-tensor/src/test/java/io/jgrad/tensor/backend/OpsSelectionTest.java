@@ -36,7 +36,7 @@ class OpsSelectionTest {
     private static final List<String> CPU_KERNELS = List.of("CpuOps", "Ops", "Selected", "CpuConvOps", "CpuPool2d",
             "CpuBatchNorm2d", "CpuCrossEntropy", "HostFloats", "Im2col", "Im2colHwc", "Parallel", "PartJob", "KernelPool",
             "Pacing", "CpuRecurrentCells", "CpuLstmPass", "CpuGruPass", "RecurrentRows", "GateMath",
-            "CpuLayerNorm", "CpuSoftmax", "CpuGelu", "CpuDropout", "Erf", "BufferCache",
+            "CpuLayerNorm", "CpuSoftmax", "CpuGelu", "GeluFloat", "CpuDropout", "BufferCache",
             "Transfers");   // the counting chokepoint: its host view is the cpu kernels' only way into native memory
 
     @Test

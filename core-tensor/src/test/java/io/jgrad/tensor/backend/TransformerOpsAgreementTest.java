@@ -16,7 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The Transformer kernels of the {@code cpu} backend (fused layer norm, GELU, row softmax with
  * the causal mask, batched GEMM by direct BLAS calls) agree with the {@code nd4j} backend's ND4J
  * ops on float32 inputs within float32 rounding, forward and backward, on shapes that split over
- * two threads and on reshaped views; and the error function behind GELU is erf to ~1e-11.
+ * two threads and on reshaped views; the float32 GELU is within two float32 ulps of a double
+ * reference; and that reference's error function is erf to ~1e-11.
  */
 class TransformerOpsAgreementTest {
     private static final Ops CPU = Ops.of(Backend.CPU);
@@ -80,6 +81,39 @@ class TransformerOpsAgreementTest {
         INDArray g = rand(9, 1, 33000);
         assertClose(ND4J.gelu(x), CPU.gelu(x), 1e-6, "gelu");
         assertClose(ND4J.geluBackward(x, g), CPU.geluBackward(x, g), 1e-6, "geluBackward");
+    }
+
+    @Test
+    void floatGeluIsWithinTwoUlpsOfTheDoubleReference() {
+        int n = 400_001;                                                     // [-10, 10] in steps of 5e-5
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (-10 + 5e-5 * i);
+        }
+        float[] y = x.clone();
+        float[] d = new float[n];
+        java.util.Arrays.fill(d, 1f);
+        GeluFloat.forward(y, new float[n], new float[n], n);
+        GeluFloat.backward(x, d, new float[n], new float[n], n);
+        for (int i = 0; i < n; i++) {
+            double v = x[i];
+            double cdf = 0.5 * (1 + Erf.erf(v / Math.sqrt(2)));
+            double gelu = v * cdf;
+            double slope = cdf + v * Erf.gauss(v / Math.sqrt(2)) / Math.sqrt(2 * Math.PI);
+            assertEquals(gelu, y[i], 2e-7 * Math.max(1, Math.abs(gelu)), "gelu(" + v + ")");
+            assertEquals(slope, d[i], 2e-7 * Math.max(1, Math.abs(slope)), "gelu'(" + v + ")");
+        }
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e-38f, 50f, -50f};
+        float[] ys = special.clone();
+        float[] ds = new float[special.length];
+        java.util.Arrays.fill(ds, 1f);
+        GeluFloat.forward(ys, new float[8], new float[8], 8);
+        GeluFloat.backward(special, ds, new float[8], new float[8], 8);
+        for (int i = 0; i < 3; i++) {                                      // as PyTorch: NaN for NaN and ±inf
+            assertTrue(Float.isNaN(ys[i]) && Float.isNaN(ds[i]), "gelu at " + special[i]);
+        }
+        assertArrayEquals(new float[] {0f, 0f, 5e-39f, 50f, 0f}, java.util.Arrays.copyOfRange(ys, 3, 8), 1e-9f);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 1f, 0f}, java.util.Arrays.copyOfRange(ds, 3, 8), 5e-9f);
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.jgrad.tensor.backend;
 
 /**
- * The error function in double to within ~3e-12 (far below float32's rounding), for the
- * {@code cpu} backend's GELU: the JDK has no {@code erf}, and ND4J's costs a native call and a
- * temporary per use. Cubic Hermite interpolation on a table of {@code erf} and its derivative
- * {@code 2/√π·e^{−z²}} at steps of 1/256 over {@code [0, 6]} (beyond 6, erf is 1 in double to
+ * The error function in double to within ~3e-12 (far below float32's rounding): the reference
+ * the tests hold the {@code cpu} backend's float32 GELU ({@link GeluFloat}) to, since the JDK
+ * has no {@code erf}. (It was the kernel's own erf before the vectorizable float form.)
+ * Cubic Hermite interpolation on a table of {@code erf} and its derivative {@code 2/√π·e^{−z²}} at steps of 1/256 over {@code [0, 6]} (beyond 6, erf is 1 in double to
  * within 2e-17). The table is computed once from the series
  * {@code erf z = 2/√π·e^{−z²}·Σ 2ⁿz^{2n+1}/(1·3·…·(2n+1))}, whose terms are all positive (no
  * cancellation). Interpolation error is at most {@code h⁴/384·max|erf⁗|} ≈ 3e-12.
