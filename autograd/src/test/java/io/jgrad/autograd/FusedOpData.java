@@ -1,5 +1,7 @@
 package io.jgrad.autograd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import io.jgrad.tensor.Tensor;
 
 /** Helpers shared by the fused-op tests ({@link LinearReluTest}, {@link BatchNormReluTest}). */
@@ -23,5 +25,18 @@ final class FusedOpData {
             n += f == 0 ? 1 : 0;
         }
         return n;
+    }
+
+    /**
+     * Back-propagates {@code sum(y · weights)} through the fused and the unfused result and checks
+     * that every input got the same gradient, bit for bit.
+     */
+    static void assertSameGradients(Variable fusedOut, Variable plainOut, Tensor weights, Variable[] fused,
+                                    Variable[] plain) {
+        fusedOut.mul(Variable.constant(weights)).sum().backward();
+        plainOut.mul(Variable.constant(weights)).sum().backward();
+        for (int k = 0; k < fused.length; k++) {
+            assertArrayEquals(plain[k].grad().toFloatArray(), fused[k].grad().toFloatArray(), "input " + k);
+        }
     }
 }
