@@ -1,13 +1,9 @@
 package io.jgrad.bench;
 
-import io.jgrad.autograd.Variable;
-import io.jgrad.nn.Losses;
 import io.jgrad.optim.AdamW;
-import io.jgrad.optim.Clipping;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tensor.NativeMemory;
 import io.jgrad.tensor.Rng;
-import io.jgrad.tensor.StepScope;
 import io.jgrad.tensor.Tensor;
 import io.jgrad.tensor.backend.BufferCache;
 import org.bytedeco.javacpp.Pointer;
@@ -41,16 +37,7 @@ final class LmMemoryProbe {
                 x[i] = data.nextInt(SequenceWorkloads.VOCAB);
                 y[i] = data.nextInt(SequenceWorkloads.VOCAB);
             }
-            double loss;
-            try (StepScope s = StepScope.open()) {
-                opt.zeroGrad();
-                Variable out = Losses.crossEntropy(model.forward(Variable.constant(Tensor.ofLongs(x, 32, 128))),
-                        Tensor.ofLongs(y, 32, 128));
-                out.backward();
-                Clipping.clipGradNorm(model.parameters(), 1.0);
-                opt.step();
-                loss = out.item();
-            }
+            double loss = SequenceWorkloads.lmStep(model, opt, Tensor.ofLongs(x, 32, 128), Tensor.ofLongs(y, 32, 128));
             if (step % every == 0 || step == steps) {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 int window = step - fromStep;

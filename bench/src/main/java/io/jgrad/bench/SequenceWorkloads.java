@@ -59,16 +59,21 @@ final class SequenceWorkloads {
         int[] next = {0};
         java.util.function.DoubleSupplier step = () -> {
             Tensor[] batch = batches[next[0]++ % POOL];
-            try (StepScope s = StepScope.open()) {
-                opt.zeroGrad();
-                Variable loss = Losses.crossEntropy(model.forward(Variable.constant(batch[0])), batch[1]);
-                loss.backward();
-                Clipping.clipGradNorm(model.parameters(), 1.0);
-                opt.step();
-                return loss.item();
-            }
+            return lmStep(model, opt, batch[0], batch[1]);
         };
         Workloads.timeBlocks(o, base, "lm", 32, o.lmSteps, step);
+    }
+
+    /** One step of the lm recipe as {@code LmCommand} runs it (a scope, AdamW, clipping at norm 1); returns the loss. */
+    static double lmStep(Gpt model, Optimizer opt, Tensor tokens, Tensor targets) {
+        try (StepScope s = StepScope.open()) {
+            opt.zeroGrad();
+            Variable loss = Losses.crossEntropy(model.forward(Variable.constant(tokens)), targets);
+            loss.backward();
+            Clipping.clipGradNorm(model.parameters(), 1.0);
+            opt.step();
+            return loss.item();
+        }
     }
 
     /** W8: a 2-layer LSTM over sequences of 50. */
