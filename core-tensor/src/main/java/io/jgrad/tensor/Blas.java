@@ -100,16 +100,42 @@ public final class Blas {
      */
     public static void sgemmAt(boolean transA, boolean transB, int m, int n, int k, float alpha, INDArray a, long aOff,
                                int lda, INDArray b, long bOff, int ldb, float beta, INDArray c, long cOff, int ldc) {
-        within("A", a, aOff, transA ? k : m, transA ? m : k, lda);
-        within("B", b, bOff, transB ? n : k, transB ? k : n, ldb);
-        within("C", c, cOff, m, n, ldc);
-        if (m == 0 || n == 0) {
+        if (!fitsAt(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) {
             return;
         }
-        Threads.configure();
         splitSgemm(transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha,
                 at((FloatPointer) a.data().addressPointer(), aOff), lda, at((FloatPointer) b.data().addressPointer(), bOff),
                 ldb, beta, at((FloatPointer) c.data().addressPointer(), cOff), ldc);
+    }
+
+    /**
+     * {@link #sgemmAt} as ONE single-threaded {@code cblas_sgemm}, never split: for kernels that
+     * cut their own work over the cores ({@link io.jgrad.tensor.backend.Parallel}) and call this
+     * from inside a part, where a split would only run its slabs one after the other, packing
+     * {@code op(B)} once per slab.
+     *
+     * @throws IllegalArgumentException when an array is not dense float32 or a matrix runs past its array
+     */
+    public static void sgemmAtSerial(boolean transA, boolean transB, int m, int n, int k, float alpha, INDArray a,
+                                     long aOff, int lda, INDArray b, long bOff, int ldb, float beta, INDArray c,
+                                     long cOff, int ldc) {
+        if (!fitsAt(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) {
+            return;
+        }
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
+                alpha, at((FloatPointer) a.data().addressPointer(), aOff), lda,
+                at((FloatPointer) b.data().addressPointer(), bOff), ldb, beta,
+                at((FloatPointer) c.data().addressPointer(), cOff), ldc);
+    }
+
+    /** Checks {@link #sgemmAt}'s operands; false when C is empty (nothing to do). */
+    private static boolean fitsAt(boolean transA, boolean transB, int m, int n, int k, INDArray a, long aOff, int lda,
+                                  INDArray b, long bOff, int ldb, INDArray c, long cOff, int ldc) {
+        within("A", a, aOff, transA ? k : m, transA ? m : k, lda);
+        within("B", b, bOff, transB ? n : k, transB ? k : n, ldb);
+        within("C", c, cOff, m, n, ldc);
+        Threads.configure();
+        return m != 0 && n != 0;
     }
 
     /** Checks that a {@code rows × cols} matrix with leading dimension {@code ld} at {@code off} lies inside {@code x}. */

@@ -1,26 +1,30 @@
 package io.jgrad.tensor.backend;
 
 import io.jgrad.tensor.Blas;
-import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The {@code cpu} backend's float32 LSTM layer over a whole sequence. What the general form
  * ({@link Nd4jRecurrentPasses.Lstm}) spends per step, a dozen ND4J array allocations, strided
  * {@code assign}s and native op calls, is gone: the input projections of all steps, both biases
- * included, are one GEMM into a reused buffer, to which each step's GEMM ({@link Blas#sgemmAt},
- * split over the cores) adds {@code h·W_hhᵀ} in place, reading the hidden states from one
- * {@code [N, T, H]} buffer; the activations and cell states stay on the JVM heap, gate by gate,
- * for the backward; each step's cell is a few SIMD loops ({@link GateMath}). The backward keeps
- * every step's gate gradients in one {@code [N·T, 4H]} buffer, so {@code dW_hh}, {@code dW_ih},
- * {@code dX} are ONE GEMM each and the bias gradients one column sum, after the loop; the loop
- * itself holds only the recurrent product {@code dh_{t−1} = dG_t·W_hh}.
+ * included, are one GEMM into a reused buffer, to which each step's GEMM adds {@code h·W_hhᵀ} in
+ * place, reading the hidden states from one {@code [N, T, H]} buffer; the activations and cell
+ * states stay on the JVM heap, gate by gate, for the backward; each step's cell is a few SIMD
+ * loops ({@link GateMath}). The backward keeps every step's gate gradients in one
+ * {@code [N·T, 4H]} buffer, so {@code dW_hh}, {@code dW_ih}, {@code dX} are ONE GEMM each and the
+ * bias gradients one column sum, after the loop; the loop itself holds only the recurrent
+ * product {@code dh_{t−1} = dG_t·W_hh}.
  *
- * <p>Not cut over the cores as whole recurrences of batch rows: measured on the loaded 2-vCPU VM
- * (bench/README.md, "W8 with the input side fused"), a layer's half that waited for a descheduled
- * worker made W8 slower than the per-step GEMM splits, whose parts the caller takes over.
+ * <p><b>Cores.</b> The batch rows are independent through the whole recurrence, so both loops
+ * are cut by rows over the cores ({@link Parallel}, parts of at least {@link #MIN_ROWS} rows) and
+ * each part runs every step of its rows with unsplit GEMMs ({@link Blas#sgemmAtSerial}): one
+ * hand-off per layer and direction instead of one per step, and the cells run on every core.
+ * Splitting each step's small GEMM instead left the cell on one core and paid a hand-off 50 times
+ * a layer; bench/README.md ("W8, rows cut over the cores") has both measured on a quiet machine.
  */
 final class CpuLstmPass implements RecurrentPass {
+    /** The fewest batch rows a part of the recurrence is worth. */
+    static final int MIN_ROWS = 8;
     private final int n;
     private final int t;
     private final int h;
@@ -28,16 +32,14 @@ final class CpuLstmPass implements RecurrentPass {
     private final INDArray x;
     private final INDArray wIh;
     private final INDArray w;
+    private final Parallel.Partition parts;
     /** h_0 … h_{T−1}: the hidden state each step starts from, {@code [N, T, H]}. */
     private final INDArray hs;
     private final INDArray out;
     private final INDArray hLast;
     private final INDArray cLast;
-    /** Per step, the activations σ(i), σ(f), tanh(g), σ(o), each {@code [N·H]}. */
-    private final float[][] gi;
-    private final float[][] gf;
-    private final float[][] gg;
-    private final float[][] go;
+    /** Per step, the activations σ(i), σ(f), tanh(g), σ(o), each {@code [N·H]}: {@code act[s][q]}. */
+    private final float[][][] act;
     /** c_0 … c_T. */
     private final float[][] cs;
 
@@ -50,69 +52,60 @@ final class CpuLstmPass implements RecurrentPass {
         t = (int) x.size(1);
         h = (int) w.size(1);
         int nh = n * h;
+        parts = Parallel.partition(n, MIN_ROWS);
         hs = RecurrentRows.floats(n, t, h);
         out = RecurrentRows.floats(n, t, h);
-        gi = new float[t][nh];
-        gf = new float[t][nh];
-        gg = new float[t][nh];
-        go = new float[t][nh];
+        act = new float[t][4][nh];
         cs = new float[t + 1][];
         cs[0] = HostFloats.read(c0);
         for (int s = 0; s < t; s++) {
             cs[s + 1] = new float[nh];
         }
         Forward f = new Forward(bIh, b, HostFloats.read(h0));
-        f.run();
+        Parallel.run("lstmLayer", parts, (part, r0, r1) -> f.run((int) r0, (int) r1));
         hLast = RecurrentRows.of(f.hNew, n, h);
         cLast = RecurrentRows.of(cs[t], n, h);
     }
 
-    /** The forward's buffers. */
+    /** The forward's buffers, shared by the parts, each touching its own rows. */
     private final class Forward {
         private final RecurrentRows.ForwardRows io;
-        private final float[] scale;
-        private final float[] shift;
-        private final float[] pre;
         private final float[] hNew;
 
         Forward(INDArray bIh, INDArray b, float[] h0) {
             int g4 = 4 * h;
-            int ng = n * g4;
             float[] bias = HostFloats.read(bIh);
             GateMath.add(bias, HostFloats.read(b), g4);
             INDArray proj = RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, g4);
             RecurrentInputs.project(ops, x, wIh, RecurrentRows.of(bias, g4), proj);      // x·W_ihᵀ + b_ih + b_hh
-            scale = new float[ng];
-            shift = new float[ng];
-            Arrays.fill(scale, 0.5f);                 // sigmoid for i, f, o
-            Arrays.fill(shift, 0.5f);
-            for (int r = 0; r < n; r++) {
-                Arrays.fill(scale, r * g4 + 2 * h, r * g4 + 3 * h, 1f);     // tanh for g
-                Arrays.fill(shift, r * g4 + 2 * h, r * g4 + 3 * h, 0f);
-            }
             io = new RecurrentRows.ForwardRows(proj, w, hs, out, h0);
-            pre = new float[ng];
             hNew = h0;
         }
 
-        /** Every step. */
-        void run() {
+        /** Every step of batch rows {@code [r0, r1)}. */
+        void run(int r0, int r1) {
+            int from = r0 * h;
+            int to = r1 * h;
             for (int s = 0; s < t; s++) {
-                io.gates(s, pre);
-                GateMath.activate(pre, scale, shift, pre.length);
-                RecurrentRows.split(pre, n, h, new float[][] {gi[s], gf[s], gg[s], go[s]});
-                cell(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], hNew, hNew.length);
-                io.store(s, hNew);
+                float[][] a = act[s];
+                io.gates(s, r0, r1, a);
+                GateMath.sigmoidInPlace(a[0], from, to);
+                GateMath.sigmoidInPlace(a[1], from, to);
+                GateMath.tanhInPlace(a[2], from, to);
+                GateMath.sigmoidInPlace(a[3], from, to);
+                cell(a[0], a[1], a[2], a[3], cs[s], cs[s + 1], hNew, from, to);
+                io.store(s, r0, r1, hNew);
             }
         }
     }
 
     /** {@code c = f·cPrev + i·g}, {@code hOut = o·tanh(c)} (two loops, see {@link GateMath}). */
-    private static void cell(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] c, float[] hOut, int len) {
-        for (int k = 0; k < len; k++) {
+    private static void cell(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] c, float[] hOut,
+                             int from, int to) {
+        for (int k = from; k < to; k++) {
             c[k] = f[k] * cPrev[k] + i[k] * g[k];
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             hOut[k] = o[k] * GateMath.tanh(c[k]);
         }
     }
@@ -123,31 +116,31 @@ final class CpuLstmPass implements RecurrentPass {
      * four pre-activations; {@code dO} first holds tanh(c). Seven short loops, see {@link GateMath}.
      */
     private static void cellBackward(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] c, float[] dh,
-                                     float[] dc, float[][] d, int len) {
+                                     float[] dc, float[][] d, int from, int to) {
         float[] di = d[0];
         float[] df = d[1];
         float[] dg = d[2];
         float[] dO = d[3];
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             dO[k] = GateMath.tanh(c[k]);
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             float tc = dO[k];
             dc[k] = dc[k] + dh[k] * o[k] * (1 - tc * tc);     // now the gradient reaching c_t in all
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             dO[k] = dh[k] * dO[k] * o[k] * (1 - o[k]);
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             di[k] = dc[k] * g[k] * i[k] * (1 - i[k]);
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             df[k] = dc[k] * cPrev[k] * f[k] * (1 - f[k]);
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             dg[k] = dc[k] * i[k] * (1 - g[k] * g[k]);
         }
-        for (int k = 0; k < len; k++) {
+        for (int k = from; k < to; k++) {
             dc[k] = dc[k] * f[k];
         }
     }
@@ -174,14 +167,19 @@ final class CpuLstmPass implements RecurrentPass {
         RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 4, false);
         float[] dc = dcLast == null ? new float[nh] : HostFloats.read(dcLast);
         float[][] d = {new float[nh], new float[nh], new float[nh], new float[nh]};
-        for (int s = t - 1; s >= 0; s--) {
-            float[] dh = rows.dh(s);
-            cellBackward(gi[s], gf[s], gg[s], go[s], cs[s], cs[s + 1], dh, dc, d, nh);
-            rows.gates(s, d, d);
-            if (s > 0) {
-                rows.recurrent(s, w, false);
+        Parallel.run("lstmLayerBackward", parts, (part, r0, r1) -> {
+            int from = (int) r0 * h;
+            int to = (int) r1 * h;
+            for (int s = t - 1; s >= 0; s--) {
+                float[] dh = rows.dh(s, (int) r0, (int) r1);
+                float[][] a = act[s];
+                cellBackward(a[0], a[1], a[2], a[3], cs[s], cs[s + 1], dh, dc, d, from, to);
+                rows.gates(s, (int) r0, (int) r1, d, d);
+                if (s > 0) {
+                    rows.recurrent(s, (int) r0, (int) r1, w, false);
+                }
             }
-        }
+        });
         INDArray dh0 = grads[H0];
         if (dh0 != null) {          // dh_0 = dG_0·W_hh: the rows (n, 0) of dG, straight into its buffer
             INDArray into = Dense.float32(dh0) ? dh0 : RecurrentRows.floats(n, h);

@@ -43,35 +43,38 @@ final class GateMath {
         return 0.5f + 0.5f * tanh(0.5f * x);
     }
 
-    /**
-     * {@code a[k] = act(a[k])} for {@code k < n}, act the sigmoid where
-     * {@code scale[k]} is ½ and tanh where it is 1: one branch-free formula for both,
-     * {@code s·tanh(s·z) + 1 − s}, with {@code shift[k] = 1 − scale[k]}.
-     */
-    static void activate(float[] a, float[] scale, float[] shift, int n) {
-        for (int k = 0; k < n; k++) {
-            float s = scale[k];
-            a[k] = s * tanh(s * a[k]) + shift[k];
-        }
-    }
-
     /** {@code a[k] = σ(a[k])} for {@code k < n}. */
     static void sigmoidInPlace(float[] a, int n) {
-        for (int k = 0; k < n; k++) {
+        sigmoidInPlace(a, 0, n);
+    }
+
+    /** {@code a[k] = σ(a[k])} for {@code from <= k < to}. */
+    static void sigmoidInPlace(float[] a, int from, int to) {
+        for (int k = from; k < to; k++) {
             a[k] = 0.5f * tanh(0.5f * a[k]) + 0.5f;
         }
     }
 
     /** {@code a[k] = tanh(a[k])} for {@code k < n}. */
     static void tanhInPlace(float[] a, int n) {
-        for (int k = 0; k < n; k++) {
+        tanhInPlace(a, 0, n);
+    }
+
+    /** {@code a[k] = tanh(a[k])} for {@code from <= k < to}. */
+    static void tanhInPlace(float[] a, int from, int to) {
+        for (int k = from; k < to; k++) {
             a[k] = tanh(a[k]);
         }
     }
 
     /** {@code a[k] += b[k]} for {@code k < n}. */
     static void add(float[] a, float[] b, int n) {
-        for (int k = 0; k < n; k++) {
+        add(a, b, 0, n);
+    }
+
+    /** {@code a[k] += b[k]} for {@code from <= k < to}. */
+    static void add(float[] a, float[] b, int from, int to) {
+        for (int k = from; k < to; k++) {
             a[k] += b[k];
         }
     }

@@ -9,13 +9,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What the {@code cpu} backend's recurrent layers ({@link CpuLstmPass}, {@link CpuGruPass})
- * share: the per-step data movement of the forward
- * ({@link ForwardRows}) and backward ({@link BackwardRows}) loops between batch-first
- * {@code [N, T, F]} native arrays and heap {@code [N, F]} blocks (one bulk copy per row), gate
- * blocks split out of and joined into rows of {@code G·H} (so that {@link GateMath}-style loops
- * index every array alike), and the hidden weight's gradients of all steps at once. Every
- * whole-sequence buffer is batch-first, rows {@code (n, t)} in x's order, so that one GEMM
- * over all {@code N·T} rows pairs x, the hidden states and the gate gradients.
+ * share: the per-step data movement of the forward ({@link ForwardRows}) and backward
+ * ({@link BackwardRows}) loops between batch-first {@code [N, T, F]} native arrays and heap
+ * blocks, one per gate, {@code [N·H]} each (so that {@link GateMath}-style loops index every
+ * array alike), and the hidden weight's gradients of all steps at once. Each per-step method
+ * works on a range of batch rows with unsplit GEMMs: the layers cut their rows over the cores
+ * once for the whole recurrence. Every whole-sequence buffer is batch-first, rows {@code (n, t)}
+ * in x's order, so that one GEMM over all {@code N·T} rows pairs x, the hidden states and the
+ * gate gradients.
  */
 final class RecurrentRows {
     /** Slots of {@link #scratch}. */
@@ -78,44 +79,10 @@ final class RecurrentRows {
         return a.dataType() == DataType.FLOAT && Dense.readableRowMajor(a) ? a : a.dup('c');
     }
 
-    /** {@code bias [F]} repeated for each of {@code n} rows into {@code dst [n·F]}. */
-    static void broadcastBias(float[] bias, int n, float[] dst) {
-        for (int r = 0; r < n; r++) {
-            System.arraycopy(bias, 0, dst, r * bias.length, bias.length);
-        }
-    }
-
-    /** Step {@code s} of the batch-first {@code [n, t, width]} buffer {@code src} into {@code dst [n·width]}. */
-    static void gather(FloatBuffer src, int s, int t, int n, int width, float[] dst) {
-        for (int r = 0; r < n; r++) {
-            src.get((r * t + s) * width, dst, r * width, width);
-        }
-    }
-
     /** {@code src [n·width]} into step {@code s} of the batch-first {@code [n, t, width]} buffer {@code dst}. */
     static void scatter(float[] src, FloatBuffer dst, int s, int t, int n, int width) {
         for (int r = 0; r < n; r++) {
             dst.put((r * t + s) * width, src, r * width, width);
-        }
-    }
-
-    /** The blocks of width {@code h} of each row of {@code rows [n, G·h]} into {@code parts[q] [n·h]}, {@code G = parts.length}. */
-    static void split(float[] rows, int n, int h, float[][] parts) {
-        int gates = parts.length;
-        for (int r = 0; r < n; r++) {
-            for (int q = 0; q < gates; q++) {
-                System.arraycopy(rows, (r * gates + q) * h, parts[q], r * h, h);
-            }
-        }
-    }
-
-    /** The inverse of {@link #split}: {@code parts[q] [n·h]} into the rows of {@code dst [n, G·h]}. */
-    static void join(float[][] parts, int n, int h, float[] dst) {
-        int gates = parts.length;
-        for (int r = 0; r < n; r++) {
-            for (int q = 0; q < gates; q++) {
-                System.arraycopy(parts[q], r * h, dst, (r * gates + q) * h, h);
-            }
         }
     }
 
@@ -165,25 +132,47 @@ final class RecurrentRows {
             scatter(h0, hsb, 0, t, n, h);
         }
 
-        /** Step {@code s}'s pre-activations {@code proj_s + h_s·W_hhᵀ}, summed in place by the GEMM, into {@code dst [N·G·H]}. */
-        void gates(int s, float[] dst) {
-            Blas.sgemmAt(false, true, n, gh, h, 1f, hs, (long) s * h, t * h, w, 0, h, 1f, proj, (long) s * gh, t * gh);
-            gather(pb, s, t, n, gh, dst);
-        }
-
-        /** Step {@code s}'s hidden products {@code h_s·W_hhᵀ} and input projections, apart, into {@code hid} and {@code x}. */
-        void products(int s, float[] hid, float[] x) {
-            Blas.sgemmAt(false, true, n, gh, h, 1f, hs, (long) s * h, t * h, w, 0, h, 0f, hidden, 0, gh);
-            hb.get(0, hid);
-            gather(pb, s, t, n, gh, x);
-        }
-
-        /** {@code hNew [N·H]}, the hidden state after step {@code s}: kept for the next step's GEMM, and output. */
-        void store(int s, float[] hNew) {
-            if (s + 1 < t) {
-                scatter(hNew, hsb, s + 1, t, n, h);
+        /**
+         * Batch rows {@code [r0, r1)} of step {@code s}'s pre-activations {@code proj_s + h_s·W_hhᵀ},
+         * summed in place by one unsplit GEMM (the caller cuts the rows over the cores), gate
+         * block {@code q} of row {@code r} copied straight into {@code parts[q]} at {@code r·H}.
+         */
+        void gates(int s, int r0, int r1, float[][] parts) {
+            long row = (long) r0 * t + s;
+            Blas.sgemmAtSerial(false, true, r1 - r0, gh, h, 1f, hs, row * h, t * h, w, 0, h, 1f, proj, row * gh, t * gh);
+            for (int r = r0; r < r1; r++) {
+                int at = (r * t + s) * gh;
+                for (int q = 0; q < parts.length; q++) {
+                    pb.get(at + q * h, parts[q], r * h, h);
+                }
             }
-            scatter(hNew, outb, s, t, n, h);
+        }
+
+        /**
+         * Batch rows {@code [r0, r1)} of step {@code s}'s hidden products {@code h_s·W_hhᵀ} (one unsplit
+         * GEMM) and input projections, apart, gate block {@code q} of row {@code r} into
+         * {@code hid[q]} and {@code x[q]} at {@code r·H}.
+         */
+        void products(int s, int r0, int r1, float[][] hid, float[][] x) {
+            Blas.sgemmAtSerial(false, true, r1 - r0, gh, h, 1f, hs, ((long) r0 * t + s) * h, t * h, w, 0, h, 0f, hidden,
+                    (long) r0 * gh, gh);
+            for (int r = r0; r < r1; r++) {
+                int at = (r * t + s) * gh;
+                for (int q = 0; q < hid.length; q++) {
+                    hb.get(r * gh + q * h, hid[q], r * h, h);
+                    pb.get(at + q * h, x[q], r * h, h);
+                }
+            }
+        }
+
+        /** Batch rows {@code [r0, r1)} of {@code hNew [N·H]}, the hidden state after step {@code s}: kept for the next step's GEMM, and output. */
+        void store(int s, int r0, int r1, float[] hNew) {
+            for (int r = r0; r < r1; r++) {
+                if (s + 1 < t) {
+                    hsb.put((r * t + s + 1) * h, hNew, r * h, h);
+                }
+                outb.put((r * t + s) * h, hNew, r * h, h);
+            }
         }
     }
 
@@ -206,7 +195,6 @@ final class RecurrentRows {
         private final FloatBuffer dhb;
         private final float[] dh;
         private final float[] tmp;
-        private final float[] joined;
         private final int t;
         private final int n;
         private final int h;
@@ -226,34 +214,46 @@ final class RecurrentRows {
             dhb = HostFloats.buffer(dhRec);
             dh = dhLast == null ? new float[n * h] : HostFloats.read(dhLast);
             tmp = new float[n * h];
-            joined = new float[n * gh];
         }
 
-        /** The gradient reaching h_s: the carried one plus step {@code s}'s rows of {@code dOut}. */
-        float[] dh(int s) {
-            gather(outb, s, t, n, h, tmp);
-            GateMath.add(dh, tmp, n * h);
+        /** Batch rows {@code [r0, r1)} of the gradient reaching h_s: the carried one plus step {@code s}'s rows of {@code dOut}. */
+        float[] dh(int s, int r0, int r1) {
+            for (int r = r0; r < r1; r++) {
+                outb.get((r * t + s) * h, tmp, r * h, h);
+            }
+            GateMath.add(dh, tmp, r0 * h, r1 * h);
             return dh;
         }
 
-        /** Step {@code s}'s gate gradients, the input side {@code xParts} and the hidden side {@code hParts} (the same for an LSTM). */
-        void gates(int s, float[][] xParts, float[][] hParts) {
-            join(hParts, n, h, joined);
-            scatter(joined, dgb, s, t, n, gh);
-            if (hParts != xParts) {
-                join(xParts, n, h, joined);
-                scatter(joined, dgib, s, t, n, gh);
+        /**
+         * Batch rows {@code [r0, r1)} of step {@code s}'s gate gradients, the input side {@code xParts} and
+         * the hidden side {@code hParts} (the same arrays for an LSTM), gate {@code q} of row {@code r}
+         * taken from {@code parts[q]} at {@code r·H}.
+         */
+        void gates(int s, int r0, int r1, float[][] xParts, float[][] hParts) {
+            for (int r = r0; r < r1; r++) {
+                int at = (r * t + s) * gh;
+                for (int q = 0; q < hParts.length; q++) {
+                    dgb.put(at + q * h, hParts[q], r * h, h);
+                    if (hParts != xParts) {
+                        dgib.put(at + q * h, xParts[q], r * h, h);
+                    }
+                }
             }
         }
 
-        /** The carried gradient becomes {@code dG_s·W_hh}, or gets it added when {@code add}. */
-        void recurrent(int s, INDArray w, boolean add) {
-            Blas.sgemmAt(false, false, n, h, gh, 1f, dG, (long) s * gh, t * gh, w, 0, h, 0f, dhRec, 0, h);
+        /**
+         * Batch rows {@code [r0, r1)} of the carried gradient become {@code dG_s·W_hh} (one unsplit
+         * GEMM), or get it added when {@code add}.
+         */
+        void recurrent(int s, int r0, int r1, INDArray w, boolean add) {
+            Blas.sgemmAtSerial(false, false, r1 - r0, h, gh, 1f, dG, ((long) r0 * t + s) * gh, t * gh, w, 0, h, 0f, dhRec,
+                    (long) r0 * h, h);
             if (add) {
-                dhb.get(0, tmp);
-                GateMath.add(dh, tmp, n * h);
+                dhb.get(r0 * h, tmp, r0 * h, (r1 - r0) * h);
+                GateMath.add(dh, tmp, r0 * h, r1 * h);
             } else {
-                dhb.get(0, dh);
+                dhb.get(r0 * h, dh, r0 * h, (r1 - r0) * h);
             }
         }
 

@@ -39,22 +39,24 @@ class GateMathTest {
     }
 
     @Test
-    void theLoopsApplyTheScalarFunctions() {
+    void theRangeLoopsApplyTheScalarFunctionsInsideTheirRangeOnly() {
         int n = 37;
         float[] a = new float[n];
-        float[] scale = new float[n];
-        float[] shift = new float[n];
-        float[] want = new float[n];
+        float[] b = new float[n];
         for (int k = 0; k < n; k++) {
             a[k] = (k - 18) * 0.3f + 0.1f * (k % 5);
-            boolean tanh = k % 4 == 2;
-            scale[k] = tanh ? 1f : 0.5f;
-            shift[k] = tanh ? 0f : 0.5f;
-            want[k] = tanh ? GateMath.tanh(a[k]) : GateMath.sigmoid(a[k]);
+            b[k] = a[k];
         }
-        GateMath.activate(a, scale, shift, n);
+        float[] sig = a.clone();
+        float[] th = a.clone();
+        GateMath.sigmoidInPlace(sig, 5, 30);
+        GateMath.tanhInPlace(th, 5, 30);
+        GateMath.add(b, a, 5, 30);
         for (int k = 0; k < n; k++) {
-            assertEquals(want[k], a[k], 1e-7, "element " + k);
+            boolean in = k >= 5 && k < 30;
+            assertEquals(in ? GateMath.sigmoid(a[k]) : a[k], sig[k], 1e-7, "sigmoid, element " + k);
+            assertEquals(in ? GateMath.tanh(a[k]) : a[k], th[k], 1e-7, "tanh, element " + k);
+            assertEquals(in ? 2 * a[k] : a[k], b[k], 0, "add, element " + k);
         }
     }
 }

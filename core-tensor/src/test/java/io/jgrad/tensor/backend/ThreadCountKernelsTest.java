@@ -154,6 +154,34 @@ class ThreadCountKernelsTest {
             INDArray avgBack = conv.avgPool2dBackward(x.shape(), rand(34, 4, 6, 6, 6), odd);
             return List.of(max.output(), dx, maxOdd.output(), avg, avgBack);
         }));
+        // LSTM and GRU layers: their batch rows cut over the cores for the whole recurrence, both directions
+        all.add(new Family("lstm layer", List.of("lstmLayer", "lstmLayerBackward"), 1e-5f, () -> {
+            int rows = 64;
+            int steps = 5;
+            int hidden = 24;
+            RecurrentPass pass = ops.lstmLayer(rand(40, rows, steps, 10), rand(41, 4 * hidden, 10), rand(42, 4 * hidden),
+                    rand(43, 4 * hidden, hidden), rand(44, 4 * hidden), rand(45, rows, hidden), rand(46, rows, hidden));
+            INDArray[] g = {empty(rows, steps, 10), empty(4 * hidden, 10), empty(4 * hidden), empty(4 * hidden, hidden),
+                empty(4 * hidden), empty(rows, hidden), empty(rows, hidden)};
+            pass.backward(rand(47, rows, steps, hidden), rand(48, rows, hidden), rand(49, rows, hidden), g,
+                    new double[g.length]);
+            List<INDArray> out = new ArrayList<>(List.of(pass.output(), pass.h(), pass.c()));
+            out.addAll(List.of(g));
+            return out;
+        }));
+        all.add(new Family("gru layer", List.of("gruLayer", "gruLayerBackward"), 1e-5f, () -> {
+            int rows = 64;
+            int steps = 5;
+            int hidden = 24;
+            RecurrentPass pass = ops.gruLayer(rand(50, rows, steps, 10), rand(51, 3 * hidden, 10), rand(52, 3 * hidden),
+                    rand(53, 3 * hidden, hidden), rand(54, 3 * hidden), rand(55, rows, hidden));
+            INDArray[] g = {empty(rows, steps, 10), empty(3 * hidden, 10), empty(3 * hidden), empty(3 * hidden, hidden),
+                empty(3 * hidden), empty(rows, hidden), null};
+            pass.backward(rand(57, rows, steps, hidden), rand(58, rows, hidden), null, g, new double[g.length]);
+            List<INDArray> out = new ArrayList<>(List.of(pass.output(), pass.h()));
+            out.addAll(java.util.Arrays.asList(g).subList(0, 6));
+            return out;
+        }));
         return all;
     }
 
