@@ -79,7 +79,7 @@ final class CpuGruPass implements RecurrentPass {
                 }
             }
             INDArray proj = RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, 3 * h);
-            RecurrentInputs.project(ops, x, wIh, bIh, proj);
+            RecurrentInputs.projectOnto(ops, x, wIh, RecurrentRows.fillRows(proj, HostFloats.read(bIh)));   // b_ih + x·W_ihᵀ
             io = new RecurrentRows.ForwardRows(proj, w, hs, out, hPrev[0]);
             hr = new float[nh];
             hz = new float[nh];

@@ -76,8 +76,8 @@ final class CpuLstmPass implements RecurrentPass {
             int g4 = 4 * h;
             float[] bias = HostFloats.read(bIh);
             GateMath.add(bias, HostFloats.read(b), g4);
-            INDArray proj = RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, g4);
-            RecurrentInputs.project(ops, x, wIh, RecurrentRows.of(bias, g4), proj);      // x·W_ihᵀ + b_ih + b_hh
+            INDArray proj = RecurrentRows.fillRows(RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, g4), bias);
+            RecurrentInputs.projectOnto(ops, x, wIh, proj);      // b_ih + b_hh + x·W_ihᵀ
             io = new RecurrentRows.ForwardRows(proj, w, hs, out, h0);
             hNew = h0;
         }

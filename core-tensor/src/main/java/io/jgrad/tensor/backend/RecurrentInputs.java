@@ -36,6 +36,15 @@ final class RecurrentInputs {
     }
 
     /**
+     * {@code x·W_ihᵀ} of every step added by one GEMM (β = 1) to {@code into [N·T, G·H]}, which
+     * holds the biases already ({@link RecurrentRows#fillRows}): PyTorch's {@code addmm} order
+     * (bias first), and no zero-fill of {@code into} nor a second pass for the bias. Returns it.
+     */
+    static INDArray projectOnto(Ops ops, INDArray x, INDArray wIh, INDArray into) {
+        return ops.gemm(rows(x), false, wIh, true, into, 1, 1);
+    }
+
+    /**
      * The gradients of {@code x}, {@code W_ih}, {@code b_ih} ({@code grads[X]},
      * {@code grads[WEIGHT_IH]}, {@code grads[BIAS_IH]}, each skipped when null) from the
      * input-side gate gradients {@code dGi [N·T, G·H]}.

@@ -79,6 +79,21 @@ final class RecurrentRows {
         return a.dataType() == DataType.FLOAT && Dense.readableRowMajor(a) ? a : a.dup('c');
     }
 
+    /**
+     * Every row of the float32 scratch matrix {@code into [R, F]} set to {@code bias [F]}, rows cut
+     * over the cores: where a layer's input projections start ({@link RecurrentInputs#projectOnto}).
+     */
+    static INDArray fillRows(INDArray into, float[] bias) {
+        FloatBuffer b = HostFloats.buffer(into);
+        int width = bias.length;
+        Parallel.forRange("recurrent bias rows", into.length() / width, 256, (r0, r1) -> {
+            for (long r = r0; r < r1; r++) {
+                b.put((int) r * width, bias);
+            }
+        });
+        return into;
+    }
+
     /** {@code src [n·width]} into step {@code s} of the batch-first {@code [n, t, width]} buffer {@code dst}. */
     static void scatter(float[] src, FloatBuffer dst, int s, int t, int n, int width) {
         for (int r = 0; r < n; r++) {
