@@ -80,6 +80,7 @@ class SequentialEarlyReleaseTest {
         }
         long fresh = BufferCache.freshAllocations();
         long reused = BufferCache.reusedAllocations();
+        long collections = io.jgrad.tensor.NativeMemory.collections();
         for (int step = 0; step < 20; step++) {
             net.zeroGrad();
             net.forward(x).sum().backward();
@@ -87,8 +88,11 @@ class SequentialEarlyReleaseTest {
         if (BufferCache.enabled()) {
             // three results of 128, 128 and 64 KiB a step; without early release they would come back
             // only after a collection, so the steps would keep taking fresh blocks until then
-            assertEquals(fresh, BufferCache.freshAllocations(), "no fresh block after the first steps");
             assertTrue(BufferCache.reusedAllocations() - reused >= 3 * 20, "each step reuses the last one's blocks");
+            if (io.jgrad.tensor.NativeMemory.collections() == collections) {
+                // (a paced collection, asked for by other tests' garbage, may trim the free lists)
+                assertEquals(fresh, BufferCache.freshAllocations(), "no fresh block after the first steps");
+            }
         }
     }
 }
