@@ -81,11 +81,20 @@ final class Backprop {
         }
     }
 
+    /**
+     * Drops the node's graph edges unless the graph is retained, and then, for a value only the graph
+     * could reach ({@link Functional#intermediate}), its memory: every consumer of the node ran before
+     * it (reverse topological order) and its own backward has just run, so nothing reads it again.
+     */
     private static void release(Variable node, boolean retainGraph) {
         if (!retainGraph) {
             node.inputs = null;
             node.gradFn = null;
             node.released = true;
+            if (node.valueRelease != null) {
+                node.valueRelease.release();
+                node.valueRelease = null;
+            }
         }
     }
 

@@ -175,4 +175,26 @@ public final class Functional {
     public static BatchNormResult batchNorm2d(Variable x, Variable weight, Variable bias, double eps) {
         return ConvolutionOps.batchNorm2d(x, weight, bias, eps);
     }
+
+    /**
+     * Runs {@code layer} (one layer's forward on {@code x}) and lets the engine hand its result's
+     * memory back to the cache once backward has consumed it ({@link io.jgrad.tensor.EarlyRelease}),
+     * instead of after a garbage collection. Only for a result that <b>no code can reach but the
+     * graph</b>: {@code Sequential} uses it between built-in layers (Linear, BatchNorm1d, ReLU),
+     * which keep no reference to their inputs or outputs, never for its own output. With no graph
+     * recorded, a retained graph or a result that is not a fresh cache block of its own (a view,
+     * the nd4j backend), nothing changes: the collector returns it as before.
+     */
+    public static Variable intermediate(java.util.function.UnaryOperator<Variable> layer, Variable x) {
+        Variable out;
+        io.jgrad.tensor.EarlyRelease.Handle h;
+        try (io.jgrad.tensor.EarlyRelease.Capture c = io.jgrad.tensor.EarlyRelease.capture()) {
+            out = layer.apply(x);
+            h = out.gradFn == null ? null : c.find(out.value().array());
+        }
+        if (h != null && out != x) {
+            out.valueRelease = h;
+        }
+        return out;
+    }
 }

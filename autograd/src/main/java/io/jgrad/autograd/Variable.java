@@ -43,6 +43,9 @@ public class Variable {
     GradFn gradFn;
     boolean released;
 
+    // Set by Functional.intermediate: the value's memory goes back to the cache once backward has run this node.
+    io.jgrad.tensor.EarlyRelease.Handle valueRelease;
+
     // Scratch space of one backward pass.
     INDArray pending;
     boolean pendingOwned;

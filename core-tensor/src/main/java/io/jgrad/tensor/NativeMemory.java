@@ -81,9 +81,19 @@ public final class NativeMemory {
 
     /** A new row-major array with undefined contents, counted as a temporary. */
     static INDArray newTemporary(DataType type, long... shape) {
-        INDArray a = io.jgrad.tensor.backend.BufferCache.uninitialized(type, shape);
+        io.jgrad.tensor.backend.BufferCache.Leased lease = io.jgrad.tensor.backend.BufferCache.lease(type, shape);
+        INDArray a = lease.array();
+        EarlyRelease.made(lease, true);
         allocated(a.length() * type.width());
         return a;
+    }
+
+    /**
+     * Takes {@code bytes} of temporaries off the count: their memory went back to the cache early
+     * ({@link EarlyRelease}), so they are no garbage a collection must find. Not below zero.
+     */
+    static void released(long bytes) {
+        SINCE_GC.getAndUpdate(v -> Math.max(0, v - bytes));
     }
 
     /** Records {@code bytes} of native temporaries; may run a collection (see the class comment). */

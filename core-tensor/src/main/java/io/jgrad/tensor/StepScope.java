@@ -58,6 +58,7 @@ public final class StepScope implements AutoCloseable {
         }
         BufferCache.Leased a = BufferCache.lease(type, shape);
         s.made.add(a);
+        EarlyRelease.made(a, false);
         return a.array();
     }
 

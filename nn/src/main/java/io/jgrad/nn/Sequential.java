@@ -1,8 +1,10 @@
 package io.jgrad.nn;
 
+import io.jgrad.autograd.Functional;
 import io.jgrad.autograd.Variable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Modules applied one after another; children are named by their index ("0", "1", …), so
@@ -48,7 +50,9 @@ public class Sequential extends Module {
      * {@link ReLU} (those exact classes) runs as one fused op
      * ({@link io.jgrad.autograd.Functional#linearRelu}, {@link io.jgrad.autograd.Functional#batchNormRelu}):
      * the same values and gradients, one array fewer (and for Linear one pass fewer), since the
-     * pre-activation between them is never visible outside this method. A child's {@link IllegalArgumentException} (a wrong
+     * pre-activation between them is never visible outside this method. A result passed between two
+     * such built-in layers (Linear, BatchNorm1d, ReLU) goes back to the memory cache as soon as
+     * backward has consumed it ({@link Functional#intermediate}), not after a garbage collection. A child's {@link IllegalArgumentException} (a wrong
      * input shape) is rethrown naming the child's index and type, e.g. {@code Sequential: child 1
      * (Linear) failed: Linear(784, 10).forward: expected input [..., 784], got [8, 1024]}.
      */
@@ -59,20 +63,32 @@ public class Sequential extends Module {
             Module m = layers.get(i);
             try {
                 boolean reluNext = i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class;
-                if (reluNext && m.getClass() == Linear.class) {
-                    h = ((Linear) m).forwardRelu(h);
-                    i++;
-                } else if (reluNext && m.getClass() == BatchNorm1d.class) {
-                    h = ((BatchNorm1d) m).forwardRelu(h);
-                    i++;
-                } else {
-                    h = m.forward(h);
-                }
+                boolean fused = reluNext && (m.getClass() == Linear.class || m.getClass() == BatchNorm1d.class);
+                int consumer = i + (fused ? 2 : 1);
+                UnaryOperator<Variable> layer = fused ? in -> forwardRelu(m, in) : m::forward;
+                // a result between two built-in layers is reachable only through the graph: the engine
+                // returns its memory once backward has consumed it (no collection needed for it)
+                h = consumer < layers.size() && keepsNoActivations(m) && keepsNoActivations(layers.get(consumer))
+                        ? Functional.intermediate(layer, h) : layer.apply(h);
+                i = consumer - 1;
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Sequential: child " + i + " (" + m.getClass().getSimpleName() + ") failed: "
                         + e.getMessage(), e);
             }
         }
         return h;
+    }
+
+    private static Variable forwardRelu(Module m, Variable x) {
+        return m instanceof Linear l ? l.forwardRelu(x) : ((BatchNorm1d) m).forwardRelu(x);
+    }
+
+    /**
+     * Built-in layers (these exact classes, not subclasses) whose forward keeps no reference to its
+     * input or result beyond the graph and returns a fresh array, never a view of its input.
+     */
+    private static boolean keepsNoActivations(Module m) {
+        Class<?> c = m.getClass();
+        return c == Linear.class || c == BatchNorm1d.class || c == ReLU.class;
     }
 }
