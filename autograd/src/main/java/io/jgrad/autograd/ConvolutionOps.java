@@ -76,6 +76,24 @@ final class ConvolutionOps {
         }, x);
     }
 
+    /**
+     * {@code maxPool2d(relu(x))} as one node where the backend has the fused kernel
+     * ({@link ConvOps#reluMaxPool2d}): the same values and gradient, without the rectified array
+     * and the ReLU's two passes over it; otherwise the two ops composed.
+     */
+    static Variable reluMaxPool2d(Variable x, int kernel, int stride, int padding) {
+        Conv2dSpec s = poolSpec("maxPool2d", x, kernel, stride, padding);       // the op the user wrote
+        INDArray xa = dense(x);
+        ConvOps.MaxPool2dResult r = Ops.get().conv().reluMaxPool2d(xa, s);
+        if (r == null) {
+            return maxPool2d(x.relu(), kernel, stride, padding);
+        }
+        return Variable.fromAccumulatingOp("reluMaxPool2d", r.output(), (g, sink) -> {
+            GradSink.Target dx = sink.target(0);
+            Ops.get().conv().maxPool2dBackward(xa, g, s, r, dx.array(), dx.beta());
+        }, x);
+    }
+
     static Variable avgPool2d(Variable x, int kernel, int stride, int padding) {
         Conv2dSpec s = poolSpec("avgPool2d", x, kernel, stride, padding);
         long[] shape = x.shape();

@@ -1,5 +1,6 @@
 package io.jgrad.autograd;
 
+import io.jgrad.tensor.DType;
 import io.jgrad.tensor.backend.BatchStats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -174,5 +175,21 @@ public final class Functional {
      */
     public static BatchNormResult batchNorm2d(Variable x, Variable weight, Variable bias, double eps) {
         return ConvolutionOps.batchNorm2d(x, weight, bias, eps);
+    }
+
+    // --- conv4: ReLU fused into max pooling ---
+
+    /**
+     * {@code F.max_pool2d(F.relu(x), kernel, stride, padding)} over {@code x [N, C, H, W]} as one
+     * node where the backend has the fused kernel (float32 on {@code cpu}): the same values and
+     * gradient as {@link Variable#relu} followed by {@link Variable#maxPool2d}, without the
+     * rectified array and the ReLU's passes over it ({@code nn.Sequential} uses it for a
+     * {@code ReLU} directly followed by a {@code MaxPool2d}); elsewhere the two ops composed.
+     *
+     * @throws IllegalArgumentException as {@link Variable#maxPool2d}, or for a non-floating {@code x}
+     */
+    public static Variable reluMaxPool2d(Variable x, int kernel, int stride, int padding) {
+        DType.checkFloating("reluMaxPool2d", x.value().dtype());
+        return ConvolutionOps.reluMaxPool2d(x, kernel, stride, padding);
     }
 }

@@ -45,10 +45,11 @@ public class Sequential extends Module {
 
     /**
      * Each module in turn; a {@link Linear} or a {@link BatchNorm1d} directly followed by a
-     * {@link ReLU} (those exact classes) runs as one fused op
-     * ({@link io.jgrad.autograd.Functional#linearRelu}, {@link io.jgrad.autograd.Functional#batchNormRelu}):
-     * the same values and gradients, one array fewer (and for Linear one pass fewer), since the
-     * pre-activation between them is never visible outside this method. A child's {@link IllegalArgumentException} (a wrong
+     * {@link ReLU}, and a {@link ReLU} directly followed by a {@link MaxPool2d} (those exact classes)
+     * run as one fused op ({@link io.jgrad.autograd.Functional#linearRelu},
+     * {@link io.jgrad.autograd.Functional#batchNormRelu}, {@link io.jgrad.autograd.Functional#reluMaxPool2d}):
+     * the same values and gradients, one array fewer (and one or two passes fewer), since the
+     * array between them is never visible outside this method. A child's {@link IllegalArgumentException} (a wrong
      * input shape) is rethrown naming the child's index and type, e.g. {@code Sequential: child 1
      * (Linear) failed: Linear(784, 10).forward: expected input [..., 784], got [8, 1024]}.
      */
@@ -64,6 +65,10 @@ public class Sequential extends Module {
                     i++;
                 } else if (reluNext && m.getClass() == BatchNorm1d.class) {
                     h = ((BatchNorm1d) m).forwardRelu(h);
+                    i++;
+                } else if (m.getClass() == ReLU.class && i + 1 < layers.size()
+                        && layers.get(i + 1).getClass() == MaxPool2d.class) {
+                    h = ((MaxPool2d) layers.get(i + 1)).forwardAfterRelu(h);
                     i++;
                 } else {
                     h = m.forward(h);

@@ -92,4 +92,16 @@ public interface ConvOps {
             return stats.biasedVar();
         }
     }
+
+    // --- conv4: ReLU fused into max pooling ---
+
+    /**
+     * {@link #maxPool2d} of {@code relu(x)} in one pass over {@code x}, with the same output and,
+     * through {@link #maxPool2dBackward} with this result, the same gradient for {@code x} as
+     * the ReLU and the pooling composed (the ReLU's mask folded into the recorded winners); null
+     * when this backend has no such kernel for {@code x} (the caller then composes the two).
+     */
+    default MaxPool2dResult reluMaxPool2d(INDArray x, Conv2dSpec s) {
+        return null;
+    }
 }

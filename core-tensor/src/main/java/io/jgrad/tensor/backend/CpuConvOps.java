@@ -298,4 +298,11 @@ final class CpuConvOps implements ConvOps {
             hwc = Im2colHwc.suits(c, s, w, ow);
         }
     }
+
+    // --- conv4: ReLU fused into max pooling ---
+
+    @Override
+    public MaxPool2dResult reluMaxPool2d(INDArray x, Conv2dSpec s) {
+        return HostFloats.fits(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.reluMax(x, s) : null;
+    }
 }

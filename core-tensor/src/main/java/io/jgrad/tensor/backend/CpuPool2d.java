@@ -26,6 +26,27 @@ final class CpuPool2d {
 
     /** Max pooling, keeping each window's winner (its offset {@code i·kW + j} in the window) for the backward. */
     static ConvOps.MaxPool2dResult max(INDArray x, Conv2dSpec s) {
+        return max(x, s, false);
+    }
+
+    /**
+     * Max pooling of {@code relu(x)} in one pass over {@code x}: each window's output is
+     * {@code max(m, 0)} for its maximum {@code m} (a NaN stays NaN), bit for bit what pooling
+     * {@link io.jgrad.tensor.Kernels#relu}'s output gives. The winner is {@code x}'s first maximal
+     * element (or last NaN); it is the rectified window's winner whenever {@code m > 0}, and
+     * otherwise the ReLU mask zeroes the window's gradient whichever element won. Windows whose
+     * gradient the mask stops ({@code relu(m)} not {@code > 0}, read on its bits as
+     * {@code Kernels.reluBackward} does) have the winner's top bit set ({@link #MASKED}): the
+     * backward then writes 0 there, which is the composed ReLU and pooling backward.
+     */
+    static ConvOps.MaxPool2dResult reluMax(INDArray x, Conv2dSpec s) {
+        return max(x, s, true);
+    }
+
+    /** The winner bit of a window whose gradient a fused ReLU stops. */
+    static final int MASKED = 0x80;
+
+    private static ConvOps.MaxPool2dResult max(INDArray x, Conv2dSpec s, boolean relu) {
         Planes p = new Planes(x.shape(), s);
         INDArray out = StepScope.newArray(DataType.FLOAT, p.outShape());
         FloatBuffer xBuf = HostFloats.buffer(x);
@@ -53,6 +74,9 @@ final class CpuPool2d {
                             ys[o] = xs[at(plane, y, xo, win, p, s)];
                         }
                     }
+                }
+                if (relu) {
+                    rectify(ys, k * po, winners, q * po);
                 }
                 HostFloats.scatter(ys, outBuf, (long) q * po, 0, 1, k * po, 0);
             }
@@ -94,6 +118,19 @@ final class CpuPool2d {
     }
 
     /**
+     * {@code y = max(y, 0)} over pooled maxima, marking the windows whose gradient the ReLU stops
+     * ({@link #MASKED}: {@code y}'s bits not a positive int, {@code Kernels.reluBackward}'s test).
+     */
+    private static void rectify(float[] ys, int n, byte[] winners, int wo) {
+        for (int i = 0; i < n; i++) {
+            float y = Math.max(ys[i], 0f);              // NaN stays NaN, -0 becomes 0, as Kernels.relu
+            int b = Float.floatToRawIntBits(y);
+            ys[i] = y;
+            winners[wo + i] = (byte) (winners[wo + i] | ((b | (b - 1)) >>> 31) << 7);
+        }
+    }
+
+    /**
      * An int that orders as the non-NaN float {@code v} does under {@code >}: the raw bits of
      * {@code v + 0f} (so −0 becomes +0), with the magnitude bits flipped for negative values.
      */
@@ -128,12 +165,13 @@ final class CpuPool2d {
                             int top = (plane * p.h + 2 * y) * p.w;
                             for (int xo = 0; xo < p.ow; xo++, o++) {
                                 int win = winners[q * po + o];
-                                dx[top + (win >> 1) * p.w + 2 * xo + (win & 1)] = gs[o];
+                                dx[top + (win >> 1 & 1) * p.w + 2 * xo + (win & 1)] = pass(win, gs[o]);
                             }
                             continue;
                         }
                         for (int xo = 0; xo < p.ow; xo++, o++) {
-                            dx[at(plane, y, xo, winners[q * po + o], p, s)] += gs[o];
+                            int win = winners[q * po + o];
+                            dx[at(plane, y, xo, win & (MASKED - 1), p, s)] += pass(win, gs[o]);
                         }
                     }
                 }
@@ -141,6 +179,11 @@ final class CpuPool2d {
             }
         });
         HostFloats.settle(dst, into, beta);
+    }
+
+    /** {@code g}, or 0 when a fused ReLU stopped the window ({@code win}'s {@link #MASKED} bit, a negative byte). */
+    private static float pass(int win, float g) {
+        return Float.intBitsToFloat(Float.floatToRawIntBits(g) & ~(win >> 31));
     }
 
     /** Whether {@code s} is the common 2×2, stride-2, unpadded, undilated window. */

@@ -152,7 +152,10 @@ class ThreadCountKernelsTest {
             ConvOps.MaxPool2dResult maxOdd = conv.maxPool2d(x, odd);
             INDArray avg = conv.avgPool2d(x, odd);
             INDArray avgBack = conv.avgPool2dBackward(x.shape(), rand(34, 4, 6, 6, 6), odd);
-            return List.of(max.output(), dx, maxOdd.output(), avg, avgBack);
+            ConvOps.MaxPool2dResult reluMax = conv.reluMaxPool2d(x, odd);      // the fused ReLU (same kernels)
+            INDArray reluDx = rand(40, 4, 6, 12, 12);
+            conv.maxPool2dBackward(x, rand(41, 4, 6, 6, 6), odd, reluMax, reluDx, 0.5);
+            return List.of(max.output(), dx, maxOdd.output(), avg, avgBack, reluMax.output(), reluDx);
         }));
         return all;
     }
