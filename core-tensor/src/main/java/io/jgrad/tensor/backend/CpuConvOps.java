@@ -42,33 +42,28 @@ final class CpuConvOps implements ConvOps {
         }
         Geometry g = new Geometry(x, weight, s);
         INDArray out = StepScope.newArray(DataType.FLOAT, g.n, g.oc, g.oh, g.ow);
-        float[] init = HostFloats.scratch(0, g.oc * g.p);
-        if (bias != null) {
-            float[] b = HostFloats.read(bias);
-            for (int o = 0; o < g.oc; o++) {
-                Arrays.fill(init, o * g.p, (o + 1) * g.p, b[o]);
-            }
-        }
-        FloatBuffer outBuf = HostFloats.buffer(out);
+        // with a bias, the GEMM adds it: a last weight column b against a last column row of ones
+        int kb = bias == null ? g.k : g.k + 1;
         FloatBuffer xBuf = HostFloats.buffer(x);
-        INDArray wk = columnOrderWeight(weight, g);
+        INDArray wk = gemmWeight(weight, bias, g);
         Parallel.forRange("conv2d", g.n, 1, (from, to) -> {
-            INDArray cols = HostFloats.nativeScratch(0, (long) g.k * g.p);
+            INDArray cols = HostFloats.nativeScratch(0, (long) kb * g.p);
             FloatBuffer colsBuf = HostFloats.buffer(cols);
             FloatPointer wP = ptr(wk);
             FloatPointer colsP = ptr(cols);
             FloatPointer outP = ptr(out);
             float[] img = HostFloats.scratch(HostFloats.IN, g.image);
+            if (bias != null && !g.hwc) {            // planar [K + 1, P]: the ones row stays while unfold writes the K above
+                float[] ones = HostFloats.scratch(2, g.p);
+                Arrays.fill(ones, 0, g.p, 1f);
+                colsBuf.put(g.k * g.p, ones, 0, g.p);
+            }
             for (int n = (int) from; n < to; n++) {
-                if (bias != null) {
-                    outBuf.put(n * g.oc * g.p, init, 0, g.oc * g.p);
-                }
                 HostFloats.gather(xBuf, (long) n * g.image, 0, 1, g.image, img);
-                unfold(img, g, colsBuf);
-                // y_n[OC, P] = W[OC, K] · cols_n, the columns [K, P] planar or [P, K] channels-last
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, g.hwc ? CblasTrans : CblasNoTrans, g.oc, g.p, g.k, 1f,
-                        wP, g.k, colsP, g.hwc ? g.k : g.p, bias == null ? 0f : 1f,
-                        outP.position((long) n * g.oc * g.p), g.p);
+                unfold(img, g, colsBuf, kb);
+                // y_n[OC, P] = W[OC, kb] · cols_n, the columns [kb, P] planar or [P, kb] channels-last
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, g.hwc ? CblasTrans : CblasNoTrans, g.oc, g.p, kb, 1f,
+                        wP, kb, colsP, g.hwc ? kb : g.p, 0f, outP.position((long) n * g.oc * g.p), g.p);
             }
         });
         return out;
@@ -109,7 +104,7 @@ final class CpuConvOps implements ConvOps {
                 gP.position(gOff);
                 if (needW) {
                     HostFloats.gather(xBuf, (long) n * geo.image, 0, 1, geo.image, img);
-                    unfold(img, geo, colsBuf);
+                    unfold(img, geo, colsBuf, geo.k);
                     // dW_p[OC, K] += g_n[OC, P] · cols_nᵀ
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, geo.hwc ? CblasNoTrans : CblasTrans, geo.oc, geo.k, geo.p,
                             1f, gP, geo.p, colsP, geo.hwc ? geo.k : geo.p, n == from ? 0f : 1f, dwP, geo.k);
@@ -187,17 +182,26 @@ final class CpuConvOps implements ConvOps {
                 : Nd4jConvOps.INSTANCE.batchNorm2dBackward(x, g, weight, forward, eps, dx, betaX);
     }
 
-    /** im2col of one image into the native column scratch, via a reused JVM array. */
-    private static void unfold(float[] img, Geometry g, FloatBuffer cols) {
-        float[] tmp = HostFloats.scratch(2, g.k * g.p);
+    /**
+     * im2col of one image into the native column scratch, via a reused JVM array: channels-last rows
+     * {@code ld} apart, a last entry of 1 in each when {@code ld = K + 1} (the folded bias's); planar
+     * rows {@code 0 .. K-1} (a folded bias's row of ones, below them, is the caller's).
+     */
+    private static void unfold(float[] img, Geometry g, FloatBuffer cols, int ld) {
         if (g.hwc) {
+            float[] tmp = HostFloats.scratch(2, ld * g.p);
             float[] hwc = HostFloats.scratch(HostFloats.OUT, g.image);
             Im2colHwc.toHwc(img, 0, g.c, g.h, g.w, hwc);
-            Im2colHwc.im2col(hwc, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
+            Im2colHwc.im2col(hwc, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0, ld);
+            for (int at = g.k; ld > g.k && at < ld * g.p; at += ld) {
+                tmp[at] = 1f;
+            }
+            cols.put(0, tmp, 0, ld * g.p);
         } else {
+            float[] tmp = HostFloats.scratch(2, g.k * g.p);
             Im2col.im2col(img, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
+            cols.put(0, tmp, 0, g.k * g.p);
         }
-        cols.put(0, tmp, 0, g.k * g.p);
     }
 
     /** col2im of one image's column gradient into {@code img} (overwritten), in the columns' layout. */
@@ -217,6 +221,22 @@ final class CpuConvOps implements ConvOps {
     private static INDArray columnOrderWeight(INDArray weight, Geometry g) {
         return g.hwc ? HostFloats.write(Im2colHwc.tapsMajor(HostFloats.read(weight), g.oc, g.c, g.spec.kH(),
                 g.spec.kW()), g.oc, g.k) : weight;
+    }
+
+    /** The forward GEMM's weight: {@link #columnOrderWeight}, with the bias (if any) as a last column {@code [OC, K + 1]}. */
+    private static INDArray gemmWeight(INDArray weight, INDArray bias, Geometry g) {
+        if (bias == null) {
+            return columnOrderWeight(weight, g);
+        }
+        float[] w = HostFloats.read(weight);
+        float[] taps = g.hwc ? Im2colHwc.tapsMajor(w, g.oc, g.c, g.spec.kH(), g.spec.kW()) : w;
+        float[] b = HostFloats.read(bias);
+        float[] wb = new float[g.oc * (g.k + 1)];
+        for (int o = 0; o < g.oc; o++) {
+            System.arraycopy(taps, o * g.k, wb, o * (g.k + 1), g.k);
+            wb[o * (g.k + 1) + g.k] = b[o];
+        }
+        return HostFloats.write(wb, g.oc, g.k + 1);
     }
 
     /** A weight gradient summed in the columns' order, as {@code [OC, C, kH, kW]}. */
