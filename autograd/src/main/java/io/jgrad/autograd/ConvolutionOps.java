@@ -40,11 +40,19 @@ final class ConvolutionOps {
         }
         INDArray xa = dense(x);
         INDArray wa = dense(weight);
-        INDArray y = Ops.get().conv().conv2d(xa, wa, bias == null ? null : dense(bias), s);
+        INDArray ba = bias == null ? null : dense(bias);
+        // a weight gradient to come: the forward keeps its columns for it, returned after the backward
+        ConvOps conv = Ops.get().conv();
+        ConvOps.Conv2dResult r = GradMode.isRecording() && weight.requiresGrad()
+                ? conv.conv2dKeepingColumns(xa, wa, ba, s) : new ConvOps.Conv2dResult(conv.conv2d(xa, wa, ba, s), null);
+        INDArray y = r.output();
         AccumulatingGradFn back = (g, sink) -> {
             GradSink.Target dx = sink.requires(0) ? sink.target(0) : null;
             INDArray[] d = Ops.get().conv().conv2dBackward(xa, wa, bias != null, g, s, dx == null ? null : dx.array(),
-                    dx == null ? 0 : dx.beta(), sink.requires(1), bias != null && sink.requires(2));
+                    dx == null ? 0 : dx.beta(), sink.requires(1), bias != null && sink.requires(2), r);
+            if (!sink.graphRetained()) {
+                r.release();
+            }
             sink.add(1, d[1]);
             if (bias != null) {
                 sink.add(2, d[2]);

@@ -104,4 +104,31 @@ public interface ConvOps {
     default MaxPool2dResult reluMaxPool2d(INDArray x, Conv2dSpec s) {
         return null;
     }
+
+    /**
+     * {@link #conv2d} for a training step whose backward needs the weight gradient: where the
+     * backend can, the per-image columns its forward unfolds are kept in the result, so that
+     * {@link #conv2dBackward(INDArray, INDArray, boolean, INDArray, Conv2dSpec, INDArray, double, boolean, boolean, Conv2dResult)}
+     * reads them instead of unfolding each image again. The caller {@link Conv2dResult#release}s
+     * them once no backward can come any more (otherwise the collector returns them).
+     */
+    default Conv2dResult conv2dKeepingColumns(INDArray x, INDArray weight, INDArray bias, Conv2dSpec s) {
+        return new Conv2dResult(conv2d(x, weight, bias, s), null);
+    }
+
+    /** {@link #conv2dBackward} after {@link #conv2dKeepingColumns}, reading the columns {@code forward} kept, if any. */
+    default INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray g, Conv2dSpec s,
+                                      INDArray dx, double betaX, boolean needW, boolean needB, Conv2dResult forward) {
+        return conv2dBackward(x, weight, hasBias, g, s, dx, betaX, needW, needB);
+    }
+
+    /** A {@link #conv2d} output with the per-image columns its forward kept (null when none were). */
+    record Conv2dResult(INDArray output, BufferCache.Leased columns) {
+        /** Returns the kept columns' memory now; the backward must not run again after this. Idempotent. */
+        public void release() {
+            if (columns != null) {
+                columns.release();
+            }
+        }
+    }
 }
