@@ -139,7 +139,12 @@ class ThreadCountKernelsTest {
             INDArray y5 = conv.conv2d(x5, w5, rand(37, 6), five);
             INDArray[] g5 = conv.conv2dBackward(x5, w5, true, rand(38, 16, 6, 8, 8), five, rand(39, 16, 4, 12, 12),
                     0.5, true, true);
-            return List.of(y, g[0], g[1], g[2], y5, g5[0], g5[1], g5[2]);
+            // the same with the forward's columns kept for the weight gradient
+            ConvOps.Conv2dResult kept = conv.conv2dKeepingColumns(x5, w5, rand(37, 6), five);
+            INDArray[] gk = conv.conv2dBackward(x5, w5, true, rand(38, 16, 6, 8, 8), five, rand(39, 16, 4, 12, 12),
+                    0.5, true, true, kept);
+            kept.release();
+            return List.of(y, g[0], g[1], g[2], y5, g5[0], g5[1], g5[2], kept.output(), gk[0], gk[1], gk[2]);
         }));
         all.add(new Family("pooling", List.of("max_pool2d", "max_pool2d backward", "avg_pool2d",
                 "avg_pool2d backward"), 0, () -> {
