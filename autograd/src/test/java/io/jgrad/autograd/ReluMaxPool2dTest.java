@@ -100,7 +100,7 @@ class ReluMaxPool2dTest {
         return Tensor.of(v, x.shape());
     }
 
-    private static long[] outShape(long[] s, int[] k) {
+    static long[] outShape(long[] s, int[] k) {
         return new long[] {s[0], s[1], (s[2] + 2L * k[2] - k[0]) / k[1] + 1, (s[3] + 2L * k[2] - k[0]) / k[1] + 1};
     }
 }

@@ -45,9 +45,12 @@ public class Sequential extends Module {
 
     /**
      * Each module in turn; a {@link Linear} or a {@link BatchNorm1d} directly followed by a
-     * {@link ReLU}, and a {@link ReLU} directly followed by a {@link MaxPool2d} (those exact classes)
-     * run as one fused op ({@link io.jgrad.autograd.Functional#linearRelu},
-     * {@link io.jgrad.autograd.Functional#batchNormRelu}, {@link io.jgrad.autograd.Functional#reluMaxPool2d}):
+     * {@link ReLU}, a {@link BatchNorm2d} directly followed by a {@link ReLU} and a {@link MaxPool2d},
+     * and a {@link ReLU} directly followed by a {@link MaxPool2d} (those exact classes) run as one
+     * fused op ({@link io.jgrad.autograd.Functional#linearRelu},
+     * {@link io.jgrad.autograd.Functional#batchNormRelu},
+     * {@link io.jgrad.autograd.Functional#batchNorm2dReluMaxPool2d},
+     * {@link io.jgrad.autograd.Functional#reluMaxPool2d}):
      * the same values and gradients, one array fewer (and one or two passes fewer), since the
      * array between them is never visible outside this method. A child's {@link IllegalArgumentException} (a wrong
      * input shape) is rethrown naming the child's index and type, e.g. {@code Sequential: child 1
@@ -66,6 +69,10 @@ public class Sequential extends Module {
                 } else if (reluNext && m.getClass() == BatchNorm1d.class) {
                     h = ((BatchNorm1d) m).forwardRelu(h);
                     i++;
+                } else if (reluNext && m.getClass() == BatchNorm2d.class && i + 2 < layers.size()
+                        && layers.get(i + 2).getClass() == MaxPool2d.class) {
+                    h = ((BatchNorm2d) m).forwardReluMaxPool(h, (MaxPool2d) layers.get(i + 2));
+                    i += 2;
                 } else if (m.getClass() == ReLU.class && i + 1 < layers.size()
                         && layers.get(i + 1).getClass() == MaxPool2d.class) {
                     h = ((MaxPool2d) layers.get(i + 1)).forwardAfterRelu(h);

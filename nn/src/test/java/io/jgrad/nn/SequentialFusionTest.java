@@ -31,12 +31,34 @@ class SequentialFusionTest {
     /** W2's shape of model: BatchNorm1d → ReLU pairs, in training mode (running statistics too) and in eval mode. */
     @Test
     void batchNormReluPairsGiveTheSameValuesGradientsAndRunningStatsAsTheLayersOneByOne() {
-        Rng.manualSeed(9);
-        Sequential fusedNet = new Sequential(new Linear(6, 16), new BatchNorm1d(16), new ReLU(), new Linear(16, 3));
-        Rng.manualSeed(9);
-        Sequential plainNet = new Sequential(new Linear(6, 16), new BatchNorm1d(16), new ReLU(), new Linear(16, 3));
-        Tensor x = Tensor.randn(new Rng(10), 8, 6);
-        Tensor w = Tensor.randn(new Rng(11), 8, 3);
+        assertTwinsAgree(() -> new Sequential(new Linear(6, 16), new BatchNorm1d(16), new ReLU(), new Linear(16, 3)), 9,
+                Tensor.randn(new Rng(10), 8, 6), Tensor.randn(new Rng(11), 8, 3), 1);
+    }
+
+    /** W6's shape of block: Conv2d → BatchNorm2d → ReLU → MaxPool2d, training (running statistics too) and eval. */
+    @Test
+    void batchNorm2dReluMaxPoolTriplesGiveTheSameValuesGradientsAndRunningStatsAsTheLayersOneByOne() {
+        assertTwinsAgree(() -> new Sequential(new Conv2d(1, 4, 3, 1, 1), new BatchNorm2d(4), new ReLU(),
+                new MaxPool2d(2), new Flatten(), new Linear(4 * 4 * 4, 3)), 17,
+                Tensor.randn(new Rng(18), 5, 1, 8, 8), Tensor.randn(new Rng(19), 5, 3), 1);
+        Variable x = Variable.constant(Tensor.randn(new Rng(20), 2, 3, 4, 4));
+        String fused = Backend.current() == Backend.CPU ? "batchNorm2d_relu_maxPool2d" : "maxPool2d";
+        assertEquals(fused, new Sequential(new BatchNorm2d(3), new ReLU(), new MaxPool2d(2)).forward(x).op());
+        assertEquals(Backend.current() == Backend.CPU ? "reluMaxPool2d" : "maxPool2d",
+                new Sequential(new BatchNorm2d(3), new ReLU(), new MaxPool2d(2)).eval().forward(x).op());
+    }
+
+    /**
+     * Two nets made alike ({@code seed}), one run whole (fused), one layer by layer, for two training
+     * steps and then in eval mode: the same outputs, parameter gradients and the batch norm at
+     * {@code bn}'s running statistics.
+     */
+    private static void assertTwinsAgree(java.util.function.Supplier<Sequential> make, long seed, Tensor x, Tensor w,
+                                         int bn) {
+        Rng.manualSeed(seed);
+        Sequential fusedNet = make.get();
+        Rng.manualSeed(seed);
+        Sequential plainNet = make.get();
         for (int step = 0; step < 2; step++) {
             Variable fused = fusedNet.forward(Variable.constant(x));
             Variable h = Variable.constant(x);
@@ -52,8 +74,8 @@ class SequentialFusionTest {
                 assertArrayEquals(plainGrads.get(k), fusedGrads.get(k), "parameter " + k);
             }
         }
-        BatchNorm1d bf = (BatchNorm1d) fusedNet.get(1);
-        BatchNorm1d bp = (BatchNorm1d) plainNet.get(1);
+        BatchNorm1d bf = (BatchNorm1d) fusedNet.get(bn);
+        BatchNorm1d bp = (BatchNorm1d) plainNet.get(bn);
         assertArrayEquals(bp.runningMean().toFloatArray(), bf.runningMean().toFloatArray());
         assertArrayEquals(bp.runningVar().toFloatArray(), bf.runningVar().toFloatArray());
         assertEquals(2, bf.numBatchesTracked());

@@ -131,4 +131,29 @@ public interface ConvOps {
             }
         }
     }
+
+    /**
+     * Training-mode {@link #batchNorm2d}, then ReLU, then {@link #maxPool2d} with {@code pool}, as one
+     * pass: the output is the pooled array (with the batch statistics), bit for bit what the three
+     * composed give, and the normalised array is never written; null when this backend has no such
+     * kernel for {@code x} (the caller then composes them).
+     */
+    default BatchNorm2dPoolResult batchNorm2dReluMaxPool2d(INDArray x, INDArray weight, INDArray bias, double eps,
+                                                          Conv2dSpec pool) {
+        return null;
+    }
+
+    /**
+     * The gradients of {@link #batchNorm2dReluMaxPool2d} for the pooled output's gradient {@code g}:
+     * {@code [dx, dγ, dβ]} as {@link #batchNorm2dBackward} gives them.
+     */
+    default INDArray[] batchNorm2dReluMaxPool2dBackward(INDArray x, INDArray g, INDArray weight,
+                                                        BatchNorm2dPoolResult forward, double eps, Conv2dSpec pool,
+                                                        INDArray dx, double betaX) {
+        throw new UnsupportedOperationException("batchNorm2dReluMaxPool2d backward: this backend has no fused kernel");
+    }
+
+    /** A {@link #batchNorm2dReluMaxPool2d} result: the pooled output and statistics, and each window's winner. */
+    record BatchNorm2dPoolResult(BatchNorm2dResult norm, byte[] winners) {
+    }
 }

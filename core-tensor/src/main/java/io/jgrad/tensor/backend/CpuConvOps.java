@@ -365,4 +365,19 @@ final class CpuConvOps implements ConvOps {
     public MaxPool2dResult reluMaxPool2d(INDArray x, Conv2dSpec s) {
         return HostFloats.fits(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.reluMax(x, s) : null;
     }
+
+    @Override
+    public BatchNorm2dPoolResult batchNorm2dReluMaxPool2d(INDArray x, INDArray weight, INDArray bias, double eps,
+                                                         Conv2dSpec pool) {
+        return HostFloats.fits(x) && (weight == null || HostFloats.fits(weight) && HostFloats.fits(bias))
+                && pool.kH() * pool.kW() <= CpuPool2d.MAX_RECORDED_WINDOW
+                ? CpuBatchNorm2d.forwardReluMaxPool(x, weight, bias, eps, pool) : null;
+    }
+
+    @Override
+    public INDArray[] batchNorm2dReluMaxPool2dBackward(INDArray x, INDArray g, INDArray weight,
+                                                       BatchNorm2dPoolResult forward, double eps, Conv2dSpec pool,
+                                                       INDArray dx, double betaX) {
+        return CpuBatchNorm2d.backwardReluMaxPool(x, g, weight, forward, eps, pool, dx, betaX);
+    }
 }
