@@ -123,7 +123,12 @@ class ThreadCountKernelsTest {
             ConvOps.BatchNorm2dResult f = conv.batchNorm2d(x, w, rand(23, 12), 1e-5);
             INDArray[] g = conv.batchNorm2dBackward(x, rand(24, 4, 12, 10, 10), w, f, 1e-5, rand(25, 4, 12, 10, 10),
                     0.5);
-            return List.of(f.output(), g[0], g[1], g[2]);
+            // fused with ReLU and 2×2 max pooling (the same parts, pooled per channel in scratch)
+            Conv2dSpec pool = Conv2dSpec.square(2, 2, 0, 1);
+            ConvOps.BatchNorm2dPoolResult fp = conv.batchNorm2dReluMaxPool2d(x, w, rand(23, 12), 1e-5, pool);
+            INDArray[] gp = conv.batchNorm2dReluMaxPool2dBackward(x, rand(42, 4, 12, 5, 5), w, fp, 1e-5, pool,
+                    rand(25, 4, 12, 10, 10), 0.5);
+            return List.of(f.output(), g[0], g[1], g[2], fp.norm().output(), gp[0], gp[1], gp[2]);
         }));
         all.add(new Family("conv2d", List.of("conv2d", "conv2d backward"), 1e-5f, () -> {
             Conv2dSpec s = Conv2dSpec.square(3, 1, 1, 1);
