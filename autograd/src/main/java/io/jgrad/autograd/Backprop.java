@@ -45,7 +45,7 @@ final class Backprop {
                     continue;
                 }
                 if (node.gradFn instanceof Accumulating acc) {
-                    GradSink sink = new GradSink(node.op(), node.inputs, anomaly);
+                    GradSink sink = new GradSink(node.op(), node.inputs, anomaly, retainGraph);
                     acc.fn().backward(g, sink);
                     sink.checkTargets();
                     if (owned && Dense.rowMajor(g)) {

@@ -40,11 +40,19 @@ final class ConvolutionOps {
         }
         INDArray xa = dense(x);
         INDArray wa = dense(weight);
-        INDArray y = Ops.get().conv().conv2d(xa, wa, bias == null ? null : dense(bias), s);
+        INDArray ba = bias == null ? null : dense(bias);
+        // a weight gradient to come: the forward keeps its columns for it, returned after the backward
+        ConvOps conv = Ops.get().conv();
+        ConvOps.Conv2dResult r = GradMode.isRecording() && weight.requiresGrad()
+                ? conv.conv2dKeepingColumns(xa, wa, ba, s) : new ConvOps.Conv2dResult(conv.conv2d(xa, wa, ba, s), null);
+        INDArray y = r.output();
         AccumulatingGradFn back = (g, sink) -> {
             GradSink.Target dx = sink.requires(0) ? sink.target(0) : null;
             INDArray[] d = Ops.get().conv().conv2dBackward(xa, wa, bias != null, g, s, dx == null ? null : dx.array(),
-                    dx == null ? 0 : dx.beta(), sink.requires(1), bias != null && sink.requires(2));
+                    dx == null ? 0 : dx.beta(), sink.requires(1), bias != null && sink.requires(2), r);
+            if (!sink.graphRetained()) {
+                r.release();
+            }
             sink.add(1, d[1]);
             if (bias != null) {
                 sink.add(2, d[2]);
@@ -76,6 +84,24 @@ final class ConvolutionOps {
         }, x);
     }
 
+    /**
+     * {@code maxPool2d(relu(x))} as one node where the backend has the fused kernel
+     * ({@link ConvOps#reluMaxPool2d}): the same values and gradient, without the rectified array
+     * and the ReLU's two passes over it; otherwise the two ops composed.
+     */
+    static Variable reluMaxPool2d(Variable x, int kernel, int stride, int padding) {
+        Conv2dSpec s = poolSpec("maxPool2d", x, kernel, stride, padding);       // the op the user wrote
+        INDArray xa = dense(x);
+        ConvOps.MaxPool2dResult r = Ops.get().conv().reluMaxPool2d(xa, s);
+        if (r == null) {
+            return maxPool2d(x.relu(), kernel, stride, padding);
+        }
+        return Variable.fromAccumulatingOp("reluMaxPool2d", r.output(), (g, sink) -> {
+            GradSink.Target dx = sink.target(0);
+            Ops.get().conv().maxPool2dBackward(xa, g, s, r, dx.array(), dx.beta());
+        }, x);
+    }
+
     static Variable avgPool2d(Variable x, int kernel, int stride, int padding) {
         Conv2dSpec s = poolSpec("avgPool2d", x, kernel, stride, padding);
         long[] shape = x.shape();
@@ -95,13 +121,7 @@ final class ConvolutionOps {
     }
 
     static Functional.BatchNormResult batchNorm2d(Variable x, Variable weight, Variable bias, double eps) {
-        long[] xs = x.shape();
-        if ((weight == null) != (bias == null) || xs.length != 4 || xs[0] * xs[2] * xs[3] == 0
-                || weight != null && (weight.value().size() != xs[1] || bias.value().size() != xs[1])) {
-            throw new IllegalArgumentException("batchNorm2d: input " + Shapes.str(xs) + " must be [N, C, H, W] (not empty)"
-                    + (weight == null ? "" : " with weight and bias of size C, got " + Shapes.str(weight.shape()) + " and "
-                    + (bias == null ? "none" : Shapes.str(bias.shape()))));
-        }
+        checkBatchNorm2d(x, weight, bias);
         INDArray xa = dense(x);
         INDArray wa = weight == null ? null : dense(weight);
         ConvOps.BatchNorm2dResult r = Ops.get().conv().batchNorm2d(xa, wa, bias == null ? null : dense(bias), eps);
@@ -117,6 +137,48 @@ final class ConvolutionOps {
         Variable y = weight == null ? Variable.fromAccumulatingOp("batchNorm2d", r.output(), back, x)
                 : Variable.fromAccumulatingOp("batchNorm2d", r.output(), back, x, weight, bias);
         return new Functional.BatchNormResult(y, r.stats());
+    }
+
+    private static void checkBatchNorm2d(Variable x, Variable weight, Variable bias) {
+        long[] xs = x.shape();
+        if ((weight == null) != (bias == null) || xs.length != 4 || xs[0] * xs[2] * xs[3] == 0
+                || weight != null && (weight.value().size() != xs[1] || bias.value().size() != xs[1])) {
+            throw new IllegalArgumentException("batchNorm2d: input " + Shapes.str(xs) + " must be [N, C, H, W] (not empty)"
+                    + (weight == null ? "" : " with weight and bias of size C, got " + Shapes.str(weight.shape()) + " and "
+                    + (bias == null ? "none" : Shapes.str(bias.shape()))));
+        }
+    }
+
+    /**
+     * {@code maxPool2d(relu(batchNorm2d(x)))}, training mode, as one node where the backend has the
+     * fused kernel ({@link ConvOps#batchNorm2dReluMaxPool2d}): the same values, statistics and
+     * gradients, without the normalised and rectified arrays; otherwise the ops composed.
+     */
+    static Functional.BatchNormResult batchNorm2dReluMaxPool2d(Variable x, Variable weight, Variable bias, double eps,
+                                                              int kernel, int stride, int padding) {
+        checkBatchNorm2d(x, weight, bias);
+        Conv2dSpec s = poolSpec("maxPool2d", x, kernel, stride, padding);       // the op the user wrote
+        INDArray xa = dense(x);
+        INDArray wa = weight == null ? null : dense(weight);
+        ConvOps.BatchNorm2dPoolResult r = Ops.get().conv().batchNorm2dReluMaxPool2d(xa, wa,
+                bias == null ? null : dense(bias), eps, s);
+        if (r == null) {
+            Functional.BatchNormResult bn = batchNorm2d(x, weight, bias, eps);
+            return new Functional.BatchNormResult(reluMaxPool2d(bn.output(), kernel, stride, padding), bn.stats());
+        }
+        AccumulatingGradFn back = (g, sink) -> {
+            GradSink.Target dx = sink.requires(0) ? sink.target(0) : null;
+            INDArray[] d = Ops.get().conv().batchNorm2dReluMaxPool2dBackward(xa, g, wa, r, eps, s,
+                    dx == null ? null : dx.array(), dx == null ? 0 : dx.beta());
+            if (weight != null) {
+                sink.add(1, d[1]);
+                sink.add(2, d[2]);
+            }
+        };
+        INDArray out = r.norm().output();
+        Variable y = weight == null ? Variable.fromAccumulatingOp("batchNorm2d_relu_maxPool2d", out, back, x)
+                : Variable.fromAccumulatingOp("batchNorm2d_relu_maxPool2d", out, back, x, weight, bias);
+        return new Functional.BatchNormResult(y, r.norm().stats());
     }
 
     private static void copyStats(double[] from, double[] to) {

@@ -1,5 +1,6 @@
 package io.jgrad.autograd;
 
+import io.jgrad.tensor.DType;
 import io.jgrad.tensor.backend.BatchStats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -196,5 +197,37 @@ public final class Functional {
             out.valueRelease = h;
         }
         return out;
+    }
+
+    // --- conv4: ReLU fused into max pooling ---
+
+    /**
+     * {@code F.max_pool2d(F.relu(x), kernel, stride, padding)} over {@code x [N, C, H, W]} as one
+     * node where the backend has the fused kernel (float32 on {@code cpu}): the same values and
+     * gradient as {@link Variable#relu} followed by {@link Variable#maxPool2d}, without the
+     * rectified array and the ReLU's passes over it ({@code nn.Sequential} uses it for a
+     * {@code ReLU} directly followed by a {@code MaxPool2d}); elsewhere the two ops composed.
+     *
+     * @throws IllegalArgumentException as {@link Variable#maxPool2d}, or for a non-floating {@code x}
+     */
+    public static Variable reluMaxPool2d(Variable x, int kernel, int stride, int padding) {
+        DType.checkFloating("reluMaxPool2d", x.value().dtype());
+        return ConvolutionOps.reluMaxPool2d(x, kernel, stride, padding);
+    }
+
+    /**
+     * {@code F.max_pool2d(F.relu(F.batch_norm(x, training=True)), kernel, stride, padding)} over
+     * {@code x [N, C, H, W]} as one node where the backend has the fused kernel (float32 on
+     * {@code cpu}): the same values, batch statistics and gradients as {@link #batchNorm2d},
+     * {@link Variable#relu} and {@link Variable#maxPool2d} composed, without the normalised and
+     * rectified arrays ({@code nn.Sequential} uses it for a training-mode {@code BatchNorm2d}
+     * directly followed by a {@code ReLU} and a {@code MaxPool2d}); elsewhere the ops composed.
+     *
+     * @throws IllegalArgumentException as {@link #batchNorm2d} and {@link Variable#maxPool2d}
+     */
+    public static BatchNormResult batchNorm2dReluMaxPool2d(Variable x, Variable weight, Variable bias, double eps,
+                                                          int kernel, int stride, int padding) {
+        DType.checkFloating("batchNorm2dReluMaxPool2d", x.value().dtype());
+        return ConvolutionOps.batchNorm2dReluMaxPool2d(x, weight, bias, eps, kernel, stride, padding);
     }
 }

@@ -27,10 +27,23 @@ final class GradSink {
 
     private final java.util.List<INDArray> targets = new java.util.ArrayList<>(3);
 
+    /** Whether the graph outlives this backward ({@code backward(true)}): the node's backward may run again. */
+    private final boolean graphRetained;
+
     GradSink(String op, Variable[] inputs, boolean anomaly) {
+        this(op, inputs, anomaly, false);
+    }
+
+    GradSink(String op, Variable[] inputs, boolean anomaly, boolean graphRetained) {
         this.op = op;
         this.inputs = inputs;
         this.anomaly = anomaly;
+        this.graphRetained = graphRetained;
+    }
+
+    /** True when this node's backward may run again (the graph is retained), so what it saved must stay. */
+    boolean graphRetained() {
+        return graphRetained;
     }
 
     private void handedOut(INDArray a) {

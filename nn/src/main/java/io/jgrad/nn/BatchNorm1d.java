@@ -192,21 +192,31 @@ public class BatchNorm1d extends Module {
 
     /** {@link #normalizeRows(Variable, long[])}, rectified when {@code relu} (fused with batch statistics). */
     private Variable normalizeRows(Variable rows, long[] inputShape, boolean relu) {
+        return relu ? normalizeRows(rows, inputShape, this::batchNormalizeRelu, Variable::relu)
+                : normalizeRows(rows, inputShape, this::batchNormalize, y -> y);
+    }
+
+    /**
+     * {@link #normalizeRows(Variable, long[])} followed by more ops: {@code batch} normalises with
+     * the batch statistics and applies them (fused), {@code then} applies them after the running
+     * statistics' normalisation. Package-private: for {@link Sequential}'s fusions.
+     */
+    Variable normalizeRows(Variable rows, long[] inputShape, java.util.function.Function<Variable, BatchResult> batch,
+                           java.util.function.UnaryOperator<Variable> then) {
         String name = getClass().getSimpleName() + "(" + features + ")";
         if (weight != null && rows.value().dtype() != weight.value().dtype()) {
             throw new IllegalArgumentException(name + ".forward: input is " + rows.value().dtype()
                     + " but the parameters are " + weight.value().dtype());
         }
         if (!isTraining() && trackRunningStats) {
-            Variable y = runningNormalize(rows);
-            return relu ? y.relu() : y;
+            return then.apply(runningNormalize(rows));
         }
         long m = Shapes.size(rows.shape()) / features;
         if (isTraining() && m <= 1) {
             throw new IllegalArgumentException(name + ".forward: expected more than 1 value per channel when training,"
                     + " got input " + Shapes.str(inputShape));
         }
-        BatchResult r = relu ? batchNormalizeRelu(rows) : batchNormalize(rows);
+        BatchResult r = batch.apply(rows);
         if (isTraining() && trackRunningStats) {
             updateRunningStats(r, m);
         }

@@ -42,6 +42,26 @@ public class BatchNorm2d extends BatchNorm1d {
         return normalizeRows(x, s);
     }
 
+    /**
+     * {@code pool.forward(relu(forward(x)))}; with batch statistics one fused op
+     * ({@link Functional#batchNorm2dReluMaxPool2d}: the same values, gradients and running
+     * statistics, without the normalised and rectified arrays). {@link Sequential} calls it for a
+     * {@code BatchNorm2d} directly followed by a {@code ReLU} and a {@code MaxPool2d}.
+     */
+    Variable forwardReluMaxPool(Variable x, MaxPool2d pool) {
+        long[] s = x.shape();
+        if (s.length != 4 || s[1] != numFeatures()) {
+            return pool.forward(forward(x).relu());        // forward names the bad shape
+        }
+        int k = pool.kernelSize();
+        int st = pool.stride();
+        int pad = pool.padding();
+        return normalizeRows(x, s, v -> {
+            Functional.BatchNormResult r = Functional.batchNorm2dReluMaxPool2d(v, weight(), bias(), eps(), k, st, pad);
+            return new BatchResult(r.output(), r.stats());
+        }, y -> Functional.reluMaxPool2d(y, k, st, pad));
+    }
+
     @Override
     protected BatchResult batchNormalize(Variable x) {
         Functional.BatchNormResult r = Functional.batchNorm2d(x, weight(), bias(), eps());

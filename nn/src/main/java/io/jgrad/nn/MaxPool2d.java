@@ -1,5 +1,6 @@
 package io.jgrad.nn;
 
+import io.jgrad.autograd.Functional;
 import io.jgrad.autograd.Variable;
 
 /**
@@ -26,6 +27,11 @@ public class MaxPool2d extends Pool2d {
     @Override
     public Variable forward(Variable x) {
         return x.maxPool2d(kernel, stride, padding);
+    }
+
+    /** {@code forward(relu(x))} as one fused op ({@link Functional#reluMaxPool2d}), for {@link Sequential}. */
+    Variable forwardAfterRelu(Variable x) {
+        return Functional.reluMaxPool2d(x, kernel, stride, padding);
     }
 
     @Override

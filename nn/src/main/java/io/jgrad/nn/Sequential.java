@@ -47,10 +47,14 @@ public class Sequential extends Module {
 
     /**
      * Each module in turn; a {@link Linear} or a {@link BatchNorm1d} directly followed by a
-     * {@link ReLU} (those exact classes) runs as one fused op
-     * ({@link io.jgrad.autograd.Functional#linearRelu}, {@link io.jgrad.autograd.Functional#batchNormRelu}):
-     * the same values and gradients, one array fewer (and for Linear one pass fewer), since the
-     * pre-activation between them is never visible outside this method. A result passed between two
+     * {@link ReLU}, a {@link BatchNorm2d} directly followed by a {@link ReLU} and a {@link MaxPool2d},
+     * and a {@link ReLU} directly followed by a {@link MaxPool2d} (those exact classes) run as one
+     * fused op ({@link io.jgrad.autograd.Functional#linearRelu},
+     * {@link io.jgrad.autograd.Functional#batchNormRelu},
+     * {@link io.jgrad.autograd.Functional#batchNorm2dReluMaxPool2d},
+     * {@link io.jgrad.autograd.Functional#reluMaxPool2d}):
+     * the same values and gradients, one array fewer (and one or two passes fewer), since the
+     * array between them is never visible outside this method. A result passed between two
      * such built-in layers (Linear, BatchNorm1d, ReLU) goes back to the memory cache as soon as
      * backward has consumed it ({@link Functional#intermediate}), not after a garbage collection. A child's {@link IllegalArgumentException} (a wrong
      * input shape) is rethrown naming the child's index and type, e.g. {@code Sequential: child 1
@@ -62,14 +66,13 @@ public class Sequential extends Module {
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
             try {
-                boolean reluNext = i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class;
-                boolean fused = reluNext && (m.getClass() == Linear.class || m.getClass() == BatchNorm1d.class);
-                int consumer = i + (fused ? 2 : 1);
-                UnaryOperator<Variable> layer = fused ? in -> forwardRelu(m, in) : m::forward;
+                int span = fusedSpan(i);
+                int consumer = i + span;
+                UnaryOperator<Variable> group = group(i, span);
                 // a result between two built-in layers is reachable only through the graph: the engine
                 // returns its memory once backward has consumed it (no collection needed for it)
-                h = consumer < layers.size() && keepsNoActivations(m) && keepsNoActivations(layers.get(consumer))
-                        ? Functional.intermediate(layer, h) : layer.apply(h);
+                h = consumer < layers.size() && keepNoActivations(i, consumer + fusedSpan(consumer))
+                        ? Functional.intermediate(group, h) : group.apply(h);
                 i = consumer - 1;
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Sequential: child " + i + " (" + m.getClass().getSimpleName() + ") failed: "
@@ -79,16 +82,47 @@ public class Sequential extends Module {
         return h;
     }
 
-    private static Variable forwardRelu(Module m, Variable x) {
-        return m instanceof Linear l ? l.forwardRelu(x) : ((BatchNorm1d) m).forwardRelu(x);
+    /** How many modules from {@code i} on run as one fused op (1 when none is fused with the next). */
+    private int fusedSpan(int i) {
+        Class<?> c = layers.get(i).getClass();
+        if (i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class) {
+            if (c == Linear.class || c == BatchNorm1d.class) {
+                return 2;
+            }
+            if (c == BatchNorm2d.class && i + 2 < layers.size() && layers.get(i + 2).getClass() == MaxPool2d.class) {
+                return 3;
+            }
+        }
+        return c == ReLU.class && i + 1 < layers.size() && layers.get(i + 1).getClass() == MaxPool2d.class ? 2 : 1;
+    }
+
+    /** The forward of the {@code span} modules from {@code i} on, fused as {@link #fusedSpan} says. */
+    private UnaryOperator<Variable> group(int i, int span) {
+        Module m = layers.get(i);
+        if (span == 3) {
+            return in -> ((BatchNorm2d) m).forwardReluMaxPool(in, (MaxPool2d) layers.get(i + 2));
+        }
+        if (span == 2 && m.getClass() == ReLU.class) {
+            return in -> ((MaxPool2d) layers.get(i + 1)).forwardAfterRelu(in);
+        }
+        if (span == 2) {
+            return in -> m instanceof Linear l ? l.forwardRelu(in) : ((BatchNorm1d) m).forwardRelu(in);
+        }
+        return m::forward;
     }
 
     /**
-     * Built-in layers (these exact classes, not subclasses) whose forward keeps no reference to its
-     * input or result beyond the graph and returns a fresh array, never a view of its input.
+     * Whether modules {@code [from, to)} are all built-in layers (these exact classes, not subclasses)
+     * whose forward keeps no reference to its input or result beyond the graph and returns a fresh
+     * array, never a view of its input.
      */
-    private static boolean keepsNoActivations(Module m) {
-        Class<?> c = m.getClass();
-        return c == Linear.class || c == BatchNorm1d.class || c == ReLU.class;
+    private boolean keepNoActivations(int from, int to) {
+        for (int k = from; k < Math.min(to, layers.size()); k++) {
+            Class<?> c = layers.get(k).getClass();
+            if (c != Linear.class && c != BatchNorm1d.class && c != ReLU.class) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -92,4 +92,68 @@ public interface ConvOps {
             return stats.biasedVar();
         }
     }
+
+    // --- conv4: ReLU fused into max pooling ---
+
+    /**
+     * {@link #maxPool2d} of {@code relu(x)} in one pass over {@code x}, with the same output and,
+     * through {@link #maxPool2dBackward} with this result, the same gradient for {@code x} as
+     * the ReLU and the pooling composed (the ReLU's mask folded into the recorded winners); null
+     * when this backend has no such kernel for {@code x} (the caller then composes the two).
+     */
+    default MaxPool2dResult reluMaxPool2d(INDArray x, Conv2dSpec s) {
+        return null;
+    }
+
+    /**
+     * {@link #conv2d} for a training step whose backward needs the weight gradient: where the
+     * backend can, the per-image columns its forward unfolds are kept in the result, so that
+     * {@link #conv2dBackward(INDArray, INDArray, boolean, INDArray, Conv2dSpec, INDArray, double, boolean, boolean, Conv2dResult)}
+     * reads them instead of unfolding each image again. The caller {@link Conv2dResult#release}s
+     * them once no backward can come any more (otherwise the collector returns them).
+     */
+    default Conv2dResult conv2dKeepingColumns(INDArray x, INDArray weight, INDArray bias, Conv2dSpec s) {
+        return new Conv2dResult(conv2d(x, weight, bias, s), null);
+    }
+
+    /** {@link #conv2dBackward} after {@link #conv2dKeepingColumns}, reading the columns {@code forward} kept, if any. */
+    default INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray g, Conv2dSpec s,
+                                      INDArray dx, double betaX, boolean needW, boolean needB, Conv2dResult forward) {
+        return conv2dBackward(x, weight, hasBias, g, s, dx, betaX, needW, needB);
+    }
+
+    /** A {@link #conv2d} output with the per-image columns its forward kept (null when none were). */
+    record Conv2dResult(INDArray output, BufferCache.Leased columns) {
+        /** Returns the kept columns' memory now; the backward must not run again after this. Idempotent. */
+        public void release() {
+            if (columns != null) {
+                columns.release();
+            }
+        }
+    }
+
+    /**
+     * Training-mode {@link #batchNorm2d}, then ReLU, then {@link #maxPool2d} with {@code pool}, as one
+     * pass: the output is the pooled array (with the batch statistics), bit for bit what the three
+     * composed give, and the normalised array is never written; null when this backend has no such
+     * kernel for {@code x} (the caller then composes them).
+     */
+    default BatchNorm2dPoolResult batchNorm2dReluMaxPool2d(INDArray x, INDArray weight, INDArray bias, double eps,
+                                                          Conv2dSpec pool) {
+        return null;
+    }
+
+    /**
+     * The gradients of {@link #batchNorm2dReluMaxPool2d} for the pooled output's gradient {@code g}:
+     * {@code [dx, dγ, dβ]} as {@link #batchNorm2dBackward} gives them.
+     */
+    default INDArray[] batchNorm2dReluMaxPool2dBackward(INDArray x, INDArray g, INDArray weight,
+                                                        BatchNorm2dPoolResult forward, double eps, Conv2dSpec pool,
+                                                        INDArray dx, double betaX) {
+        throw new UnsupportedOperationException("batchNorm2dReluMaxPool2d backward: this backend has no fused kernel");
+    }
+
+    /** A {@link #batchNorm2dReluMaxPool2d} result: the pooled output and statistics, and each window's winner. */
+    record BatchNorm2dPoolResult(BatchNorm2dResult norm, byte[] winners) {
+    }
 }

@@ -37,46 +37,62 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public INDArray conv2d(INDArray x, INDArray weight, INDArray bias, Conv2dSpec s) {
-        if (!HostFloats.fits(x) || !HostFloats.fits(weight) || bias != null && !HostFloats.fits(bias)) {
-            return Nd4jConvOps.INSTANCE.conv2d(x, weight, bias, s);
-        }
+        return fits(x, weight, bias) ? forward(x, weight, bias, s, false).output()
+                : Nd4jConvOps.INSTANCE.conv2d(x, weight, bias, s);
+    }
+
+    private static boolean fits(INDArray x, INDArray weight, INDArray bias) {
+        return HostFloats.fits(x) && HostFloats.fits(weight) && (bias == null || HostFloats.fits(bias));
+    }
+
+    /**
+     * The forward; with {@code keep}, each image's columns go to their own block of one leased array
+     * (kept for the weight gradient) instead of the per-thread scratch, unless that array would
+     * exceed {@link #KEEP_CAP_BYTES}.
+     */
+    private static Conv2dResult forward(INDArray x, INDArray weight, INDArray bias, Conv2dSpec s, boolean keep) {
         Geometry g = new Geometry(x, weight, s);
         INDArray out = StepScope.newArray(DataType.FLOAT, g.n, g.oc, g.oh, g.ow);
-        float[] init = HostFloats.scratch(0, g.oc * g.p);
-        if (bias != null) {
-            float[] b = HostFloats.read(bias);
-            for (int o = 0; o < g.oc; o++) {
-                Arrays.fill(init, o * g.p, (o + 1) * g.p, b[o]);
-            }
-        }
-        FloatBuffer outBuf = HostFloats.buffer(out);
+        // with a bias, the GEMM adds it: a last weight column b against a last column row of ones
+        int kb = bias == null ? g.k : g.k + 1;
+        long block = (long) kb * g.p;
+        BufferCache.Leased kept = keep && g.n * block * Float.BYTES <= KEEP_CAP_BYTES
+                ? BufferCache.lease(DataType.FLOAT, g.n, block) : null;
         FloatBuffer xBuf = HostFloats.buffer(x);
-        INDArray wk = columnOrderWeight(weight, g);
+        INDArray wk = gemmWeight(weight, bias, g);
         Parallel.forRange("conv2d", g.n, 1, (from, to) -> {
-            INDArray cols = HostFloats.nativeScratch(0, (long) g.k * g.p);
+            INDArray cols = kept != null ? kept.array() : HostFloats.nativeScratch(0, block);
             FloatBuffer colsBuf = HostFloats.buffer(cols);
             FloatPointer wP = ptr(wk);
             FloatPointer colsP = ptr(cols);
             FloatPointer outP = ptr(out);
             float[] img = HostFloats.scratch(HostFloats.IN, g.image);
+            float[] ones = bias != null && !g.hwc ? HostFloats.scratch(2, g.p) : null;
             for (int n = (int) from; n < to; n++) {
-                if (bias != null) {
-                    outBuf.put(n * g.oc * g.p, init, 0, g.oc * g.p);
+                int at = kept != null ? (int) (n * block) : 0;
+                if (ones != null && (kept != null || n == from)) {    // planar [K + 1, P]: the row of ones below the K unfolded
+                    Arrays.fill(ones, 0, g.p, 1f);
+                    colsBuf.put(at + g.k * g.p, ones, 0, g.p);
                 }
                 HostFloats.gather(xBuf, (long) n * g.image, 0, 1, g.image, img);
-                unfold(img, g, colsBuf);
-                // y_n[OC, P] = W[OC, K] · cols_n, the columns [K, P] planar or [P, K] channels-last
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, g.hwc ? CblasTrans : CblasNoTrans, g.oc, g.p, g.k, 1f,
-                        wP, g.k, colsP, g.hwc ? g.k : g.p, bias == null ? 0f : 1f,
-                        outP.position((long) n * g.oc * g.p), g.p);
+                unfold(img, g, colsBuf, at, kb);
+                // y_n[OC, P] = W[OC, kb] · cols_n, the columns [kb, P] planar or [P, kb] channels-last
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, g.hwc ? CblasTrans : CblasNoTrans, g.oc, g.p, kb, 1f,
+                        wP, kb, colsP.position(at), g.hwc ? kb : g.p, 0f, outP.position((long) n * g.oc * g.p), g.p);
             }
         });
-        return out;
+        return new Conv2dResult(out, kept);
     }
 
     @Override
     public INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray gOut, Conv2dSpec s,
                                      INDArray dxDst, double betaX, boolean needW, boolean needB) {
+        return conv2dBackward(x, weight, hasBias, gOut, s, dxDst, betaX, needW, needB, null);
+    }
+
+    @Override
+    public INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray gOut, Conv2dSpec s,
+                                     INDArray dxDst, double betaX, boolean needW, boolean needB, Conv2dResult forward) {
         if (!HostFloats.fits(x) || !HostFloats.fits(weight) || gOut.dataType() != DataType.FLOAT) {
             return Nd4jConvOps.INSTANCE.conv2dBackward(x, weight, hasBias, gOut, s, dxDst, betaX, needW, needB);
         }
@@ -93,6 +109,8 @@ final class CpuConvOps implements ConvOps {
         Parallel.Partition parts = Parallel.partition(geo.n, 1);
         float[][] dwParts = new float[parts.parts()][];
         INDArray wk = needX ? columnOrderWeight(weight, geo) : null;
+        INDArray saved = needW && forward != null && forward.columns() != null ? forward.columns().array() : null;
+        int savedLd = hasBias ? geo.k + 1 : geo.k;         // the forward's columns: [ld, P] planar, [P, ld] channels-last
         Parallel.run("conv2d backward", parts, (part, from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) geo.k * geo.p);
             INDArray dwPart = needW ? HostFloats.nativeScratch(1, (long) geo.oc * geo.k) : null;
@@ -101,6 +119,7 @@ final class CpuConvOps implements ConvOps {
             FloatPointer gP = ptr(g);
             FloatPointer dwP = needW ? ptr(dwPart) : null;
             FloatPointer wP = needX ? ptr(wk) : null;
+            FloatPointer savedP = saved != null ? ptr(saved) : null;
             float[] dcols = needX ? HostFloats.scratch(1, geo.k * geo.p) : null;
             float[] img = HostFloats.scratch(HostFloats.IN, geo.image);
             float[] gs = sumB ? HostFloats.scratch(HostFloats.IN2, geo.oc * geo.p) : null;
@@ -108,11 +127,18 @@ final class CpuConvOps implements ConvOps {
                 long gOff = (long) n * geo.oc * geo.p;
                 gP.position(gOff);
                 if (needW) {
-                    HostFloats.gather(xBuf, (long) n * geo.image, 0, 1, geo.image, img);
-                    unfold(img, geo, colsBuf);
-                    // dW_p[OC, K] += g_n[OC, P] · cols_nᵀ
+                    FloatPointer colsW = colsP;
+                    int ld = geo.k;
+                    if (savedP != null) {
+                        colsW = savedP.position((long) n * savedLd * geo.p);
+                        ld = savedLd;
+                    } else {
+                        HostFloats.gather(xBuf, (long) n * geo.image, 0, 1, geo.image, img);
+                        unfold(img, geo, colsBuf, 0, geo.k);
+                    }
+                    // dW_p[OC, K] += g_n[OC, P] · cols_nᵀ (the first K rows of planar columns, K entries of each channels-last row)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, geo.hwc ? CblasNoTrans : CblasTrans, geo.oc, geo.k, geo.p,
-                            1f, gP, geo.p, colsP, geo.hwc ? geo.k : geo.p, n == from ? 0f : 1f, dwP, geo.k);
+                            1f, gP, geo.p, colsW, geo.hwc ? ld : geo.p, n == from ? 0f : 1f, dwP, geo.k);
                 }
                 if (needX) {
                     if (geo.hwc) {          // dcols[P, K] = g_nᵀ · W
@@ -187,17 +213,26 @@ final class CpuConvOps implements ConvOps {
                 : Nd4jConvOps.INSTANCE.batchNorm2dBackward(x, g, weight, forward, eps, dx, betaX);
     }
 
-    /** im2col of one image into the native column scratch, via a reused JVM array. */
-    private static void unfold(float[] img, Geometry g, FloatBuffer cols) {
-        float[] tmp = HostFloats.scratch(2, g.k * g.p);
+    /**
+     * im2col of one image into native columns from {@code cols[at]}, via a reused JVM array:
+     * channels-last rows {@code ld} apart, a last entry of 1 in each when {@code ld = K + 1} (the
+     * folded bias's); planar rows {@code 0 .. K-1} (a folded bias's row of ones, below them, is the caller's).
+     */
+    private static void unfold(float[] img, Geometry g, FloatBuffer cols, int at, int ld) {
         if (g.hwc) {
+            float[] tmp = HostFloats.scratch(2, ld * g.p);
             float[] hwc = HostFloats.scratch(HostFloats.OUT, g.image);
             Im2colHwc.toHwc(img, 0, g.c, g.h, g.w, hwc);
-            Im2colHwc.im2col(hwc, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
+            Im2colHwc.im2col(hwc, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0, ld);
+            for (int e = g.k; ld > g.k && e < ld * g.p; e += ld) {
+                tmp[e] = 1f;
+            }
+            cols.put(at, tmp, 0, ld * g.p);
         } else {
+            float[] tmp = HostFloats.scratch(2, g.k * g.p);
             Im2col.im2col(img, 0, g.c, g.h, g.w, g.spec, g.oh, g.ow, tmp, 0);
+            cols.put(at, tmp, 0, g.k * g.p);
         }
-        cols.put(0, tmp, 0, g.k * g.p);
     }
 
     /** col2im of one image's column gradient into {@code img} (overwritten), in the columns' layout. */
@@ -217,6 +252,22 @@ final class CpuConvOps implements ConvOps {
     private static INDArray columnOrderWeight(INDArray weight, Geometry g) {
         return g.hwc ? HostFloats.write(Im2colHwc.tapsMajor(HostFloats.read(weight), g.oc, g.c, g.spec.kH(),
                 g.spec.kW()), g.oc, g.k) : weight;
+    }
+
+    /** The forward GEMM's weight: {@link #columnOrderWeight}, with the bias (if any) as a last column {@code [OC, K + 1]}. */
+    private static INDArray gemmWeight(INDArray weight, INDArray bias, Geometry g) {
+        if (bias == null) {
+            return columnOrderWeight(weight, g);
+        }
+        float[] w = HostFloats.read(weight);
+        float[] taps = g.hwc ? Im2colHwc.tapsMajor(w, g.oc, g.c, g.spec.kH(), g.spec.kW()) : w;
+        float[] b = HostFloats.read(bias);
+        float[] wb = new float[g.oc * (g.k + 1)];
+        for (int o = 0; o < g.oc; o++) {
+            System.arraycopy(taps, o * g.k, wb, o * (g.k + 1), g.k);
+            wb[o * (g.k + 1) + g.k] = b[o];
+        }
+        return HostFloats.write(wb, g.oc, g.k + 1);
     }
 
     /** A weight gradient summed in the columns' order, as {@code [OC, C, kH, kW]}. */
@@ -297,5 +348,36 @@ final class CpuConvOps implements ConvOps {
             spec = s;
             hwc = Im2colHwc.suits(c, s, w, ow);
         }
+    }
+
+    // --- conv4: ReLU fused into max pooling; columns kept from forward to backward ---
+
+    /** The largest column array a forward keeps for its backward (W6's second layer: 29 MB at batch 128). */
+    static final long KEEP_CAP_BYTES = 64L << 20;
+
+    @Override
+    public Conv2dResult conv2dKeepingColumns(INDArray x, INDArray weight, INDArray bias, Conv2dSpec s) {
+        return fits(x, weight, bias) ? forward(x, weight, bias, s, true)
+                : new Conv2dResult(Nd4jConvOps.INSTANCE.conv2d(x, weight, bias, s), null);
+    }
+
+    @Override
+    public MaxPool2dResult reluMaxPool2d(INDArray x, Conv2dSpec s) {
+        return HostFloats.fits(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.reluMax(x, s) : null;
+    }
+
+    @Override
+    public BatchNorm2dPoolResult batchNorm2dReluMaxPool2d(INDArray x, INDArray weight, INDArray bias, double eps,
+                                                         Conv2dSpec pool) {
+        return HostFloats.fits(x) && (weight == null || HostFloats.fits(weight) && HostFloats.fits(bias))
+                && pool.kH() * pool.kW() <= CpuPool2d.MAX_RECORDED_WINDOW
+                ? CpuBatchNorm2d.forwardReluMaxPool(x, weight, bias, eps, pool) : null;
+    }
+
+    @Override
+    public INDArray[] batchNorm2dReluMaxPool2dBackward(INDArray x, INDArray g, INDArray weight,
+                                                       BatchNorm2dPoolResult forward, double eps, Conv2dSpec pool,
+                                                       INDArray dx, double betaX) {
+        return CpuBatchNorm2d.backwardReluMaxPool(x, g, weight, forward, eps, pool, dx, betaX);
     }
 }

@@ -45,7 +45,15 @@ final class Im2colHwc {
 
     /** Unfolds channels-last image {@code hwc} ({@code [h, w, c]}) into columns {@code cols[colOff ..]} of {@code [oh·ow, kH·kW·c]}. */
     static void im2col(float[] hwc, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols, int colOff) {
-        walk(hwc, c, h, w, s, oh, ow, cols, colOff, false, null);
+        im2col(hwc, c, h, w, s, oh, ow, cols, colOff, s.kH() * s.kW() * c);
+    }
+
+    /**
+     * As the other {@code im2col}, each output position's row of {@code kH·kW·c} entries starting
+     * {@code ld} entries after the previous one ({@code ld ≥ kH·kW·c}; the entries between are left as they are).
+     */
+    static void im2col(float[] hwc, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols, int colOff, int ld) {
+        walk(hwc, c, h, w, s, oh, ow, cols, colOff, ld, false, null);
     }
 
     /**
@@ -54,7 +62,7 @@ final class Im2colHwc {
      */
     static void col2im(float[] cols, int colOff, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] dhwc,
                        float[] stage) {
-        walk(dhwc, c, h, w, s, oh, ow, cols, colOff, true, stage);
+        walk(dhwc, c, h, w, s, oh, ow, cols, colOff, s.kH() * s.kW() * c, true, stage);
     }
 
     /**
@@ -63,16 +71,15 @@ final class Im2colHwc {
      * entries zeroed), added backward.
      */
     private static void walk(float[] hwc, int c, int h, int w, Conv2dSpec s, int oh, int ow, float[] cols, int colOff,
-                             boolean back, float[] stage) {
+                             int ld, boolean back, float[] stage) {
         int kw = s.kW();
         int rowLen = kw * c;
-        int k = s.kH() * rowLen;
         for (int y = 0; y < oh; y++) {
             for (int x = 0; x < ow; x++) {
                 int ix0 = x * s.sW() - s.pW();
                 int jlo = Math.min(kw, Math.max(0, -ix0));
                 int jhi = Math.max(jlo, Math.min(kw, w - ix0));
-                int entry = colOff + (y * ow + x) * k;
+                int entry = colOff + (y * ow + x) * ld;
                 for (int i = 0; i < s.kH(); i++, entry += rowLen) {
                     int iy = y * s.sH() - s.pH() + i * s.dH();
                     if (iy < 0 || iy >= h || jlo == jhi) {

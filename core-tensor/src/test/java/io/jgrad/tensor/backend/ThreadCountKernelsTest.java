@@ -123,7 +123,12 @@ class ThreadCountKernelsTest {
             ConvOps.BatchNorm2dResult f = conv.batchNorm2d(x, w, rand(23, 12), 1e-5);
             INDArray[] g = conv.batchNorm2dBackward(x, rand(24, 4, 12, 10, 10), w, f, 1e-5, rand(25, 4, 12, 10, 10),
                     0.5);
-            return List.of(f.output(), g[0], g[1], g[2]);
+            // fused with ReLU and 2×2 max pooling (the same parts, pooled per channel in scratch)
+            Conv2dSpec pool = Conv2dSpec.square(2, 2, 0, 1);
+            ConvOps.BatchNorm2dPoolResult fp = conv.batchNorm2dReluMaxPool2d(x, w, rand(23, 12), 1e-5, pool);
+            INDArray[] gp = conv.batchNorm2dReluMaxPool2dBackward(x, rand(42, 4, 12, 5, 5), w, fp, 1e-5, pool,
+                    rand(25, 4, 12, 10, 10), 0.5);
+            return List.of(f.output(), g[0], g[1], g[2], fp.norm().output(), gp[0], gp[1], gp[2]);
         }));
         all.add(new Family("conv2d", List.of("conv2d", "conv2d backward"), 1e-5f, () -> {
             Conv2dSpec s = Conv2dSpec.square(3, 1, 1, 1);
@@ -139,7 +144,12 @@ class ThreadCountKernelsTest {
             INDArray y5 = conv.conv2d(x5, w5, rand(37, 6), five);
             INDArray[] g5 = conv.conv2dBackward(x5, w5, true, rand(38, 16, 6, 8, 8), five, rand(39, 16, 4, 12, 12),
                     0.5, true, true);
-            return List.of(y, g[0], g[1], g[2], y5, g5[0], g5[1], g5[2]);
+            // the same with the forward's columns kept for the weight gradient
+            ConvOps.Conv2dResult kept = conv.conv2dKeepingColumns(x5, w5, rand(37, 6), five);
+            INDArray[] gk = conv.conv2dBackward(x5, w5, true, rand(38, 16, 6, 8, 8), five, rand(39, 16, 4, 12, 12),
+                    0.5, true, true, kept);
+            kept.release();
+            return List.of(y, g[0], g[1], g[2], y5, g5[0], g5[1], g5[2], kept.output(), gk[0], gk[1], gk[2]);
         }));
         all.add(new Family("pooling", List.of("max_pool2d", "max_pool2d backward", "avg_pool2d",
                 "avg_pool2d backward"), 0, () -> {
@@ -152,7 +162,10 @@ class ThreadCountKernelsTest {
             ConvOps.MaxPool2dResult maxOdd = conv.maxPool2d(x, odd);
             INDArray avg = conv.avgPool2d(x, odd);
             INDArray avgBack = conv.avgPool2dBackward(x.shape(), rand(34, 4, 6, 6, 6), odd);
-            return List.of(max.output(), dx, maxOdd.output(), avg, avgBack);
+            ConvOps.MaxPool2dResult reluMax = conv.reluMaxPool2d(x, odd);      // the fused ReLU (same kernels)
+            INDArray reluDx = rand(40, 4, 6, 12, 12);
+            conv.maxPool2dBackward(x, rand(41, 4, 6, 6, 6), odd, reluMax, reluDx, 0.5);
+            return List.of(max.output(), dx, maxOdd.output(), avg, avgBack, reluMax.output(), reluDx);
         }));
         // LSTM and GRU layers: their batch rows cut over the cores for the whole recurrence, both directions
         all.add(new Family("lstm layer", List.of("lstmLayer", "lstmLayerBackward", "recurrent bias rows"), 1e-5f, () -> {
