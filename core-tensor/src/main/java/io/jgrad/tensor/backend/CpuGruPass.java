@@ -97,7 +97,7 @@ final class CpuGruPass implements RecurrentPass {
                     GateMath.add(hid[q], bias[q], from, to);
                 }
                 cell(xp[0], xp[1], xp[2], hr, hz, hns[s], hPrev[s], rs[s], zs[s], ns[s], hPrev[s + 1], from, to);
-                io.store(s, r0, r1, hPrev[s + 1]);
+                io.store(s, r0, r1, 0, hPrev[s + 1]);
             }
         }
     }
@@ -172,7 +172,7 @@ final class CpuGruPass implements RecurrentPass {
                 float[] dh = rows.dh(s, (int) r0, (int) r1);
                 cellBackward(rs[s], zs[s], ns[s], hns[s], hPrev[s], dh, di[0], di[1], di[2], dgh[2], (int) r0 * h,
                         (int) r1 * h);
-                rows.gates(s, (int) r0, (int) r1, di, dgh);
+                rows.gates(s, (int) r0, (int) r1, 0, di, dgh);
                 rows.recurrent(s, (int) r0, (int) r1, w, true);
             }
         });

@@ -1,6 +1,7 @@
 package io.jgrad.tensor.backend;
 
 import io.jgrad.tensor.Blas;
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -38,10 +39,8 @@ final class CpuLstmPass implements RecurrentPass {
     private final INDArray out;
     private final INDArray hLast;
     private final INDArray cLast;
-    /** Per step, the activations σ(i), σ(f), tanh(g), σ(o), each {@code [N·H]}: {@code act[s][q]}. */
-    private final float[][][] act;
-    /** c_0 … c_T. */
-    private final float[][] cs;
+    /** Each part's rows of the state the backward reads. */
+    private final Rows[] state;
 
     CpuLstmPass(Ops ops, INDArray x, INDArray wIh, INDArray bIh, INDArray w, INDArray b, INDArray h0, INDArray c0) {
         this.ops = ops;
@@ -51,26 +50,67 @@ final class CpuLstmPass implements RecurrentPass {
         n = (int) x.size(0);
         t = (int) x.size(1);
         h = (int) w.size(1);
-        int nh = n * h;
         parts = Parallel.partition(n, MIN_ROWS);
         hs = RecurrentRows.floats(n, t, h);
         out = RecurrentRows.floats(n, t, h);
-        act = new float[t][4][nh];
-        cs = new float[t + 1][];
-        cs[0] = HostFloats.read(c0);
-        for (int s = 0; s < t; s++) {
-            cs[s + 1] = new float[nh];
+        state = new Rows[parts.parts()];
+        float[] hAll = HostFloats.read(h0);
+        float[] cAll = HostFloats.read(c0);
+        Forward f = new Forward(bIh, b, hAll);
+        Parallel.run("lstmLayer", parts, (part, r0, r1) -> {
+            Rows rows = new Rows((int) r0, (int) r1, hAll, cAll);
+            state[part] = rows;
+            f.run(rows);
+        });
+        for (Rows rows : state) {
+            rows.collect(rows.h, hAll);
+            rows.collect(rows.cs[t], cAll);
         }
-        Forward f = new Forward(bIh, b, HostFloats.read(h0));
-        Parallel.run("lstmLayer", parts, (part, r0, r1) -> f.run((int) r0, (int) r1));
-        hLast = RecurrentRows.of(f.hNew, n, h);
-        cLast = RecurrentRows.of(cs[t], n, h);
+        hLast = RecurrentRows.of(hAll, n, h);
+        cLast = RecurrentRows.of(cAll, n, h);
+    }
+
+    /**
+     * One part's batch rows {@code [r0, r1)} of the state, on the heap of the thread that ran it,
+     * indexed from the part's first row (so every loop indexes its arrays alike): per step the
+     * activations σ(i), σ(f), tanh(g), σ(o), {@code act[s][q]}, and c_0 … c_T.
+     */
+    private final class Rows {
+        final int r0;
+        final int r1;
+        final int len;
+        final float[][][] act;
+        final float[][] cs;
+        /** The hidden state after the last step run. */
+        final float[] h;
+
+        Rows(int r0, int r1, float[] h0, float[] c0) {
+            this.r0 = r0;
+            this.r1 = r1;
+            len = (r1 - r0) * CpuLstmPass.this.h;
+            act = new float[t][4][len];
+            cs = new float[t + 1][];
+            cs[0] = slice(c0);
+            for (int s = 0; s < t; s++) {
+                cs[s + 1] = new float[len];
+            }
+            h = slice(h0);
+        }
+
+        /** This part's rows of {@code all [N·H]}. */
+        float[] slice(float[] all) {
+            return Arrays.copyOfRange(all, r0 * CpuLstmPass.this.h, r0 * CpuLstmPass.this.h + len);
+        }
+
+        /** This part's rows {@code mine} written into {@code all [N·H]}. */
+        void collect(float[] mine, float[] all) {
+            System.arraycopy(mine, 0, all, r0 * CpuLstmPass.this.h, len);
+        }
     }
 
     /** The forward's buffers, shared by the parts, each touching its own rows. */
     private final class Forward {
         private final RecurrentRows.ForwardRows io;
-        private final float[] hNew;
 
         Forward(INDArray bIh, INDArray b, float[] h0) {
             int g4 = 4 * h;
@@ -79,22 +119,20 @@ final class CpuLstmPass implements RecurrentPass {
             INDArray proj = RecurrentRows.fillRows(RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, g4), bias);
             RecurrentInputs.projectOnto(ops, x, wIh, proj);      // b_ih + b_hh + x·W_ihᵀ
             io = new RecurrentRows.ForwardRows(proj, w, hs, out, h0);
-            hNew = h0;
         }
 
-        /** Every step of batch rows {@code [r0, r1)}. */
-        void run(int r0, int r1) {
-            int from = r0 * h;
-            int to = r1 * h;
+        /** Every step of one part's rows. */
+        void run(Rows rows) {
+            int len = rows.len;
             for (int s = 0; s < t; s++) {
-                float[][] a = act[s];
-                io.gates(s, r0, r1, a);
-                GateMath.sigmoidInPlace(a[0], from, to);
-                GateMath.sigmoidInPlace(a[1], from, to);
-                GateMath.tanhInPlace(a[2], from, to);
-                GateMath.sigmoidInPlace(a[3], from, to);
-                cell(a[0], a[1], a[2], a[3], cs[s], cs[s + 1], hNew, from, to);
-                io.store(s, r0, r1, hNew);
+                float[][] a = rows.act[s];
+                io.gates(s, rows.r0, rows.r1, rows.r0, a);
+                GateMath.sigmoidInPlace(a[0], 0, len);
+                GateMath.sigmoidInPlace(a[1], 0, len);
+                GateMath.tanhInPlace(a[2], 0, len);
+                GateMath.sigmoidInPlace(a[3], 0, len);
+                cell(a[0], a[1], a[2], a[3], rows.cs[s], rows.cs[s + 1], rows.h, 0, len);
+                io.store(s, rows.r0, rows.r1, rows.r0, rows.h);
             }
         }
     }
@@ -162,23 +200,26 @@ final class CpuLstmPass implements RecurrentPass {
 
     @Override
     public void backward(INDArray dOut, INDArray dhLast, INDArray dcLast, INDArray[] grads, double[] betas) {
-        int nh = n * h;
         int g4 = 4 * h;
         RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 4, false);
-        float[] dc = dcLast == null ? new float[nh] : HostFloats.read(dcLast);
-        float[][] d = {new float[nh], new float[nh], new float[nh], new float[nh]};
+        float[] dcAll = dcLast == null ? new float[n * h] : HostFloats.read(dcLast);
         Parallel.run("lstmLayerBackward", parts, (part, r0, r1) -> {
-            int from = (int) r0 * h;
-            int to = (int) r1 * h;
+            Rows st = state[part];
+            int len = st.len;
+            float[] dh = st.slice(rows.carried());
+            float[] tmp = new float[len];
+            float[] dc = st.slice(dcAll);
+            float[][] d = {new float[len], new float[len], new float[len], new float[len]};
             for (int s = t - 1; s >= 0; s--) {
-                float[] dh = rows.dh(s, (int) r0, (int) r1);
-                float[][] a = act[s];
-                cellBackward(a[0], a[1], a[2], a[3], cs[s], cs[s + 1], dh, dc, d, from, to);
-                rows.gates(s, (int) r0, (int) r1, d, d);
+                rows.dh(s, st.r0, st.r1, st.r0, dh, tmp);
+                float[][] a = st.act[s];
+                cellBackward(a[0], a[1], a[2], a[3], st.cs[s], st.cs[s + 1], dh, dc, d, 0, len);
+                rows.gates(s, st.r0, st.r1, st.r0, d, d);
                 if (s > 0) {
-                    rows.recurrent(s, (int) r0, (int) r1, w, false);
+                    rows.recurrent(s, st.r0, st.r1, st.r0, w, false, dh, tmp);
                 }
             }
+            st.collect(dc, dcAll);
         });
         INDArray dh0 = grads[H0];
         if (dh0 != null) {          // dh_0 = dG_0·W_hh: the rows (n, 0) of dG, straight into its buffer
@@ -190,7 +231,7 @@ final class CpuLstmPass implements RecurrentPass {
             }
         }
         if (grads[C0] != null) {
-            RecurrentRows.write(grads[C0], betas[C0], dc);
+            RecurrentRows.write(grads[C0], betas[C0], dcAll);
         }
         rows.weightGrads(grads, betas, hs);
         RecurrentInputs.backward(ops, rows.dGi, x, wIh, grads, betas);

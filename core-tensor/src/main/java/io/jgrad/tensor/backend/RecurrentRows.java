@@ -150,15 +150,15 @@ final class RecurrentRows {
         /**
          * Batch rows {@code [r0, r1)} of step {@code s}'s pre-activations {@code proj_s + h_s·W_hhᵀ},
          * summed in place by one unsplit GEMM (the caller cuts the rows over the cores), gate
-         * block {@code q} of row {@code r} copied straight into {@code parts[q]} at {@code r·H}.
+         * block {@code q} of row {@code r} copied straight into {@code parts[q]} at {@code (r − base)·H}.
          */
-        void gates(int s, int r0, int r1, float[][] parts) {
+        void gates(int s, int r0, int r1, int base, float[][] parts) {
             long row = (long) r0 * t + s;
             Blas.sgemmAtSerial(false, true, r1 - r0, gh, h, 1f, hs, row * h, t * h, w, 0, h, 1f, proj, row * gh, t * gh);
             for (int r = r0; r < r1; r++) {
                 int at = (r * t + s) * gh;
                 for (int q = 0; q < parts.length; q++) {
-                    pb.get(at + q * h, parts[q], r * h, h);
+                    pb.get(at + q * h, parts[q], (r - base) * h, h);
                 }
             }
         }
@@ -180,13 +180,16 @@ final class RecurrentRows {
             }
         }
 
-        /** Batch rows {@code [r0, r1)} of {@code hNew [N·H]}, the hidden state after step {@code s}: kept for the next step's GEMM, and output. */
-        void store(int s, int r0, int r1, float[] hNew) {
+        /**
+         * Batch rows {@code [r0, r1)} of the hidden state after step {@code s}, row {@code r} at
+         * {@code (r − base)·H} of {@code hNew}: kept for the next step's GEMM, and output.
+         */
+        void store(int s, int r0, int r1, int base, float[] hNew) {
             for (int r = r0; r < r1; r++) {
                 if (s + 1 < t) {
-                    hsb.put((r * t + s + 1) * h, hNew, r * h, h);
+                    hsb.put((r * t + s + 1) * h, hNew, (r - base) * h, h);
                 }
-                outb.put((r * t + s) * h, hNew, r * h, h);
+                outb.put((r * t + s) * h, hNew, (r - base) * h, h);
             }
         }
     }
@@ -233,25 +236,31 @@ final class RecurrentRows {
 
         /** Batch rows {@code [r0, r1)} of the gradient reaching h_s: the carried one plus step {@code s}'s rows of {@code dOut}. */
         float[] dh(int s, int r0, int r1) {
+            return dh(s, r0, r1, 0, dh, tmp);
+        }
+
+        /** {@link #dh(int, int, int)} into the caller's {@code dh}, row {@code r} at {@code (r − base)·H}; {@code tmp} as large. */
+        float[] dh(int s, int r0, int r1, int base, float[] dh, float[] tmp) {
             for (int r = r0; r < r1; r++) {
-                outb.get((r * t + s) * h, tmp, r * h, h);
+                outb.get((r * t + s) * h, tmp, (r - base) * h, h);
             }
-            GateMath.add(dh, tmp, r0 * h, r1 * h);
+            GateMath.add(dh, tmp, (r0 - base) * h, (r1 - base) * h);
             return dh;
         }
 
         /**
          * Batch rows {@code [r0, r1)} of step {@code s}'s gate gradients, the input side {@code xParts} and
          * the hidden side {@code hParts} (the same arrays for an LSTM), gate {@code q} of row {@code r}
-         * taken from {@code parts[q]} at {@code r·H}.
+         * taken from {@code parts[q]} at {@code (r − base)·H}.
          */
-        void gates(int s, int r0, int r1, float[][] xParts, float[][] hParts) {
+        void gates(int s, int r0, int r1, int base, float[][] xParts, float[][] hParts) {
             for (int r = r0; r < r1; r++) {
                 int at = (r * t + s) * gh;
+                int from = (r - base) * h;
                 for (int q = 0; q < hParts.length; q++) {
-                    dgb.put(at + q * h, hParts[q], r * h, h);
+                    dgb.put(at + q * h, hParts[q], from, h);
                     if (hParts != xParts) {
-                        dgib.put(at + q * h, xParts[q], r * h, h);
+                        dgib.put(at + q * h, xParts[q], from, h);
                     }
                 }
             }
@@ -262,13 +271,20 @@ final class RecurrentRows {
          * GEMM), or get it added when {@code add}.
          */
         void recurrent(int s, int r0, int r1, INDArray w, boolean add) {
+            recurrent(s, r0, r1, 0, w, add, dh, tmp);
+        }
+
+        /** {@link #recurrent(int, int, int, INDArray, boolean)} into the caller's {@code dh}, row {@code r} at {@code (r − base)·H}. */
+        void recurrent(int s, int r0, int r1, int base, INDArray w, boolean add, float[] dh, float[] tmp) {
             Blas.sgemmAtSerial(false, false, r1 - r0, h, gh, 1f, dG, ((long) r0 * t + s) * gh, t * gh, w, 0, h, 0f, dhRec,
                     (long) r0 * h, h);
+            int from = (r0 - base) * h;
+            int len = (r1 - r0) * h;
             if (add) {
-                dhb.get(r0 * h, tmp, r0 * h, (r1 - r0) * h);
-                GateMath.add(dh, tmp, r0 * h, r1 * h);
+                dhb.get(r0 * h, tmp, from, len);
+                GateMath.add(dh, tmp, from, from + len);
             } else {
-                dhb.get(r0 * h, dh, r0 * h, (r1 - r0) * h);
+                dhb.get(r0 * h, dh, from, len);
             }
         }
 
