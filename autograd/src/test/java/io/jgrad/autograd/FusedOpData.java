@@ -39,4 +39,11 @@ final class FusedOpData {
             assertArrayEquals(plain[k].grad().toFloatArray(), fused[k].grad().toFloatArray(), "input " + k);
         }
     }
+
+    /** Back-propagates {@code seed} (the caller's own array) from {@code out} and checks the fused backward left it as it was. */
+    static void assertSeedUntouched(Variable out, Tensor seed) {
+        float[] before = seed.toFloatArray();
+        Backprop.run(out, seed.array(), false);
+        assertArrayEquals(before, seed.toFloatArray());
+    }
 }

@@ -167,17 +167,19 @@ final class CpuGruPass implements RecurrentPass {
         RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 3, true);
         float[][] di = {new float[nh], new float[nh], new float[nh]};
         float[][] dgh = {di[0], di[1], new float[nh]};
+        float[] dh = rows.carried();
+        float[] tmp = new float[nh];
         Parallel.run("gruLayerBackward", parts, (part, r0, r1) -> {
             for (int s = t - 1; s >= 0; s--) {
-                float[] dh = rows.dh(s, (int) r0, (int) r1);
+                rows.dh(s, (int) r0, (int) r1, 0, dh, tmp);
                 cellBackward(rs[s], zs[s], ns[s], hns[s], hPrev[s], dh, di[0], di[1], di[2], dgh[2], (int) r0 * h,
                         (int) r1 * h);
                 rows.gates(s, (int) r0, (int) r1, 0, di, dgh);
-                rows.recurrent(s, (int) r0, (int) r1, w, true);
+                rows.recurrent(s, (int) r0, (int) r1, 0, w, true, dh, tmp);
             }
         });
         if (grads[H0] != null) {
-            RecurrentRows.write(grads[H0], betas[H0], rows.carried());
+            RecurrentRows.write(grads[H0], betas[H0], dh);
         }
         rows.weightGrads(grads, betas, hs);
         RecurrentInputs.backward(ops, rows.dGi, x, wIh, grads, betas);

@@ -62,7 +62,7 @@ final class CpuLstmPass implements RecurrentPass {
             state[part] = rows;
             f.run(rows);
         });
-        for (Rows rows : state) {
+        for (Rows rows : state) {               // h_0, c_0 have been read: the arrays now take h_T, c_T
             rows.collect(rows.h, hAll);
             rows.collect(rows.cs[t], cAll);
         }

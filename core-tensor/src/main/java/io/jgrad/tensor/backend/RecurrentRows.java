@@ -212,7 +212,6 @@ final class RecurrentRows {
         private final FloatBuffer dgib;
         private final FloatBuffer dhb;
         private final float[] dh;
-        private final float[] tmp;
         private final int t;
         private final int n;
         private final int h;
@@ -231,21 +230,18 @@ final class RecurrentRows {
             dgib = HostFloats.buffer(dGi);
             dhb = HostFloats.buffer(dhRec);
             dh = dhLast == null ? new float[n * h] : HostFloats.read(dhLast);
-            tmp = new float[n * h];
         }
 
-        /** Batch rows {@code [r0, r1)} of the gradient reaching h_s: the carried one plus step {@code s}'s rows of {@code dOut}. */
-        float[] dh(int s, int r0, int r1) {
-            return dh(s, r0, r1, 0, dh, tmp);
-        }
-
-        /** {@link #dh(int, int, int)} into the caller's {@code dh}, row {@code r} at {@code (r − base)·H}; {@code tmp} as large. */
-        float[] dh(int s, int r0, int r1, int base, float[] dh, float[] tmp) {
+        /**
+         * Batch rows {@code [r0, r1)} of the gradient reaching h_s: the carried one in {@code dh} plus
+         * step {@code s}'s rows of {@code dOut}, row {@code r} at {@code (r − base)·H} of {@code dh}
+         * and of {@code tmp} (as large, scratch).
+         */
+        void dh(int s, int r0, int r1, int base, float[] dh, float[] tmp) {
             for (int r = r0; r < r1; r++) {
                 outb.get((r * t + s) * h, tmp, (r - base) * h, h);
             }
             GateMath.add(dh, tmp, (r0 - base) * h, (r1 - base) * h);
-            return dh;
         }
 
         /**
@@ -267,14 +263,10 @@ final class RecurrentRows {
         }
 
         /**
-         * Batch rows {@code [r0, r1)} of the carried gradient become {@code dG_s·W_hh} (one unsplit
-         * GEMM), or get it added when {@code add}.
+         * Batch rows {@code [r0, r1)} of the carried gradient {@code dh} (row {@code r} at
+         * {@code (r − base)·H}) become {@code dG_s·W_hh} (one unsplit GEMM), or get it added when
+         * {@code add} ({@code tmp} as large, scratch).
          */
-        void recurrent(int s, int r0, int r1, INDArray w, boolean add) {
-            recurrent(s, r0, r1, 0, w, add, dh, tmp);
-        }
-
-        /** {@link #recurrent(int, int, int, INDArray, boolean)} into the caller's {@code dh}, row {@code r} at {@code (r − base)·H}. */
         void recurrent(int s, int r0, int r1, int base, INDArray w, boolean add, float[] dh, float[] tmp) {
             Blas.sgemmAtSerial(false, false, r1 - r0, h, gh, 1f, dG, ((long) r0 * t + s) * gh, t * gh, w, 0, h, 0f, dhRec,
                     (long) r0 * h, h);
@@ -288,7 +280,11 @@ final class RecurrentRows {
             }
         }
 
-        /** The gradient reaching h_0 once the loop is done (the GRU's; an LSTM's comes from {@link #dG}). */
+        /**
+         * The gradient reaching h_T ({@code dhLast}, zeros without one), {@code [N·H]}: where the
+         * loops start; a pass that carries the gradient in this very array (base 0) finds the one
+         * reaching h_0 here after its loop.
+         */
         float[] carried() {
             return dh;
         }
