@@ -64,6 +64,9 @@ final class RecurrentOps {
             carry.dh = null;
             carry.dc = null;
             pass.backward(g, dh, dc, grads, betas);
+            if (!sink.graphRetained()) {
+                pass.release();
+            }
         }, in);
     }
 

@@ -35,6 +35,8 @@ public final class BlasCoreType {
     private static final List<String> HASWELL = List.of("avx2", "fma");
 
     private static volatile String decision = "not applied yet";
+    /** The core type set in the environment, by jgrad or the user; null for OpenBLAS's own detection. */
+    private static volatile String core;
 
     private BlasCoreType() {
     }
@@ -53,6 +55,16 @@ public final class BlasCoreType {
         return Optional.empty();
     }
 
+    /**
+     * Whether OpenBLAS runs its SkylakeX kernels, chosen here or by the user: those include
+     * small-matrix kernels that multiply {@code m·n·k ≤ 10⁶} products in place, without packing
+     * either operand ({@code sgemm_small_kernel_*_SKYLAKEX}, 0.3.16 and later).
+     */
+    public static boolean smallMatrixKernels() {
+        applyBeforeNativeLoad();
+        return core != null && (core.equalsIgnoreCase("SkylakeX") || core.equalsIgnoreCase("Cooperlake"));
+    }
+
     /** What {@link #applyBeforeNativeLoad()} decided, for logs and diagnostics. */
     public static String decision() {
         return decision;
@@ -69,6 +81,7 @@ public final class BlasCoreType {
         String user = System.getenv(VARIABLE);
         if (user != null && !user.isBlank()) {
             decision = VARIABLE + "=" + user + " (set by the user, kept)";
+            core = user.trim();
         } else {
             Set<String> flags = cpuFlags();
             Optional<String> core = choose(flags);
@@ -76,6 +89,7 @@ public final class BlasCoreType {
                 decision = "OpenBLAS's own detection (" + (flags.isEmpty() ? "CPU features unreadable" : "no AVX2") + ")";
             } else if (NativeEnv.set(VARIABLE, core.get())) {
                 decision = VARIABLE + "=" + core.get() + " (chosen from the CPU's features)";
+                BlasCoreType.core = core.get();
             } else {
                 decision = "OpenBLAS's own detection (could not set " + VARIABLE + ")";
             }

@@ -3,6 +3,7 @@ package io.jgrad.nn;
 import io.jgrad.autograd.Functional;
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Rng;
+import java.util.function.UnaryOperator;
 
 /**
  * A multi-layer gated recurrent unit (Cho et al., 2014) as PyTorch's
@@ -44,10 +45,13 @@ public class GRU extends RecurrentModule {
         Variable layerIn = x;
         Variable[] hs = new Variable[numLayers()];
         for (int k = 0; k < numLayers(); k++) {
-            Functional.GruResult r = Functional.gruLayer(layerIn, weightIh(k), biasIh(k), weightHh(k), biasHh(k),
-                    initial("h0", h0, k, n, x));
-            layerIn = r.output();
-            hs[k] = r.h();
+            int layer = k;
+            Functional.GruResult[] r = new Functional.GruResult[1];
+            UnaryOperator<Variable> run = in -> (r[0] = Functional.gruLayer(in, weightIh(layer), biasIh(layer),
+                    weightHh(layer), biasHh(layer), initial("h0", h0, layer, n, x))).output();
+            // a lower layer's output feeds only the next layer: its memory goes back once backward is past it
+            layerIn = layer + 1 < numLayers() ? Functional.intermediate(run, layerIn) : run.apply(layerIn);
+            hs[k] = r[0].h();
         }
         return new Output(layerIn, Variable.stack(0, hs));
     }

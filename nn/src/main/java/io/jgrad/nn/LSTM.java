@@ -3,6 +3,7 @@ package io.jgrad.nn;
 import io.jgrad.autograd.Functional;
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.Rng;
+import java.util.function.UnaryOperator;
 
 /**
  * A multi-layer long short-term memory (Hochreiter and Schmidhuber, 1997) as PyTorch's
@@ -49,11 +50,15 @@ public class LSTM extends RecurrentModule {
         Variable[] hs = new Variable[numLayers()];
         Variable[] cs = new Variable[numLayers()];
         for (int k = 0; k < numLayers(); k++) {
-            Functional.LstmResult r = Functional.lstmLayer(layerIn, weightIh(k), biasIh(k), weightHh(k), biasHh(k),
-                    initial("h0", h0, k, n, x), initial("c0", c0, k, n, x));
-            layerIn = r.output();
-            hs[k] = r.h();
-            cs[k] = r.c();
+            int layer = k;
+            Functional.LstmResult[] r = new Functional.LstmResult[1];
+            UnaryOperator<Variable> run = in -> (r[0] = Functional.lstmLayer(in, weightIh(layer), biasIh(layer),
+                    weightHh(layer), biasHh(layer), initial("h0", h0, layer, n, x), initial("c0", c0, layer, n, x)))
+                    .output();
+            // a lower layer's output feeds only the next layer: its memory goes back once backward is past it
+            layerIn = layer + 1 < numLayers() ? Functional.intermediate(run, layerIn) : run.apply(layerIn);
+            hs[k] = r[0].h();
+            cs[k] = r[0].c();
         }
         return new Output(layerIn, Variable.stack(0, hs), Variable.stack(0, cs));
     }

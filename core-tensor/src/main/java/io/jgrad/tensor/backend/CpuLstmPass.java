@@ -1,6 +1,7 @@
 package io.jgrad.tensor.backend;
 
 import io.jgrad.tensor.Blas;
+import io.jgrad.tensor.EarlyRelease;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -36,6 +37,9 @@ final class CpuLstmPass implements RecurrentPass {
     private final Parallel.Partition parts;
     /** h_0 … h_{T−1}: the hidden state each step starts from, {@code [N, T, H]}. */
     private final INDArray hs;
+    /** Hands {@link #hs} back to the cache once the backward has read it (null: not a cache block). */
+    private final EarlyRelease.Handle hsRelease;
+    private boolean released;
     private final INDArray out;
     private final INDArray hLast;
     private final INDArray cLast;
@@ -51,7 +55,10 @@ final class CpuLstmPass implements RecurrentPass {
         t = (int) x.size(1);
         h = (int) w.size(1);
         parts = Parallel.partition(n, MIN_ROWS);
-        hs = RecurrentRows.floats(n, t, h);
+        try (EarlyRelease.Capture made = EarlyRelease.capture()) {
+            hs = RecurrentRows.floats(n, t, h);
+            hsRelease = made.find(hs);
+        }
         out = RecurrentRows.floats(n, t, h);
         state = new Rows[parts.parts()];
         float[] hAll = HostFloats.read(h0);
@@ -80,6 +87,7 @@ final class CpuLstmPass implements RecurrentPass {
         final int r1;
         final int len;
         final float[][][] act;
+        /** c_0 … c_T, one block from {@link StateArrays} as {@link #act}. */
         final float[][] cs;
         /** The hidden state after the last step run. */
         final float[] h;
@@ -88,12 +96,9 @@ final class CpuLstmPass implements RecurrentPass {
             this.r0 = r0;
             this.r1 = r1;
             len = (r1 - r0) * CpuLstmPass.this.h;
-            act = new float[t][4][len];
-            cs = new float[t + 1][];
-            cs[0] = slice(c0);
-            for (int s = 0; s < t; s++) {
-                cs[s + 1] = new float[len];
-            }
+            act = StateArrays.take(t, 4, len);
+            cs = StateArrays.take(1, t + 1, len)[0];
+            System.arraycopy(c0, r0 * CpuLstmPass.this.h, cs[0], 0, len);
             h = slice(h0);
         }
 
@@ -105,6 +110,12 @@ final class CpuLstmPass implements RecurrentPass {
         /** This part's rows {@code mine} written into {@code all [N·H]}. */
         void collect(float[] mine, float[] all) {
             System.arraycopy(mine, 0, all, r0 * CpuLstmPass.this.h, len);
+        }
+
+        /** Hands the state arrays back for the next forward: the backward has read them. */
+        void release() {
+            StateArrays.give(act);
+            StateArrays.give(new float[][][] {cs});
         }
     }
 
@@ -180,6 +191,21 @@ final class CpuLstmPass implements RecurrentPass {
         }
         for (int k = from; k < to; k++) {
             dc[k] = dc[k] * f[k];
+        }
+    }
+
+    /** Hands every part's state arrays back ({@link StateArrays}) and the hidden states to the cache. */
+    @Override
+    public void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        for (Rows rows : state) {
+            rows.release();
+        }
+        if (hsRelease != null) {
+            hsRelease.release();
         }
     }
 

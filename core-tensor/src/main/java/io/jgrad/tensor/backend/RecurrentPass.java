@@ -34,4 +34,12 @@ public interface RecurrentPass {
      * {@code grads[i] = betas[i]·grads[i] + ∂L/∂input_i}. Called at most once.
      */
     void backward(INDArray dOut, INDArray dh, INDArray dc, INDArray[] grads, double[] betas);
+
+    /**
+     * Tells the pass that {@link #backward} has run and will not run again (the graph is not
+     * retained), so it may hand back the memory it kept for it now rather than through the
+     * collector. Nothing of the pass may be used afterwards.
+     */
+    default void release() {
+    }
 }

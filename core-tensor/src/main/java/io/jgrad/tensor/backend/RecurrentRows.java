@@ -119,6 +119,8 @@ final class RecurrentRows {
      */
     static final class ForwardRows {
         private final INDArray w;
+        /** {@code W_hhᵀ [H, G·H]} when the step products are cut into column blocks ({@link StepGemm}), else null. */
+        private final INDArray wt;
         private final INDArray hs;
         private final INDArray proj;
         private final INDArray hidden;
@@ -140,6 +142,7 @@ final class RecurrentRows {
             h = (int) hs.size(2);
             gh = (int) w.size(0);
             hidden = scratch(HIDDEN, n, gh);
+            wt = StepGemm.width(Math.min(n, StepGemm.MAX_ROWS), gh, h) < gh ? w.transpose().dup('c') : null;
             pb = HostFloats.buffer(proj);
             hsb = HostFloats.buffer(hs);
             outb = HostFloats.buffer(out);
@@ -149,12 +152,18 @@ final class RecurrentRows {
 
         /**
          * Batch rows {@code [r0, r1)} of step {@code s}'s pre-activations {@code proj_s + h_s·W_hhᵀ},
-         * summed in place by one unsplit GEMM (the caller cuts the rows over the cores), gate
+         * summed in place by one unsplit GEMM, or one per column block ({@link StepGemm}; the caller
+         * cuts the rows over the cores), gate
          * block {@code q} of row {@code r} copied straight into {@code parts[q]} at {@code (r − base)·H}.
          */
         void gates(int s, int r0, int r1, int base, float[][] parts) {
             long row = (long) r0 * t + s;
-            Blas.sgemmAtSerial(false, true, r1 - r0, gh, h, 1f, hs, row * h, t * h, w, 0, h, 1f, proj, row * gh, t * gh);
+            int width = wt == null ? gh : StepGemm.width(r1 - r0, gh, h);
+            if (width < gh) {
+                StepGemm.multiply(r1 - r0, gh, h, hs, row * h, t * h, wt, 0, gh, 1f, proj, row * gh, t * gh, width);
+            } else {
+                Blas.sgemmAtSerial(false, true, r1 - r0, gh, h, 1f, hs, row * h, t * h, w, 0, h, 1f, proj, row * gh, t * gh);
+            }
             for (int r = r0; r < r1; r++) {
                 int at = (r * t + s) * gh;
                 for (int q = 0; q < parts.length; q++) {
@@ -264,12 +273,12 @@ final class RecurrentRows {
 
         /**
          * Batch rows {@code [r0, r1)} of the carried gradient {@code dh} (row {@code r} at
-         * {@code (r − base)·H}) become {@code dG_s·W_hh} (one unsplit GEMM), or get it added when
+         * {@code (r − base)·H}) become {@code dG_s·W_hh} (unsplit GEMMs, {@link StepGemm}), or get it added when
          * {@code add} ({@code tmp} as large, scratch).
          */
         void recurrent(int s, int r0, int r1, int base, INDArray w, boolean add, float[] dh, float[] tmp) {
-            Blas.sgemmAtSerial(false, false, r1 - r0, h, gh, 1f, dG, ((long) r0 * t + s) * gh, t * gh, w, 0, h, 0f, dhRec,
-                    (long) r0 * h, h);
+            StepGemm.multiply(r1 - r0, h, gh, dG, ((long) r0 * t + s) * gh, t * gh, w, 0, h, 0f, dhRec, (long) r0 * h, h,
+                    StepGemm.width(r1 - r0, h, gh));
             int from = (r0 - base) * h;
             int len = (r1 - r0) * h;
             if (add) {

@@ -46,12 +46,28 @@ class RecurrentLayersAgreementTest {
     /** A larger layer, whose per-step GEMMs and whole-sequence GEMMs are cut over three threads. */
     @Test
     void largerLayersOnThreeThreadsMatchTheGeneralForm() {
-        int before = Threads.count();
-        Threads.set(3);
-        tol = 2e-4;
-        try {
+        onThreads(3, () -> {
             lstmAgrees(24, 8, 64);
             gruAgrees(24, 8, 64);
+        });
+    }
+
+    /**
+     * W8's layer shape (hidden 128, 64 rows) on two threads: parts of 32 rows, whose step products
+     * are cut into column blocks where OpenBLAS has its small-matrix kernels ({@link StepGemm}).
+     */
+    @Test
+    void stepProductsCutIntoBlocksMatchTheGeneralForm() {
+        onThreads(2, () -> lstmAgrees(64, 3, 128));
+    }
+
+    /** Runs {@code check} on {@code threads} threads, at the larger layers' tolerance. */
+    private void onThreads(int threads, Runnable check) {
+        int before = Threads.count();
+        Threads.set(threads);
+        tol = 2e-4;
+        try {
+            check.run();
         } finally {
             Threads.set(before);
         }

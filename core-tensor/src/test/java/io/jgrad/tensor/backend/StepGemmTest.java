@@ -1,0 +1,63 @@
+package io.jgrad.tensor.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jgrad.tensor.Rng;
+import io.jgrad.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@link StepGemm}: which per-step products are cut into column blocks (only with the small-matrix
+ * kernels, only parts of at most 32 rows, blocks under 10⁶ multiply-adds), and that a cut product
+ * at offsets, with strides wider than the slab as a recurrent layer's step rows have, equals the
+ * float64 product whatever the width.
+ */
+class StepGemmTest {
+    @Test
+    void cutsOnlySmallPartsAndOnlyWithTheSmallKernels() {
+        assertEquals(128, StepGemm.width(true, 32, 512, 128), "W8's forward step: a block per gate");
+        assertEquals(32, StepGemm.width(true, 32, 128, 512), "W8's backward step");
+        assertEquals(256, StepGemm.width(true, 16, 512, 128), "16 rows: two blocks of 256");
+        assertEquals(512, StepGemm.width(true, 64, 512, 128), "64 rows: uncut (slower cut, measured)");
+        assertEquals(512, StepGemm.width(false, 32, 512, 128), "without the small kernels nothing is cut");
+        assertEquals(96, StepGemm.width(true, 32, 96, 24), "small already: one call");
+        assertEquals(300, StepGemm.width(true, 32, 300, 512), "no power-of-two cut reaches the limit: uncut");
+        assertEquals(16, StepGemm.width(true, 32, 64, 1500), "down to 16 columns");
+        assertEquals(64, StepGemm.width(true, 32, 64, 2000), "never below 16 columns");
+    }
+
+    @Test
+    void aCutProductAtOffsetsEqualsTheFloat64Product() {
+        int m = 5;
+        int n = 48;
+        int k = 20;
+        int lda = 70;
+        int ldb = 60;
+        int ldc = 90;
+        INDArray a = Tensor.uniform(new Rng(1), -1, 1, 8 * lda).array();
+        INDArray b = Tensor.uniform(new Rng(2), -1, 1, 40 * ldb).array();
+        float[] fa = a.toFloatVector();
+        float[] fb = b.toFloatVector();
+        for (int width : new int[] {48, 16, 20, 7}) {
+            for (float beta : new float[] {0f, 1f}) {
+                INDArray c = Tensor.uniform(new Rng(3), -1, 1, 8 * ldc).array();
+                float[] before = c.toFloatVector();
+                StepGemm.multiply(m, n, k, a, 3, lda, b, 5, ldb, beta, c, 7, ldc, width);
+                float[] got = c.toFloatVector();
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double want = beta * before[7 + i * ldc + j];
+                        for (int p = 0; p < k; p++) {
+                            want += (double) fa[3 + i * lda + p] * fb[5 + p * ldb + j];
+                        }
+                        assertEquals(want, got[7 + i * ldc + j], 1e-5, "width " + width + ", beta " + beta + " at " + i + "," + j);
+                    }
+                }
+                for (int at = 7 + (m - 1) * ldc + n; at < got.length; at++) {
+                    assertEquals(before[at], got[at], "past C's slab, width " + width);
+                }
+            }
+        }
+    }
+}
