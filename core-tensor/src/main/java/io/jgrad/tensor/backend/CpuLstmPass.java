@@ -229,6 +229,7 @@ final class CpuLstmPass implements RecurrentPass {
         int g4 = 4 * h;
         RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 4, false);
         float[] dcAll = dcLast == null ? new float[n * h] : HostFloats.read(dcLast);
+        float[][] partSums = new float[parts.parts()][];
         Parallel.run("lstmLayerBackward", parts, (part, r0, r1) -> {
             Rows st = state[part];
             int len = st.len;
@@ -236,17 +237,26 @@ final class CpuLstmPass implements RecurrentPass {
             float[] tmp = new float[len];
             float[] dc = st.slice(dcAll);
             float[][] d = {new float[len], new float[len], new float[len], new float[len]};
+            float[][] stepSums = {new float[len], new float[len], new float[len], new float[len]};
             for (int s = t - 1; s >= 0; s--) {
                 rows.dh(s, st.r0, st.r1, st.r0, dh, tmp);
                 float[][] a = st.act[s];
                 cellBackward(a[0], a[1], a[2], a[3], st.cs[s], st.cs[s + 1], dh, dc, d, 0, len);
                 rows.gates(s, st.r0, st.r1, st.r0, d, d);
+                for (int q = 0; q < 4; q++) {
+                    GateMath.add(stepSums[q], d[q], len);
+                }
                 if (s > 0) {
                     rows.recurrent(s, st.r0, st.r1, st.r0, w, false, dh, tmp);
                 }
             }
             st.collect(dc, dcAll);
+            partSums[part] = RecurrentRows.rowSums(stepSums, len / h, h);
         });
+        float[] biasSums = partSums[0];             // Σ dG over all N·T rows: both biases' gradient
+        for (int p = 1; p < partSums.length; p++) {
+            GateMath.add(biasSums, partSums[p], g4);
+        }
         INDArray dh0 = grads[H0];
         if (dh0 != null) {          // dh_0 = dG_0·W_hh: the rows (n, 0) of dG, straight into its buffer
             INDArray into = Dense.float32(dh0) ? dh0 : RecurrentRows.floats(n, h);
@@ -259,7 +269,7 @@ final class CpuLstmPass implements RecurrentPass {
         if (grads[C0] != null) {
             RecurrentRows.write(grads[C0], betas[C0], dcAll);
         }
-        rows.weightGrads(grads, betas, hs);
-        RecurrentInputs.backward(ops, rows.dGi, x, wIh, grads, betas);
+        rows.weightGrads(grads, betas, hs, biasSums);
+        RecurrentInputs.backward(ops, rows.dGi, x, wIh, grads, betas, biasSums);
     }
 }

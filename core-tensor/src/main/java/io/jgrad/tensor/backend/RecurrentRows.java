@@ -25,7 +25,8 @@ final class RecurrentRows {
     static final int GATE_GRADS = 2;
     static final int INPUT_GRADS = 3;
     static final int HIDDEN_GRAD = 4;
-    private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[5]);
+    static final int HIDDEN_WEIGHT_T = 5;
+    private static final ThreadLocal<INDArray[]> SCRATCH = ThreadLocal.withInitial(() -> new INDArray[6]);
 
     private RecurrentRows() {
     }
@@ -94,6 +95,22 @@ final class RecurrentRows {
         return into;
     }
 
+    /**
+     * The column sums of {@code rows} rows of {@code width} in each of {@code blocks} (gate block
+     * {@code q}'s row {@code r} at {@code blocks[q][r·width]}), as one {@code [blocks·width]} array.
+     */
+    static float[] rowSums(float[][] blocks, int rows, int width) {
+        float[] out = new float[blocks.length * width];
+        for (int q = 0; q < blocks.length; q++) {
+            for (int r = 0; r < rows; r++) {
+                for (int k = 0; k < width; k++) {
+                    out[q * width + k] += blocks[q][r * width + k];
+                }
+            }
+        }
+        return out;
+    }
+
     /** {@code src [n·width]} into step {@code s} of the batch-first {@code [n, t, width]} buffer {@code dst}. */
     static void scatter(float[] src, FloatBuffer dst, int s, int t, int n, int width) {
         for (int r = 0; r < n; r++) {
@@ -142,7 +159,8 @@ final class RecurrentRows {
             h = (int) hs.size(2);
             gh = (int) w.size(0);
             hidden = scratch(HIDDEN, n, gh);
-            wt = StepGemm.width(Math.min(n, StepGemm.MAX_ROWS), gh, h) < gh ? w.transpose().dup('c') : null;
+            wt = StepGemm.width(Math.min(n, StepGemm.MAX_ROWS), gh, h) < gh
+                    ? scratch(HIDDEN_WEIGHT_T, h, gh).assign(w.transpose()) : null;
             pb = HostFloats.buffer(proj);
             hsb = HostFloats.buffer(hs);
             outb = HostFloats.buffer(out);
@@ -305,6 +323,15 @@ final class RecurrentRows {
          * into {@code grads[WEIGHT_HH]}, {@code grads[BIAS_HH]} with their betas (skipped when null).
          */
         void weightGrads(INDArray[] grads, double[] betas, INDArray hs) {
+            weightGrads(grads, betas, hs, null);
+        }
+
+        /**
+         * {@link #weightGrads(INDArray[], double[], INDArray)} with the bias gradient's sums over all
+         * rows already taken ({@code biasSums [G·H]}, by the loop while the gate gradients were at
+         * hand), or, when null, taken here from {@link #dG}.
+         */
+        void weightGrads(INDArray[] grads, double[] betas, INDArray hs, float[] biasSums) {
             int rows = n * t;
             INDArray dw = grads[RecurrentPass.WEIGHT_HH];
             if (dw != null) {
@@ -318,7 +345,9 @@ final class RecurrentRows {
                 }
             }
             INDArray db = grads[RecurrentPass.BIAS_HH];
-            if (db != null) {
+            if (db != null && biasSums != null) {
+                write(db, betas[RecurrentPass.BIAS_HH], biasSums);
+            } else if (db != null) {
                 Kernels.columnSums(dG, db, betas[RecurrentPass.BIAS_HH]);
             }
         }
