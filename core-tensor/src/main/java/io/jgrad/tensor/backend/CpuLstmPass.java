@@ -270,6 +270,11 @@ final class CpuLstmPass implements RecurrentPass {
             RecurrentRows.write(grads[C0], betas[C0], dcAll);
         }
         rows.weightGrads(grads, betas, hs, biasSums);
-        RecurrentInputs.backward(ops, rows.dGi, x, wIh, grads, betas, biasSums);
+        INDArray[] inputGrads = grads.clone();
+        inputGrads[BIAS_IH] = null;                 // the same sums as b_hh's
+        RecurrentInputs.backward(ops, rows.dGi, x, wIh, inputGrads, betas);
+        if (grads[BIAS_IH] != null) {
+            RecurrentRows.write(grads[BIAS_IH], betas[BIAS_IH], biasSums);
+        }
     }
 }

@@ -50,15 +50,6 @@ final class RecurrentInputs {
      * input-side gate gradients {@code dGi [N·T, G·H]}.
      */
     static void backward(Ops ops, INDArray dGi, INDArray x, INDArray wIh, INDArray[] grads, double[] betas) {
-        backward(ops, dGi, x, wIh, grads, betas, null);
-    }
-
-    /**
-     * {@link #backward(Ops, INDArray, INDArray, INDArray, INDArray[], double[])} with {@code Σ dGi}
-     * already taken ({@code biasSums [G·H]}), or, when null, taken here.
-     */
-    static void backward(Ops ops, INDArray dGi, INDArray x, INDArray wIh, INDArray[] grads, double[] betas,
-                         float[] biasSums) {
         INDArray dx = grads[RecurrentPass.X];
         if (dx != null) {
             if (Dense.rowMajor(dx)) {       // the GEMM writes the engine's buffer itself
@@ -70,9 +61,7 @@ final class RecurrentInputs {
         if (grads[RecurrentPass.WEIGHT_IH] != null) {
             ops.gemm(dGi, true, rows(x), false, grads[RecurrentPass.WEIGHT_IH], 1, betas[RecurrentPass.WEIGHT_IH]);
         }
-        if (grads[RecurrentPass.BIAS_IH] != null && biasSums != null) {
-            RecurrentRows.write(grads[RecurrentPass.BIAS_IH], betas[RecurrentPass.BIAS_IH], biasSums);
-        } else if (grads[RecurrentPass.BIAS_IH] != null) {
+        if (grads[RecurrentPass.BIAS_IH] != null) {
             ops.columnSums(dGi, grads[RecurrentPass.BIAS_IH], betas[RecurrentPass.BIAS_IH]);
         }
     }

@@ -35,7 +35,7 @@ class OpsSelectionTest {
     /** The cpu backend's own classes, and the factories that name them: the only ones allowed to. */
     private static final List<String> CPU_KERNELS = List.of("CpuOps", "Ops", "Selected", "CpuConvOps", "CpuPool2d",
             "CpuBatchNorm2d", "CpuCrossEntropy", "HostFloats", "Im2col", "Im2colHwc", "Parallel", "PartJob", "KernelPool",
-            "Pacing", "CpuRecurrentCells", "CpuLstmPass", "CpuGruPass", "RecurrentRows", "GateMath",
+            "Pacing", "CpuRecurrentCells", "CpuLstmPass", "CpuGruPass", "RecurrentRows", "StepGemm", "GateMath",
             "CpuLayerNorm", "CpuSoftmax", "CpuGelu", "GeluFloat", "CpuDropout", "BufferCache",
             "Transfers");   // the counting chokepoint: its host view is the cpu kernels' only way into native memory
 
