@@ -14,21 +14,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code Σdy}, {@code dot = Σ(x − mean)·dy}, {@code dx = (dy − (x − mean)·dot·invstd²/N − Σdy/N)·invstd·γ},
  * {@code dγ = dot·invstd}, {@code dβ = Σdy}. The {@code cpu} backend's batch norm (its
  * {@code Ops} uses ND4J's form for other types and layouts).
+ *
+ * <p>With {@code relu}, the same pass also rectifies: the forward writes {@code max(y, 0)} (as
+ * {@link Kernels#relu}) and the backward masks the incoming gradient by the rectified output
+ * being positive (as {@link Kernels#reluBackward}) in its own heap copy, so the pair costs no
+ * separate rectifier pass and no masked gradient array, with the unfused pair's bits.
  */
 public final class BatchNormKernel implements BatchNormPass {
     private final int n;
     private final int c;
-    /** Per-thread host copies of x and g, reused from call to call (two 256 KB arrays per W2 layer were fresh each time). */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** Per-thread host copies of g, x and the rectified output, reused from call to call (two 256 KB arrays per W2 layer were fresh each time). */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private final INDArray x;
     private final double[] mean;
     private final double[] biasedVar;
     private final double[] invstd;
     private final float[] weight;
+    /** The rectified output when this pass is fused with a ReLU, else null. */
+    private final INDArray rectified;
 
     private BatchNormKernel(int n, int c, INDArray x, double[] mean, double[] biasedVar, double[] invstd,
-                            float[] weight) {
+                            float[] weight, INDArray rectified) {
         this.n = n;
         this.c = c;
         this.x = x;
@@ -36,6 +43,7 @@ public final class BatchNormKernel implements BatchNormPass {
         this.biasedVar = biasedVar;
         this.invstd = invstd;
         this.weight = weight;
+        this.rectified = rectified;
     }
 
     /** Whether the fast path applies: dense float32 input and (if present) parameters. */
@@ -45,6 +53,16 @@ public final class BatchNormKernel implements BatchNormPass {
 
     /** Normalises {@code x} with its batch statistics into {@code y} (same shape); γ, β may be null. */
     public static BatchNormKernel forward(INDArray xa, INDArray weight, INDArray bias, double eps, INDArray y) {
+        return forward(xa, weight, bias, eps, y, false);
+    }
+
+    /**
+     * {@link #forward(INDArray, INDArray, INDArray, double, INDArray)}, then with {@code relu} the
+     * rectifier in the same pass ({@code y = max(y, 0)}); the pass's backward then takes the
+     * gradient of the rectified output.
+     */
+    public static BatchNormKernel forward(INDArray xa, INDArray weight, INDArray bias, double eps, INDArray y,
+                                          boolean relu) {
         int n = (int) xa.size(0);
         int c = (int) xa.size(1);
         float[] xs = scratch(0, n * c);
@@ -87,10 +105,15 @@ public final class BatchNormKernel implements BatchNormPass {
                 for (int j = j0; j < j1; j++) {
                     row[j] = xs[at + j] * alpha[j] + beta[j];
                 }
+                if (relu) {
+                    for (int j = j0; j < j1; j++) {
+                        row[j] = Math.max(row[j], 0f);       // as Kernels.relu: NaN stays NaN, -0 becomes 0
+                    }
+                }
                 out.put(at + j0, row, j0, j1 - j0);
             }
         });
-        return new BatchNormKernel(n, c, xa, mean, var, invstd, w);
+        return new BatchNormKernel(n, c, xa, mean, var, invstd, w, relu ? y : null);
     }
 
     /** A pass over channels {@code [j0, j1)}. */
@@ -139,10 +162,24 @@ public final class BatchNormKernel implements BatchNormPass {
         Kernels.floats(Dense.float32(g) ? g : g.dup('c')).get(0, gs, 0, n * c);
         float[] x = scratch(1, n * c);                 // the input, read again (the forward's copy was scratch)
         Kernels.floats(this.x).get(0, x, 0, n * c);
+        float[] ys = null;
+        if (rectified != null) {
+            ys = scratch(2, n * c);
+            Kernels.floats(rectified).get(0, ys, 0, n * c);
+        }
+        float[] rect = ys;
         double[] sum = new double[c];
         double[] dot = new double[c];
         FloatBuffer out = dx == null ? null : Kernels.floats(dx);
         byChannelParts(n, c, (j0, j1) -> {
+            if (rect != null) {
+                for (int i = 0; i < n; i++) {
+                    int at = i * c;
+                    for (int j = j0; j < j1; j++) {
+                        gs[at + j] = Kernels.passIfPositive(rect[at + j], gs[at + j]);    // ReLU's backward
+                    }
+                }
+            }
             for (int i = 0; i < n; i++) {
                 int at = i * c;
                 for (int j = j0; j < j1; j++) {

@@ -356,4 +356,13 @@ final class CpuOps extends Nd4jOps {
             super.batchedGemmInto(a, transA, b, transB, alpha, c);
         }
     }
+
+    // --- MLP loops, fifth pass ---
+
+    /** The host batch norm with the rectifier in its passes, for dense float32 arrays; null otherwise. */
+    @Override
+    public BatchNormPass batchNormRelu(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y) {
+        return BatchNormKernel.fits(x, weight, bias) && Dense.float32(y) ? BatchNormKernel.forward(x, weight, bias, eps, y,
+                true) : null;
+    }
 }

@@ -383,4 +383,17 @@ public interface Ops {
      * @throws IllegalArgumentException for shapes that do not fit, naming them
      */
     void batchedGemmInto(INDArray a, boolean transA, INDArray b, boolean transB, double alpha, INDArray c);
+
+    // --- MLP loops, fifth pass ---
+
+    /**
+     * {@link #batchNorm} followed by an in-place ReLU ({@code y = max(batchNorm(x), 0)}) as one
+     * kernel, whose pass's backward takes the gradient of the rectified output and masks it by
+     * {@code y > 0} itself, or {@code null} when this backend has no such kernel for these arrays
+     * (the caller then runs {@link #batchNorm}, {@link #relu} and {@link #reluBackward}). Values,
+     * statistics and gradients are those of the three ops, bit for bit.
+     */
+    default BatchNormPass batchNormRelu(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y) {
+        return null;
+    }
 }
