@@ -134,8 +134,9 @@ public interface Ops {
 
     /**
      * Training-mode batch normalisation of {@code x [N, C]} with its own statistics into
-     * {@code y} (x's shape), as PyTorch computes it: statistics in double,
-     * {@code y = (x − mean)·invstd·γ + β}; {@code weight}, {@code bias} (γ, β of size C) may both
+     * {@code y} (x's shape), as PyTorch computes it ({@code cpu}: its one-thread CPU kernel bit for bit
+     * in float32, see {@code BatchNormKernel}), {@code y = (x − mean)·invstd·γ + β}; {@code weight},
+     * {@code bias} (γ, β of size C) may both
      * be null. The returned pass holds what its backward needs.
      */
     BatchNormPass batchNorm(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y);
