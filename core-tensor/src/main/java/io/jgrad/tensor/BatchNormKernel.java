@@ -20,7 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (PyTorch on more threads sums each thread's rows apart and adds the partial sums in double, so
  * its low bits then depend on its thread count; here the parts are whole channels and the result
  * is the one-thread result on any count.) Every loop runs over a part's channels of one row held
- * in small heap arrays with plain indices, which the JIT vectorises (float sums and {@code fma}); the
+ * in small heap arrays with plain indices (the backward reads its rows straight from native memory
+ * into them), which the JIT vectorises (float sums and {@code fma}); the
  * double accumulation of the previous form did not vectorise (its float-to-double conversions)
  * and cost ~4-5 ns a value. The {@code cpu} backend's batch norm (its {@code Ops} uses ND4J's
  * form for other types and layouts).
@@ -33,8 +34,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class BatchNormKernel implements BatchNormPass {
     private final int n;
     private final int c;
-    /** Per-thread host copies of g, x and the rectified output, reused from call to call (two 256 KB arrays per W2 layer were fresh each time). */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+    /**
+     * A per-thread host array reused from call to call (256 KB arrays per W2 layer were fresh each time): the
+     * forward's copy of x, the backward's masked gradient when fused with a ReLU.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private final INDArray x;
     /** The batch mean and 1/√(biased variance + eps), as float (what the backward uses, as PyTorch's saved ones). */
@@ -184,16 +188,12 @@ public final class BatchNormKernel implements BatchNormPass {
     @Override
     public void backward(INDArray g, INDArray dx, double betaX, INDArray dWeight, double betaW,
                          INDArray dBias, double betaB) {
-        float[] gs = scratch(0, n * c);
-        Kernels.floats(Dense.float32(g) ? g : g.dup('c')).get(0, gs, 0, n * c);
-        float[] xs = scratch(1, n * c);                 // the input, read again (the forward's copy was scratch)
-        Kernels.floats(this.x).get(0, xs, 0, n * c);
-        float[] ys = null;
-        if (rectified != null) {
-            ys = scratch(2, n * c);
-            Kernels.floats(rectified).get(0, ys, 0, n * c);
-        }
-        float[] rect = ys;
+        // rows are read straight from native memory into the parts' small arrays (one copy, not two); only
+        // the masked gradient of a fused ReLU is kept on the heap for the input gradient's pass
+        FloatBuffer gb = Kernels.floats(Dense.float32(g) ? g : g.dup('c'));
+        FloatBuffer xb = Kernels.floats(this.x);
+        FloatBuffer yb = rectified == null ? null : Kernels.floats(rectified);
+        float[] masked = rectified == null ? null : scratch(0, n * c);
         float[] sum = new float[c];
         float[] dot = new float[c];
         FloatBuffer out = dx == null ? null : Kernels.floats(dx);
@@ -201,22 +201,22 @@ public final class BatchNormKernel implements BatchNormPass {
             int len = j1 - j0;
             float[] gr = new float[len];
             float[] xr = new float[len];
-            float[] yr = rect == null ? null : new float[len];
+            float[] yr = yb == null ? null : new float[len];
             float[] mu = new float[len];
             float[] s = new float[len];
             float[] d = new float[len];
             System.arraycopy(meanF, j0, mu, 0, len);
             for (int i = 0; i < n; i++) {
                 int at = i * c + j0;
-                System.arraycopy(gs, at, gr, 0, len);
-                if (rect != null) {
-                    System.arraycopy(rect, at, yr, 0, len);
+                gb.get(at, gr, 0, len);
+                if (yb != null) {
+                    yb.get(at, yr, 0, len);
                     for (int k = 0; k < len; k++) {
                         gr[k] = Kernels.passIfPositive(yr[k], gr[k]);    // ReLU's backward
                     }
-                    System.arraycopy(gr, 0, gs, at, len);                // for the input gradient below
+                    System.arraycopy(gr, 0, masked, at, len);            // for the input gradient below
                 }
-                System.arraycopy(xs, at, xr, 0, len);
+                xb.get(at, xr, 0, len);
                 for (int k = 0; k < len; k++) {
                     s[k] += gr[k];
                     d[k] = Math.fma(xr[k] - mu[k], gr[k], d[k]);
@@ -225,7 +225,7 @@ public final class BatchNormKernel implements BatchNormPass {
             System.arraycopy(s, 0, sum, j0, len);
             System.arraycopy(d, 0, dot, j0, len);
             if (out != null) {
-                inputGradient(xs, gs, s, d, mu, out, betaX, j0, j1);
+                inputGradient(xb, gb, masked, s, d, mu, out, betaX, j0, j1);
             }
         });
         if (dWeight != null) {
@@ -248,8 +248,8 @@ public final class BatchNormKernel implements BatchNormPass {
      * {@code dx = betaX·dx + fma(−(x − mean), dot·invstd·invstd/N, g − Σg/N)·invstd·γ} for channels
      * {@code [j0, j1)}, given that part's sums {@code s} and dot products {@code d}.
      */
-    private void inputGradient(float[] xs, float[] gs, float[] s, float[] d, float[] mu, FloatBuffer out,
-                               double betaX, int j0, int j1) {
+    private void inputGradient(FloatBuffer xb, FloatBuffer gb, float[] masked, float[] s, float[] d, float[] mu,
+                               FloatBuffer out, double betaX, int j0, int j1) {
         int len = j1 - j0;
         float nf = n;
         float[] k2 = new float[len];
@@ -273,8 +273,12 @@ public final class BatchNormKernel implements BatchNormPass {
         int plain = Math.max(0, Math.min(len, c - c % VECTOR - j0));
         for (int i = 0; i < n; i++) {
             int at = i * c + j0;
-            System.arraycopy(gs, at, gr, 0, len);
-            System.arraycopy(xs, at, xr, 0, len);
+            if (masked != null) {
+                System.arraycopy(masked, at, gr, 0, len);
+            } else {
+                gb.get(at, gr, 0, len);
+            }
+            xb.get(at, xr, 0, len);
             for (int k = 0; k < plain; k++) {
                 v[k] = Math.fma(-(xr[k] - mu[k]), k2[k], gr[k] - gMean[k]) * is[k] * w[k];
             }
