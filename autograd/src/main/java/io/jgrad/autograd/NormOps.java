@@ -28,7 +28,9 @@ final class NormOps {
      * reads its input and statistics, never its output), so the pair makes one array and one
      * node fewer. Backward masks the incoming gradient by {@code y > 0} into an engine buffer
      * (ReLU's backward), then runs the batch norm's backward with it: the unfused pair's values
-     * and gradients, bit for bit.
+     * and gradients, bit for bit. Where the backend has the pair as one kernel
+     * ({@link Ops#batchNormRelu}: float32 on {@code cpu}), the rectifier and the mask run inside
+     * the batch norm's own passes instead, with the same bits.
      */
     static Functional.BatchNormResult batchNormRelu(Variable x, Variable weight, Variable bias, double eps) {
         return batchNorm(x, weight, bias, eps, true);
@@ -47,6 +49,10 @@ final class NormOps {
         Ops ops = Ops.get();
         INDArray xa = x.value().array();
         INDArray y = ops.newArray(xa.dataType(), xa.shape());
+        BatchNormPass fused = relu ? ops.batchNormRelu(xa, array(weight), array(bias), eps, y) : null;
+        if (fused != null) {
+            return new Functional.BatchNormResult(record("batchNorm_relu", y, fused, inputs), fused.stats());
+        }
         BatchNormPass pass = ops.batchNorm(xa, array(weight), array(bias), eps, y);
         if (relu) {
             ops.relu(y, y);

@@ -7,35 +7,59 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Training-mode batch normalisation of a dense float32 {@code [N, C]} batch as two JVM passes
- * forward and two backward, the way PyTorch's CPU kernel computes it: per-channel statistics
- * accumulated in double, then {@code y = x·α + β} with {@code α = γ·invstd},
- * {@code β = bias − mean·α} in float. Backward (PyTorch's closed form):
- * {@code Σdy}, {@code dot = Σ(x − mean)·dy}, {@code dx = (dy − (x − mean)·dot·invstd²/N − Σdy/N)·invstd·γ},
- * {@code dγ = dot·invstd}, {@code dβ = Σdy}. The {@code cpu} backend's batch norm (its
- * {@code Ops} uses ND4J's form for other types and layouts).
+ * Training-mode batch normalisation of a dense float32 {@code [N, C]} batch as PyTorch 2.13's CPU
+ * kernel computes it for one thread ({@code batch_norm_cpu_collect_stats_channels_last_impl} and
+ * the matching transform and backward: a 2-d input is "channels last"), bit for bit: per channel,
+ * over the rows in order, in float, {@code Σx}, then {@code mean = (float) ((double) Σx / N)},
+ * {@code varSum = Σ fma(x − mean, x − mean, ·)}, {@code invstd = (float) (1 / √((double) (varSum / N) + eps))}
+ * (that division in float),
+ * {@code α = invstd·γ}, {@code β = fma(−mean, α, bias)}, {@code y = fma(x, α, β)}. Backward:
+ * {@code Σdy}, {@code dot = Σ fma(x − mean, dy, ·)}, {@code k = dot·invstd·invstd/N},
+ * {@code dx = fma(−(x − mean), k, dy − Σdy/N)·invstd·γ} (for the last {@code C mod 8} channels, PyTorch's
+ * scalar tail, {@code (dy − Σdy/N − (x − mean)·k)·invstd·γ}), {@code dγ = dot·invstd}, {@code dβ = Σdy}.
+ * (PyTorch on more threads sums each thread's rows apart and adds the partial sums in double, so
+ * its low bits then depend on its thread count; here the parts are whole channels and the result
+ * is the one-thread result on any count.) Every loop runs over a part's channels of one row held
+ * in small heap arrays with plain indices (the backward reads its rows straight from native memory
+ * into them), which the JIT vectorises (float sums and {@code fma}); the
+ * double accumulation of the previous form did not vectorise (its float-to-double conversions)
+ * and cost ~4-5 ns a value. The {@code cpu} backend's batch norm (its {@code Ops} uses ND4J's
+ * form for other types and layouts).
+ *
+ * <p>With {@code relu}, the same pass also rectifies: the forward writes {@code max(y, 0)} (as
+ * {@link Kernels#relu}) and the backward masks the incoming gradient by the rectified output
+ * being positive (as {@link Kernels#reluBackward}) in its own heap copy, so the pair costs no
+ * separate rectifier pass and no masked gradient array, with the unfused pair's bits.
  */
 public final class BatchNormKernel implements BatchNormPass {
     private final int n;
     private final int c;
-    /** Per-thread host copies of x and g, reused from call to call (two 256 KB arrays per W2 layer were fresh each time). */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /**
+     * A per-thread host array reused from call to call (256 KB arrays per W2 layer were fresh each time): the
+     * forward's copy of x, the backward's masked gradient when fused with a ReLU.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private final INDArray x;
-    private final double[] mean;
-    private final double[] biasedVar;
-    private final double[] invstd;
+    /** The batch mean and 1/√(biased variance + eps), as float (what the backward uses, as PyTorch's saved ones). */
+    private final float[] meanF;
+    private final float[] invstdF;
+    /** The per-channel sums of squared deviations, for the biased variance the running statistics need. */
+    private final float[] varSum;
     private final float[] weight;
+    /** The rectified output when this pass is fused with a ReLU, else null. */
+    private final INDArray rectified;
 
-    private BatchNormKernel(int n, int c, INDArray x, double[] mean, double[] biasedVar, double[] invstd,
-                            float[] weight) {
+    private BatchNormKernel(int n, int c, INDArray x, float[] meanF, float[] invstdF, float[] varSum, float[] weight,
+                            INDArray rectified) {
         this.n = n;
         this.c = c;
         this.x = x;
-        this.mean = mean;
-        this.biasedVar = biasedVar;
-        this.invstd = invstd;
+        this.meanF = meanF;
+        this.invstdF = invstdF;
+        this.varSum = varSum;
         this.weight = weight;
+        this.rectified = rectified;
     }
 
     /** Whether the fast path applies: dense float32 input and (if present) parameters. */
@@ -45,52 +69,73 @@ public final class BatchNormKernel implements BatchNormPass {
 
     /** Normalises {@code x} with its batch statistics into {@code y} (same shape); γ, β may be null. */
     public static BatchNormKernel forward(INDArray xa, INDArray weight, INDArray bias, double eps, INDArray y) {
+        return forward(xa, weight, bias, eps, y, false);
+    }
+
+    /**
+     * {@link #forward(INDArray, INDArray, INDArray, double, INDArray)}, then with {@code relu} the
+     * rectifier in the same pass ({@code y = max(y, 0)}); the pass's backward then takes the
+     * gradient of the rectified output.
+     */
+    public static BatchNormKernel forward(INDArray xa, INDArray weight, INDArray bias, double eps, INDArray y,
+                                          boolean relu) {
         int n = (int) xa.size(0);
         int c = (int) xa.size(1);
         float[] xs = scratch(0, n * c);
         Kernels.floats(xa).get(0, xs, 0, n * c);
-        double[] mean = new double[c];
-        double[] var = new double[c];
-        double[] invstd = new double[c];
+        float[] meanF = new float[c];
+        float[] invstdF = new float[c];
+        float[] varSum = new float[c];
         float[] w = read(weight, c);
         float[] b = read(bias, c);
         FloatBuffer out = Kernels.floats(y);
         byChannelParts(n, c, (j0, j1) -> {
+            int len = j1 - j0;
+            float[] row = new float[len];
+            float[] acc = new float[len];
             for (int i = 0; i < n; i++) {
-                int at = i * c;
-                for (int j = j0; j < j1; j++) {
-                    mean[j] += xs[at + j];
+                System.arraycopy(xs, i * c + j0, row, 0, len);
+                for (int k = 0; k < len; k++) {
+                    acc[k] += row[k];
                 }
             }
-            for (int j = j0; j < j1; j++) {
-                mean[j] /= n;
+            float[] mu = new float[len];
+            for (int k = 0; k < len; k++) {
+                mu[k] = (float) ((double) acc[k] / n);
+                acc[k] = 0;
             }
             for (int i = 0; i < n; i++) {
-                int at = i * c;
-                for (int j = j0; j < j1; j++) {
-                    double d = xs[at + j] - mean[j];
-                    var[j] += d * d;
+                System.arraycopy(xs, i * c + j0, row, 0, len);
+                for (int k = 0; k < len; k++) {
+                    float d = row[k] - mu[k];
+                    acc[k] = Math.fma(d, d, acc[k]);
                 }
             }
-            float[] alpha = new float[c];
-            float[] beta = new float[c];
-            for (int j = j0; j < j1; j++) {
-                var[j] /= n;
-                invstd[j] = 1 / Math.sqrt(var[j] + eps);
-                double a = w == null ? invstd[j] : invstd[j] * w[j];
-                alpha[j] = (float) a;
-                beta[j] = (float) ((b == null ? 0 : b[j]) - mean[j] * a);
+            float[] alpha = new float[len];
+            float[] beta = new float[len];
+            for (int k = 0; k < len; k++) {
+                int j = j0 + k;
+                float is = (float) (1 / Math.sqrt((double) (acc[k] / (float) n) + eps));   // the division in float, as PyTorch
+                meanF[j] = mu[k];
+                varSum[j] = acc[k];
+                invstdF[j] = is;
+                alpha[k] = w == null ? is : is * w[j];
+                beta[k] = Math.fma(-mu[k], alpha[k], b == null ? 0f : b[j]);
             }
-            float[] row = new float[c];
             for (int i = 0; i < n; i++) {
-                int at = i * c;
-                for (int j = j0; j < j1; j++) {
-                    row[j] = xs[at + j] * alpha[j] + beta[j];
+                System.arraycopy(xs, i * c + j0, row, 0, len);
+                for (int k = 0; k < len; k++) {
+                    row[k] = Math.fma(row[k], alpha[k], beta[k]);
                 }
-                out.put(at + j0, row, j0, j1 - j0);
+                if (relu) {
+                    for (int k = 0; k < len; k++) {
+                        row[k] = Math.max(row[k], 0f);       // as Kernels.relu: NaN stays NaN, -0 becomes 0
+                    }
+                }
+                out.put(i * c + j0, row, 0, len);
             }
         });
-        return new BatchNormKernel(n, c, xa, mean, var, invstd, w);
+        return new BatchNormKernel(n, c, xa, meanF, invstdF, varSum, w, relu ? y : null);
     }
 
     /** A pass over channels {@code [j0, j1)}. */
@@ -100,9 +145,9 @@ public final class BatchNormKernel implements BatchNormPass {
 
     /**
      * Batches of at least this many values are split over two cores, and each further part needs
-     * half as many more. Lower than {@link HostChunks#SPLIT_ELEMENTS}: the statistics passes
-     * accumulate in double, which the JIT does not vectorise (~2 ns a value here, ten times a
-     * ReLU), so the hand-off pays sooner; W2's 128×256 and 128×512 batches are above it.
+     * half as many more. Lower than {@link HostChunks#SPLIT_ELEMENTS}: a batch norm makes three
+     * passes over its input forward and two over input and gradient backward, so the hand-off pays
+     * sooner; W2's 128×256 and 128×512 batches are above it.
      */
     static final int SPLIT_ELEMENTS = 1 << 15;
 
@@ -116,16 +161,24 @@ public final class BatchNormKernel implements BatchNormPass {
         Parallel.forRange("batch_norm", c, grain, (j0, j1) -> pass.run((int) j0, (int) j1));
     }
 
-    /** The batch mean per channel. */
+    /** The batch mean per channel (the float mean, widened). */
     @Override
     public double[] mean() {
-        return mean;
+        double[] m = new double[c];
+        for (int j = 0; j < c; j++) {
+            m[j] = meanF[j];
+        }
+        return m;
     }
 
-    /** The biased batch variance per channel. */
+    /** The biased batch variance per channel ({@code varSum / N} in double). */
     @Override
     public double[] var() {
-        return biasedVar;
+        double[] v = new double[c];
+        for (int j = 0; j < c; j++) {
+            v[j] = (double) varSum[j] / n;
+        }
+        return v;
     }
 
     /**
@@ -135,64 +188,117 @@ public final class BatchNormKernel implements BatchNormPass {
     @Override
     public void backward(INDArray g, INDArray dx, double betaX, INDArray dWeight, double betaW,
                          INDArray dBias, double betaB) {
-        float[] gs = scratch(0, n * c);
-        Kernels.floats(Dense.float32(g) ? g : g.dup('c')).get(0, gs, 0, n * c);
-        float[] x = scratch(1, n * c);                 // the input, read again (the forward's copy was scratch)
-        Kernels.floats(this.x).get(0, x, 0, n * c);
-        double[] sum = new double[c];
-        double[] dot = new double[c];
+        // rows are read straight from native memory into the parts' small arrays (one copy, not two); only
+        // the masked gradient of a fused ReLU is kept on the heap for the input gradient's pass
+        FloatBuffer gb = Kernels.floats(Dense.float32(g) ? g : g.dup('c'));
+        FloatBuffer xb = Kernels.floats(this.x);
+        FloatBuffer yb = rectified == null ? null : Kernels.floats(rectified);
+        float[] masked = rectified == null ? null : scratch(0, n * c);
+        float[] sum = new float[c];
+        float[] dot = new float[c];
         FloatBuffer out = dx == null ? null : Kernels.floats(dx);
         byChannelParts(n, c, (j0, j1) -> {
+            int len = j1 - j0;
+            float[] gr = new float[len];
+            float[] xr = new float[len];
+            float[] yr = yb == null ? null : new float[len];
+            float[] mu = new float[len];
+            float[] s = new float[len];
+            float[] d = new float[len];
+            System.arraycopy(meanF, j0, mu, 0, len);
             for (int i = 0; i < n; i++) {
-                int at = i * c;
-                for (int j = j0; j < j1; j++) {
-                    sum[j] += gs[at + j];
-                    dot[j] += (x[at + j] - mean[j]) * gs[at + j];
+                int at = i * c + j0;
+                gb.get(at, gr, 0, len);
+                if (yb != null) {
+                    yb.get(at, yr, 0, len);
+                    for (int k = 0; k < len; k++) {
+                        gr[k] = Kernels.passIfPositive(yr[k], gr[k]);    // ReLU's backward
+                    }
+                    System.arraycopy(gr, 0, masked, at, len);            // for the input gradient below
+                }
+                xb.get(at, xr, 0, len);
+                for (int k = 0; k < len; k++) {
+                    s[k] += gr[k];
+                    d[k] = Math.fma(xr[k] - mu[k], gr[k], d[k]);
                 }
             }
+            System.arraycopy(s, 0, sum, j0, len);
+            System.arraycopy(d, 0, dot, j0, len);
             if (out != null) {
-                inputGradient(x, gs, sum, dot, out, betaX, j0, j1);
+                inputGradient(xb, gb, masked, s, d, mu, out, betaX, j0, j1);
             }
         });
         if (dWeight != null) {
             double[] dw = new double[c];
             for (int j = 0; j < c; j++) {
-                dw[j] = dot[j] * invstd[j];
+                dw[j] = dot[j] * invstdF[j];
             }
             accumulate(dWeight, dw, betaW);
         }
         if (dBias != null) {
-            accumulate(dBias, sum, betaB);
+            double[] db = new double[c];
+            for (int j = 0; j < c; j++) {
+                db[j] = sum[j];
+            }
+            accumulate(dBias, db, betaB);
         }
     }
 
-    /** {@code dx = betaX·dx + (g − (x − mean)·dot·invstd²/N − Σg/N)·invstd·γ} for channels {@code [j0, j1)}. */
-    private void inputGradient(float[] x, float[] gs, double[] sum, double[] dot, FloatBuffer out, double betaX,
-                               int j0, int j1) {
-        float[] meanF = new float[c];
-        float[] kF = new float[c];
-        float[] sumF = new float[c];
-        float[] scale = new float[c];
-        for (int j = j0; j < j1; j++) {
-            meanF[j] = (float) mean[j];
-            kF[j] = (float) (dot[j] * invstd[j] * invstd[j] / n);
-            sumF[j] = (float) (sum[j] / n);
-            scale[j] = (float) (invstd[j] * (weight == null ? 1 : weight[j]));
+    /**
+     * {@code dx = betaX·dx + fma(−(x − mean), dot·invstd·invstd/N, g − Σg/N)·invstd·γ} for channels
+     * {@code [j0, j1)}, given that part's sums {@code s} and dot products {@code d}.
+     */
+    private void inputGradient(FloatBuffer xb, FloatBuffer gb, float[] masked, float[] s, float[] d, float[] mu,
+                               FloatBuffer out, double betaX, int j0, int j1) {
+        int len = j1 - j0;
+        float nf = n;
+        float[] k2 = new float[len];
+        float[] gMean = new float[len];
+        float[] is = new float[len];
+        float[] w = new float[len];
+        for (int k = 0; k < len; k++) {
+            int j = j0 + k;
+            is[k] = invstdF[j];
+            k2[k] = d[k] * is[k] * is[k] / nf;
+            gMean[k] = s[k] / nf;
+            w[k] = weight == null ? 1f : weight[j];
         }
-        float[] row = new float[c];
+        float[] gr = new float[len];
+        float[] xr = new float[len];
+        float[] v = new float[len];
+        float[] row = new float[len];
         float bx = (float) betaX;
+        // PyTorch's vector loop covers whole 8-float vectors (its AVX2 kernel, on AVX-512 machines too) and
+        // its scalar tail, the last C mod 8 channels, rounds the product and the difference apart
+        int plain = Math.max(0, Math.min(len, c - c % VECTOR - j0));
         for (int i = 0; i < n; i++) {
-            int at = i * c;
-            if (betaX != 0) {
-                out.get(at + j0, row, j0, j1 - j0);
+            int at = i * c + j0;
+            if (masked != null) {
+                System.arraycopy(masked, at, gr, 0, len);
+            } else {
+                gb.get(at, gr, 0, len);
             }
-            for (int j = j0; j < j1; j++) {
-                float v = (gs[at + j] - (x[at + j] - meanF[j]) * kF[j] - sumF[j]) * scale[j];
-                row[j] = betaX == 0 ? v : bx * row[j] + v;
+            xb.get(at, xr, 0, len);
+            for (int k = 0; k < plain; k++) {
+                v[k] = Math.fma(-(xr[k] - mu[k]), k2[k], gr[k] - gMean[k]) * is[k] * w[k];
             }
-            out.put(at + j0, row, j0, j1 - j0);
+            for (int k = plain; k < len; k++) {
+                v[k] = (gr[k] - gMean[k] - (xr[k] - mu[k]) * k2[k]) * is[k] * w[k];
+            }
+            if (betaX == 0) {
+                out.put(at, v, 0, len);
+            } else {
+                out.get(at, row, 0, len);
+                for (int k = 0; k < len; k++) {
+                    row[k] = bx * row[k] + v[k];
+                }
+                out.put(at, row, 0, len);
+            }
         }
     }
+
+    /** The float lanes of the vectors PyTorch's batch-norm input gradient runs on (see {@link #inputGradient}). */
+    private static final int VECTOR = 8;
 
     private static float[] scratch(int slot, int size) {
         float[][] s = SCRATCH.get();

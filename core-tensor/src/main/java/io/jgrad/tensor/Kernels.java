@@ -94,7 +94,7 @@ public final class Kernels {
      * mispredicted branches made the plain form 3× slower): the sign-and-zero test is done on
      * the bits of {@code o}, whose mask keeps or clears {@code g}'s bits.
      */
-    private static float passIfPositive(float o, float g) {
+    static float passIfPositive(float o, float g) {
         int b = Float.floatToRawIntBits(o);
         int keep = ~((b | (b - 1)) >> 31);            // all ones iff b > 0, i.e. o > 0 (or +NaN)
         return Float.intBitsToFloat(Float.floatToRawIntBits(g) & keep);

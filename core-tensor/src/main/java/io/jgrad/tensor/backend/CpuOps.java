@@ -225,7 +225,12 @@ final class CpuOps extends Nd4jOps {
         return mask;
     }
 
-    /** The host kernel when the statistics are on the heap: one read and one write of each buffer. */
+    /**
+     * The host kernel when the statistics are on the heap: one read and one write of each buffer, in
+     * float as PyTorch 2.13's CPU update rounds it ({@code runningMean·(1−m) + mean·m}, two products
+     * and a sum; {@code fma(unbiasedVar, m, runningVar·(1−m))}, the unbiased variance rounded to float
+     * first), its bits for float32 statistics (BatchNormExactGoldenTest).
+     */
     @Override
     public void updateRunningStats(INDArray runningMean, INDArray runningVar, BatchStats batch, double momentum,
                                    double unbias) {
@@ -235,11 +240,15 @@ final class CpuOps extends Nd4jOps {
         }
         double[] rm = Transfers.readDoubles(runningMean);
         double[] rv = Transfers.readDoubles(runningVar);
+        double[] mean = batch.mean();
+        double[] var = batch.biasedVar();
+        float keep = (float) (1 - momentum);
+        float take = (float) momentum;
         float[] m = new float[rm.length];
         float[] v = new float[rv.length];
         for (int c = 0; c < rm.length; c++) {
-            m[c] = (float) ((1 - momentum) * rm[c] + momentum * batch.mean()[c]);
-            v[c] = (float) ((1 - momentum) * rv[c] + momentum * batch.biasedVar()[c] * unbias);
+            m[c] = (float) rm[c] * keep + (float) mean[c] * take;
+            v[c] = Math.fma((float) (var[c] * unbias), take, (float) rv[c] * keep);
         }
         write(m, runningMean);
         write(v, runningVar);
@@ -355,5 +364,14 @@ final class CpuOps extends Nd4jOps {
         if (!Blas.stridedBatchedSgemm(a, transA, b, transB, alpha, c)) {
             super.batchedGemmInto(a, transA, b, transB, alpha, c);
         }
+    }
+
+    // --- MLP loops, fifth pass ---
+
+    /** The host batch norm with the rectifier in its passes, for dense float32 arrays; null otherwise. */
+    @Override
+    public BatchNormPass batchNormRelu(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y) {
+        return BatchNormKernel.fits(x, weight, bias) && Dense.float32(y) ? BatchNormKernel.forward(x, weight, bias, eps, y,
+                true) : null;
     }
 }

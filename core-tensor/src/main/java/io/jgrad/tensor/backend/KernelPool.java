@@ -1,8 +1,8 @@
 package io.jgrad.tensor.backend;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class KernelPool {
     private static final AtomicReference<PartJob> CURRENT = new AtomicReference<>();
-    private static final LongAdder PARTS_BY_WORKERS = new LongAdder();
+    /** An AtomicLong, not a LongAdder, as in {@link Transfers}: the first collision would deoptimise the workers. */
+    private static final AtomicLong PARTS_BY_WORKERS = new AtomicLong();
     private static volatile Worker[] workers = new Worker[0];
 
     private KernelPool() {
@@ -27,12 +28,12 @@ final class KernelPool {
 
     /** Counts one part run by a worker. */
     static void countWorkerPart() {
-        PARTS_BY_WORKERS.increment();
+        PARTS_BY_WORKERS.incrementAndGet();
     }
 
     /** How many parts workers have run in this process. */
     static long partsRunByWorkers() {
-        return PARTS_BY_WORKERS.sum();
+        return PARTS_BY_WORKERS.get();
     }
 
     /** The number of worker threads now. */

@@ -134,8 +134,9 @@ public interface Ops {
 
     /**
      * Training-mode batch normalisation of {@code x [N, C]} with its own statistics into
-     * {@code y} (x's shape), as PyTorch computes it: statistics in double,
-     * {@code y = (x − mean)·invstd·γ + β}; {@code weight}, {@code bias} (γ, β of size C) may both
+     * {@code y} (x's shape), as PyTorch computes it ({@code cpu}: its one-thread CPU kernel bit for bit
+     * in float32, see {@code BatchNormKernel}), {@code y = (x − mean)·invstd·γ + β}; {@code weight},
+     * {@code bias} (γ, β of size C) may both
      * be null. The returned pass holds what its backward needs.
      */
     BatchNormPass batchNorm(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y);
@@ -383,4 +384,17 @@ public interface Ops {
      * @throws IllegalArgumentException for shapes that do not fit, naming them
      */
     void batchedGemmInto(INDArray a, boolean transA, INDArray b, boolean transB, double alpha, INDArray c);
+
+    // --- MLP loops, fifth pass ---
+
+    /**
+     * {@link #batchNorm} followed by an in-place ReLU ({@code y = max(batchNorm(x), 0)}) as one
+     * kernel, whose pass's backward takes the gradient of the rectified output and masks it by
+     * {@code y > 0} itself, or {@code null} when this backend has no such kernel for these arrays
+     * (the caller then runs {@link #batchNorm}, {@link #relu} and {@link #reluBackward}). Values,
+     * statistics and gradients are those of the three ops, bit for bit.
+     */
+    default BatchNormPass batchNormRelu(INDArray x, INDArray weight, INDArray bias, double eps, INDArray y) {
+        return null;
+    }
 }

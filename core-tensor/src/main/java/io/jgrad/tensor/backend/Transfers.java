@@ -2,7 +2,7 @@ package io.jgrad.tensor.backend;
 
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -23,10 +23,17 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  *
  * <p>Not counted: creating an array filled with a constant ({@code zeros}, {@code valueArrayOf})
  * and scalar kernel arguments (a learning rate), which ND4J passes with the kernel launch.
+ *
+ * <p>The counters are {@link AtomicLong}s, not {@code LongAdder}s: a {@code LongAdder} compiled
+ * into a hot kernel assumes its cells are absent until two threads first collide on it, and that
+ * first collision (a host kernel's parts running on two cores, at a moment of chance) then
+ * invalidated every compiled method that inlined the count (nine of W2's, HostChunks' pass and
+ * the batch-norm and loss kernels among them), costing ~1 s of recompilation in a timed epoch
+ * (bench/README.md, "MLP loops, fifth pass"). A few counts a step on one contended line cost less.
  */
 public final class Transfers {
-    private static final LongAdder READS = new LongAdder();
-    private static final LongAdder UPLOADS = new LongAdder();
+    private static final AtomicLong READS = new AtomicLong();
+    private static final AtomicLong UPLOADS = new AtomicLong();
     /** Whether ND4J's buffers live in host memory, so a bulk NIO copy may read them. */
     private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
 
@@ -35,25 +42,25 @@ public final class Transfers {
 
     /** How many transfers jgrad has made since start-up. */
     static long count() {
-        return READS.sum() + UPLOADS.sum();
+        return READS.get() + UPLOADS.get();
     }
 
     /** How many of them moved values from ND4J memory into the JVM (host views included). */
     static long reads() {
-        return READS.sum();
+        return READS.get();
     }
 
     /** How many of them moved JVM values into ND4J memory. */
     static long uploads() {
-        return UPLOADS.sum();
+        return UPLOADS.get();
     }
 
     private static void counted() {
-        READS.increment();
+        READS.incrementAndGet();
     }
 
     private static void uploaded() {
-        UPLOADS.increment();
+        UPLOADS.incrementAndGet();
     }
 
     // ---------------------------------------------------------------- device to JVM

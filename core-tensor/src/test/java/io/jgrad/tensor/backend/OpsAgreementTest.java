@@ -159,7 +159,7 @@ class OpsAgreementTest {
             }
             BatchNormPass pc = CPU.batchNorm(x, w, b, 1e-5, x.ulike());
             BatchNormPass pn = ND4J.batchNorm(x, w, b, 1e-5, x.ulike());
-            // cpu accumulates the statistics in double (PyTorch's CPU kernel), nd4j in float32 on the
+            // cpu accumulates the statistics as PyTorch's one-thread CPU kernel, nd4j in float32 on the
             // device (its CUDA kernel): they agree within float32 rounding
             assertClose(pc.mean(), pn.mean(), 1e-5, "batch mean");
             assertClose(pc.var(), pn.var(), 1e-5, "batch variance");

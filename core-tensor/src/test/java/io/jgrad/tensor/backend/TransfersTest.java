@@ -25,6 +25,33 @@ class TransfersTest {
         assertEquals(before + 7, Backend.hostTransfers(), "toDoubleArray + Tensor.of(double[])");
     }
 
+    /**
+     * A host kernel's parts read native memory on two threads at once ({@link Transfers#hostView}): every
+     * read is counted, none lost to a race, whichever threads collide on the counter.
+     */
+    @Test
+    void concurrentReadsAreEachCountedOnce() throws Exception {
+        Tensor t = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        int perThread = 20_000;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        Runnable reads = () -> {
+            try {
+                start.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            for (int i = 0; i < perThread; i++) {
+                Transfers.hostView(t.array());
+            }
+        };
+        long before = Transfers.reads();
+        Thread other = new Thread(reads);
+        other.start();
+        reads.run();
+        other.join();
+        assertEquals(before + 2L * perThread, Transfers.reads());
+    }
+
     @Test
     void nd4jKernelsCountNothing() {
         Ops nd4j = Ops.of(Backend.ND4J);
