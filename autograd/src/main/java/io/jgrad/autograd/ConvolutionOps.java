@@ -3,6 +3,7 @@ package io.jgrad.autograd;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.backend.Conv2dSpec;
 import io.jgrad.tensor.backend.ConvOps;
+import io.jgrad.tensor.backend.Dense;
 import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -212,8 +213,12 @@ final class ConvolutionOps {
         }
     }
 
+    /**
+     * The value as the kernels read it: itself when its elements are its buffer's in row-major order
+     * (a reshape of a dense array included: {@code Unflatten}'s view of the batch), else a dense copy.
+     */
     private static INDArray dense(Variable v) {
         INDArray a = v.value().array();
-        return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
+        return a.ordering() == 'c' && !a.isView() || Dense.readableRowMajor(a) ? a : a.dup('c');
     }
 }

@@ -42,7 +42,7 @@ final class CpuConvOps implements ConvOps {
     }
 
     private static boolean fits(INDArray x, INDArray weight, INDArray bias) {
-        return HostFloats.fits(x) && HostFloats.fits(weight) && (bias == null || HostFloats.fits(bias));
+        return HostFloats.readable(x) && HostFloats.readable(weight) && (bias == null || HostFloats.readable(bias));
     }
 
     /**
@@ -93,7 +93,7 @@ final class CpuConvOps implements ConvOps {
     @Override
     public INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray gOut, Conv2dSpec s,
                                      INDArray dxDst, double betaX, boolean needW, boolean needB, Conv2dResult forward) {
-        if (!HostFloats.fits(x) || !HostFloats.fits(weight) || gOut.dataType() != DataType.FLOAT) {
+        if (!HostFloats.readable(x) || !HostFloats.readable(weight) || gOut.dataType() != DataType.FLOAT) {
             return Nd4jConvOps.INSTANCE.conv2dBackward(x, weight, hasBias, gOut, s, dxDst, betaX, needW, needB);
         }
         boolean needX = dxDst != null;
@@ -174,7 +174,7 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public MaxPool2dResult maxPool2d(INDArray x, Conv2dSpec s) {
-        return HostFloats.fits(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.max(x, s)
+        return HostFloats.readable(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.max(x, s)
                 : Nd4jConvOps.INSTANCE.maxPool2d(x, s);
     }
 
@@ -190,7 +190,7 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public INDArray avgPool2d(INDArray x, Conv2dSpec s) {
-        return HostFloats.fits(x) ? CpuPool2d.avg(x, s) : Nd4jConvOps.INSTANCE.avgPool2d(x, s);
+        return HostFloats.readable(x) ? CpuPool2d.avg(x, s) : Nd4jConvOps.INSTANCE.avgPool2d(x, s);
     }
 
     @Override
@@ -201,14 +201,14 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public BatchNorm2dResult batchNorm2d(INDArray x, INDArray weight, INDArray bias, double eps) {
-        return HostFloats.fits(x) && (weight == null || HostFloats.fits(weight) && HostFloats.fits(bias))
+        return HostFloats.readable(x) && (weight == null || HostFloats.readable(weight) && HostFloats.readable(bias))
                 ? CpuBatchNorm2d.forward(x, weight, bias, eps) : Nd4jBatchNorm2d.forward(x, weight, bias, eps);
     }
 
     @Override
     public INDArray[] batchNorm2dBackward(INDArray x, INDArray g, INDArray weight, BatchNorm2dResult forward, double eps,
                                           INDArray dx, double betaX) {
-        return HostFloats.fits(x) && g.dataType() == DataType.FLOAT && (weight == null || HostFloats.fits(weight))
+        return HostFloats.readable(x) && g.dataType() == DataType.FLOAT && (weight == null || HostFloats.readable(weight))
                 ? CpuBatchNorm2d.backward(x, g, weight, forward, eps, dx, betaX)
                 : Nd4jConvOps.INSTANCE.batchNorm2dBackward(x, g, weight, forward, eps, dx, betaX);
     }
@@ -363,13 +363,13 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public MaxPool2dResult reluMaxPool2d(INDArray x, Conv2dSpec s) {
-        return HostFloats.fits(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.reluMax(x, s) : null;
+        return HostFloats.readable(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.reluMax(x, s) : null;
     }
 
     @Override
     public BatchNorm2dPoolResult batchNorm2dReluMaxPool2d(INDArray x, INDArray weight, INDArray bias, double eps,
                                                          Conv2dSpec pool) {
-        return HostFloats.fits(x) && (weight == null || HostFloats.fits(weight) && HostFloats.fits(bias))
+        return HostFloats.readable(x) && (weight == null || HostFloats.readable(weight) && HostFloats.readable(bias))
                 && pool.kH() * pool.kW() <= CpuPool2d.MAX_RECORDED_WINDOW
                 ? CpuBatchNorm2d.forwardReluMaxPool(x, weight, bias, eps, pool) : null;
     }

@@ -31,13 +31,24 @@ final class HostFloats {
                 && a.data().length() == a.length();
     }
 
+    /**
+     * Whether a kernel may READ {@code a} in place: {@link #fits}, or a view covering its whole buffer
+     * with the canonical strides ({@link Dense#readableRowMajor}: a reshape of a dense array, as
+     * {@code Flatten}'s and {@code Unflatten}'s results and their gradients are). Copying such a view
+     * first cost W6 a fresh, zeroed 1.6 MB array from ND4J each step (its pages faulted in anew).
+     * Never for an array a kernel writes.
+     */
+    static boolean readable(INDArray a) {
+        return fits(a) || a != null && a.dataType() == DataType.FLOAT && Dense.readableRowMajor(a);
+    }
+
     static FloatBuffer buffer(INDArray a) {
         return Transfers.hostView(a);
     }
 
     /** The elements of a float32 array, row-major (one bulk copy when it {@link #fits}). */
     static float[] read(INDArray a) {
-        INDArray d = fits(a) ? a : a.dup('c');
+        INDArray d = readable(a) ? a : a.dup('c');
         float[] f = new float[(int) d.length()];
         buffer(d).get(0, f);
         return f;
@@ -81,9 +92,9 @@ final class HostFloats {
         }
     }
 
-    /** {@code a} when it {@link #fits}, else a dense copy (so kernels can address it by offset). */
+    /** {@code a} when it is {@link #readable}, else a dense copy (so kernels can read it by offset). */
     static INDArray dense(INDArray a) {
-        return fits(a) ? a : a.dup('c');
+        return readable(a) ? a : a.dup('c');
     }
 
     /** Where a kernel writes a gradient bound for {@code dst}: {@code dst} when it {@link #fits}, else a new array. */
