@@ -59,7 +59,8 @@ final class CpuConvOps implements ConvOps {
         BufferCache.Leased kept = keep && g.n * block * Float.BYTES <= KEEP_CAP_BYTES
                 ? BufferCache.lease(DataType.FLOAT, g.n, block) : null;
         FloatBuffer xBuf = HostFloats.buffer(x);
-        INDArray wk = gemmWeight(weight, bias, g);
+        BufferCache.Leased wkLease = gemmWeight(weight, bias, g);
+        INDArray wk = wkLease.array();
         Parallel.forRange("conv2d", g.n, 1, (from, to) -> {
             INDArray cols = kept != null ? kept.array() : HostFloats.nativeScratch(0, block);
             FloatBuffer colsBuf = HostFloats.buffer(cols);
@@ -81,6 +82,7 @@ final class CpuConvOps implements ConvOps {
                         wP, kb, colsP.position(at), g.hwc ? kb : g.p, 0f, outP.position((long) n * g.oc * g.p), g.p);
             }
         });
+        wkLease.release();
         return new Conv2dResult(out, kept);
     }
 
@@ -108,7 +110,8 @@ final class CpuConvOps implements ConvOps {
         double[][] bSums = sumB ? new double[geo.n][] : null;
         Parallel.Partition parts = Parallel.partition(geo.n, 1);
         float[][] dwParts = new float[parts.parts()][];
-        INDArray wk = needX ? columnOrderWeight(weight, geo) : null;
+        BufferCache.Leased wkLease = needX ? columnOrderWeight(weight, geo) : null;
+        INDArray wk = needX ? wkLease.array() : null;
         INDArray saved = needW && forward != null && forward.columns() != null ? forward.columns().array() : null;
         int savedLd = hasBias ? geo.k + 1 : geo.k;         // the forward's columns: [ld, P] planar, [P, ld] channels-last
         Parallel.run("conv2d backward", parts, (part, from, to) -> {
@@ -165,6 +168,7 @@ final class CpuConvOps implements ConvOps {
             }
         });
         if (needX) {
+            wkLease.release();
             HostFloats.settle(dxDst, into, betaX);
         }
         INDArray dw = needW ? HostFloats.write(planarOrder(sum(dwParts), geo), weight.shape()) : null;
@@ -248,14 +252,18 @@ final class CpuConvOps implements ConvOps {
         }
     }
 
-    /** The weight as the GEMMs read it: itself for planar columns, a tap-major copy for channels-last ones. */
-    private static INDArray columnOrderWeight(INDArray weight, Geometry g) {
-        return g.hwc ? HostFloats.write(Im2colHwc.tapsMajor(HostFloats.read(weight), g.oc, g.c, g.spec.kH(),
-                g.spec.kW()), g.oc, g.k) : weight;
+    /**
+     * The weight as the GEMMs read it: itself for planar columns, a tap-major copy for channels-last
+     * ones. A copy is the op's own, leased: the op releases it once its GEMMs are done, so the
+     * block serves the next op at once instead of waiting for a collection.
+     */
+    private static BufferCache.Leased columnOrderWeight(INDArray weight, Geometry g) {
+        return g.hwc ? HostFloats.lease(Im2colHwc.tapsMajor(HostFloats.read(weight), g.oc, g.c, g.spec.kH(),
+                g.spec.kW()), g.oc, g.k) : new BufferCache.Leased(weight, null);
     }
 
     /** The forward GEMM's weight: {@link #columnOrderWeight}, with the bias (if any) as a last column {@code [OC, K + 1]}. */
-    private static INDArray gemmWeight(INDArray weight, INDArray bias, Geometry g) {
+    private static BufferCache.Leased gemmWeight(INDArray weight, INDArray bias, Geometry g) {
         if (bias == null) {
             return columnOrderWeight(weight, g);
         }
@@ -267,7 +275,7 @@ final class CpuConvOps implements ConvOps {
             System.arraycopy(taps, o * g.k, wb, o * (g.k + 1), g.k);
             wb[o * (g.k + 1) + g.k] = b[o];
         }
-        return HostFloats.write(wb, g.oc, g.k + 1);
+        return HostFloats.lease(wb, g.oc, g.k + 1);
     }
 
     /** A weight gradient summed in the columns' order, as {@code [OC, C, kH, kW]}. */

@@ -64,6 +64,19 @@ final class HostFloats {
     }
 
     /**
+     * A float32 array holding {@code data}, leased from the {@link BufferCache} (not a {@link StepScope}
+     * temporary): an op's own operand, which the op {@linkplain BufferCache.Leased#release releases}
+     * when it is done with it (otherwise the collector returns it).
+     */
+    static BufferCache.Leased lease(float[] data, long... shape) {
+        BufferCache.Leased a = BufferCache.lease(DataType.FLOAT, shape);
+        if (data.length > 0) {
+            buffer(a.array()).put(0, data, 0, (int) a.array().length());
+        }
+        return a;
+    }
+
+    /**
      * Copies {@code count} runs of {@code len} floats, the i-th from native offset {@code first + i·stride},
      * into {@code dst[0 ..< count·len]}: one channel's planes of an {@code [N, C, H, W]} array, or (stride
      * {@code len}) a contiguous block. Absolute bulk gets, so threads may share {@code src}.
