@@ -49,12 +49,13 @@ final class ConvolutionOps {
         INDArray y = r.output();
         AccumulatingGradFn back = (g, sink) -> {
             GradSink.Target dx = sink.requires(0) ? sink.target(0) : null;
-            INDArray[] d = Ops.get().conv().conv2dBackward(xa, wa, bias != null, g, s, dx == null ? null : dx.array(),
-                    dx == null ? 0 : dx.beta(), sink.requires(1), bias != null && sink.requires(2), r);
+            GradSink.Target dw = sink.requires(1) ? sink.target(1) : null;     // written in place, as Linear's
+            INDArray[] d = Ops.get().conv().conv2dBackwardInto(xa, wa, bias != null, g, s, dx == null ? null : dx.array(),
+                    dx == null ? 0 : dx.beta(), dw == null ? null : dw.array(), dw == null ? 0 : dw.beta(),
+                    bias != null && sink.requires(2), r);
             if (!sink.graphRetained()) {
                 r.release();
             }
-            sink.add(1, d[1]);
             if (bias != null) {
                 sink.add(2, d[2]);
             }

@@ -9,8 +9,6 @@ import io.jgrad.tensor.NativeMemory;
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Tensor;
 import io.jgrad.tensor.backend.BufferCache;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,14 +21,6 @@ import org.junit.jupiter.api.Test;
  * output is a Flatten's view of the last pooling's result.
  */
 class SequentialConvEarlyReleaseTest {
-
-    private static long collectorRuns() {
-        long n = 0;
-        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
-            n += Math.max(0, b.getCollectionCount());
-        }
-        return n;
-    }
 
     /** W6's shape in small: two Conv-BN-ReLU-MaxPool blocks between an Unflatten and a Flatten, then a Linear. */
     private static Sequential cnn() {
@@ -46,18 +36,19 @@ class SequentialConvEarlyReleaseTest {
         Sequential net = cnn();
         Variable x = Variable.constant(Tensor.randn(new Rng(32), 64, 256));
         train(net, x, 3);                                           // the engine's gradient buffers settle
-        long[] before = {BufferCache.freshAllocations(), BufferCache.reusedAllocations(), NativeMemory.collections(),
-            collectorRuns()};
+        long[] before = {BufferCache.freshAllocations(), BufferCache.reusedAllocations(), NativeMemory.collections()};
         train(net, x, 10);
         if (!BufferCache.enabled()) {
             return;                                                 // the nd4j backend: ND4J owns every array
         }
         // a step's cache blocks: the two convolutions' results (1 MiB, 512 KiB), the two poolings' (256,
-        // 128 KiB), the kept columns, gradients; without early release the four results came back only
-        // after a collection, so each step until then took four fresh blocks
+        // 128 KiB), the kept columns, gradients (the Linear's input gradient, which Flatten's backward
+        // reshapes, back to the engine's pool once the pooling has read it); without early release the
+        // four results came back only after a collection, so each step until then took four fresh blocks
         assertTrue(BufferCache.reusedAllocations() - before[1] >= 4 * 10, "each step reuses the last one's blocks");
-        if (NativeMemory.collections() == before[2] && collectorRuns() == before[3]) {
-            assertEquals(before[0], BufferCache.freshAllocations(), "no fresh block after the first steps, no collection");
+        if (NativeMemory.collections() == before[2]) {
+            // (only jgrad's paced collections trim the free lists; the collector's own runs just return blocks)
+            assertEquals(before[0], BufferCache.freshAllocations(), "no fresh block after the first steps");
         }
     }
 

@@ -98,6 +98,13 @@ final class CpuConvOps implements ConvOps {
         if (!HostFloats.readable(x) || !HostFloats.readable(weight) || gOut.dataType() != DataType.FLOAT) {
             return Nd4jConvOps.INSTANCE.conv2dBackward(x, weight, hasBias, gOut, s, dxDst, betaX, needW, needB);
         }
+        return backward(x, weight, hasBias, gOut, s, dxDst, betaX, needW, needB, forward, null, 0);
+    }
+
+    /** The backward; with {@code dwDst}, the weight gradient goes into {@code dwDst = betaW·dwDst + dW} (dense). */
+    private static INDArray[] backward(INDArray x, INDArray weight, boolean hasBias, INDArray gOut, Conv2dSpec s,
+                                       INDArray dxDst, double betaX, boolean needW, boolean needB, Conv2dResult forward,
+                                       INDArray dwDst, double betaW) {
         boolean needX = dxDst != null;
         Geometry geo = new Geometry(x, weight, s);
         INDArray g = HostFloats.dense(gOut);
@@ -171,7 +178,14 @@ final class CpuConvOps implements ConvOps {
             wkLease.release();
             HostFloats.settle(dxDst, into, betaX);
         }
-        INDArray dw = needW ? HostFloats.write(planarOrder(sum(dwParts), geo), weight.shape()) : null;
+        INDArray dw = null;
+        if (needW && dwDst != null) {
+            float[] sum = planarOrder(sum(dwParts), geo);
+            HostFloats.scatter(sum, HostFloats.buffer(dwDst), 0, 0, 1, sum.length, betaW);
+            dw = dwDst;
+        } else if (needW) {
+            dw = HostFloats.write(planarOrder(sum(dwParts), geo), weight.shape());
+        }
         INDArray db = sumB ? HostFloats.write(total(bSums, geo.oc), weight.size(0)) : null;
         return new INDArray[] {dxDst, dw, db};
     }
@@ -387,5 +401,18 @@ final class CpuConvOps implements ConvOps {
                                                        BatchNorm2dPoolResult forward, double eps, Conv2dSpec pool,
                                                        INDArray dx, double betaX) {
         return CpuBatchNorm2d.backwardReluMaxPool(x, g, weight, forward, eps, pool, dx, betaX);
+    }
+
+    // --- conv5: the weight gradient written into the engine's buffer ---
+
+    @Override
+    public INDArray[] conv2dBackwardInto(INDArray x, INDArray weight, boolean hasBias, INDArray g, Conv2dSpec s,
+                                         INDArray dx, double betaX, INDArray dw, double betaW, boolean needB,
+                                         Conv2dResult forward) {
+        if (dw == null || !HostFloats.fits(dw) || !HostFloats.readable(x) || !HostFloats.readable(weight)
+                || g.dataType() != DataType.FLOAT) {
+            return ConvOps.super.conv2dBackwardInto(x, weight, hasBias, g, s, dx, betaX, dw, betaW, needB, forward);
+        }
+        return backward(x, weight, hasBias, g, s, dx, betaX, true, needB, forward, dw, betaW);
     }
 }
