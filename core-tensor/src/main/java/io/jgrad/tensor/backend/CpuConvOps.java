@@ -116,7 +116,8 @@ final class CpuConvOps implements ConvOps {
         boolean sumB = hasBias && needB;
         double[][] bSums = sumB ? new double[geo.n][] : null;
         Parallel.Partition parts = Parallel.partition(geo.n, 1);
-        float[][] dwParts = new float[parts.parts()][];
+        int dwLen = geo.oc * geo.k;
+        float[] dwParts = needW ? HostFloats.scratch(HostFloats.DW, parts.parts() * dwLen) : null;   // part p at p·dwLen
         BufferCache.Leased wkLease = needX ? columnOrderWeight(weight, geo) : null;
         INDArray wk = needX ? wkLease.array() : null;
         INDArray saved = needW && forward != null && forward.columns() != null ? forward.columns().array() : null;
@@ -168,9 +169,10 @@ final class CpuConvOps implements ConvOps {
                 }
             }
             if (needW) {
-                dwParts[part] = new float[geo.oc * geo.k];      // zero for an empty batch
                 if (to > from) {
-                    HostFloats.buffer(dwPart).get(0, dwParts[part]);
+                    HostFloats.buffer(dwPart).get(0, dwParts, part * dwLen, dwLen);
+                } else {
+                    Arrays.fill(dwParts, part * dwLen, (part + 1) * dwLen, 0f);     // zero for an empty batch
                 }
             }
         });
@@ -180,11 +182,11 @@ final class CpuConvOps implements ConvOps {
         }
         INDArray dw = null;
         if (needW && dwDst != null) {
-            float[] sum = planarOrder(sum(dwParts), geo);
-            HostFloats.scatter(sum, HostFloats.buffer(dwDst), 0, 0, 1, sum.length, betaW);
+            float[] sum = planarOrder(sum(dwParts, parts.parts(), dwLen), geo);
+            HostFloats.scatter(sum, HostFloats.buffer(dwDst), 0, 0, 1, dwLen, betaW);
             dw = dwDst;
         } else if (needW) {
-            dw = HostFloats.write(planarOrder(sum(dwParts), geo), weight.shape());
+            dw = HostFloats.write(planarOrder(sum(dwParts, parts.parts(), dwLen), geo), weight.shape());
         }
         INDArray db = sumB ? HostFloats.write(total(bSums, geo.oc), weight.size(0)) : null;
         return new INDArray[] {dxDst, dw, db};
@@ -272,8 +274,17 @@ final class CpuConvOps implements ConvOps {
      * block serves the next op at once instead of waiting for a collection.
      */
     private static BufferCache.Leased columnOrderWeight(INDArray weight, Geometry g) {
-        return g.hwc ? HostFloats.lease(Im2colHwc.tapsMajor(HostFloats.read(weight), g.oc, g.c, g.spec.kH(),
-                g.spec.kW()), g.oc, g.k) : new BufferCache.Leased(weight, null);
+        return g.hwc ? HostFloats.lease(taps(weight, g), g.oc, g.k) : new BufferCache.Leased(weight, null);
+    }
+
+    /**
+     * The weight's elements in the columns' order (tap-major for channels-last columns), in the calling
+     * thread's scratch: used before the op's parts start, whose own scratch slots these are.
+     */
+    private static float[] taps(INDArray weight, Geometry g) {
+        float[] w = HostFloats.readInto(weight, HostFloats.IN2);
+        return g.hwc ? Im2colHwc.tapsMajor(w, g.oc, g.c, g.spec.kH(), g.spec.kW(), HostFloats.scratch(HostFloats.OUT,
+                g.oc * g.k)) : w;
     }
 
     /** The forward GEMM's weight: {@link #columnOrderWeight}, with the bias (if any) as a last column {@code [OC, K + 1]}. */
@@ -281,10 +292,9 @@ final class CpuConvOps implements ConvOps {
         if (bias == null) {
             return columnOrderWeight(weight, g);
         }
-        float[] w = HostFloats.read(weight);
-        float[] taps = g.hwc ? Im2colHwc.tapsMajor(w, g.oc, g.c, g.spec.kH(), g.spec.kW()) : w;
+        float[] taps = taps(weight, g);
         float[] b = HostFloats.read(bias);
-        float[] wb = new float[g.oc * (g.k + 1)];
+        float[] wb = HostFloats.scratch(HostFloats.IN, g.oc * (g.k + 1));
         for (int o = 0; o < g.oc; o++) {
             System.arraycopy(taps, o * g.k, wb, o * (g.k + 1), g.k);
             wb[o * (g.k + 1) + g.k] = b[o];
@@ -294,17 +304,18 @@ final class CpuConvOps implements ConvOps {
 
     /** A weight gradient summed in the columns' order, as {@code [OC, C, kH, kW]}. */
     private static float[] planarOrder(float[] dw, Geometry g) {
-        return g.hwc ? Im2colHwc.channelsMajor(dw, g.oc, g.c, g.spec.kH(), g.spec.kW()) : dw;
+        return g.hwc ? Im2colHwc.channelsMajor(dw, g.oc, g.c, g.spec.kH(), g.spec.kW(),
+                HostFloats.scratch(HostFloats.OUT, g.oc * g.k)) : dw;
     }
 
-    private static float[] sum(float[][] parts) {
-        float[] total = parts[0];
-        for (int p = 1; p < parts.length; p++) {
-            for (int i = 0; i < total.length; i++) {
-                total[i] += parts[p][i];
+    /** {@code Σ_p parts[p·len ..< (p+1)·len]} in part order, into the first block (returned). */
+    private static float[] sum(float[] parts, int count, int len) {
+        for (int p = 1; p < count; p++) {
+            for (int i = 0; i < len; i++) {
+                parts[i] += parts[p * len + i];
             }
         }
-        return total;
+        return parts;
     }
 
     /** The per-channel sums of one image's output gradient {@code g[OC, P]}, in double. */

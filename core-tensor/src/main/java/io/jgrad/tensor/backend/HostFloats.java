@@ -19,7 +19,9 @@ final class HostFloats {
     static final int OUT = 5;
     /** A further slot, for the previous contents of an accumulated-into buffer. */
     static final int OLD = 6;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][0]);
+    /** A slot for a convolution's weight-gradient parts, one block per part, on the calling thread. */
+    static final int DW = 7;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[8][0]);
     private static final ThreadLocal<INDArray[]> NATIVE = ThreadLocal.withInitial(() -> new INDArray[2]);
 
     private HostFloats() {
@@ -51,6 +53,18 @@ final class HostFloats {
         INDArray d = readable(a) ? a : a.dup('c');
         float[] f = new float[(int) d.length()];
         buffer(d).get(0, f);
+        return f;
+    }
+
+    /**
+     * The elements of a float32 array, row-major, in the calling thread's scratch {@code slot} (its
+     * first {@code a.length()} entries): for an op's operands read every step (a convolution's
+     * weight), which would otherwise be a new heap array each time.
+     */
+    static float[] readInto(INDArray a, int slot) {
+        INDArray d = readable(a) ? a : a.dup('c');
+        float[] f = scratch(slot, (int) d.length());
+        buffer(d).get(0, f, 0, (int) d.length());
         return f;
     }
 
