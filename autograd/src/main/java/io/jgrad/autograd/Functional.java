@@ -195,6 +195,7 @@ public final class Functional {
         }
         if (h != null && out != x) {
             out.valueRelease = h;
+            h.pledge();                             // it comes back without a collection
         }
         return out;
     }
