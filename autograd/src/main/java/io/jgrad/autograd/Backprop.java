@@ -36,7 +36,9 @@ final class Backprop {
                 Variable node = order.get(i);
                 INDArray g = node.pending;
                 boolean owned = node.pendingOwned;
+                INDArray base = node.pendingBase;
                 node.pending = null;
+                node.pendingBase = null;
                 if (g == null) {
                     continue;
                 }
@@ -50,6 +52,8 @@ final class Backprop {
                     sink.checkTargets();
                     if (owned && Dense.rowMajor(g)) {
                         GradPool.release(g);      // consumed; an accumulating backward keeps no reference
+                    } else if (base != null) {
+                        GradPool.release(base);   // g was a reshape of it, now consumed
                     }
                     release(node, retainGraph);
                     continue;
@@ -71,6 +75,9 @@ final class Backprop {
                     // only arrays the engine made itself are written into in place: an op's result
                     // may be a view of, or the same array as, a gradient another input also holds
                     accumulatePending(in, gk, gk != grads[k]);
+                    if (owned && grads.length == 1 && in.pending == gk && reshapeOf(gk, g)) {
+                        in.pendingBase = g;       // Flatten's backward: g goes back to the pool after its consumer
+                    }
                 }
                 release(node, retainGraph);
             }
@@ -104,6 +111,15 @@ final class Backprop {
         public INDArray[] apply(INDArray gradOut) {
             throw new IllegalStateException("an accumulating backward is called by the engine with a GradSink");
         }
+    }
+
+    /**
+     * Whether {@code view} is another shape of the whole dense array {@code g} (what a reshape's
+     * backward returns): the same memory, which only the node that receives {@code view} still reads.
+     */
+    private static boolean reshapeOf(INDArray view, INDArray g) {
+        return view != g && Dense.rowMajor(g) && Dense.readableRowMajor(view) && view.length() == g.length()
+                && view.data().address() == g.data().address();
     }
 
     static void accumulatePending(Variable in, INDArray g, boolean owned) {

@@ -3,6 +3,7 @@ package io.jgrad.autograd;
 import io.jgrad.tensor.Shapes;
 import io.jgrad.tensor.backend.Conv2dSpec;
 import io.jgrad.tensor.backend.ConvOps;
+import io.jgrad.tensor.backend.Dense;
 import io.jgrad.tensor.backend.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -48,12 +49,13 @@ final class ConvolutionOps {
         INDArray y = r.output();
         AccumulatingGradFn back = (g, sink) -> {
             GradSink.Target dx = sink.requires(0) ? sink.target(0) : null;
-            INDArray[] d = Ops.get().conv().conv2dBackward(xa, wa, bias != null, g, s, dx == null ? null : dx.array(),
-                    dx == null ? 0 : dx.beta(), sink.requires(1), bias != null && sink.requires(2), r);
+            GradSink.Target dw = sink.requires(1) ? sink.target(1) : null;     // written in place, as Linear's
+            INDArray[] d = Ops.get().conv().conv2dBackwardInto(xa, wa, bias != null, g, s, dx == null ? null : dx.array(),
+                    dx == null ? 0 : dx.beta(), dw == null ? null : dw.array(), dw == null ? 0 : dw.beta(),
+                    bias != null && sink.requires(2), r);
             if (!sink.graphRetained()) {
                 r.release();
             }
-            sink.add(1, d[1]);
             if (bias != null) {
                 sink.add(2, d[2]);
             }
@@ -212,8 +214,12 @@ final class ConvolutionOps {
         }
     }
 
+    /**
+     * The value as the kernels read it: itself when its elements are its buffer's in row-major order
+     * (a reshape of a dense array included: {@code Unflatten}'s view of the batch), else a dense copy.
+     */
     private static INDArray dense(Variable v) {
         INDArray a = v.value().array();
-        return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
+        return a.ordering() == 'c' && !a.isView() || Dense.readableRowMajor(a) ? a : a.dup('c');
     }
 }

@@ -181,9 +181,9 @@ public final class Functional {
      * Runs {@code layer} (one layer's forward on {@code x}) and lets the engine hand its result's
      * memory back to the cache once backward has consumed it ({@link io.jgrad.tensor.EarlyRelease}),
      * instead of after a garbage collection. Only for a result that <b>no code can reach but the
-     * graph</b>: {@code Sequential} uses it between built-in layers (Linear, BatchNorm1d, ReLU),
-     * which keep no reference to their inputs or outputs, never for its own output. With no graph
-     * recorded, a retained graph or a result that is not a fresh cache block of its own (a view,
+     * graph</b>: {@code Sequential} uses it between built-in layers (Linear, BatchNorm1d, ReLU,
+     * Conv2d, BatchNorm2d, MaxPool2d), which keep no reference to their inputs or outputs, never
+     * for its own output. With no graph recorded, a retained graph or a result that is not a fresh cache block of its own (a view,
      * the nd4j backend), nothing changes: the collector returns it as before.
      */
     public static Variable intermediate(java.util.function.UnaryOperator<Variable> layer, Variable x) {
@@ -195,6 +195,7 @@ public final class Functional {
         }
         if (h != null && out != x) {
             out.valueRelease = h;
+            h.pledge();                             // it comes back without a collection
         }
         return out;
     }

@@ -14,7 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and its memory is freed only after a GC), which for a small model's backward is as much as
  * the arithmetic. Only arrays the engine made and no one else can see come back here: the
  * pending gradient of a node whose {@link AccumulatingGradFn} has consumed it (that contract
- * forbids keeping {@code gradOut}). Per thread, a few arrays per shape.
+ * forbids keeping {@code gradOut}), or the buffer such a gradient was a reshape of (Flatten's
+ * backward). Per thread, a few arrays per shape.
  */
 final class GradPool {
     private static final int PER_SHAPE = 4;

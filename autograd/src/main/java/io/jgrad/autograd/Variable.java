@@ -49,6 +49,8 @@ public class Variable {
     // Scratch space of one backward pass.
     INDArray pending;
     boolean pendingOwned;
+    // An engine-owned gradient that pending (not owned) is a reshape of; back to GradPool once pending is consumed.
+    INDArray pendingBase;
 
     /** A leaf. Subclasses such as {@code Parameter} call this. */
     protected Variable(Tensor value, boolean requiresGrad) {

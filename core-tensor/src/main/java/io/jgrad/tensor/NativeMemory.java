@@ -171,6 +171,11 @@ public final class NativeMemory {
         return BUDGET;
     }
 
+    /** Bytes of temporaries counted since the last collection: what is compared with {@link #budgetBytes}. */
+    public static long countedSinceCollection() {
+        return SINCE_GC.get();
+    }
+
     /** How many collections jgrad has asked for so far. */
     public static long collections() {
         return collections;

@@ -55,8 +55,9 @@ public class Sequential extends Module {
      * {@link io.jgrad.autograd.Functional#reluMaxPool2d}):
      * the same values and gradients, one array fewer (and one or two passes fewer), since the
      * array between them is never visible outside this method. A result passed between two
-     * such built-in layers (Linear, BatchNorm1d, ReLU) goes back to the memory cache as soon as
-     * backward has consumed it ({@link Functional#intermediate}), not after a garbage collection. A child's {@link IllegalArgumentException} (a wrong
+     * built-in layers (Linear, BatchNorm1d, ReLU, Conv2d, BatchNorm2d, MaxPool2d, also through a
+     * Flatten or Unflatten between them) goes back to the memory cache as soon as backward has
+     * consumed it ({@link Functional#intermediate}), not after a garbage collection. A child's {@link IllegalArgumentException} (a wrong
      * input shape) is rethrown naming the child's index and type, e.g. {@code Sequential: child 1
      * (Linear) failed: Linear(784, 10).forward: expected input [..., 784], got [8, 1024]}.
      */
@@ -71,8 +72,8 @@ public class Sequential extends Module {
                 UnaryOperator<Variable> group = group(i, span);
                 // a result between two built-in layers is reachable only through the graph: the engine
                 // returns its memory once backward has consumed it (no collection needed for it)
-                h = consumer < layers.size() && keepNoActivations(i, consumer + fusedSpan(consumer))
-                        ? Functional.intermediate(group, h) : group.apply(h);
+                int readersEnd = readersEnd(consumer);
+                h = readersEnd > 0 && keepNoActivations(i, readersEnd) ? Functional.intermediate(group, h) : group.apply(h);
                 i = consumer - 1;
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Sequential: child " + i + " (" + m.getClass().getSimpleName() + ") failed: "
@@ -112,14 +113,32 @@ public class Sequential extends Module {
     }
 
     /**
-     * Whether modules {@code [from, to)} are all built-in layers (these exact classes, not subclasses)
-     * whose forward keeps no reference to its input or result beyond the graph and returns a fresh
-     * array, never a view of its input.
+     * Built-in layers (these exact classes, not subclasses) whose forward keeps no reference to its
+     * input or result beyond the graph and returns a fresh array, never its input nor a view of it.
      */
+    private static final java.util.Set<Class<?>> FRESH = java.util.Set.of(Linear.class, BatchNorm1d.class, ReLU.class,
+            Conv2d.class, BatchNorm2d.class, MaxPool2d.class);
+    /** Built-in layers that keep no reference either, but return a view of their input (a reshape). */
+    private static final java.util.Set<Class<?>> VIEWS = java.util.Set.of(Flatten.class, Unflatten.class);
+
+    /**
+     * The end of the modules that read a result passed on at {@code consumer}: through reshaping
+     * layers, whose results are views of it, to the end of the first group that makes a fresh array;
+     * -1 when there is none (no consumer, or the views reach the model's output, which the user holds).
+     */
+    private int readersEnd(int consumer) {
+        int k = consumer;
+        while (k < layers.size() && VIEWS.contains(layers.get(k).getClass())) {
+            k++;
+        }
+        return k < layers.size() ? k + fusedSpan(k) : -1;
+    }
+
+    /** Whether modules {@code [from, to)} are all {@link #FRESH} or {@link #VIEWS} layers. */
     private boolean keepNoActivations(int from, int to) {
-        for (int k = from; k < Math.min(to, layers.size()); k++) {
+        for (int k = from; k < to; k++) {
             Class<?> c = layers.get(k).getClass();
-            if (c != Linear.class && c != BatchNorm1d.class && c != ReLU.class) {
+            if (!FRESH.contains(c) && !VIEWS.contains(c)) {
                 return false;
             }
         }

@@ -156,4 +156,24 @@ public interface ConvOps {
     /** A {@link #batchNorm2dReluMaxPool2d} result: the pooled output and statistics, and each window's winner. */
     record BatchNorm2dPoolResult(BatchNorm2dResult norm, byte[] winners) {
     }
+
+    // --- conv5: the weight gradient written into the engine's buffer ---
+
+    /**
+     * {@link #conv2dBackward(INDArray, INDArray, boolean, INDArray, Conv2dSpec, INDArray, double, boolean, boolean,
+     * Conv2dResult)} with the weight gradient written into {@code dw = betaW·dw + dW} (the engine's
+     * buffer for it, null when none is needed) instead of a new array, which would otherwise wait for
+     * a collection; returns {@code [dx, dw, db]}. This default writes the returned gradient in; the
+     * cpu backend writes its sum straight in.
+     */
+    default INDArray[] conv2dBackwardInto(INDArray x, INDArray weight, boolean hasBias, INDArray g, Conv2dSpec s,
+                                          INDArray dx, double betaX, INDArray dw, double betaW, boolean needB,
+                                          Conv2dResult forward) {
+        INDArray[] d = conv2dBackward(x, weight, hasBias, g, s, dx, betaX, dw != null, needB, forward);
+        if (dw != null) {
+            accumulate(dw, betaW, d[1]);
+            d[1] = dw;
+        }
+        return d;
+    }
 }

@@ -42,7 +42,7 @@ final class CpuConvOps implements ConvOps {
     }
 
     private static boolean fits(INDArray x, INDArray weight, INDArray bias) {
-        return HostFloats.fits(x) && HostFloats.fits(weight) && (bias == null || HostFloats.fits(bias));
+        return HostFloats.readable(x) && HostFloats.readable(weight) && (bias == null || HostFloats.readable(bias));
     }
 
     /**
@@ -59,7 +59,8 @@ final class CpuConvOps implements ConvOps {
         BufferCache.Leased kept = keep && g.n * block * Float.BYTES <= KEEP_CAP_BYTES
                 ? BufferCache.lease(DataType.FLOAT, g.n, block) : null;
         FloatBuffer xBuf = HostFloats.buffer(x);
-        INDArray wk = gemmWeight(weight, bias, g);
+        BufferCache.Leased wkLease = gemmWeight(weight, bias, g);
+        INDArray wk = wkLease.array();
         Parallel.forRange("conv2d", g.n, 1, (from, to) -> {
             INDArray cols = kept != null ? kept.array() : HostFloats.nativeScratch(0, block);
             FloatBuffer colsBuf = HostFloats.buffer(cols);
@@ -81,6 +82,7 @@ final class CpuConvOps implements ConvOps {
                         wP, kb, colsP.position(at), g.hwc ? kb : g.p, 0f, outP.position((long) n * g.oc * g.p), g.p);
             }
         });
+        wkLease.release();
         return new Conv2dResult(out, kept);
     }
 
@@ -93,9 +95,16 @@ final class CpuConvOps implements ConvOps {
     @Override
     public INDArray[] conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray gOut, Conv2dSpec s,
                                      INDArray dxDst, double betaX, boolean needW, boolean needB, Conv2dResult forward) {
-        if (!HostFloats.fits(x) || !HostFloats.fits(weight) || gOut.dataType() != DataType.FLOAT) {
+        if (!HostFloats.readable(x) || !HostFloats.readable(weight) || gOut.dataType() != DataType.FLOAT) {
             return Nd4jConvOps.INSTANCE.conv2dBackward(x, weight, hasBias, gOut, s, dxDst, betaX, needW, needB);
         }
+        return backward(x, weight, hasBias, gOut, s, dxDst, betaX, needW, needB, forward, null, 0);
+    }
+
+    /** The backward; with {@code dwDst}, the weight gradient goes into {@code dwDst = betaW·dwDst + dW} (dense). */
+    private static INDArray[] backward(INDArray x, INDArray weight, boolean hasBias, INDArray gOut, Conv2dSpec s,
+                                       INDArray dxDst, double betaX, boolean needW, boolean needB, Conv2dResult forward,
+                                       INDArray dwDst, double betaW) {
         boolean needX = dxDst != null;
         Geometry geo = new Geometry(x, weight, s);
         INDArray g = HostFloats.dense(gOut);
@@ -107,8 +116,10 @@ final class CpuConvOps implements ConvOps {
         boolean sumB = hasBias && needB;
         double[][] bSums = sumB ? new double[geo.n][] : null;
         Parallel.Partition parts = Parallel.partition(geo.n, 1);
-        float[][] dwParts = new float[parts.parts()][];
-        INDArray wk = needX ? columnOrderWeight(weight, geo) : null;
+        int dwLen = geo.oc * geo.k;
+        float[] dwParts = needW ? HostFloats.scratch(HostFloats.DW, parts.parts() * dwLen) : null;   // part p at p·dwLen
+        BufferCache.Leased wkLease = needX ? columnOrderWeight(weight, geo) : null;
+        INDArray wk = needX ? wkLease.array() : null;
         INDArray saved = needW && forward != null && forward.columns() != null ? forward.columns().array() : null;
         int savedLd = hasBias ? geo.k + 1 : geo.k;         // the forward's columns: [ld, P] planar, [P, ld] channels-last
         Parallel.run("conv2d backward", parts, (part, from, to) -> {
@@ -158,23 +169,32 @@ final class CpuConvOps implements ConvOps {
                 }
             }
             if (needW) {
-                dwParts[part] = new float[geo.oc * geo.k];      // zero for an empty batch
                 if (to > from) {
-                    HostFloats.buffer(dwPart).get(0, dwParts[part]);
+                    HostFloats.buffer(dwPart).get(0, dwParts, part * dwLen, dwLen);
+                } else {
+                    Arrays.fill(dwParts, part * dwLen, (part + 1) * dwLen, 0f);     // zero for an empty batch
                 }
             }
         });
         if (needX) {
+            wkLease.release();
             HostFloats.settle(dxDst, into, betaX);
         }
-        INDArray dw = needW ? HostFloats.write(planarOrder(sum(dwParts), geo), weight.shape()) : null;
+        INDArray dw = null;
+        if (needW && dwDst != null) {
+            float[] sum = planarOrder(sum(dwParts, parts.parts(), dwLen), geo);
+            HostFloats.scatter(sum, HostFloats.buffer(dwDst), 0, 0, 1, dwLen, betaW);
+            dw = dwDst;
+        } else if (needW) {
+            dw = HostFloats.write(planarOrder(sum(dwParts, parts.parts(), dwLen), geo), weight.shape());
+        }
         INDArray db = sumB ? HostFloats.write(total(bSums, geo.oc), weight.size(0)) : null;
         return new INDArray[] {dxDst, dw, db};
     }
 
     @Override
     public MaxPool2dResult maxPool2d(INDArray x, Conv2dSpec s) {
-        return HostFloats.fits(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.max(x, s)
+        return HostFloats.readable(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.max(x, s)
                 : Nd4jConvOps.INSTANCE.maxPool2d(x, s);
     }
 
@@ -190,7 +210,7 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public INDArray avgPool2d(INDArray x, Conv2dSpec s) {
-        return HostFloats.fits(x) ? CpuPool2d.avg(x, s) : Nd4jConvOps.INSTANCE.avgPool2d(x, s);
+        return HostFloats.readable(x) ? CpuPool2d.avg(x, s) : Nd4jConvOps.INSTANCE.avgPool2d(x, s);
     }
 
     @Override
@@ -201,14 +221,14 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public BatchNorm2dResult batchNorm2d(INDArray x, INDArray weight, INDArray bias, double eps) {
-        return HostFloats.fits(x) && (weight == null || HostFloats.fits(weight) && HostFloats.fits(bias))
+        return HostFloats.readable(x) && (weight == null || HostFloats.readable(weight) && HostFloats.readable(bias))
                 ? CpuBatchNorm2d.forward(x, weight, bias, eps) : Nd4jBatchNorm2d.forward(x, weight, bias, eps);
     }
 
     @Override
     public INDArray[] batchNorm2dBackward(INDArray x, INDArray g, INDArray weight, BatchNorm2dResult forward, double eps,
                                           INDArray dx, double betaX) {
-        return HostFloats.fits(x) && g.dataType() == DataType.FLOAT && (weight == null || HostFloats.fits(weight))
+        return HostFloats.readable(x) && g.dataType() == DataType.FLOAT && (weight == null || HostFloats.readable(weight))
                 ? CpuBatchNorm2d.backward(x, g, weight, forward, eps, dx, betaX)
                 : Nd4jConvOps.INSTANCE.batchNorm2dBackward(x, g, weight, forward, eps, dx, betaX);
     }
@@ -248,41 +268,54 @@ final class CpuConvOps implements ConvOps {
         }
     }
 
-    /** The weight as the GEMMs read it: itself for planar columns, a tap-major copy for channels-last ones. */
-    private static INDArray columnOrderWeight(INDArray weight, Geometry g) {
-        return g.hwc ? HostFloats.write(Im2colHwc.tapsMajor(HostFloats.read(weight), g.oc, g.c, g.spec.kH(),
-                g.spec.kW()), g.oc, g.k) : weight;
+    /**
+     * The weight as the GEMMs read it: itself for planar columns, a tap-major copy for channels-last
+     * ones. A copy is the op's own, leased: the op releases it once its GEMMs are done, so the
+     * block serves the next op at once instead of waiting for a collection.
+     */
+    private static BufferCache.Leased columnOrderWeight(INDArray weight, Geometry g) {
+        return g.hwc ? HostFloats.lease(taps(weight, g), g.oc, g.k) : new BufferCache.Leased(weight, null);
+    }
+
+    /**
+     * The weight's elements in the columns' order (tap-major for channels-last columns), in the calling
+     * thread's scratch: used before the op's parts start, whose own scratch slots these are.
+     */
+    private static float[] taps(INDArray weight, Geometry g) {
+        float[] w = HostFloats.readInto(weight, HostFloats.IN2);
+        return g.hwc ? Im2colHwc.tapsMajor(w, g.oc, g.c, g.spec.kH(), g.spec.kW(), HostFloats.scratch(HostFloats.OUT,
+                g.oc * g.k)) : w;
     }
 
     /** The forward GEMM's weight: {@link #columnOrderWeight}, with the bias (if any) as a last column {@code [OC, K + 1]}. */
-    private static INDArray gemmWeight(INDArray weight, INDArray bias, Geometry g) {
+    private static BufferCache.Leased gemmWeight(INDArray weight, INDArray bias, Geometry g) {
         if (bias == null) {
             return columnOrderWeight(weight, g);
         }
-        float[] w = HostFloats.read(weight);
-        float[] taps = g.hwc ? Im2colHwc.tapsMajor(w, g.oc, g.c, g.spec.kH(), g.spec.kW()) : w;
+        float[] taps = taps(weight, g);
         float[] b = HostFloats.read(bias);
-        float[] wb = new float[g.oc * (g.k + 1)];
+        float[] wb = HostFloats.scratch(HostFloats.IN, g.oc * (g.k + 1));
         for (int o = 0; o < g.oc; o++) {
             System.arraycopy(taps, o * g.k, wb, o * (g.k + 1), g.k);
             wb[o * (g.k + 1) + g.k] = b[o];
         }
-        return HostFloats.write(wb, g.oc, g.k + 1);
+        return HostFloats.lease(wb, g.oc, g.k + 1);
     }
 
     /** A weight gradient summed in the columns' order, as {@code [OC, C, kH, kW]}. */
     private static float[] planarOrder(float[] dw, Geometry g) {
-        return g.hwc ? Im2colHwc.channelsMajor(dw, g.oc, g.c, g.spec.kH(), g.spec.kW()) : dw;
+        return g.hwc ? Im2colHwc.channelsMajor(dw, g.oc, g.c, g.spec.kH(), g.spec.kW(),
+                HostFloats.scratch(HostFloats.OUT, g.oc * g.k)) : dw;
     }
 
-    private static float[] sum(float[][] parts) {
-        float[] total = parts[0];
-        for (int p = 1; p < parts.length; p++) {
-            for (int i = 0; i < total.length; i++) {
-                total[i] += parts[p][i];
+    /** {@code Σ_p parts[p·len ..< (p+1)·len]} in part order, into the first block (returned). */
+    private static float[] sum(float[] parts, int count, int len) {
+        for (int p = 1; p < count; p++) {
+            for (int i = 0; i < len; i++) {
+                parts[i] += parts[p * len + i];
             }
         }
-        return total;
+        return parts;
     }
 
     /** The per-channel sums of one image's output gradient {@code g[OC, P]}, in double. */
@@ -363,13 +396,13 @@ final class CpuConvOps implements ConvOps {
 
     @Override
     public MaxPool2dResult reluMaxPool2d(INDArray x, Conv2dSpec s) {
-        return HostFloats.fits(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.reluMax(x, s) : null;
+        return HostFloats.readable(x) && s.kH() * s.kW() <= CpuPool2d.MAX_RECORDED_WINDOW ? CpuPool2d.reluMax(x, s) : null;
     }
 
     @Override
     public BatchNorm2dPoolResult batchNorm2dReluMaxPool2d(INDArray x, INDArray weight, INDArray bias, double eps,
                                                          Conv2dSpec pool) {
-        return HostFloats.fits(x) && (weight == null || HostFloats.fits(weight) && HostFloats.fits(bias))
+        return HostFloats.readable(x) && (weight == null || HostFloats.readable(weight) && HostFloats.readable(bias))
                 && pool.kH() * pool.kW() <= CpuPool2d.MAX_RECORDED_WINDOW
                 ? CpuBatchNorm2d.forwardReluMaxPool(x, weight, bias, eps, pool) : null;
     }
@@ -379,5 +412,18 @@ final class CpuConvOps implements ConvOps {
                                                        BatchNorm2dPoolResult forward, double eps, Conv2dSpec pool,
                                                        INDArray dx, double betaX) {
         return CpuBatchNorm2d.backwardReluMaxPool(x, g, weight, forward, eps, pool, dx, betaX);
+    }
+
+    // --- conv5: the weight gradient written into the engine's buffer ---
+
+    @Override
+    public INDArray[] conv2dBackwardInto(INDArray x, INDArray weight, boolean hasBias, INDArray g, Conv2dSpec s,
+                                         INDArray dx, double betaX, INDArray dw, double betaW, boolean needB,
+                                         Conv2dResult forward) {
+        if (dw == null || !HostFloats.fits(dw) || !HostFloats.readable(x) || !HostFloats.readable(weight)
+                || g.dataType() != DataType.FLOAT) {
+            return ConvOps.super.conv2dBackwardInto(x, weight, hasBias, g, s, dx, betaX, dw, betaW, needB, forward);
+        }
+        return backward(x, weight, hasBias, g, s, dx, betaX, true, needB, forward, dw, betaW);
     }
 }

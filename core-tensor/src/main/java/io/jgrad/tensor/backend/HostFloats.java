@@ -19,7 +19,9 @@ final class HostFloats {
     static final int OUT = 5;
     /** A further slot, for the previous contents of an accumulated-into buffer. */
     static final int OLD = 6;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][0]);
+    /** A slot for a convolution's weight-gradient parts, one block per part, on the calling thread. */
+    static final int DW = 7;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[8][0]);
     private static final ThreadLocal<INDArray[]> NATIVE = ThreadLocal.withInitial(() -> new INDArray[2]);
 
     private HostFloats() {
@@ -31,15 +33,38 @@ final class HostFloats {
                 && a.data().length() == a.length();
     }
 
+    /**
+     * Whether a kernel may READ {@code a} in place: {@link #fits}, or a view covering its whole buffer
+     * with the canonical strides ({@link Dense#readableRowMajor}: a reshape of a dense array, as
+     * {@code Flatten}'s and {@code Unflatten}'s results and their gradients are). Copying such a view
+     * first cost W6 a fresh, zeroed 1.6 MB array from ND4J each step (its pages faulted in anew).
+     * Never for an array a kernel writes.
+     */
+    static boolean readable(INDArray a) {
+        return fits(a) || a != null && a.dataType() == DataType.FLOAT && Dense.readableRowMajor(a);
+    }
+
     static FloatBuffer buffer(INDArray a) {
         return Transfers.hostView(a);
     }
 
     /** The elements of a float32 array, row-major (one bulk copy when it {@link #fits}). */
     static float[] read(INDArray a) {
-        INDArray d = fits(a) ? a : a.dup('c');
+        INDArray d = readable(a) ? a : a.dup('c');
         float[] f = new float[(int) d.length()];
         buffer(d).get(0, f);
+        return f;
+    }
+
+    /**
+     * The elements of a float32 array, row-major, in the calling thread's scratch {@code slot} (its
+     * first {@code a.length()} entries): for an op's operands read every step (a convolution's
+     * weight), which would otherwise be a new heap array each time.
+     */
+    static float[] readInto(INDArray a, int slot) {
+        INDArray d = readable(a) ? a : a.dup('c');
+        float[] f = scratch(slot, (int) d.length());
+        buffer(d).get(0, f, 0, (int) d.length());
         return f;
     }
 
@@ -48,6 +73,19 @@ final class HostFloats {
         INDArray a = StepScope.newArray(DataType.FLOAT, shape);
         if (data.length > 0) {
             buffer(a).put(0, data, 0, (int) a.length());
+        }
+        return a;
+    }
+
+    /**
+     * A float32 array holding {@code data}, leased from the {@link BufferCache} (not a {@link StepScope}
+     * temporary): an op's own operand, which the op {@linkplain BufferCache.Leased#release releases}
+     * when it is done with it (otherwise the collector returns it).
+     */
+    static BufferCache.Leased lease(float[] data, long... shape) {
+        BufferCache.Leased a = BufferCache.lease(DataType.FLOAT, shape);
+        if (data.length > 0) {
+            buffer(a.array()).put(0, data, 0, (int) a.array().length());
         }
         return a;
     }
@@ -81,9 +119,9 @@ final class HostFloats {
         }
     }
 
-    /** {@code a} when it {@link #fits}, else a dense copy (so kernels can address it by offset). */
+    /** {@code a} when it is {@link #readable}, else a dense copy (so kernels can read it by offset). */
     static INDArray dense(INDArray a) {
-        return fits(a) ? a : a.dup('c');
+        return readable(a) ? a : a.dup('c');
     }
 
     /** Where a kernel writes a gradient bound for {@code dst}: {@code dst} when it {@link #fits}, else a new array. */

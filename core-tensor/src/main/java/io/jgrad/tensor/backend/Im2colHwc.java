@@ -105,17 +105,26 @@ final class Im2colHwc {
 
     /** A weight {@code [oc, c, kH, kW]} as {@code [oc, kH, kW, c]}: the order of {@link #im2col}'s columns. */
     static float[] tapsMajor(float[] weight, int oc, int c, int kh, int kw) {
-        return swapInner(weight, oc, c, kh * kw, true);
+        return swapInner(weight, oc, c, kh * kw, true, new float[oc * c * kh * kw]);
+    }
+
+    /** {@link #tapsMajor} into {@code out[0 ..< oc·c·kH·kW]} (a reused scratch array), returned. */
+    static float[] tapsMajor(float[] weight, int oc, int c, int kh, int kw, float[] out) {
+        return swapInner(weight, oc, c, kh * kw, true, out);
     }
 
     /** The inverse of {@link #tapsMajor}: a weight gradient in column order back to {@code [oc, c, kH, kW]}. */
     static float[] channelsMajor(float[] tapsMajor, int oc, int c, int kh, int kw) {
-        return swapInner(tapsMajor, oc, c, kh * kw, false);
+        return swapInner(tapsMajor, oc, c, kh * kw, false, new float[oc * c * kh * kw]);
     }
 
-    /** Per output channel, {@code [c, taps]} to {@code [taps, c]} ({@code toTaps}) or back. */
-    private static float[] swapInner(float[] src, int oc, int c, int taps, boolean toTaps) {
-        float[] out = new float[src.length];
+    /** {@link #channelsMajor} into {@code out[0 ..< oc·c·kH·kW]} (a reused scratch array), returned. */
+    static float[] channelsMajor(float[] tapsMajor, int oc, int c, int kh, int kw, float[] out) {
+        return swapInner(tapsMajor, oc, c, kh * kw, false, out);
+    }
+
+    /** Per output channel, {@code [c, taps]} to {@code [taps, c]} ({@code toTaps}) or back, into {@code out}. */
+    private static float[] swapInner(float[] src, int oc, int c, int taps, boolean toTaps, float[] out) {
         for (int o = 0; o < oc; o++) {
             int base = o * c * taps;
             for (int ch = 0; ch < c; ch++) {
