@@ -118,8 +118,7 @@ final class Backprop {
      * backward returns): the same memory, which only the node that receives {@code view} still reads.
      */
     private static boolean reshapeOf(INDArray view, INDArray g) {
-        return view != g && Dense.rowMajor(g) && Dense.readableRowMajor(view) && view.length() == g.length()
-                && view.data().address() == g.data().address();
+        return view != g && Dense.rowMajor(g) && Dense.wholeViewOf(view, g);
     }
 
     static void accumulatePending(Variable in, INDArray g, boolean owned) {

@@ -87,8 +87,8 @@ final class GradSink {
             handedOut(in.pending);
             return new Target(in.pending, 0);
         }
-        if (!in.pendingOwned || !Dense.rowMajor(in.pending)) {   // a copy of its own, from the engine's pool
-            in.pending = GradPool.acquire(in.pending.dataType(), in.pending.shape()).assign(in.pending);
+        if (!in.pendingOwned || !Dense.rowMajor(in.pending)) {
+            in.pending = in.pending.dup('c');
             in.pendingOwned = true;
         }
         handedOut(in.pending);

@@ -45,4 +45,12 @@ public final class Dense {
         }
         return true;
     }
+
+    /**
+     * Whether {@code view} reads, in row-major order, every element of {@code a}'s own buffer: the
+     * same memory under another shape (what a reshape of a dense array is).
+     */
+    public static boolean wholeViewOf(INDArray view, INDArray a) {
+        return readableRowMajor(view) && view.length() == a.length() && view.data().address() == a.data().address();
+    }
 }
