@@ -1,6 +1,7 @@
 package io.jgrad.tensor;
 
 import io.jgrad.tensor.backend.Dense;
+import io.jgrad.tensor.backend.Parallel;
 import io.jgrad.tensor.backend.Transfers;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,6 +18,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Kernels {
     private static final boolean[] OUT = {false, true};
     private static final boolean[] THIRD = {false, false, true};
+    /** A gather of at least this many values is split in two (64 Ki values: 256 KB, ~0.07 ms on one core). */
+    public static final int GATHER_SPLIT_FLOATS = 1 << 16;
 
     private Kernels() {
     }
@@ -150,17 +153,25 @@ public final class Kernels {
 
     /**
      * Copies rows {@code rows[from..to)} of the row-major matrix {@code source} into consecutive
-     * rows of the dense float32 array {@code dst}, each straight into native memory.
+     * rows of the dense float32 array {@code dst}, each straight into native memory. Batches of at
+     * least {@link #GATHER_SPLIT_FLOATS} values are copied in parts on the cores ({@link Parallel}):
+     * the rows of a shuffled batch lie anywhere in a data set of hundreds of MB, so the copy waits on
+     * memory (~3.8 GB/s on one core here: 0.105 ms for W1's and W2's 128×784 batch, bench/README.md
+     * "MLP loops, sixth pass"), and a second core's misses overlap the first's. A copy: the values
+     * do not depend on the cut.
      */
     public static void gatherRows(float[] source, int rowLength, int[] rows, int from, int to, INDArray dst) {
         if (!Dense.float32(dst) || dst.length() != (long) (to - from) * rowLength) {
             throw new IllegalArgumentException("Kernels.gatherRows: destination " + Shapes.str(dst.shape())
                     + " does not hold " + (to - from) + " dense float32 rows of " + rowLength);
         }
-        FloatBuffer out = floats(dst);
-        for (int r = from; r < to; r++) {
-            out.put((r - from) * rowLength, source, rows[r] * rowLength, rowLength);
-        }
+        long grain = Math.max(1, GATHER_SPLIT_FLOATS / 2 / Math.max(1, rowLength));
+        Parallel.forRange("gatherRows", to - from, grain, (r0, r1) -> {
+            FloatBuffer out = floats(dst);
+            for (int r = from + (int) r0, end = from + (int) r1; r < end; r++) {
+                out.put((r - from) * rowLength, source, rows[r] * rowLength, rowLength);
+            }
+        });
     }
 
     /**

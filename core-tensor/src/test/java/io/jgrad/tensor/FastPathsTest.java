@@ -106,6 +106,28 @@ class FastPathsTest {
         assertTrue(e.getMessage().contains("row index 4"), e.getMessage());
     }
 
+    /** A batch large enough to be copied in parts on the cores: every row where a plain copy puts it. */
+    @Test
+    void gatherRowsOfALargeBatchCopiesEveryRow() {
+        int rowLength = 784;
+        int n = 3000;
+        float[] src = new float[n * rowLength];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = i * 0.25f - 7;
+        }
+        int[] rows = new int[300];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = (r * 1999 + 5) % n;
+        }
+        Tensor t = Tensor.gatherRows(src, rowLength, rows, 20, 276);
+        float[] expected = new float[256 * rowLength];
+        for (int r = 20; r < 276; r++) {
+            System.arraycopy(src, rows[r] * rowLength, expected, (r - 20) * rowLength, rowLength);
+        }
+        assertArrayEquals(new long[] {256, rowLength}, t.shape());
+        assertArrayEquals(expected, t.toFloatArray(), 0);
+    }
+
     @Test
     void stepScopeFreesOnlyWhatWasMadeInsideIt() {
         INDArray outside = StepScope.newArray(DataType.FLOAT, 2, 2).assign(1);

@@ -95,6 +95,17 @@ class ThreadCountKernelsTest {
             INDArray y = ops.relu(x, empty(n));
             return List.of(y, ops.reluBackward(y, rand(5, n), rand(6, n), 0.5));
         }));
+        all.add(new Family("batch gather", List.of("gatherRows"), 0, () -> {
+            int rows = 400;                                       // 784-value rows: 9 grains, so 8 parts at 8 threads
+            float[] source = rand(19, 1000, 784).data().asFloat();
+            int[] order = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                order[r] = (r * 617 + 13) % 1000;
+            }
+            INDArray out = empty(rows - 3, 784);
+            ops.gatherRows(source, 784, order, 3, rows, out);
+            return List.of(out);
+        }));
         all.add(new Family("optimizer updates", List.of("adam", "sgd momentum"), 0, () -> {
             INDArray p = rand(7, n);
             INDArray m = rand(8, n);
