@@ -342,8 +342,10 @@ final class Workloads {
         double[] secs = new double[o.blocks];
         double[] cpuUs = new double[o.blocks];
         double[] processUs = new double[o.blocks];
+        double[] startedAt = new double[o.blocks];      // s since JVM start: places JIT and GC logs' stamps in blocks
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int b = 0; b < o.blocks; b++) {
+            startedAt[b] = Stats.round(Stats.sinceJvmStart(), 3);
             long t0 = System.nanoTime();
             long c0 = mx.getCurrentThreadCpuTime();
             long p0 = Stats.processCpuNanos();
@@ -365,6 +367,7 @@ final class Workloads {
                 .put("process_cpu_us_per_step_blocks", processUs)
                 .put("us_per_step", Stats.round(1e6 * med / steps, 1)).put("last_loss", Stats.round(loss[0], 5))
                 .put("startup_to_first_step_seconds", Stats.round(firstStep, 3))
+                .put("block_start_seconds_since_jvm_start", startedAt)
                 .put("peak_rss_mib", Stats.peakRssMib()).emit();
     }
 
