@@ -87,7 +87,7 @@ final class CpuLstmPass implements RecurrentPass {
         final int r1;
         final int len;
         final float[][][] act;
-        /** c_0 … c_T, one block from {@link StateArrays} as {@link #act}. */
+        /** c_0 … c_T, from {@link StateArrays} as {@link #act}. */
         final float[][] cs;
         /** The hidden state after the last step run. */
         final float[] h;
@@ -97,7 +97,7 @@ final class CpuLstmPass implements RecurrentPass {
             this.r1 = r1;
             len = (r1 - r0) * CpuLstmPass.this.h;
             act = StateArrays.take(t, 4, len);
-            cs = StateArrays.take(1, t + 1, len)[0];
+            cs = StateArrays.take(t + 1, len);
             System.arraycopy(c0, r0 * CpuLstmPass.this.h, cs[0], 0, len);
             h = slice(h0);
         }
@@ -115,7 +115,7 @@ final class CpuLstmPass implements RecurrentPass {
         /** Hands the state arrays back for the next forward: the backward has read them. */
         void release() {
             StateArrays.give(act);
-            StateArrays.give(new float[][][] {cs});
+            StateArrays.give(cs);
         }
     }
 

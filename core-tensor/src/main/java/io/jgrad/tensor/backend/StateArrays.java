@@ -2,6 +2,7 @@ package io.jgrad.tensor.backend;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The heap arrays a {@code cpu} recurrent layer keeps from its forward to its backward (every
@@ -9,13 +10,20 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * has read them and handed out again to the next forward of the same shape. Fresh ones cost a
  * zero-fill each forward ({@code memset}: 2.6% of W8's samples) and the young collections that
  * follow; the layer overwrites every element before reading it, so a reused block needs none.
- * A few blocks per shape are kept; a block whose backward never runs (inference, {@code noGrad})
- * is left to the collector.
+ * Two pools, of {@code steps × arrays × len} blocks (per step, per gate) and of
+ * {@code arrays × len} blocks (a state per step, or a pass's working rows). A few blocks per
+ * shape are kept; a block whose backward never runs (inference, {@code noGrad}) is left to the
+ * collector.
  */
 final class StateArrays {
-    /** Blocks kept per shape: two layers, a few parts each. */
+    /** Blocks kept per shape: a few layers, a few parts each. */
     private static final int KEEP = 16;
-    private static final ConcurrentHashMap<Shape, ConcurrentLinkedDeque<float[][][]>> FREE = new ConcurrentHashMap<>();
+    private static final Pool<float[][][]> STEPS = new Pool<>();
+    private static final Pool<float[][]> ROWS = new Pool<>();
+    /** Test seam: blocks handed out, made fresh among them, and handed back, over both pools. */
+    static final LongAdder TAKEN = new LongAdder();
+    static final LongAdder MADE = new LongAdder();
+    static final LongAdder GIVEN = new LongAdder();
 
     private record Shape(int steps, int arrays, int len) {
     }
@@ -25,17 +33,47 @@ final class StateArrays {
 
     /** {@code steps × arrays} arrays of {@code len} floats each, contents undefined. */
     static float[][][] take(int steps, int arrays, int len) {
-        ConcurrentLinkedDeque<float[][][]> free = FREE.get(new Shape(steps, arrays, len));
-        float[][][] block = free == null ? null : free.pollFirst();
-        return block != null ? block : new float[steps][arrays][len];
+        float[][][] block = STEPS.poll(new Shape(steps, arrays, len));
+        return block != null ? block : made(new float[steps][arrays][len]);
     }
 
-    /** Gives back a block from {@link #take}; the caller must not touch it afterwards. */
+    /** {@code arrays} arrays of {@code len} floats each, contents undefined. */
+    static float[][] take(int arrays, int len) {
+        float[][] block = ROWS.poll(new Shape(1, arrays, len));
+        return block != null ? block : made(new float[arrays][len]);
+    }
+
+    /** Gives back a block from {@link #take(int, int, int)}; the caller must not touch it afterwards. */
     static void give(float[][][] block) {
-        Shape shape = new Shape(block.length, block[0].length, block[0][0].length);
-        ConcurrentLinkedDeque<float[][][]> free = FREE.computeIfAbsent(shape, s -> new ConcurrentLinkedDeque<>());
-        if (free.size() < KEEP) {
-            free.offerFirst(block);
+        STEPS.offer(new Shape(block.length, block[0].length, block[0][0].length), block);
+    }
+
+    /** Gives back a block from {@link #take(int, int)}; the caller must not touch it afterwards. */
+    static void give(float[][] block) {
+        ROWS.offer(new Shape(1, block.length, block[0].length), block);
+    }
+
+    private static <B> B made(B block) {
+        MADE.increment();
+        return block;
+    }
+
+    /** Free blocks by shape. */
+    private static final class Pool<B> {
+        private final ConcurrentHashMap<Shape, ConcurrentLinkedDeque<B>> free = new ConcurrentHashMap<>();
+
+        B poll(Shape shape) {
+            TAKEN.increment();
+            ConcurrentLinkedDeque<B> blocks = free.get(shape);
+            return blocks == null ? null : blocks.pollFirst();
+        }
+
+        void offer(Shape shape, B block) {
+            GIVEN.increment();
+            ConcurrentLinkedDeque<B> blocks = free.computeIfAbsent(shape, s -> new ConcurrentLinkedDeque<>());
+            if (blocks.size() < KEEP) {
+                blocks.offerFirst(block);
+            }
         }
     }
 }
