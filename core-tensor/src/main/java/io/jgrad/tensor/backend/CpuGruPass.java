@@ -1,5 +1,6 @@
 package io.jgrad.tensor.backend;
 
+import io.jgrad.tensor.EarlyRelease;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -11,9 +12,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * order r, z, n: {@code r = σ(x_r + h·W_hrᵀ + b_hr)}, {@code z = σ(x_z + h·W_hzᵀ + b_hz)},
  * {@code n = tanh(x_n + r·(h·W_hnᵀ + b_hn))}, {@code h' = (1 − z)·n + z·h} ({@code x_*} the
  * input projections with b_ih); the n gate's hidden side apart from its input side, so its
- * gate gradients are kept twice, input side and hidden side.
+ * gate gradients are kept twice, input side and hidden side. As the LSTM's, the heap arrays the
+ * backward reads come from {@link StateArrays} and go back there, with the hidden states to the
+ * cache, on {@link #release}; the forward's and backward's working rows are taken and given back
+ * within the call: a steady training step makes none of its per-step arrays afresh.
  */
 final class CpuGruPass implements RecurrentPass {
+    /** Where each step's arrays sit in {@link #act}: r, z, n and n's hidden projection. */
+    private static final int R = 0;
+    private static final int Z = 1;
+    private static final int N_GATE = 2;
+    private static final int N_HIDDEN = 3;
     private final int n;
     private final int t;
     private final int h;
@@ -22,16 +31,16 @@ final class CpuGruPass implements RecurrentPass {
     private final INDArray wIh;
     private final INDArray w;
     private final Parallel.Partition parts;
-    /** h_0 … h_{T−1}, {@code [N, T, H]}, for the GEMMs; the same on the heap for the cell backward. */
+    /** h_0 … h_{T−1}, {@code [N, T, H]}, for the GEMMs; h_0 … h_T on the heap for the cells. */
     private final INDArray hs;
+    /** Hands {@link #hs} back to the cache once the backward has read it (null: not a cache block). */
+    private final EarlyRelease.Handle hsRelease;
     private final float[][] hPrev;
     private final INDArray out;
     private final INDArray hLast;
-    /** Per step: r, z, n and the hidden projection of n, {@code h·W_hnᵀ + b_hn}. */
-    private final float[][] rs;
-    private final float[][] zs;
-    private final float[][] ns;
-    private final float[][] hns;
+    /** Per step {@code s}: r, z, n and n's hidden projection {@code h·W_hnᵀ + b_hn}, {@code act[s][R ... N_HIDDEN]}. */
+    private final float[][][] act;
+    private boolean released;
 
     CpuGruPass(Ops ops, INDArray x, INDArray wIh, INDArray bIh, INDArray w, INDArray b, INDArray h0) {
         this.ops = ops;
@@ -42,26 +51,26 @@ final class CpuGruPass implements RecurrentPass {
         t = (int) x.size(1);
         h = (int) w.size(1);
         int nh = n * h;
-        hs = RecurrentRows.floats(n, t, h);
-        out = RecurrentRows.floats(n, t, h);
-        hPrev = new float[t + 1][];
-        hPrev[0] = HostFloats.read(h0);
-        for (int s = 0; s < t; s++) {
-            hPrev[s + 1] = new float[nh];
+        try (EarlyRelease.Capture made = EarlyRelease.capture()) {
+            hs = RecurrentRows.floats(n, t, h);
+            hsRelease = made.find(hs);
         }
-        rs = new float[t][nh];
-        zs = new float[t][nh];
-        ns = new float[t][nh];
-        hns = new float[t][nh];
+        out = RecurrentRows.floats(n, t, h);
+        hPrev = StateArrays.take(t + 1, nh);
+        HostFloats.read(h0, hPrev[0]);
+        act = StateArrays.take(t, 4, nh);
         parts = Parallel.partition(n, CpuLstmPass.MIN_ROWS);
         Forward f = new Forward(bIh, b);
         Parallel.run("gruLayer", parts, (part, r0, r1) -> f.run((int) r0, (int) r1));
+        f.release();
         hLast = RecurrentRows.of(hPrev[t], n, h);
     }
 
     /** The forward's buffers, shared by the parts, each touching its own rows. */
     private final class Forward {
         private final RecurrentRows.ForwardRows io;
+        /** The working rows below, one block from {@link StateArrays}. */
+        private final float[][] work;
         /** b_hh's three blocks, each repeated for every row, {@code [N·H]}. */
         private final float[][] bias;
         /** The hidden projections of r and z, and x's three, {@code [N·H]} each. */
@@ -70,9 +79,9 @@ final class CpuGruPass implements RecurrentPass {
         private final float[][] xp;
 
         Forward(INDArray bIh, INDArray b) {
-            int nh = n * h;
             float[] bhh = HostFloats.read(b);
-            bias = new float[3][nh];
+            work = StateArrays.take(8, n * h);
+            bias = new float[][] {work[0], work[1], work[2]};
             for (int q = 0; q < 3; q++) {
                 for (int r = 0; r < n; r++) {
                     System.arraycopy(bhh, q * h, bias[q], r * h, h);
@@ -81,9 +90,14 @@ final class CpuGruPass implements RecurrentPass {
             INDArray proj = RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, 3 * h);
             RecurrentInputs.projectOnto(ops, x, wIh, RecurrentRows.fillRows(proj, HostFloats.read(bIh)));   // b_ih + x·W_ihᵀ
             io = new RecurrentRows.ForwardRows(proj, w, hs, out, hPrev[0]);
-            hr = new float[nh];
-            hz = new float[nh];
-            xp = new float[][] {new float[nh], new float[nh], new float[nh]};
+            hr = work[3];
+            hz = work[4];
+            xp = new float[][] {work[5], work[6], work[7]};
+        }
+
+        /** Hands the working rows back: every part has run. */
+        void release() {
+            StateArrays.give(work);
         }
 
         /** Every step of batch rows {@code [r0, r1)}. */
@@ -91,12 +105,13 @@ final class CpuGruPass implements RecurrentPass {
             int from = r0 * h;
             int to = r1 * h;
             for (int s = 0; s < t; s++) {
-                float[][] hid = {hr, hz, hns[s]};
+                float[][] a = act[s];
+                float[][] hid = {hr, hz, a[N_HIDDEN]};
                 io.products(s, r0, r1, hid, xp);
                 for (int q = 0; q < 3; q++) {
                     GateMath.add(hid[q], bias[q], from, to);
                 }
-                cell(xp[0], xp[1], xp[2], hr, hz, hns[s], hPrev[s], rs[s], zs[s], ns[s], hPrev[s + 1], from, to);
+                cell(xp[0], xp[1], xp[2], hr, hz, a[N_HIDDEN], hPrev[s], a[R], a[Z], a[N_GATE], hPrev[s + 1], from, to);
                 io.store(s, r0, r1, 0, hPrev[s + 1]);
             }
         }
@@ -146,6 +161,20 @@ final class CpuGruPass implements RecurrentPass {
         }
     }
 
+    /** Hands the state arrays back ({@link StateArrays}) and the hidden states to the cache. */
+    @Override
+    public void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        StateArrays.give(act);
+        StateArrays.give(hPrev);
+        if (hsRelease != null) {
+            hsRelease.release();
+        }
+    }
+
     @Override
     public INDArray output() {
         return out;
@@ -165,19 +194,22 @@ final class CpuGruPass implements RecurrentPass {
     public void backward(INDArray dOut, INDArray dhLast, INDArray dcLast, INDArray[] grads, double[] betas) {
         int nh = n * h;
         RecurrentRows.BackwardRows rows = new RecurrentRows.BackwardRows(dOut, dhLast, t, n, h, 3, true);
-        float[][] di = {new float[nh], new float[nh], new float[nh]};
-        float[][] dgh = {di[0], di[1], new float[nh]};
+        float[][] work = StateArrays.take(5, nh);
+        float[][] di = {work[0], work[1], work[2]};
+        float[][] dgh = {di[0], di[1], work[3]};
         float[] dh = rows.carried();
-        float[] tmp = new float[nh];
+        float[] tmp = work[4];
         Parallel.run("gruLayerBackward", parts, (part, r0, r1) -> {
             for (int s = t - 1; s >= 0; s--) {
+                float[][] a = act[s];
                 rows.dh(s, (int) r0, (int) r1, 0, dh, tmp);
-                cellBackward(rs[s], zs[s], ns[s], hns[s], hPrev[s], dh, di[0], di[1], di[2], dgh[2], (int) r0 * h,
-                        (int) r1 * h);
+                cellBackward(a[R], a[Z], a[N_GATE], a[N_HIDDEN], hPrev[s], dh, di[0], di[1], di[2], dgh[2],
+                        (int) r0 * h, (int) r1 * h);
                 rows.gates(s, (int) r0, (int) r1, 0, di, dgh);
                 rows.recurrent(s, (int) r0, (int) r1, 0, w, true, dh, tmp);
             }
         });
+        StateArrays.give(work);
         if (grads[H0] != null) {
             RecurrentRows.write(grads[H0], betas[H0], dh);
         }

@@ -50,10 +50,17 @@ final class HostFloats {
 
     /** The elements of a float32 array, row-major (one bulk copy when it {@link #fits}). */
     static float[] read(INDArray a) {
-        INDArray d = readable(a) ? a : a.dup('c');
-        float[] f = new float[(int) d.length()];
-        buffer(d).get(0, f);
-        return f;
+        return read(a, new float[(int) a.length()]);
+    }
+
+    /**
+     * The elements of a float32 array, row-major, in the first {@code a.length()} entries of
+     * {@code into} (a reused array), which is returned.
+     */
+    static float[] read(INDArray a, float[] into) {
+        INDArray d = dense(a);
+        buffer(d).get(0, into, 0, (int) d.length());
+        return into;
     }
 
     /**
@@ -62,10 +69,7 @@ final class HostFloats {
      * weight), which would otherwise be a new heap array each time.
      */
     static float[] readInto(INDArray a, int slot) {
-        INDArray d = readable(a) ? a : a.dup('c');
-        float[] f = scratch(slot, (int) d.length());
-        buffer(d).get(0, f, 0, (int) d.length());
-        return f;
+        return read(a, scratch(slot, (int) a.length()));
     }
 
     /** A new float32 array (a {@link StepScope} temporary) holding {@code data}. */
