@@ -89,7 +89,7 @@ final class CpuGruPass implements RecurrentPass {
             }
             INDArray proj = RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, 3 * h);
             RecurrentInputs.projectOnto(ops, x, wIh, RecurrentRows.fillRows(proj, HostFloats.read(bIh)));   // b_ih + x·W_ihᵀ
-            io = new RecurrentRows.ForwardRows(proj, w, hs, out, hPrev[0]);
+            io = RecurrentRows.ForwardRows.apart(proj, w, hs, out, hPrev[0]);
             hr = work[3];
             hz = work[4];
             xp = new float[][] {work[5], work[6], work[7]};

@@ -129,7 +129,7 @@ final class CpuLstmPass implements RecurrentPass {
             GateMath.add(bias, HostFloats.read(b), g4);
             INDArray proj = RecurrentRows.fillRows(RecurrentRows.scratch(RecurrentRows.PROJECTIONS, (long) n * t, g4), bias);
             RecurrentInputs.projectOnto(ops, x, wIh, proj);      // b_ih + b_hh + x·W_ihᵀ
-            io = new RecurrentRows.ForwardRows(proj, w, hs, out, h0);
+            io = RecurrentRows.ForwardRows.summing(proj, w, hs, out, h0);
         }
 
         /** Every step of one part's rows. */

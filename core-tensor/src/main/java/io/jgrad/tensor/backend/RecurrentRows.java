@@ -129,17 +129,21 @@ final class RecurrentRows {
 
     /**
      * The forward loop's data movement both recurrent passes share: step {@code s}'s hidden
-     * products {@code h_s·W_hhᵀ} (one GEMM, split over the cores, reading the hidden states
+     * products {@code h_s·W_hhᵀ} (one GEMM per part of the rows, reading the hidden states
      * {@code hs [N, T, H]} in place) and input projections (the rows of {@code proj [N·T, G·H]}),
      * and the new hidden state stored for the next step's GEMM and into the output
-     * {@code [N, T, H]}.
+     * {@code [N, T, H]}. Built for one of two uses, each with only the buffers it reads:
+     * {@link #summing} (an LSTM: {@link #gates}, the products added onto the projections in place,
+     * cut into column blocks by way of {@code W_hhᵀ}) or {@link #apart} (a GRU: {@link #products},
+     * the products into a buffer of their own, for its n gate).
      */
     static final class ForwardRows {
         private final INDArray w;
-        /** {@code W_hhᵀ [H, G·H]} when the step products are cut into column blocks ({@link StepGemm}), else null. */
+        /** {@code W_hhᵀ [H, G·H]} when {@link #gates}' products are cut into blocks ({@link StepGemm}), else null. */
         private final INDArray wt;
         private final INDArray hs;
         private final INDArray proj;
+        /** {@link #products}' hidden products {@code [N, G·H]} ({@link #apart} only, else null). */
         private final INDArray hidden;
         private final FloatBuffer pb;
         private final FloatBuffer hsb;
@@ -150,7 +154,7 @@ final class RecurrentRows {
         private final int h;
         private final int gh;
 
-        ForwardRows(INDArray proj, INDArray w, INDArray hs, INDArray out, float[] h0) {
+        private ForwardRows(INDArray proj, INDArray w, INDArray hs, INDArray out, float[] h0, boolean summing) {
             this.w = w;
             this.hs = hs;
             this.proj = proj;
@@ -158,21 +162,31 @@ final class RecurrentRows {
             t = (int) hs.size(1);
             h = (int) hs.size(2);
             gh = (int) w.size(0);
-            hidden = scratch(HIDDEN, n, gh);
-            wt = StepGemm.width(Math.min(n, StepGemm.MAX_ROWS), gh, h) < gh
+            hidden = summing ? null : scratch(HIDDEN, n, gh);
+            wt = summing && StepGemm.width(Math.min(n, StepGemm.MAX_ROWS), gh, h) < gh
                     ? scratch(HIDDEN_WEIGHT_T, h, gh).assign(w.transpose()) : null;
             pb = HostFloats.buffer(proj);
             hsb = HostFloats.buffer(hs);
             outb = HostFloats.buffer(out);
-            hb = HostFloats.buffer(hidden);
+            hb = hidden == null ? null : HostFloats.buffer(hidden);
             scatter(h0, hsb, 0, t, n, h);
+        }
+
+        /** For {@link #gates}: step products summed onto {@code proj}, via {@code W_hhᵀ} if {@link StepGemm} cuts. */
+        static ForwardRows summing(INDArray proj, INDArray w, INDArray hs, INDArray out, float[] h0) {
+            return new ForwardRows(proj, w, hs, out, h0, true);
+        }
+
+        /** For {@link #products}: step products apart from {@code proj}, in a buffer of their own. */
+        static ForwardRows apart(INDArray proj, INDArray w, INDArray hs, INDArray out, float[] h0) {
+            return new ForwardRows(proj, w, hs, out, h0, false);
         }
 
         /**
          * Batch rows {@code [r0, r1)} of step {@code s}'s pre-activations {@code proj_s + h_s·W_hhᵀ},
          * summed in place by one unsplit GEMM, or one per column block ({@link StepGemm}; the caller
-         * cuts the rows over the cores), gate
-         * block {@code q} of row {@code r} copied straight into {@code parts[q]} at {@code (r − base)·H}.
+         * cuts the rows over the cores), gate block {@code q} of row {@code r} copied straight into
+         * {@code parts[q]} at {@code (r − base)·H}. Built {@link #summing}.
          */
         void gates(int s, int r0, int r1, int base, float[][] parts) {
             long row = (long) r0 * t + s;
@@ -193,7 +207,7 @@ final class RecurrentRows {
         /**
          * Batch rows {@code [r0, r1)} of step {@code s}'s hidden products {@code h_s·W_hhᵀ} (one unsplit
          * GEMM) and input projections, apart, gate block {@code q} of row {@code r} into
-         * {@code hid[q]} and {@code x[q]} at {@code r·H}.
+         * {@code hid[q]} and {@code x[q]} at {@code r·H}. Built {@link #apart}.
          */
         void products(int s, int r0, int r1, float[][] hid, float[][] x) {
             Blas.sgemmAtSerial(false, true, r1 - r0, gh, h, 1f, hs, ((long) r0 * t + s) * h, t * h, w, 0, h, 0f, hidden,

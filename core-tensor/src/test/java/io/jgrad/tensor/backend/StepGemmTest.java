@@ -1,6 +1,8 @@
 package io.jgrad.tensor.backend;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Tensor;
@@ -11,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link StepGemm}: which per-step products are cut into column blocks (only with the small-matrix
  * kernels, only parts of at most 32 rows, blocks under 10⁶ multiply-adds), and that a cut product
  * at offsets, with strides wider than the slab as a recurrent layer's step rows have, equals the
- * float64 product whatever the width.
+ * float64 product whatever the width; and that only the LSTM, whose forward steps are cut, builds the
+ * transposed hidden weight the cut reads.
  */
 class StepGemmTest {
     @Test
@@ -58,6 +61,42 @@ class StepGemmTest {
                     assertEquals(before[at], got[at], "past C's slab, width " + width);
                 }
             }
+        }
+    }
+
+    /**
+     * W8's step shape (32 rows, hidden 128), where the forward's step products are cut: the LSTM's
+     * forward writes {@code W_hhᵀ} into the calling thread's scratch slot, the GRU's (whose step
+     * products are not cut) leaves it as it was. Without the small kernels nothing is cut, and
+     * nothing transposed.
+     */
+    @Test
+    void onlyTheLstmTransposesTheHiddenWeightForItsCutSteps() {
+        Ops cpu = Ops.of(Backend.CPU);
+        int n = 32;
+        int h = 128;
+        boolean cut = StepGemm.width(n, 4 * h, h) < 4 * h;
+        assertEquals(cut, StepGemm.width(n, 3 * h, h) < 3 * h, "the GRU's products would be cut as the LSTM's");
+        INDArray x = Tensor.uniform(new Rng(4), -1, 1, n, 2, 8).array();
+        INDArray state = Tensor.uniform(new Rng(5), -1, 1, n, h).array();
+        for (int gates : new int[] {3, 4}) {
+            INDArray wIh = Tensor.uniform(new Rng(6), -1, 1, gates * h, 8).array();
+            INDArray w = Tensor.uniform(new Rng(7), -1, 1, gates * h, h).array();
+            INDArray b = Tensor.uniform(new Rng(8), -1, 1, gates * h).array();
+            INDArray slot = RecurrentRows.scratch(RecurrentRows.HIDDEN_WEIGHT_T, h, gates * h).assign(Float.NaN);
+            if (gates == 4) {
+                cpu.lstmLayer(x, wIh, b, w, b, state, state);
+            } else {
+                cpu.gruLayer(x, wIh, b, w, b, state);
+            }
+            float[] after = RecurrentRows.scratch(RecurrentRows.HIDDEN_WEIGHT_T, h, gates * h).data().asFloat();
+            if (gates == 4 && cut) {
+                assertArrayEquals(w.transpose().dup('c').data().asFloat(), after, "the LSTM's W_hh^T");
+            } else {
+                assertTrue(Float.isNaN(after[0]) && Float.isNaN(after[after.length - 1]),
+                        (gates == 4 ? "the LSTM (uncut)" : "the GRU") + " transposes no hidden weight");
+            }
+            assertEquals(slot, RecurrentRows.scratch(RecurrentRows.HIDDEN_WEIGHT_T, h, gates * h), "the same slot");
         }
     }
 }
