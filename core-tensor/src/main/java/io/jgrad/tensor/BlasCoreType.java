@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * kernels can run, so jgrad reads them ({@code /proc/cpuinfo}) and sets {@code OPENBLAS_CORETYPE}
  * in the process's own environment (libc {@code setenv}, see {@link NativeEnv}); OpenBLAS reads it
  * when it loads. A value the user set is kept, as is any choice on a machine where the features
- * cannot be read (not Linux, not x86-64). Other options were weighed: MKL through JavaCPP's
- * {@code org.bytedeco.openblas.load=mkl_rt} ran no faster here and costs a 210 MB download; a newer
- * OpenBLAS would need a JavaCPP preset newer than ND4J 1.0.0-M2.1 was built against.
+ * cannot be read (not Linux, not x86-64). On Intel CPUs jgrad's own float GEMMs run on MKL
+ * instead ({@link BlasLibrary}); this choice still serves them elsewhere, and ND4J's own ops
+ * everywhere.
  */
 public final class BlasCoreType {
     private static final Logger LOG = LoggerFactory.getLogger(BlasCoreType.class);
@@ -56,13 +56,15 @@ public final class BlasCoreType {
     }
 
     /**
-     * Whether OpenBLAS runs its SkylakeX kernels, chosen here or by the user: those include
+     * Whether jgrad's GEMMs run on OpenBLAS ({@link BlasLibrary}) with its SkylakeX kernels, chosen
+     * here or by the user: those include
      * small-matrix kernels that multiply {@code m·n·k ≤ 10⁶} products in place, without packing
      * either operand ({@code sgemm_small_kernel_*_SKYLAKEX}, 0.3.16 and later).
      */
     public static boolean smallMatrixKernels() {
         applyBeforeNativeLoad();
-        return core != null && (core.equalsIgnoreCase("SkylakeX") || core.equalsIgnoreCase("Cooperlake"));
+        return BlasLibrary.current() == BlasLibrary.Choice.OPENBLAS && core != null
+                && (core.equalsIgnoreCase("SkylakeX") || core.equalsIgnoreCase("Cooperlake"));
     }
 
     /** What {@link #applyBeforeNativeLoad()} decided, for logs and diagnostics. */

@@ -28,12 +28,15 @@ public final class Threads {
     private static final Logger LOG = LoggerFactory.getLogger(Threads.class);
     static {
         JavaCppDefaults.apply();
-        BlasCoreType.applyBeforeNativeLoad();   // before anything below loads OpenBLAS
+        BlasLibrary.applyBeforeNativeLoad();    // before anything below loads a BLAS
+        BlasCoreType.applyBeforeNativeLoad();
         NativeMemory.init();
     }
 
     private static volatile int count;
     private static volatile String source = "unset";
+    /** The thread count last given to ND4J's BLAS binding; 0 before the first. */
+    private static int ndBlasThreads;
 
     private Threads() {
     }
@@ -112,7 +115,11 @@ public final class Threads {
         boolean cpu = Backend.current() == Backend.CPU;
         // the cpu backend splits GEMMs itself (Parallel), so OpenBLAS's own pool stays at one
         // thread there; the nd4j backend never loads jgrad's OpenBLAS binding, ND4J's goes to its
-        Nd4j.factory().blas().setMaxThreads(cpu ? 1 : nat);
+        int blas = cpu ? 1 : nat;
+        if (blas != ndBlasThreads) {    // once per change: the binding looks its symbols up on every call
+            Nd4j.factory().blas().setMaxThreads(blas);
+            ndBlasThreads = blas;
+        }
         if (cpu) {
             Blas.useThreads(1);
         }
