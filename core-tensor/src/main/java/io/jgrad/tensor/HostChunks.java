@@ -18,8 +18,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ops otherwise. A kernel of the {@code cpu} backend, called only through its {@code Ops}.
  */
 public final class HostChunks {
-    /** Elements per chunk: four float arrays of this size stay in a 48 KB L1 cache. */
-    public static final int CHUNK = 2048;
+    /**
+     * Elements per chunk: four float arrays of this size (16 KB) and the native lines they are
+     * copied from (16 KB more) stay together in a 48 KB L1 cache. At 2048 they did not (64 KB):
+     * the copies of W1's Adam pass took ~0.95 ns a value against ~0.75 at 1024, and the whole
+     * pass ~1.6 against ~1.35 (bench/README.md, "Optimizer updates, seventh pass").
+     */
+    public static final int CHUNK = 1024;
     /**
      * Passes over at least this many elements are split over two cores ({@link Parallel}) when
      * {@link Threads} allows, and each further part needs half as many more: ~0.1 ms and more of

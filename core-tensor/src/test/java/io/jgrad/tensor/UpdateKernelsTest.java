@@ -1,0 +1,134 @@
+package io.jgrad.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The fused Adam and SGD-momentum passes ({@link UpdateKernels} over {@link HostChunks}) against
+ * the same updates written element by element in PyTorch's float order, bit for bit: lengths
+ * that are not whole chunks or whole vectors (the JIT's scalar pre- and post-loops), several
+ * chunks, and a pass long enough to be cut over the cores; with and without weight decay; data
+ * that reaches the awkward corners (zero and subnormal gradients, zero and subnormal second
+ * moments). A chunk copied back to the wrong place, a skipped tail, or any change in the float
+ * arithmetic fails it.
+ */
+class UpdateKernelsTest {
+    private static final int[] LENGTHS = {1, 15, 17, 63, HostChunks.CHUNK - 1, HostChunks.CHUNK + 1,
+            3 * HostChunks.CHUNK + 7, HostChunks.SPLIT_ELEMENTS + 4099};
+
+    @Test
+    void adamMatchesTheElementwiseFormBitForBit() {
+        Random r = new Random(23);
+        for (double wd : new double[] {0, 0.01}) {
+            for (int n : LENGTHS) {
+                for (int step : new int[] {1, 9}) {
+                    float[][] a = data(r, n);
+                    double beta1 = 0.9;
+                    double beta2 = 0.999;
+                    double stepSize = 1e-3 / (1 - Math.pow(beta1, step));
+                    double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+                    INDArray p = array(a[0]);
+                    INDArray m = array(a[2]);
+                    INDArray v = array(a[3]);
+                    UpdateKernels.adam(p, array(a[1]), m, v, beta1, beta2, 1e-8, wd, stepSize, bias2Sqrt);
+                    adamReference(a, beta1, beta2, 1e-8, wd, stepSize, bias2Sqrt);
+                    String what = "adam n=" + n + " wd=" + wd + " step=" + step;
+                    same(a[0], p, what + ", parameter");
+                    same(a[2], m, what + ", exp_avg");
+                    same(a[3], v, what + ", exp_avg_sq");
+                }
+            }
+        }
+    }
+
+    @Test
+    void sgdMomentumMatchesTheElementwiseFormBitForBit() {
+        Random r = new Random(29);
+        for (double wd : new double[] {0, 5e-4}) {
+            for (boolean nesterov : new boolean[] {false, true}) {
+                for (int n : LENGTHS) {
+                    float[][] a = data(r, n);
+                    double dampening = nesterov ? 0 : 0.1;
+                    INDArray p = array(a[0]);
+                    INDArray buf = array(a[2]);
+                    UpdateKernels.sgdMomentum(p, array(a[1]), buf, 0.05, 0.9, dampening, nesterov, wd);
+                    sgdReference(a, 0.05, 0.9, dampening, nesterov, wd);
+                    String what = "sgd n=" + n + " wd=" + wd + " nesterov=" + nesterov;
+                    same(a[0], p, what + ", parameter");
+                    same(a[2], buf, what + ", momentum_buffer");
+                }
+            }
+        }
+    }
+
+    /** PyTorch 1.13's single-tensor Adam, one element at a time, in float as torch computes it. */
+    private static void adamReference(float[][] a, double beta1, double beta2, double eps, double weightDecay,
+                                      double stepSize, double bias2Sqrt) {
+        float wd = (float) weightDecay;
+        for (int i = 0; i < a[0].length; i++) {
+            float p = a[0][i];
+            float d = wd == 0 ? a[1][i] : a[1][i] + wd * p;                          // grad.add(param, alpha=wd)
+            float m = a[2][i] * (float) beta1 + (float) (1 - beta1) * d;            // exp_avg.mul_(b1).add_(d, alpha=1-b1)
+            float v = a[3][i] * (float) beta2 + (float) (1 - beta2) * d * d;        // exp_avg_sq.mul_(b2).addcmul_(d, d, 1-b2)
+            float denom = (float) Math.sqrt(v) / (float) bias2Sqrt + (float) eps;   // (sqrt / bias_correction2_sqrt).add_(eps)
+            a[0][i] = p + (float) -stepSize * (m / denom);                          // param.addcdiv_(m, denom, -step_size)
+            a[2][i] = m;
+            a[3][i] = v;
+        }
+    }
+
+    /** PyTorch 1.13's single-tensor SGD with an existing momentum buffer, one element at a time. */
+    private static void sgdReference(float[][] a, double lr, double momentum, double dampening, boolean nesterov,
+                                     double weightDecay) {
+        float wd = (float) weightDecay;
+        float mu = (float) momentum;
+        for (int i = 0; i < a[0].length; i++) {
+            float p = a[0][i];
+            float d = wd == 0 ? a[1][i] : a[1][i] + wd * p;
+            float b = a[2][i] * mu + (float) (1 - dampening) * d;
+            a[0][i] = p + (float) -lr * (nesterov ? d + mu * b : b);
+            a[2][i] = b;
+        }
+    }
+
+    /** Parameter, gradient, first and second moment (or momentum buffer), with zeros and subnormals mixed in. */
+    private static float[][] data(Random r, int n) {
+        float[][] a = new float[4][n];
+        for (int i = 0; i < n; i++) {
+            a[0][i] = (float) r.nextGaussian();
+            a[1][i] = switch (i % 11) {
+                case 3 -> 0f;
+                case 7 -> (float) r.nextGaussian() * 1e-22f;                        // d² subnormal or zero
+                default -> (float) r.nextGaussian() * 0.01f;
+            };
+            a[2][i] = (float) r.nextGaussian() * 1e-3f;
+            a[3][i] = switch (i % 13) {
+                case 5 -> 0f;
+                case 8 -> r.nextFloat() * 1e-39f;                                   // subnormal
+                default -> r.nextFloat() * 1e-5f;
+            };
+        }
+        return a;
+    }
+
+    private static INDArray array(float[] values) {
+        return Nd4j.createFromArray(values.clone());
+    }
+
+    private static void same(float[] expected, INDArray actual, String what) {
+        float[] got = actual.toFloatVector();
+        assertEquals(expected.length, got.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(got[i])) {
+                assertEquals(expected[i], got[i], 0f, what + ": element " + i + " of " + expected.length + " is "
+                        + got[i] + " (bits " + Integer.toHexString(Float.floatToRawIntBits(got[i])) + "), expected "
+                        + expected[i] + " (bits " + Integer.toHexString(Float.floatToRawIntBits(expected[i])) + ")");
+                throw new AssertionError(what + ": element " + i + " differs in its bits: " + got[i] + " vs " + expected[i]);
+            }
+        }
+    }
+}
