@@ -45,6 +45,71 @@ class UpdateKernelsTest {
         }
     }
 
+    /**
+     * Many steps with some gradients exactly zero, so that first moments sink into the subnormal
+     * range and stick there ({@link AdamPass} sets them aside): every step bit for bit, with moments of
+     * every size of subnormal and both signs, parameters of every size down to ±0 and subnormals (which
+     * must not be set aside), zero and subnormal second moments, and constants for which nothing may be
+     * set aside (ε 0, β₁ below 0.5, weight decay) or only large parameters may (a huge step size).
+     */
+    @Test
+    void adamKeepsStuckSubnormalMomentsBitForBit() {
+        Random r = new Random(31);
+        double[][] settings = {     // beta1, eps, weight decay, lr
+            {0.9, 1e-8, 0, 1e-3}, {0.9, 1e-8, 0, 1e3}, {0.5, 1e-3, 0, 0.1}, {0.99, 1e-30, 0, 1e-3}, {0.75, 1e-8, 0, 1e-2},
+            {0.9, 0, 0, 1e-3}, {0.3, 1e-8, 0, 1e-3}, {0.9, 1e-8, 1e-2, 1e-3}, {0.9, 1e-8, 0, 0}};
+        for (double[] s : settings) {
+            for (int n : new int[] {HostChunks.CHUNK + 17, 3 * HostChunks.CHUNK - 5}) {
+                float[][] a = new float[4][n];
+                for (int i = 0; i < n; i++) {
+                    a[0][i] = switch (i % 9) {
+                        case 0 -> 0f;
+                        case 1 -> -0f;
+                        case 2 -> Float.intBitsToFloat(r.nextInt(1 << 23));                 // subnormal
+                        case 3 -> (float) r.nextGaussian() * 1e-30f;
+                        case 4 -> (float) Math.scalb(r.nextGaussian(), -60 - r.nextInt(60));
+                        default -> (float) r.nextGaussian();
+                    };
+                    a[1][i] = i % 3 == 0 ? (float) r.nextGaussian() * 0.01f : (i % 2 == 0 ? 0f : -0f);
+                    int units = switch (i % 5) {
+                        case 0 -> 1 + r.nextInt(4);
+                        case 1 -> 100 + r.nextInt(40);                                        // around the 127 limit
+                        case 2 -> 1 + r.nextInt(1 << 23);
+                        default -> -1;
+                    };
+                    a[2][i] = units < 0 ? (float) r.nextGaussian() * 1e-3f : Float.intBitsToFloat(units)
+                            * (r.nextBoolean() ? 1 : -1);
+                    a[3][i] = switch (i % 7) {
+                        case 0 -> 0f;
+                        case 1 -> Float.intBitsToFloat(1 + r.nextInt(1000));
+                        default -> r.nextFloat() * 1e-6f;
+                    };
+                    int inChunk = i % HostChunks.CHUNK;
+                    if (inChunk < 3 || inChunk >= HostChunks.CHUNK - 3 || i >= n - 3) {   // chunk ends: stuck moments
+                        a[0][i] = (float) r.nextGaussian();
+                        a[1][i] = 0f;
+                        a[2][i] = Float.intBitsToFloat(1 + r.nextInt(127)) * (r.nextBoolean() ? 1 : -1);
+                    }
+                }
+                INDArray p = array(a[0]);
+                INDArray g = array(a[1]);
+                INDArray m = array(a[2]);
+                INDArray v = array(a[3]);
+                for (int step = 1; step <= 40; step++) {
+                    double stepSize = s[3] / (1 - Math.pow(s[0], step));
+                    double bias2Sqrt = Math.sqrt(1 - Math.pow(0.999, step));
+                    UpdateKernels.adam(p, g, m, v, s[0], 0.999, s[1], s[2], stepSize, bias2Sqrt);
+                    adamReference(a, s[0], 0.999, s[1], s[2], stepSize, bias2Sqrt);
+                    String what = "adam beta1=" + s[0] + " eps=" + s[1] + " wd=" + s[2] + " lr=" + s[3] + " n=" + n
+                            + " step " + step;
+                    same(a[0], p, what + ", parameter");
+                    same(a[2], m, what + ", exp_avg");
+                    same(a[3], v, what + ", exp_avg_sq");
+                }
+            }
+        }
+    }
+
     @Test
     void sgdMomentumMatchesTheElementwiseFormBitForBit() {
         Random r = new Random(29);
