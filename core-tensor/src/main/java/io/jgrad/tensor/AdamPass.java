@@ -14,23 +14,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * weights from pixels that are blank whenever the unit is active) has its first moment {@code m}
  * multiplied by β₁ until it is a few units of 2⁻¹⁴⁹, where {@code β₁·m} rounds back to itself: it
  * stays subnormal for good (PyTorch keeps the same bits). x86 takes a microcode assist for each
- * float operation on a subnormal, so with 12% of W1's moments stuck the whole pass took ~8.8 ns a
- * value instead of ~1.3 (bench/README.md, "Optimizer updates, seventh pass").
+ * float operation on a subnormal, so with 12% of W1's moments stuck (or still sinking) the whole
+ * pass took ~9.5 ns a value instead of ~1.4 (bench/README.md, "Optimizer updates, seventh pass").
  *
  * <p>How, bit for bit: each chunk's {@code m} is also read as bits (integer loops vectorise where
  * {@code Float.floatToRawIntBits} does not). An element is <em>set aside</em> when its gradient is
- * ±0 (weight decay 0), its {@code m} is a subnormal of at most 127 units of 2⁻¹⁴⁹ and its parameter's
- * exponent is large enough that the step, at most {@code |stepSize|·2⁻¹⁴²/ε}, is below a quarter of
+ * ±0 (weight decay 0), its {@code m} is subnormal and its parameter's
+ * exponent is large enough that the step, at most {@code |stepSize|·2⁻¹²⁶/ε}, is below a quarter of
  * the parameter's spacing. Its exact result is then known without float arithmetic: {@code m' =
- * RN(m·β₁) + (±0) = sign(m)·rint(k·β₁)·2⁻¹⁴⁹} for m = ±k·2⁻¹⁴⁹ (integer arithmetic on {@code k}
- * and β₁'s 24-bit significand, ties to even; never 0, as β₁ &gt; 0.5), {@code v'} the usual float expression (it does not involve {@code m}),
+ * RN(m·β₁) + (±0) = sign(m)·rint(k·β₁)·2⁻¹⁴⁹} for m = ±k·2⁻¹⁴⁹, 1 ≤ k &lt; 2²³ (integer arithmetic
+ * on 12-bit halves of {@code k} and of β₁'s 24-bit significand, ties to even; never 0, as
+ * β₁ &gt; 0.5), {@code v'} the usual float expression (it does not involve {@code m}), and
  * {@code p' = p} (RN(p + step) = p). So its {@code m} enters the float loop as +0 (which yields v'
  * and p' as they are, and m' = +0) and its m' bits are merged in afterwards. A chunk is set aside
  * when a sample of its moments holds such a subnormal ({@link #sampleHasCandidate}).
  */
 final class AdamPass {
-    /** Set-aside moments are at most this many units of 2⁻¹⁴⁹ (so that k·significand(β₁) fits an int). */
-    private static final int MAX_UNITS = 127;
+    /** The largest subnormal, in units of 2⁻¹⁴⁹: set-aside moments are 1 to this many units. */
+    private static final int MAX_UNITS = 0x7fffff;
     /** The stride of {@link #sampleHasCandidate}'s look at a chunk (33 of 1024 values). */
     private static final int SAMPLE_STRIDE = 31;
     private static final ThreadLocal<int[][]> BITS = ThreadLocal.withInitial(() -> new int[3][HostChunks.CHUNK]);
@@ -47,9 +48,10 @@ final class AdamPass {
     private final float wd;
     private final float neg;
     private final float bc2;
-    /** β₁'s significand as an integer: β₁ = b1Significand·2⁻²⁴ (when β₁ is in (0.5, 1)). */
-    private final int b1Significand;
-    /** The least biased exponent of a parameter whose stuck moment may be set aside; 0: set nothing aside. */
+    /** β₁'s significand as an integer, β₁ = (b1High·2¹² + b1Low)·2⁻²⁴ (when β₁ is in (0.5, 1)). */
+    private final int b1High;
+    private final int b1Low;
+    /** The least biased exponent of a parameter whose subnormal moment may be set aside; 0: set nothing aside. */
     private final int minParamExponent;
 
     AdamPass(INDArray p, INDArray g, INDArray m, INDArray v, double beta1, double beta2, double eps,
@@ -66,7 +68,9 @@ final class AdamPass {
         wd = (float) weightDecay;
         neg = (float) -stepSize;
         bc2 = (float) bias2Sqrt;
-        b1Significand = (Float.floatToRawIntBits(b1) & 0x7fffff) | 0x800000;
+        int significand = (Float.floatToRawIntBits(b1) & 0x7fffff) | 0x800000;
+        b1High = significand >>> 12;
+        b1Low = significand & 0xfff;
         minParamExponent = minParamExponent();
     }
 
@@ -75,7 +79,7 @@ final class AdamPass {
      * rint(k·β₁) ≥ 1 and adding (1−β₁)·(±0) to it cannot change a sign of zero), 1−β₁
      * positive and finite, ε positive (so the denominator is at least ε, or NaN, or +∞), the bias
      * correction positive and the step size finite. Then a set-aside step is at most
-     * {@code bound = (|stepSize|·(2⁻¹⁴²/ε + 2⁻¹⁴⁹) + 2⁻¹⁴⁹)·(1 + 2⁻²⁰)} (m' &lt; 2⁻¹⁴², with the
+     * {@code bound = (|stepSize|·(2⁻¹²⁶/ε + 2⁻¹⁴⁹) + 2⁻¹⁴⁹)·(1 + 2⁻²⁰)} (|m'| &lt; 2⁻¹²⁶, with the
      * roundings of the quotient and the product), and a parameter of exponent E ≥ exp(bound) + 27
      * has a spacing of at least 2^(E−24) &gt; 4·bound, so adding the step leaves it unchanged.
      */
@@ -84,7 +88,7 @@ final class AdamPass {
                 || !(bc2 > 0) || Float.isInfinite(bc2) || Float.isNaN(neg) || Float.isInfinite(neg)) {
             return 0;
         }
-        double bound = (Math.abs((double) neg) * (0x1p-142 / e + 0x1p-149) + 0x1p-149) * (1 + 0x1p-20);
+        double bound = (Math.abs((double) neg) * (0x1p-126 / e + 0x1p-149) + 0x1p-149) * (1 + 0x1p-20);
         int biased = Math.getExponent(bound) + 27 + Float.MAX_EXPONENT;
         return biased > 2 * Float.MAX_EXPONENT ? 0 : Math.max(1, biased);
     }
@@ -159,12 +163,12 @@ final class AdamPass {
     }
 
     /**
-     * Whether one of every {@link #SAMPLE_STRIDE}th m is a subnormal of 1 to {@link #MAX_UNITS} units:
+     * Whether one of every {@link #SAMPLE_STRIDE}th m is subnormal:
      * whether setting aside is likely to pay in this chunk. Only a guess, and none is needed for the
      * bits (a chunk not set aside runs the plain float loop, assists and all): a full scan cost
      * ~0.25 ns a value on chunks without any (an integer copy of m and a pass over it), this ~0.03.
-     * Setting a chunk aside costs ~0.9 ns a value (five more chunk copies within L1), about what
-     * 1% of stuck moments cost in assists.
+     * Setting a chunk aside costs ~1.2 ns a value (seven more chunk copies within the cache and two
+     * integer loops), about what 2% of subnormal moments cost in assists.
      */
     private static boolean sampleHasCandidate(float[] mc, int n) {
         for (int i = 0; i < n; i += SAMPLE_STRIDE) {
@@ -183,17 +187,24 @@ final class AdamPass {
      */
     private void setAside(int[] mb, int[] pb, int[] out, int n) {
         int minExp = minParamExponent;
-        int sig = b1Significand;
         for (int i = 0; i < n; i++) {
-            int bits = mb[i];
-            int k = bits & 0x7fffffff;
-            int a = k - 1;
-            int small = ~(a | (MAX_UNITS - 1 - a)) >> 31;                  // 1 <= k <= 127
+            int a = (mb[i] & 0x7fffffff) - 1;
+            int subnormal = ~(a | (MAX_UNITS - 1 - a)) >> 31;              // 1 <= k < 2^23
             int zeroGrad = ((out[i] & 0x7fffffff) - 1) >> 31;              // g is ±0 (out holds g's bits)
             int bigParam = ~((((pb[i] >>> 23) & 0xff) - minExp) >> 31);    // p's exponent >= minExp
-            int aside = small & zeroGrad & bigParam;
-            int x = k * sig;                                               // k·β₁·2²⁴, exact for k <= 127
-            int rounded = (x + 0x7fffff + ((x >> 24) & 1)) >> 24;          // rint(k·β₁), ties to even
+            out[i] = subnormal & zeroGrad & bigParam;
+        }
+        int bh = b1High;
+        int bl = b1Low;
+        for (int i = 0; i < n; i++) {          // a second loop: in one, C2 no longer unrolled and vectorised it
+            int bits = mb[i];
+            int aside = out[i];
+            int kh = (bits >>> 12) & 0x7ff;                                // k·β₁·2²⁴ = q·2²⁴ + r, exactly,
+            int kl = bits & 0xfff;                                         // from products of 12-bit halves
+            int mid = kh * bl + kl * bh;                                   // < 2^25
+            int r = ((mid & 0xfff) << 12) + kl * bl;                       // < 2^25
+            int q = kh * bh + (mid >>> 12) + (r >>> 24);
+            int rounded = q + (((r & 0xffffff) + 0x7fffff + (q & 1)) >>> 24);   // rint(k·β₁), ties to even
             out[i] = aside & ((bits & 0x80000000) | rounded);
             mb[i] = bits & ~aside;
         }

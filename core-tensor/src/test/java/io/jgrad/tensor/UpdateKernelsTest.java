@@ -110,6 +110,37 @@ class UpdateKernelsTest {
         }
     }
 
+    /**
+     * The set-aside moment's integer rounding, rint(k·β₁), against the float product for every
+     * subnormal k up to 2¹⁶ and every 37th above it, both signs, under five β₁: one step with zero
+     * gradients and unit parameters, so that every such moment is set aside.
+     */
+    @Test
+    void adamRoundsEverySubnormalMomentAsTheFloatProduct() {
+        int n = 0;
+        int[] units = new int[(1 << 16) + ((1 << 23) - (1 << 16)) / 37 + 1];
+        for (int k = 1; k < 1 << 23; k += k < 1 << 16 ? 1 : 37) {
+            units[n++] = k;
+        }
+        for (double beta1 : new double[] {0.9, 0.75, 0.99, 0.999, 0.6}) {
+            float[][] a = new float[4][n];
+            for (int i = 0; i < n; i++) {
+                a[0][i] = 1f;
+                a[1][i] = i % 2 == 0 ? 0f : -0f;
+                a[2][i] = Float.intBitsToFloat(units[i] | (i % 3 == 0 ? 0x80000000 : 0));
+                a[3][i] = 1e-6f;
+            }
+            INDArray p = array(a[0]);
+            INDArray m = array(a[2]);
+            INDArray v = array(a[3]);
+            UpdateKernels.adam(p, array(a[1]), m, v, beta1, 0.999, 1e-8, 0, 1e-3 / (1 - beta1), Math.sqrt(0.001));
+            adamReference(a, beta1, 0.999, 1e-8, 0, 1e-3 / (1 - beta1), Math.sqrt(0.001));
+            same(a[2], m, "adam beta1=" + beta1 + ", every subnormal exp_avg");
+            same(a[0], p, "adam beta1=" + beta1 + ", parameter");
+            same(a[3], v, "adam beta1=" + beta1 + ", exp_avg_sq");
+        }
+    }
+
     @Test
     void sgdMomentumMatchesTheElementwiseFormBitForBit() {
         Random r = new Random(29);
