@@ -18,8 +18,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ops otherwise. A kernel of the {@code cpu} backend, called only through its {@code Ops}.
  */
 public final class HostChunks {
-    /** Elements per chunk: four float arrays of this size stay in a 48 KB L1 cache. */
-    public static final int CHUNK = 2048;
+    /**
+     * Elements per chunk: four float arrays of this size (16 KB) and the native lines they are
+     * copied from (16 KB more) stay together in a 48 KB L1 cache. At 2048 they did not (64 KB):
+     * the copies of W1's Adam pass took ~0.95 ns a value against ~0.75 at 1024, and the whole
+     * pass ~1.6 against ~1.35 (bench/README.md, "Optimizer updates, seventh pass").
+     */
+    public static final int CHUNK = 1024;
     /**
      * Passes over at least this many elements are split over two cores ({@link Parallel}) when
      * {@link Threads} allows, and each further part needs half as many more: ~0.1 ms and more of
@@ -48,18 +53,41 @@ public final class HostChunks {
      * names the kernel in a failure.
      */
     public static void run(String op, Kernel kernel, boolean[] written, INDArray... arrays) {
-        if (arrays.length > 4 || written.length != arrays.length || !Dense.float32All(arrays)) {
+        if (arrays.length > 4 || written.length != arrays.length) {
             throw new IllegalArgumentException(op + ": HostChunks.run needs up to 4 dense float32 arrays of one length");
+        }
+        runParts(op, (from, to) -> pass(kernel, written, arrays, from, to), arrays);
+    }
+
+    /** A pass over elements {@code [from, to)} (whole chunks but the last) that does its own copying. */
+    @FunctionalInterface
+    public interface Part {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code part} over {@code arrays} (all {@link Dense#float32All dense float32}) cut as
+     * {@link #run} cuts them: for a kernel that moves its chunks itself (Adam's, which also reads
+     * some of them as bits, {@link AdamPass}). {@code op} names the kernel in a failure.
+     */
+    public static void runParts(String op, Part part, INDArray... arrays) {
+        if (!Dense.float32All(arrays)) {
+            throw new IllegalArgumentException(op + ": HostChunks needs dense float32 arrays of one length");
         }
         int total = (int) arrays[0].length();
         long chunks = (total + CHUNK - 1) / CHUNK;
         Parallel.forRange(op, chunks, SPLIT_ELEMENTS / 2 / CHUNK,
-                (c0, c1) -> pass(kernel, written, arrays, (int) c0 * CHUNK, (int) Math.min(total, c1 * CHUNK)));
+                (c0, c1) -> part.run((int) c0 * CHUNK, (int) Math.min(total, c1 * CHUNK)));
+    }
+
+    /** This thread's four chunk-sized float arrays (the ones {@link #run}'s kernels get). */
+    static float[][] scratch() {
+        return SCRATCH.get();
     }
 
     /** The chunks of elements {@code [from, to)}, with this thread's scratch arrays. */
     private static void pass(Kernel kernel, boolean[] written, INDArray[] arrays, int from, int to) {
-        float[][] chunks = SCRATCH.get();
+        float[][] chunks = scratch();
         FloatBuffer[] bufs = new FloatBuffer[arrays.length];
         for (int i = 0; i < arrays.length; i++) {
             bufs[i] = Transfers.hostView(arrays[i]);

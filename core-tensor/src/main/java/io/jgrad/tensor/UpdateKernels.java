@@ -6,11 +6,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The Adam and SGD-momentum updates as single fused passes over float32 parameters
  * ({@link HostChunks}): each element of parameter, gradient and state is read once and written
  * once, in float arithmetic in PyTorch's order of operations, instead of ten (Adam) or three
- * (SGD) native calls each making a full pass. Kernels of the {@code cpu} backend: its
+ * (SGD) native calls each making a full pass. Adam's pass is {@link AdamPass}, which also keeps
+ * W1's stuck subnormal moments off the float loop. Kernels of the {@code cpu} backend: its
  * {@code Ops} uses them when every array is dense float32 and ND4J's form otherwise.
  */
 public final class UpdateKernels {
-    private static final boolean[] P_M_V_WRITTEN = {true, false, true, true};
     private static final boolean[] P_BUF_WRITTEN = {true, false, true};
 
     private UpdateKernels() {
@@ -23,28 +23,7 @@ public final class UpdateKernels {
      */
     public static void adam(INDArray p, INDArray g, INDArray m, INDArray v, double beta1, double beta2, double eps,
                      double weightDecay, double stepSize, double bias2Sqrt) {
-        float b1 = (float) beta1;
-        float omb1 = (float) (1 - beta1);
-        float b2 = (float) beta2;
-        float omb2 = (float) (1 - beta2);
-        float e = (float) eps;
-        float wd = (float) weightDecay;
-        float neg = (float) -stepSize;
-        float bc2 = (float) bias2Sqrt;
-        HostChunks.run("adam", (c, n) -> {
-            float[] pc = c[0];
-            float[] gc = c[1];
-            float[] mc = c[2];
-            float[] vc = c[3];
-            for (int i = 0; i < n; i++) {
-                float d = wd == 0 ? gc[i] : gc[i] + wd * pc[i];
-                float mi = mc[i] * b1 + omb1 * d;
-                float vi = vc[i] * b2 + omb2 * d * d;
-                mc[i] = mi;
-                vc[i] = vi;
-                pc[i] = pc[i] + neg * (mi / ((float) Math.sqrt(vi) / bc2 + e));
-            }
-        }, P_M_V_WRITTEN, p, g, m, v);
+        new AdamPass(p, g, m, v, beta1, beta2, eps, weightDecay, stepSize, bias2Sqrt).run();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jgrad.tensor.backend;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicLong;
@@ -124,6 +125,16 @@ public final class Transfers {
     public static FloatBuffer hostView(INDArray a) {
         counted();
         return nio(a);
+    }
+
+    /**
+     * The native memory of the dense float32 array {@code a} as bytes in native order, for a host
+     * kernel of the {@code cpu} backend that reads it both as floats and as their bits
+     * ({@code asFloatBuffer()}, {@code asIntBuffer()}; one transfer per view).
+     */
+    public static ByteBuffer hostBytes(INDArray a) {
+        counted();
+        return a.data().asNio().order(ByteOrder.nativeOrder());
     }
 
     // ---------------------------------------------------------------- JVM to device

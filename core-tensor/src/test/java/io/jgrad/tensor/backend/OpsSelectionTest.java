@@ -24,6 +24,7 @@ class OpsSelectionTest {
     /** What a cpu-only kernel would reference: jgrad's JVM/BLAS kernels, OpenBLAS, host pointers, NIO views. */
     private static final List<String> CPU_ONLY = List.of("io/jgrad/tensor/Blas", "io/jgrad/tensor/Kernels",
             "io/jgrad/tensor/HostChunks", "io/jgrad/tensor/BatchNormKernel", "io/jgrad/tensor/UpdateKernels",
+            "io/jgrad/tensor/AdamPass",
             "io/jgrad/tensor/backend/CpuOps", "io/jgrad/tensor/backend/CpuConvOps", "io/jgrad/tensor/backend/CpuPool2d",
             "io/jgrad/tensor/backend/CpuBatchNorm2d", "io/jgrad/tensor/backend/HostFloats", "io/jgrad/tensor/backend/Im2col",
             "io/jgrad/tensor/backend/Im2colHwc",

@@ -89,7 +89,7 @@ class ThreadCountKernelsTest {
             }
             return out;
         }));
-        int n = 600_001;                                          // 293 chunks, the last ragged
+        int n = 600_001;                                          // 586 chunks, the last ragged
         all.add(new Family("element-wise", List.of("relu", "relu backward"), 0, () -> {
             INDArray x = rand(4, n);
             INDArray y = ops.relu(x, empty(n));
