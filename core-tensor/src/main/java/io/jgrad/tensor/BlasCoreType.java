@@ -1,8 +1,5 @@
 package io.jgrad.tensor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -105,12 +102,7 @@ public final class BlasCoreType {
         if (!arch.equals("amd64") && !arch.equals("x86_64")) {
             return Set.of();
         }
-        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("flags")).findFirst()
-                    .map(l -> (Set<String>) new TreeSet<>(Arrays.asList(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))))
-                    .orElse(Set.of());
-        } catch (IOException | RuntimeException e) {
-            return Set.of();
-        }
+        String flags = CpuInfo.first("flags");
+        return flags.isEmpty() ? Set.of() : new TreeSet<>(Arrays.asList(flags.split("\\s+")));
     }
 }

@@ -1,8 +1,5 @@
 package io.jgrad.tensor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +87,7 @@ public final class BlasLibrary {
         if (asked == null || asked.isBlank()) {
             asked = System.getenv(ENV);
         }
+        boolean auto = asked == null || asked.isBlank() || asked.trim().equalsIgnoreCase("auto");
         String javacpp = System.getProperty(JAVACPP_LOAD);
         if (javacpp != null && !javacpp.isBlank()) {
             chosen = javacpp.contains("mkl") ? Choice.MKL : Choice.OPENBLAS;
@@ -104,21 +102,15 @@ public final class BlasLibrary {
                 NativeEnv.set("MKL_THREADING_LAYER", "GNU");
             }
             chosen = c;
-            decision = (c == Choice.MKL ? "Intel MKL 2022.0" : "OpenBLAS 0.3.19") + " ("
-                    + (asked == null || asked.isBlank() || asked.trim().equalsIgnoreCase("auto")
-                        ? "CPU vendor " + (vendor.isEmpty() ? "unknown" : vendor) + ", MKL " + (present ? "present" : "absent")
-                        : "asked for by " + PROPERTY + "/" + ENV) + ")";
+            String why = auto ? "CPU vendor " + (vendor.isEmpty() ? "unknown" : vendor) + ", MKL " + (present ? "present" : "absent")
+                    : "asked for by " + PROPERTY + "/" + ENV;
+            decision = (c == Choice.MKL ? "Intel MKL 2022.0" : "OpenBLAS 0.3.19") + " (" + why + ")";
         }
         LOG.debug("BLAS for jgrad's float GEMMs: {}", decision);
     }
 
     /** {@code /proc/cpuinfo}'s first {@code vendor_id}; empty when unreadable. */
     static String cpuVendor() {
-        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("vendor_id")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
+        return CpuInfo.first("vendor_id");
     }
 }

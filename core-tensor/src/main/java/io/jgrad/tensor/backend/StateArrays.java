@@ -2,7 +2,7 @@ package io.jgrad.tensor.backend;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The heap arrays a {@code cpu} recurrent layer keeps from its forward to its backward (every
@@ -20,10 +20,14 @@ final class StateArrays {
     private static final int KEEP = 16;
     private static final Pool<float[][][]> STEPS = new Pool<>();
     private static final Pool<float[][]> ROWS = new Pool<>();
-    /** Test seam: blocks handed out, made fresh among them, and handed back, over both pools. */
-    static final LongAdder TAKEN = new LongAdder();
-    static final LongAdder MADE = new LongAdder();
-    static final LongAdder GIVEN = new LongAdder();
+    /**
+     * Test seam: blocks handed out, made fresh among them, and handed back, over both pools.
+     * {@code AtomicLong}, not {@code LongAdder}: the first contended {@code LongAdder} update
+     * invalidated the compiled methods around it (bench/README.md, "MLP loops, fifth pass").
+     */
+    static final AtomicLong TAKEN = new AtomicLong();
+    static final AtomicLong MADE = new AtomicLong();
+    static final AtomicLong GIVEN = new AtomicLong();
 
     private record Shape(int steps, int arrays, int len) {
     }
@@ -54,7 +58,7 @@ final class StateArrays {
     }
 
     private static <B> B made(B block) {
-        MADE.increment();
+        MADE.incrementAndGet();
         return block;
     }
 
@@ -63,13 +67,13 @@ final class StateArrays {
         private final ConcurrentHashMap<Shape, ConcurrentLinkedDeque<B>> free = new ConcurrentHashMap<>();
 
         B poll(Shape shape) {
-            TAKEN.increment();
+            TAKEN.incrementAndGet();
             ConcurrentLinkedDeque<B> blocks = free.get(shape);
             return blocks == null ? null : blocks.pollFirst();
         }
 
         void offer(Shape shape, B block) {
-            GIVEN.increment();
+            GIVEN.incrementAndGet();
             ConcurrentLinkedDeque<B> blocks = free.computeIfAbsent(shape, s -> new ConcurrentLinkedDeque<>());
             if (blocks.size() < KEEP) {
                 blocks.offerFirst(block);

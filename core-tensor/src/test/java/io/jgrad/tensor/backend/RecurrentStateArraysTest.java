@@ -80,7 +80,7 @@ class RecurrentStateArraysTest {
 
     /** Blocks taken from the pool and not yet given back. */
     private static long outstanding() {
-        return StateArrays.TAKEN.sum() - StateArrays.GIVEN.sum();
+        return StateArrays.TAKEN.get() - StateArrays.GIVEN.get();
     }
 
     private static void assertSame(List<float[]> want, List<float[]> got, String what) {
@@ -96,14 +96,14 @@ class RecurrentStateArraysTest {
         Layer layer = new Layer(gates);
         layer.step(1);                                   // the pool gets blocks of these shapes
         long base = outstanding();
-        long made = StateArrays.MADE.sum();
+        long made = StateArrays.MADE.get();
         for (int step = 0; step < 3; step++) {
-            long taken = StateArrays.TAKEN.sum();
+            long taken = StateArrays.TAKEN.get();
             layer.step(10 + step);
-            assertTrue(StateArrays.TAKEN.sum() - taken >= 2, "a step takes its state arrays from the pool");
+            assertTrue(StateArrays.TAKEN.get() - taken >= 2, "a step takes its state arrays from the pool");
             assertEquals(base, outstanding(), "step " + step + " gives back every block it took");
         }
-        assertEquals(made, StateArrays.MADE.sum(), "no block made fresh in a steady step");
+        assertEquals(made, StateArrays.MADE.get(), "no block made fresh in a steady step");
     }
 
     @ParameterizedTest(name = "{0} gates")
