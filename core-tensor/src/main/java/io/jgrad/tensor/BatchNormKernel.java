@@ -229,19 +229,33 @@ public final class BatchNormKernel implements BatchNormPass {
             }
         });
         if (dWeight != null) {
-            double[] dw = new double[c];
-            for (int j = 0; j < c; j++) {
-                dw[j] = dot[j] * invstdF[j];
-            }
-            accumulate(dWeight, dw, betaW);
+            accumulate(dWeight, products(dot, invstdF), betaW);
         }
         if (dBias != null) {
-            double[] db = new double[c];
-            for (int j = 0; j < c; j++) {
-                db[j] = sum[j];
-            }
-            accumulate(dBias, db, betaB);
+            accumulate(dBias, widened(sum), betaB);
         }
+    }
+
+    /**
+     * {@code a[j]·b[j]} in double. This class's short loops over channels live in methods of
+     * their own, apart from the native reads and writes: a loop beside them made each of the JIT's
+     * compiles of the caller (on-stack and whole) inline the NIO copies too, and W2's first epoch
+     * waited on them (bench/README.md, "First blocks and the JIT").
+     */
+    private static double[] products(float[] a, float[] b) {
+        double[] out = new double[a.length];
+        for (int j = 0; j < a.length; j++) {
+            out[j] = a[j] * b[j];
+        }
+        return out;
+    }
+
+    private static double[] widened(float[] a) {
+        double[] out = new double[a.length];
+        for (int j = 0; j < a.length; j++) {
+            out[j] = a[j];
+        }
+        return out;
     }
 
     /**
@@ -323,9 +337,14 @@ public final class BatchNormKernel implements BatchNormPass {
         if (beta != 0) {
             buf.get(0, f);
         }
+        blend(f, v, beta);
+        buf.put(0, f);
+    }
+
+    /** {@code f = beta == 0 ? v : beta·f + v}, rounded to float (see {@link #products} for why apart). */
+    private static void blend(float[] f, double[] v, double beta) {
         for (int j = 0; j < v.length; j++) {
             f[j] = beta == 0 ? (float) v[j] : (float) (beta * f[j] + v[j]);
         }
-        buf.put(0, f);
     }
 }

@@ -79,17 +79,21 @@ public final class Tensor {
             throw new IllegalArgumentException("Tensor.gatherRows: range [" + from + ", " + to + ") of " + rows.length
                     + " rows, row length " + rowLength + ": needs a non-empty range and a positive row length");
         }
-        long available = source.length / rowLength;
+        checkRows(rows, from, to, source.length / rowLength);
+        Ops ops = Ops.get();
+        INDArray a = ops.newArray(DataType.FLOAT, to - from, rowLength);
+        ops.gatherRows(source, rowLength, rows, from, to, a);
+        return new Tensor(a);
+    }
+
+    /** Checks {@code rows[from..to)} against {@code [0, available)}: a loop kept apart from ND4J calls for the JIT (see Dataset#labelsOf). */
+    private static void checkRows(int[] rows, int from, int to, long available) {
         for (int r = from; r < to; r++) {
             int i = rows[r];
             if (i < 0 || i >= available) {
                 throw new IllegalArgumentException("Tensor.gatherRows: row index " + i + " is outside [0, " + available + ")");
             }
         }
-        Ops ops = Ops.get();
-        INDArray a = ops.newArray(DataType.FLOAT, to - from, rowLength);
-        ops.gatherRows(source, rowLength, rows, from, to, a);
-        return new Tensor(a);
     }
 
     /** A float64 tensor holding a copy of {@code data}; its length must equal the shape's size. */

@@ -346,9 +346,7 @@ public final class Dataset {
                     + "the " + indices.length + " indices");
         }
         int[] idx = Arrays.copyOfRange(indices, from, to);
-        for (int i : idx) {
-            checkIndex("Dataset.gather", i);
-        }
+        checkIndices("Dataset.gather", idx);
         if (indexed != null) {
             return gatherIndexed(idx);
         }
@@ -357,11 +355,27 @@ public final class Dataset {
         if (targets != null) {
             return Batch.ofTargets(x, Tensor.gatherRows(targets, numTargets, idx, 0, idx.length), idx);
         }
+        return new Batch(x, labelsOf(idx), idx);
+    }
+
+    /**
+     * The labels of examples {@code idx}. This loop and {@link #checkIndices}' live apart from
+     * {@link #gather}'s ND4J calls so that the JIT's compiles of either stay small (a loop beside
+     * them made W3's first blocks wait ~0.4 s on compiles of {@code gather} that inlined ND4J's
+     * array creation; bench/README.md, "First blocks and the JIT").
+     */
+    private int[] labelsOf(int[] idx) {
         int[] y = new int[idx.length];
         for (int r = 0; r < idx.length; r++) {
             y[r] = labels[idx[r]];
         }
-        return new Batch(x, y, idx);
+        return y;
+    }
+
+    private void checkIndices(String op, int[] idx) {
+        for (int i : idx) {
+            checkIndex(op, i);
+        }
     }
 
     /** A batch of a data set with INT64 targets: token ids or float rows, targets one copy per example. */

@@ -246,12 +246,22 @@ final class CpuOps extends Nd4jOps {
         float take = (float) momentum;
         float[] m = new float[rm.length];
         float[] v = new float[rv.length];
+        runningStats(rm, rv, mean, var, keep, take, unbias, m, v);
+        write(m, runningMean);
+        write(v, runningVar);
+    }
+
+    /**
+     * PyTorch's float update of the running statistics, into {@code m} and {@code v}; a loop kept
+     * apart from the native reads and writes above, so the JIT's compiles of either stay small
+     * (bench/README.md, "First blocks and the JIT").
+     */
+    private static void runningStats(double[] rm, double[] rv, double[] mean, double[] var, float keep, float take,
+                                     double unbias, float[] m, float[] v) {
         for (int c = 0; c < rm.length; c++) {
             m[c] = (float) rm[c] * keep + (float) mean[c] * take;
             v[c] = Math.fma((float) (var[c] * unbias), take, (float) rv[c] * keep);
         }
-        write(m, runningMean);
-        write(v, runningVar);
     }
 
     // --- recurrent speed ---

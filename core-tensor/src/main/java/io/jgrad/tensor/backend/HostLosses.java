@@ -17,6 +17,24 @@ enum HostLosses implements LossKernels {
         int n = (int) logits.size(0);
         int c = (int) logits.size(1);
         double[] logp = HeapLogSoftmax.of(Transfers.readDoubles(logits), n, c, 1.0);
+        double[] sums = crossEntropySums(logp, labels, n, c, eps);
+        double wSum = sums[0];
+        double loss = (1 - eps) * sums[1] / wSum + (eps > 0 ? eps / c * sums[2] / wSum : 0);
+        double all = sums[3];
+        DataType type = logits.dataType();
+        return DeviceLosses.pass(Transfers.uploadScalar(type, loss), (g, wanted) -> {
+            double scale = Transfers.readDouble(g, 0) / wSum;
+            double[] dx = crossEntropyGradient(logp, labels, n, c, eps, all, scale);
+            return new INDArray[] {array(dx, logits.shape(), type)};
+        });
+    }
+
+    /**
+     * The cross-entropy's sums over the log-probabilities {@code logp [n, c]}: the labels' summed
+     * weight, the weighted negative log-likelihood, the label-smoothing term and the classes'
+     * summed weight. Loops only: see {@link #array} for why they live apart from ND4J calls.
+     */
+    private static double[] crossEntropySums(double[] logp, ClassLabels labels, int n, int c, double eps) {
         double wTotal = 0;
         for (int j = 0; j < c; j++) {
             wTotal += labels.weight(j);
@@ -34,27 +52,26 @@ enum HostLosses implements LossKernels {
                 }
             }
         }
-        double loss = (1 - eps) * nll / wSum + (eps > 0 ? eps / c * smooth / wSum : 0);
-        double norm = wSum;
-        double all = wTotal;
-        DataType type = logits.dataType();
-        return DeviceLosses.pass(Transfers.uploadScalar(type, loss), (g, wanted) -> {
-            double scale = Transfers.readDouble(g, 0) / norm;
-            double[] dx = new double[n * c];
-            for (int i = 0; i < n; i++) {
-                int y = labels.label(i);
-                double hard = (1 - eps) * labels.weight(y);
-                for (int j = 0; j < c; j++) {
-                    double p = Math.exp(logp[i * c + j]);
-                    double d = hard * (p - (j == y ? 1 : 0));
-                    if (eps > 0) {
-                        d += eps / c * (all * p - labels.weight(j));
-                    }
-                    dx[i * c + j] = scale * d;
+        return new double[] {wSum, nll, smooth, wTotal};
+    }
+
+    /** The closed-form cross-entropy gradient, {@code scale ·} (softmax − smoothed weighted one-hot). */
+    private static double[] crossEntropyGradient(double[] logp, ClassLabels labels, int n, int c, double eps,
+                                                 double all, double scale) {
+        double[] dx = new double[n * c];
+        for (int i = 0; i < n; i++) {
+            int y = labels.label(i);
+            double hard = (1 - eps) * labels.weight(y);
+            for (int j = 0; j < c; j++) {
+                double p = Math.exp(logp[i * c + j]);
+                double d = hard * (p - (j == y ? 1 : 0));
+                if (eps > 0) {
+                    d += eps / c * (all * p - labels.weight(j));
                 }
+                dx[i * c + j] = scale * d;
             }
-            return new INDArray[] {array(dx, logits.shape(), type)};
-        });
+        }
+        return dx;
     }
 
     @Override
@@ -177,17 +194,31 @@ enum HostLosses implements LossKernels {
         return out;
     }
 
-    /** A new array of {@code type} holding {@code data} (a step temporary for float32). */
+    /**
+     * A new array of {@code type} holding {@code data} (a step temporary for float32).
+     *
+     * <p>Why the loops of this class live in methods of their own, apart from the ND4J calls:
+     * the JIT compiles a method whose loop runs hot while it runs (on-stack replacement), and
+     * again when it is called often, and each compile inlines everything the method calls. A
+     * loop beside an array's creation made each of those compiles inline ND4J's whole creation
+     * path: W3's first 2,000 steps spent ~1.5 s of the one C2 thread's time on this class's
+     * cross-entropy alone (six compiles of 25-40 KB of code), while the step ran in slower code
+     * waiting for them (bench/README.md, "First blocks and the JIT").
+     */
     private static INDArray array(double[] data, long[] shape, DataType type) {
         if (type == DataType.DOUBLE) {
             return Transfers.upload(data, shape);
         }
+        INDArray a = io.jgrad.tensor.StepScope.newArray(DataType.FLOAT, shape);
+        Transfers.write(narrowed(data), a);
+        return a;
+    }
+
+    private static float[] narrowed(double[] data) {
         float[] f = new float[data.length];
         for (int i = 0; i < data.length; i++) {
             f[i] = (float) data[i];
         }
-        INDArray a = io.jgrad.tensor.StepScope.newArray(DataType.FLOAT, shape);
-        Transfers.write(f, a);
-        return a;
+        return f;
     }
 }

@@ -84,13 +84,18 @@ public final class Transfers {
             int n = (int) a.length();
             float[] f = new float[n];
             nio(a).get(0, f);
-            double[] d = new double[n];
-            for (int i = 0; i < n; i++) {
-                d[i] = f[i];
-            }
-            return d;
+            return widened(f);
         }
         return (Dense.rowMajor(a) ? a : a.dup('c')).data().asDouble();
+    }
+
+    /** {@code f} as doubles: a loop kept out of {@link #readDoubles}, whose JIT compiles then stay small (HostLosses#array). */
+    private static double[] widened(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 
     /** The elements of the INT64 array {@code a} in row-major order (one transfer). */
