@@ -1,5 +1,6 @@
 package io.jgrad.tensor.backend;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
@@ -12,13 +13,35 @@ import java.lang.management.ThreadMXBean;
 final class Pacing {
     /** How long an idle worker, or a caller waiting for its parts, polls before it parks, by default. */
     static final long SPIN_NANOS = Math.max(0, Long.getLong("jgrad.spinMicros", 300)) * 1000;
-    static final int MISSES_TO_STOP_POLLING = 4;
-    static final int MISSES_TO_BACK_OFF = 8;
-    static final long BACK_OFF_MILLIS = 1000;
+    /**
+     * Late jobs, net of good ones, that stop polling, and that make calls run inline. Were 4 and 8:
+     * a collection or the deallocator threads after it (the JVM's own, every ~0.1 s in a plain MLP
+     * loop) made that many in a row, and W1 spent most of its time on one core.
+     */
+    static final int MISSES_TO_STOP_POLLING = 8;
+    static final int MISSES_TO_BACK_OFF = 16;
+    /**
+     * How long polling stays off, or calls run inline, once the jobs say so: the first time
+     * {@value #MIN_WINDOW_MILLIS} ms, doubling up to {@value #MAX_WINDOW_MILLIS} ms while each
+     * window is followed at once by another (a busy machine), back to the first once one passes
+     * quietly. A fixed second outlived what usually set it off on a quiet 2-vCPU VM: a JIT compile
+     * or a collection holding the other core for 15-300 ms.
+     */
+    static final long MIN_WINDOW_MILLIS = 50;
+    static final long MAX_WINDOW_MILLIS = 1000;
     /** One job in this many (a power of two) measures whether its caller kept its core. */
     static final int CONTENTION_SAMPLE_EVERY = 8;
+    /** Measured jobs whose caller lost its core, net of those that kept it, that stop polling. */
+    static final int CONTENDED_SAMPLES_TO_STOP_POLLING = 12;
+
+    /** How often, at most, the JIT's compile time is read. */
+    static final long COMPILER_CHECK_NANOS = 50_000_000;
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+    private static final boolean JIT_TIME = JIT != null && JIT.isCompilationTimeMonitoringSupported();
+    private static long compilerCheckedAt = System.nanoTime();
+    private static long compileMillis = JIT_TIME ? JIT.getTotalCompilationTime() : 0;
     private static final boolean CPU_TIME = CPU.isCurrentThreadCpuTimeSupported() && CPU.isThreadCpuTimeEnabled();
 
     /** The poll bound chosen ({@link #SPIN_NANOS} or {@link #spinMicros}), and the one in effect. */
@@ -27,6 +50,10 @@ final class Pacing {
     private static volatile long backOffUntil = System.nanoTime();
     private static volatile long pollingOffUntil = backOffUntil;
     private static int misses;
+    private static int contended;
+    /** The windows of polling off and of running inline, each lengthening on its own. */
+    private static final Window POLLING_OFF = new Window();
+    private static final Window INLINE = new Window();
 
     private Pacing() {
     }
@@ -63,13 +90,53 @@ final class Pacing {
     }
 
     /**
-     * Turns polling off for {@value #BACK_OFF_MILLIS} ms when the caller, running its parts for
-     * {@code wallNanos}, was on a core for less than 80% of that ({@code cpuNanos}): the machine
-     * has no core to spare, and a polling thread would take the slices the parts need.
+     * Scores one measured job: the caller, running its parts for {@code wallNanos}, was on a core
+     * for {@code cpuNanos} of it. Losing its core for more than a fifth of that counts against the
+     * machine, keeping it counts for it, and {@value #CONTENDED_SAMPLES_TO_STOP_POLLING} of the
+     * former net of the latter turn polling off for a {@link Window}: the machine has
+     * no core to spare, and a polling thread would take the slices the parts need.
+     *
+     * <p>Why net, not one: on a quiet 2-vCPU VM single jobs lose the core for the JVM's own
+     * reasons (waking a parked worker, which the scheduler may run on the caller's core; a
+     * collection; the deallocator threads after it). One such job used to turn polling off, the
+     * parked workers then made every small job late, the late jobs backed the calls off for a
+     * second, and the first job after it, waking the workers, started the cycle again: W1 ran on
+     * one core for most of each second (bench/README.md, "The second core, back").
      */
-    static void sampleContention(long wallNanos, long cpuNanos) {
-        if (wallNanos >= 50_000 && cpuNanos >= 0 && cpuNanos * 5 < wallNanos * 4) {
-            pollingOffUntil = System.nanoTime() + BACK_OFF_MILLIS * 1_000_000;
+    static synchronized void sampleContention(long wallNanos, long cpuNanos) {
+        if (wallNanos < 50_000 || cpuNanos < 0 || spinNow() == 0) {
+            return;                                     // too short to tell, or polling is off already
+        }
+        if (cpuNanos * 5 < wallNanos * 4) {
+            if (++contended >= CONTENDED_SAMPLES_TO_STOP_POLLING) {
+                contended = 0;
+                pollingOffUntil = POLLING_OFF.next();
+            }
+        } else if (contended > 0) {
+            contended--;
+        }
+    }
+
+    /**
+     * Calls run inline for a {@link Window} when the JIT's compiler threads were busy for at
+     * least half the time since the last check (read at most every 50 ms, from a measured job).
+     * On a 2-core machine a compile takes one core for tens to hundreds of milliseconds, as it
+     * does for the first seconds of every run: a split's second part then waits for it or slows
+     * it, while running the parts on the caller leaves the compiler its core, and the step reaches
+     * its compiled speed sooner (W1's first epochs, bench/README.md "The second core, back").
+     */
+    static synchronized void sampleCompiler() {
+        long now = System.nanoTime();
+        long since = now - compilerCheckedAt;
+        if (!JIT_TIME || since < COMPILER_CHECK_NANOS) {
+            return;
+        }
+        long total = JIT.getTotalCompilationTime();
+        boolean busy = (total - compileMillis) * 2_000_000 >= since;
+        compilerCheckedAt = now;
+        compileMillis = total;
+        if (busy) {
+            backOffUntil = INLINE.next();
         }
     }
 
@@ -79,28 +146,62 @@ final class Pacing {
      * quarters of what the caller alone would have taken ({@code ownNanos·parts/ran}): the split
      * saved less than a quarter, so the workers' cores were busy elsewhere. After
      * {@value #MISSES_TO_STOP_POLLING} misses net of hits, workers and callers park at once for
-     * {@value #BACK_OFF_MILLIS} ms; after {@value #MISSES_TO_BACK_OFF}, calls run inline as long.
+     * a {@link Window}; after {@value #MISSES_TO_BACK_OFF}, calls run inline for one.
      */
     static synchronized void record(long ownNanos, long waitNanos, int ran, int parts) {
         if (ran >= parts || ran == 0) {
             return;                                     // the caller did all (workers never came), or none
         }
         if ((ownNanos + waitNanos) * 4 * ran > 3 * ownNanos * parts) {
-            long until = System.nanoTime() + BACK_OFF_MILLIS * 1_000_000;
             if (++misses >= MISSES_TO_BACK_OFF) {
                 misses = 0;
-                backOffUntil = until;
-            } else if (misses >= MISSES_TO_STOP_POLLING) {
-                pollingOffUntil = until;
+                backOffUntil = INLINE.next();
+            } else if (misses >= MISSES_TO_STOP_POLLING && spinNow() > 0) {
+                pollingOffUntil = POLLING_OFF.next();
             }
         } else if (misses > 0) {
             misses--;
         }
     }
 
+    /**
+     * Windows of one kind (polling off, or running inline): each new one is twice the last when it
+     * starts within a window's length of the last one's end, else the shortest. One JVM-internal
+     * spell (a compile, a collection) so costs 50 ms; a loaded machine reaches the full second
+     * after a few windows and stays there. Used under the class lock.
+     */
+    private static final class Window {
+        private long nanos = MIN_WINDOW_MILLIS * 1_000_000;
+        private long lastEnd = System.nanoTime() - MAX_WINDOW_MILLIS * 1_000_000;
+
+        /** Opens a window now; returns its end. */
+        long next() {
+            long now = System.nanoTime();
+            nanos = now - lastEnd < nanos ? Math.min(MAX_WINDOW_MILLIS * 1_000_000, 2 * nanos)
+                    : MIN_WINDOW_MILLIS * 1_000_000;
+            lastEnd = Math.max(lastEnd, now + nanos);
+            return now + nanos;
+        }
+
+        void reset() {
+            nanos = MIN_WINDOW_MILLIS * 1_000_000;
+            lastEnd = System.nanoTime() - MAX_WINDOW_MILLIS * 1_000_000;
+        }
+    }
+
+    /** The length of the last window of running inline, ms (tests). */
+    static synchronized long windowMillis() {
+        return INLINE.nanos / 1_000_000;
+    }
+
     /** Forgets the score: the next call uses the pool, polling (tests). */
     static synchronized void resetScore() {
         misses = 0;
+        contended = 0;
+        POLLING_OFF.reset();
+        INLINE.reset();
+        compilerCheckedAt = System.nanoTime();
+        compileMillis = JIT_TIME ? JIT.getTotalCompilationTime() : 0;
         backOffUntil = System.nanoTime();
         pollingOffUntil = backOffUntil;
     }

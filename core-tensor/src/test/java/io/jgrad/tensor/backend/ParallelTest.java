@@ -287,8 +287,46 @@ class ParallelTest {
         assertEquals(polling, Pacing.spinNow());
         Pacing.sampleContention(1_000_000, 950_000);          // the caller kept its core
         assertEquals(polling, Pacing.spinNow());
-        Pacing.sampleContention(1_000_000, 500_000);          // off its core half the time: a busy machine
+        for (int i = 0; i < 4 * Pacing.CONTENDED_SAMPLES_TO_STOP_POLLING; i++) {
+            Pacing.sampleContention(1_000_000, 10_000);       // off its core once (a worker woken onto it, a collection)
+            Pacing.sampleContention(1_000_000, 950_000);      // and on it the next time: a quiet machine
+        }
+        assertEquals(polling, Pacing.spinNow(), "the JVM's own pauses now and then do not stop polling");
+        for (int i = 1; i < Pacing.CONTENDED_SAMPLES_TO_STOP_POLLING; i++) {
+            Pacing.sampleContention(1_000_000, 500_000);      // off its core half the time ...
+        }
+        assertEquals(polling, Pacing.spinNow());
+        Pacing.sampleContention(1_000_000, 500_000);          // ... again and again: a busy machine
         assertEquals(0, Pacing.spinNow(), "no polling while the machine has no core to spare");
+    }
+
+    @Test
+    void backingOffLastsLongerOnlyWhileItRepeats() throws Exception {
+        Pacing.resetScore();
+        backOff();
+        assertTrue(Pacing.backingOff());
+        assertEquals(Pacing.MIN_WINDOW_MILLIS, Pacing.windowMillis(), "one spell: the shortest window");
+        for (int i = 1; i <= 6; i++) {
+            backOff();                                        // again within the window: a loaded machine
+            assertEquals(Math.min(Pacing.MAX_WINDOW_MILLIS, Pacing.MIN_WINDOW_MILLIS << i), Pacing.windowMillis());
+        }
+        Pacing.resetScore();
+        backOff();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Pacing.backingOff() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(!Pacing.backingOff(), "a 50 ms window ends");
+        Thread.sleep(2 * Pacing.MIN_WINDOW_MILLIS);            // a quiet spell after it
+        backOff();
+        assertEquals(Pacing.MIN_WINDOW_MILLIS, Pacing.windowMillis(), "after a quiet spell the shortest again");
+        Pacing.resetScore();
+    }
+
+    private static void backOff() {
+        for (int i = 0; i < Pacing.MISSES_TO_BACK_OFF; i++) {
+            Pacing.record(1_000, 5_000, 1, 2);
+        }
     }
 
     @Test
