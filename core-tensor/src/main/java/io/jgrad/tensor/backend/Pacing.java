@@ -119,7 +119,9 @@ final class Pacing {
 
     /**
      * Calls run inline for a {@link Window} when the JIT's compiler threads were busy for at
-     * least half the time since the last check (read at most every 50 ms, from a measured job).
+     * least three quarters of the time since the last check (read at most every 50 ms, from a
+     * measured job; with half, W2's first epochs ran inline longer and took 1.61-1.80 s against
+     * 1.53-1.67).
      * On a 2-core machine a compile takes one core for tens to hundreds of milliseconds, as it
      * does for the first seconds of every run: a split's second part then waits for it or slows
      * it, while running the parts on the caller leaves the compiler its core, and the step reaches
@@ -132,7 +134,7 @@ final class Pacing {
             return;
         }
         long total = JIT.getTotalCompilationTime();
-        boolean busy = (total - compileMillis) * 2_000_000 >= since;
+        boolean busy = (total - compileMillis) * 4_000_000 >= 3 * since;
         compilerCheckedAt = now;
         compileMillis = total;
         if (busy) {
