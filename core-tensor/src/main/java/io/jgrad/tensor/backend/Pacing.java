@@ -14,12 +14,20 @@ final class Pacing {
     /** How long an idle worker, or a caller waiting for its parts, polls before it parks, by default. */
     static final long SPIN_NANOS = Math.max(0, Long.getLong("jgrad.spinMicros", 300)) * 1000;
     /**
-     * Late jobs, net of good ones, that stop polling, and that make calls run inline. Were 4 and 8:
+     * The score of late jobs ({@link #BAD_WEIGHT} each, less one per good job) that stops polling,
+     * and that makes calls run inline. Were 4 and 8, one a job:
      * a collection or the deallocator threads after it (the JVM's own, every ~0.1 s in a plain MLP
      * loop) made that many in a row, and W1 spent most of its time on one core.
      */
     static final int MISSES_TO_STOP_POLLING = 8;
     static final int MISSES_TO_BACK_OFF = 16;
+    /**
+     * What one bad job (late, or its caller off its core) counts, against one for a good one: a
+     * score that climbs once more than a third of the jobs go badly. Counted one for one, a
+     * machine with one core busy elsewhere (about half the jobs bad) drifted around zero and never
+     * backed off: W1 ran ~10% slower than it had with one bad job enough.
+     */
+    static final int BAD_WEIGHT = 2;
     /**
      * How long polling stays off, or calls run inline, once the jobs say so: the first time
      * {@value #MIN_WINDOW_MILLIS} ms, doubling up to {@value #MAX_WINDOW_MILLIS} ms while each
@@ -31,7 +39,7 @@ final class Pacing {
     static final long MAX_WINDOW_MILLIS = 1000;
     /** One job in this many (a power of two) measures whether its caller kept its core. */
     static final int CONTENTION_SAMPLE_EVERY = 8;
-    /** Measured jobs whose caller lost its core, net of those that kept it, that stop polling. */
+    /** The score of measured jobs whose caller lost its core ({@link #BAD_WEIGHT} each, less one per job that kept it) that stops polling. */
     static final int CONTENDED_SAMPLES_TO_STOP_POLLING = 12;
 
     /** How often, at most, the JIT's compile time is read. */
@@ -92,11 +100,12 @@ final class Pacing {
     /**
      * Scores one measured job: the caller, running its parts for {@code wallNanos}, was on a core
      * for {@code cpuNanos} of it. Losing its core for more than a fifth of that counts against the
-     * machine, keeping it counts for it, and {@value #CONTENDED_SAMPLES_TO_STOP_POLLING} of the
-     * former net of the latter turn polling off for a {@link Window}: the machine has
-     * no core to spare, and a polling thread would take the slices the parts need.
+     * machine ({@link #BAD_WEIGHT}), keeping it counts for it (one), and a score of
+     * {@value #CONTENDED_SAMPLES_TO_STOP_POLLING} turns polling off for a {@link Window}: more
+     * than a third of the jobs lose the core, the machine has no core to spare, and a polling
+     * thread would take the slices the parts need.
      *
-     * <p>Why net, not one: on a quiet 2-vCPU VM single jobs lose the core for the JVM's own
+     * <p>Why a score, not one such job: on a quiet 2-vCPU VM single jobs lose the core for the JVM's own
      * reasons (waking a parked worker, which the scheduler may run on the caller's core; a
      * collection; the deallocator threads after it). One such job used to turn polling off, the
      * parked workers then made every small job late, the late jobs backed the calls off for a
@@ -108,7 +117,8 @@ final class Pacing {
             return;                                     // too short to tell, or polling is off already
         }
         if (cpuNanos * 5 < wallNanos * 4) {
-            if (++contended >= CONTENDED_SAMPLES_TO_STOP_POLLING) {
+            contended += BAD_WEIGHT;
+            if (contended >= CONTENDED_SAMPLES_TO_STOP_POLLING) {
                 contended = 0;
                 pollingOffUntil = POLLING_OFF.next();
             }
@@ -146,16 +156,18 @@ final class Pacing {
      * Scores one job: the caller ran {@code ran} of its {@code parts} parts in {@code ownNanos},
      * then waited {@code waitNanos} for the workers'. A miss when the whole took more than three
      * quarters of what the caller alone would have taken ({@code ownNanos·parts/ran}): the split
-     * saved less than a quarter, so the workers' cores were busy elsewhere. After
-     * {@value #MISSES_TO_STOP_POLLING} misses net of hits, workers and callers park at once for
-     * a {@link Window}; after {@value #MISSES_TO_BACK_OFF}, calls run inline for one.
+     * saved less than a quarter, so the workers' cores were busy elsewhere. A miss scores
+     * {@link #BAD_WEIGHT}, a hit takes one off; at {@value #MISSES_TO_STOP_POLLING} workers and
+     * callers park at once for a {@link Window}, at {@value #MISSES_TO_BACK_OFF} calls run inline
+     * for one.
      */
     static synchronized void record(long ownNanos, long waitNanos, int ran, int parts) {
         if (ran >= parts || ran == 0) {
             return;                                     // the caller did all (workers never came), or none
         }
         if ((ownNanos + waitNanos) * 4 * ran > 3 * ownNanos * parts) {
-            if (++misses >= MISSES_TO_BACK_OFF) {
+            misses += BAD_WEIGHT;
+            if (misses >= MISSES_TO_BACK_OFF) {
                 misses = 0;
                 backOffUntil = INLINE.next();
             } else if (misses >= MISSES_TO_STOP_POLLING && spinNow() > 0) {

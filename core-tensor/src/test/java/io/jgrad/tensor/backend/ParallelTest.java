@@ -274,12 +274,12 @@ class ParallelTest {
         Pacing.resetScore();                                  // (that job may have sampled a busy machine)
         long polling = Pacing.spinNow();
         assertEquals(Runtime.getRuntime().availableProcessors() >= 2 ? Pacing.SPIN_NANOS : 0, polling);
-        for (int i = 0; i < Pacing.MISSES_TO_STOP_POLLING; i++) {
+        for (int i = 0; i < Pacing.MISSES_TO_STOP_POLLING / Pacing.BAD_WEIGHT; i++) {
             Pacing.record(1_000, 5_000, 1, 2);
         }
         assertEquals(0, Pacing.spinNow(), "a few late jobs: threads park at once for a while");
         assertTrue(!Pacing.backingOff(), "but still split");
-        for (int i = Pacing.MISSES_TO_STOP_POLLING; i < Pacing.MISSES_TO_BACK_OFF; i++) {
+        for (int i = Pacing.MISSES_TO_STOP_POLLING; i < Pacing.MISSES_TO_BACK_OFF; i += Pacing.BAD_WEIGHT) {
             Pacing.record(1_000, 5_000, 1, 2);
         }
         assertTrue(Pacing.backingOff(), "a run of late workers stops using the pool for a while");
@@ -289,15 +289,23 @@ class ParallelTest {
         assertEquals(polling, Pacing.spinNow());
         for (int i = 0; i < 4 * Pacing.CONTENDED_SAMPLES_TO_STOP_POLLING; i++) {
             Pacing.sampleContention(1_000_000, 10_000);       // off its core once (a worker woken onto it, a collection)
-            Pacing.sampleContention(1_000_000, 950_000);      // and on it the next time: a quiet machine
+            for (int k = 0; k < Pacing.BAD_WEIGHT; k++) {
+                Pacing.sampleContention(1_000_000, 950_000);  // and on it the next times: a quiet machine
+            }
         }
         assertEquals(polling, Pacing.spinNow(), "the JVM's own pauses now and then do not stop polling");
-        for (int i = 1; i < Pacing.CONTENDED_SAMPLES_TO_STOP_POLLING; i++) {
+        for (int i = Pacing.BAD_WEIGHT; i < Pacing.CONTENDED_SAMPLES_TO_STOP_POLLING; i += Pacing.BAD_WEIGHT) {
             Pacing.sampleContention(1_000_000, 500_000);      // off its core half the time ...
         }
         assertEquals(polling, Pacing.spinNow());
         Pacing.sampleContention(1_000_000, 500_000);          // ... again and again: a busy machine
         assertEquals(0, Pacing.spinNow(), "no polling while the machine has no core to spare");
+        Pacing.resetScore();
+        for (int i = 0; i < 4 * Pacing.CONTENDED_SAMPLES_TO_STOP_POLLING; i++) {
+            Pacing.sampleContention(1_000_000, 10_000);       // every other job off its core: one core busy elsewhere
+            Pacing.sampleContention(1_000_000, 950_000);
+        }
+        assertEquals(0, Pacing.spinNow(), "half the jobs off their core is a busy machine too");
     }
 
     @Test
@@ -324,7 +332,7 @@ class ParallelTest {
     }
 
     private static void backOff() {
-        for (int i = 0; i < Pacing.MISSES_TO_BACK_OFF; i++) {
+        for (int i = 0; i < Pacing.MISSES_TO_BACK_OFF; i += Pacing.BAD_WEIGHT) {
             Pacing.record(1_000, 5_000, 1, 2);
         }
     }
