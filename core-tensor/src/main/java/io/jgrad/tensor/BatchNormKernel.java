@@ -3,6 +3,7 @@ package io.jgrad.tensor;
 import io.jgrad.tensor.backend.BatchNormPass;
 import io.jgrad.tensor.backend.Dense;
 import io.jgrad.tensor.backend.Parallel;
+import io.jgrad.tensor.backend.Transfers;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -232,7 +233,7 @@ public final class BatchNormKernel implements BatchNormPass {
             accumulate(dWeight, products(dot, invstdF), betaW);
         }
         if (dBias != null) {
-            accumulate(dBias, widened(sum), betaB);
+            accumulate(dBias, Transfers.widened(sum), betaB);
         }
     }
 
@@ -246,14 +247,6 @@ public final class BatchNormKernel implements BatchNormPass {
         double[] out = new double[a.length];
         for (int j = 0; j < a.length; j++) {
             out[j] = a[j] * b[j];
-        }
-        return out;
-    }
-
-    private static double[] widened(float[] a) {
-        double[] out = new double[a.length];
-        for (int j = 0; j < a.length; j++) {
-            out[j] = a[j];
         }
         return out;
     }

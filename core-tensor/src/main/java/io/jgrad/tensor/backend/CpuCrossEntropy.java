@@ -66,12 +66,8 @@ final class CpuCrossEntropy implements LossPass {
         if (type == DataType.DOUBLE) {
             return Transfers.upload(dx, n, c);
         }
-        float[] f = new float[dx.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) dx[i];
-        }
         INDArray out = StepScope.newArray(DataType.FLOAT, n, c);
-        Kernels.write(f, out);
+        Kernels.write(Transfers.narrowed(dx), out);
         return out;
     }
 }

@@ -216,12 +216,8 @@ final class CpuOps extends Nd4jOps {
         if (type != DataType.FLOAT) {
             return Transfers.upload(m, shape).castTo(type);
         }
-        float[] f = new float[m.length];
-        for (int i = 0; i < m.length; i++) {
-            f[i] = (float) m[i];
-        }
         INDArray mask = newArray(type, shape);
-        write(f, mask);
+        write(Transfers.narrowed(m), mask);
         return mask;
     }
 

@@ -210,15 +210,7 @@ enum HostLosses implements LossKernels {
             return Transfers.upload(data, shape);
         }
         INDArray a = io.jgrad.tensor.StepScope.newArray(DataType.FLOAT, shape);
-        Transfers.write(narrowed(data), a);
+        Transfers.write(Transfers.narrowed(data), a);
         return a;
-    }
-
-    private static float[] narrowed(double[] data) {
-        float[] f = new float[data.length];
-        for (int i = 0; i < data.length; i++) {
-            f[i] = (float) data[i];
-        }
-        return f;
     }
 }

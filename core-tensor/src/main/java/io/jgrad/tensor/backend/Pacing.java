@@ -46,19 +46,20 @@ final class Pacing {
     static final long COMPILER_CHECK_NANOS = 50_000_000;
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = CPU.isCurrentThreadCpuTimeSupported() && CPU.isThreadCpuTimeEnabled();
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
     private static final boolean JIT_TIME = JIT != null && JIT.isCompilationTimeMonitoringSupported();
     private static long compilerCheckedAt = System.nanoTime();
     private static long compileMillis = JIT_TIME ? JIT.getTotalCompilationTime() : 0;
-    private static final boolean CPU_TIME = CPU.isCurrentThreadCpuTimeSupported() && CPU.isThreadCpuTimeEnabled();
 
     /** The poll bound chosen ({@link #SPIN_NANOS} or {@link #spinMicros}), and the one in effect. */
     private static volatile long spinChosen = SPIN_NANOS;
     private static volatile long spinNanos = SPIN_NANOS;
     private static volatile long backOffUntil = System.nanoTime();
     private static volatile long pollingOffUntil = backOffUntil;
-    private static int misses;
-    private static int contended;
+    /** Late jobs, and measured jobs whose caller lost its core. */
+    private static final Score MISSES = new Score();
+    private static final Score CONTENDED = new Score();
     /** The windows of polling off and of running inline, each lengthening on its own. */
     private static final Window POLLING_OFF = new Window();
     private static final Window INLINE = new Window();
@@ -116,14 +117,11 @@ final class Pacing {
         if (wallNanos < 50_000 || cpuNanos < 0 || spinNow() == 0) {
             return;                                     // too short to tell, or polling is off already
         }
-        if (cpuNanos * 5 < wallNanos * 4) {
-            contended += BAD_WEIGHT;
-            if (contended >= CONTENDED_SAMPLES_TO_STOP_POLLING) {
-                contended = 0;
-                pollingOffUntil = POLLING_OFF.next();
-            }
-        } else if (contended > 0) {
-            contended--;
+        if (cpuNanos * 5 >= wallNanos * 4) {
+            CONTENDED.good();
+        } else if (CONTENDED.bad() >= CONTENDED_SAMPLES_TO_STOP_POLLING) {
+            CONTENDED.reset();
+            pollingOffUntil = POLLING_OFF.next();
         }
     }
 
@@ -165,16 +163,37 @@ final class Pacing {
         if (ran >= parts || ran == 0) {
             return;                                     // the caller did all (workers never came), or none
         }
-        if ((ownNanos + waitNanos) * 4 * ran > 3 * ownNanos * parts) {
-            misses += BAD_WEIGHT;
-            if (misses >= MISSES_TO_BACK_OFF) {
-                misses = 0;
-                backOffUntil = INLINE.next();
-            } else if (misses >= MISSES_TO_STOP_POLLING && spinNow() > 0) {
-                pollingOffUntil = POLLING_OFF.next();
+        if ((ownNanos + waitNanos) * 4 * ran <= 3 * ownNanos * parts) {
+            MISSES.good();
+            return;
+        }
+        int score = MISSES.bad();
+        if (score >= MISSES_TO_BACK_OFF) {
+            MISSES.reset();
+            backOffUntil = INLINE.next();
+        } else if (score >= MISSES_TO_STOP_POLLING && spinNow() > 0) {
+            pollingOffUntil = POLLING_OFF.next();
+        }
+    }
+
+    /** A score of bad jobs: {@link #BAD_WEIGHT} up for each, one down (not below 0) for each good one. Used under the class lock. */
+    private static final class Score {
+        private int value;
+
+        /** Counts a bad job; returns the new score. */
+        int bad() {
+            value += BAD_WEIGHT;
+            return value;
+        }
+
+        void good() {
+            if (value > 0) {
+                value--;
             }
-        } else if (misses > 0) {
-            misses--;
+        }
+
+        void reset() {
+            value = 0;
         }
     }
 
@@ -210,8 +229,8 @@ final class Pacing {
 
     /** Forgets the score: the next call uses the pool, polling (tests). */
     static synchronized void resetScore() {
-        misses = 0;
-        contended = 0;
+        MISSES.reset();
+        CONTENDED.reset();
         POLLING_OFF.reset();
         INLINE.reset();
         compilerCheckedAt = System.nanoTime();

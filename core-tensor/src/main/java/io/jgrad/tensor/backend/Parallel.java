@@ -25,8 +25,9 @@ import java.util.function.BiConsumer;
  * <p><b>Busy machines.</b> Claiming covers a worker that wakes late; one that claimed a part and
  * was then descheduled (the machine's other cores busy elsewhere) makes the caller wait. So
  * every job is scored ({@link Pacing#record}): a miss when it saved less than a quarter of the
- * caller's time alone. After a few misses (net of good jobs) threads stop polling for a while
- * (see the hand-off below); after a few more, calls run their parts on the caller for a while:
+ * caller's time alone. Once more than a third of the jobs miss (a score, {@link Pacing#record})
+ * threads stop polling for a while (see the hand-off below); as the score climbs on, calls run
+ * their parts on the caller for a while:
  * measured on a saturated 2-vCPU VM, W5 ran at 10.7 steps/s split against 18.5 on one thread.
  * "A while" is 50 ms, doubling up to a second while the windows follow each other (a loaded
  * machine), back to 50 ms after a quiet one: the usual cause on a quiet machine is the JVM's own
@@ -49,8 +50,8 @@ import java.util.function.BiConsumer;
  * polling only burns the time slices the parts need: with the load average at ~20 on this 2-vCPU
  * VM, {@code bench/scaling.sh} timed the same product at 1.79 ms with polling and 0.41 ms with
  * threads parking at once. So every eighth job the caller compares its thread's CPU time with the
- * wall time of its parts, and when it was off its core for more than a fifth of it in a few such
- * jobs (net of the ones it kept its core in), polling is off for a while
+ * wall time of its parts, and when it was off its core for more than a fifth of it in more than
+ * a third of such jobs for a while (a score, not one job), polling is off for a while
  * ({@link Pacing#sampleContention}); it is also off while jobs come late (above), and
  * altogether when more threads are configured than the JVM sees cores. {@code -Djgrad.spinMicros=n} or
  * {@link #spinMicros(long)} changes the bound ({@code 0}: always park at once); the probe in

@@ -89,13 +89,26 @@ public final class Transfers {
         return (Dense.rowMajor(a) ? a : a.dup('c')).data().asDouble();
     }
 
-    /** {@code f} as doubles: a loop kept out of {@link #readDoubles}, whose JIT compiles then stay small (HostLosses#array). */
-    private static double[] widened(float[] f) {
+    /**
+     * {@code f} as doubles. A loop of its own, apart from the native reads and writes of its
+     * callers, so that the JIT's compiles of either stay small (bench/README.md, "First blocks and
+     * the JIT").
+     */
+    public static double[] widened(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {
             d[i] = f[i];
         }
         return d;
+    }
+
+    /** {@code d} rounded to floats; a loop of its own, as {@link #widened}. */
+    public static float[] narrowed(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     /** The elements of the INT64 array {@code a} in row-major order (one transfer). */
