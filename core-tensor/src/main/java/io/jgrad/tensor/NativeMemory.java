@@ -21,12 +21,15 @@ import org.slf4j.LoggerFactory;
  * <p>So, like the JDK for direct buffers and JavaCPP for its pointers, jgrad counts the bytes of
  * the temporaries it allocates outside a {@link StepScope} (op results, batches, tensors made
  * from Java arrays) and, once {@link #budgetBytes} have been allocated since the last
- * collection, asks for one ({@code System.gc()}), no sooner than eight times the last one's
- * duration after it and never less than 50 ms or more than 0.5 s apart: a full collection of
- * this small heap took 15-50 ms here, so this costs at most ~1/9 of the time, and a model with
- * megabytes of activations per step holds at most half a second's worth. (Spacing them by their
- * own duration alone fed back on a busy machine: slower collections, fewer of them, a larger
- * backlog, slower collections; hence the 0.5 s bound.) Under the cpu backend these temporaries live in
+ * collection, asks for one ({@code System.gc()}), at least 50 ms and twice the last one's
+ * duration after it (so collections take at most a third of the time, even on a busy machine).
+ * So the backlog of dead temporaries is about one budget whatever the step rate. It used to be
+ * spaced by eight times the last collection's duration, up to 0.5 s, and let the backlog reach
+ * three budgets: the backlog then grew with the step rate, from ~40 MiB of blocks at the JIT's
+ * ~3,000 steps/s to ~105 MiB at 5,000, and the plain loop's resident size with it (+60–80 MiB from
+ * step 2,000 to step 10,000). Collecting every budget costs that loop 2–4% and W3 ~4% (twice the
+ * collections, each a little shorter), W1 and W2 nothing measurable (bench/README.md,
+ * "Collections by the budget"). Under the cpu backend these temporaries live in
  * {@link io.jgrad.tensor.backend.BufferCache} blocks, which such a collection hands back to the
  * cache for the next steps' arrays (issue 23: no fresh native allocation in a steady step).
  * <p>That count sees only what jgrad allocates itself; ND4J's own ops allocate their results
@@ -45,15 +48,10 @@ public final class NativeMemory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
     /** Default budget of temporaries between forced collections. */
     static final long DEFAULT_BUDGET_MIB = 32;
-    /** Forced collections are at most this far apart when the budget is spent (a full collection here: 15-50 ms). */
-    static final long MAX_INTERVAL_NANOS = 500_000_000L;
-    /** ... and at least this far apart. */
+    /** Forced collections are at least this far apart ... */
     static final long MIN_INTERVAL_NANOS = 50_000_000L;
-    /** Between the two: this many times the last collection's duration (collections then take at most ~1/9 of the time). */
-    static final int INTERVAL_PER_DURATION = 8;
-
-    /** Temporaries, in budgets, past which a collection no longer waits for {@link #interval()}. */
-    static final int BACKLOG_BUDGETS = 3;
+    /** ... and at least this many times the last one's duration (collections take at most a third of the time). */
+    static final int INTERVAL_PER_DURATION = 2;
 
     /** Growth of the resident size over its level after the last collection that asks for another. */
     static final long RESIDENT_SLACK_MIB = 256;
@@ -108,8 +106,7 @@ public final class NativeMemory {
             checkResident();
             return;
         }
-        long now = System.nanoTime();
-        if (now - lastEndNanos < spacing(SINCE_GC.get())) {
+        if (System.nanoTime() - lastEndNanos < interval()) {
             return;
         }
         synchronized (NativeMemory.class) {
@@ -145,26 +142,9 @@ public final class NativeMemory {
         }
     }
 
-    /**
-     * How far apart forced collections must be with {@code since} bytes of temporaries counted:
-     * {@link #interval()}, or only {@link #MIN_INTERVAL_NANOS} once {@code since} reaches
-     * {@link #BACKLOG_BUDGETS} budgets. The time rule alone let the backlog grow with the step
-     * rate: once W1-like Adam steps stopped paying for subnormals, the plain loop (784→32→10,
-     * batch 16) ran ~5,000 steps/s and its cache held up to 255 MiB of dead arrays' blocks
-     * between collections, resident memory with it (bench/README.md, "The plain loop's memory").
-     */
-    private static long spacing(long since) {
-        return since >= BACKLOG_BUDGETS * BUDGET ? MIN_INTERVAL_NANOS : interval();
-    }
-
-    /**
-     * How far apart forced collections must be: eight times the last one's duration, within
-     * [50 ms, 500 ms]. A fixed 0.5 s let the backlog grow with the step rate: the plain loop's
-     * free blocks went from 53 to 101 MiB between steps 2,000 and 20,000 as the JIT sped it from
-     * ~1,500 to ~2,400 steps/s. Cheap collections (a small heap) now come as often as the budget asks.
-     */
+    /** How far apart forced collections must be: twice the last one's duration, and at least 50 ms. */
     private static long interval() {
-        return Math.max(MIN_INTERVAL_NANOS, Math.min(MAX_INTERVAL_NANOS, INTERVAL_PER_DURATION * lastDurationNanos));
+        return Math.max(MIN_INTERVAL_NANOS, INTERVAL_PER_DURATION * lastDurationNanos);
     }
 
     /** One collection (the caller holds the class lock); the resident level is re-read once the deallocator has run. */
