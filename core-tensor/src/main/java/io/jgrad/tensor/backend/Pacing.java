@@ -126,7 +126,7 @@ final class Pacing {
     }
 
     /**
-     * Calls run inline for a {@link Window} when the JIT's compiler threads were busy for at
+     * Calls run inline for the next 50 ms when the JIT's compiler threads were busy for at
      * least three quarters of the time since the last check (read at most every 50 ms, from a
      * measured job; with half, W2's first epochs ran inline longer and took 1.61-1.80 s against
      * 1.53-1.67).
@@ -134,19 +134,35 @@ final class Pacing {
      * does for the first seconds of every run: a split's second part then waits for it or slows
      * it, while running the parts on the caller leaves the compiler its core, and the step reaches
      * its compiled speed sooner (W1's first epochs, bench/README.md "The second core, back").
+     *
+     * <p>A fixed 50 ms, checked again after it, rather than a {@link Window} that doubles while
+     * windows follow each other (as it did): the compiler's busy spells are measured directly, so
+     * nothing needs to outlast them, and late compiles of a step's larger methods (W2: 285 and
+     * 170 ms, 6-9 s into the run) doubled the windows up to ~0.75 s of one-core steps each. W2's
+     * third and fourth epochs took 1.20-1.37 s against 1.30-1.51 (bench/README.md, "Inline while
+     * the compiler works, no longer").
      */
     static synchronized void sampleCompiler() {
-        long now = System.nanoTime();
+        if (JIT_TIME) {
+            compilerRead(System.nanoTime(), JIT.getTotalCompilationTime());
+        }
+    }
+
+    /**
+     * {@link #sampleCompiler()} with the JIT's total compile time {@code totalMillis} read at
+     * {@code now}: ignored less than 50 ms after the last reading; otherwise calls run inline
+     * for the next 50 ms if the compilers were busy for three quarters of the time since.
+     */
+    static synchronized void compilerRead(long now, long totalMillis) {
         long since = now - compilerCheckedAt;
-        if (!JIT_TIME || since < COMPILER_CHECK_NANOS) {
+        if (since < COMPILER_CHECK_NANOS) {
             return;
         }
-        long total = JIT.getTotalCompilationTime();
-        boolean busy = (total - compileMillis) * 4_000_000 >= 3 * since;
+        boolean busy = (totalMillis - compileMillis) * 4_000_000 >= 3 * since;
         compilerCheckedAt = now;
-        compileMillis = total;
-        if (busy) {
-            backOffUntil = INLINE.next();
+        compileMillis = totalMillis;
+        if (busy && now + COMPILER_CHECK_NANOS - backOffUntil > 0) {
+            backOffUntil = now + COMPILER_CHECK_NANOS;
         }
     }
 
@@ -220,6 +236,11 @@ final class Pacing {
             nanos = MIN_WINDOW_MILLIS * 1_000_000;
             lastEnd = System.nanoTime() - MAX_WINDOW_MILLIS * 1_000_000;
         }
+    }
+
+    /** Until when (System.nanoTime) calls run inline (tests). */
+    static long inlineUntil() {
+        return backOffUntil;
     }
 
     /** The length of the last window of running inline, ms (tests). */

@@ -261,6 +261,30 @@ class ParallelTest {
     }
 
     @Test
+    void aBusyCompilerKeepsCallsInlineFiftyMillisecondsAtATimeNeverLonger() {
+        long ms = 1_000_000L;
+        long t = System.nanoTime();
+        long compiled = 10_000_000;                            // the JIT's total compile time, ms (ahead of the real one)
+        Pacing.compilerRead(t + 60 * ms, compiled);            // compiling all of the last 60 ms
+        assertTrue(Pacing.backingOff(), "calls run on the caller while the compiler has the other core");
+        assertEquals(t + 110 * ms, Pacing.inlineUntil());
+        for (int i = 2; i <= 10; i++) {                         // a long compile (10 readings): 50 ms past each, no doubling
+            compiled += 60;
+            Pacing.compilerRead(t + 60 * i * ms, compiled);
+            assertEquals(t + (60 * i + 50) * ms, Pacing.inlineUntil(), "reading " + i);
+        }
+        Pacing.compilerRead(t + 620 * ms, compiled + 5);       // 5 ms of 20: too soon to read again
+        assertEquals(t + 650 * ms, Pacing.inlineUntil());
+        Pacing.compilerRead(t + 660 * ms, compiled + 20);      // 20 ms of 60: the compile is over
+        assertEquals(t + 650 * ms, Pacing.inlineUntil(), "a quiet compiler extends nothing");
+        compiled += 20;
+        Pacing.compilerRead(t + 720 * ms, compiled + 44);      // 44 of 60 ms: under three quarters
+        assertEquals(t + 650 * ms, Pacing.inlineUntil());
+        Pacing.compilerRead(t + 780 * ms, compiled + 44 + 45); // 45 of 60 ms: three quarters
+        assertEquals(t + 830 * ms, Pacing.inlineUntil());
+    }
+
+    @Test
     void onlySplitsThatSaveLittleCountTowardsBackingOff() {
         for (int i = 0; i < 4 * Pacing.MISSES_TO_BACK_OFF; i++) {
             Pacing.record(1_000, 0, 1, 2);                // both halves done together
