@@ -203,9 +203,8 @@ public class BatchNorm1d extends Module {
      */
     Variable normalizeRows(Variable rows, long[] inputShape, java.util.function.Function<Variable, BatchResult> batch,
                            java.util.function.UnaryOperator<Variable> then) {
-        String name = getClass().getSimpleName() + "(" + features + ")";
         if (weight != null && rows.value().dtype() != weight.value().dtype()) {
-            throw new IllegalArgumentException(name + ".forward: input is " + rows.value().dtype()
+            throw new IllegalArgumentException(opName() + ".forward: input is " + rows.value().dtype()
                     + " but the parameters are " + weight.value().dtype());
         }
         if (!isTraining() && trackRunningStats) {
@@ -213,7 +212,7 @@ public class BatchNorm1d extends Module {
         }
         long m = Shapes.size(rows.shape()) / features;
         if (isTraining() && m <= 1) {
-            throw new IllegalArgumentException(name + ".forward: expected more than 1 value per channel when training,"
+            throw new IllegalArgumentException(opName() + ".forward: expected more than 1 value per channel when training,"
                     + " got input " + Shapes.str(inputShape));
         }
         BatchResult r = batch.apply(rows);
@@ -221,6 +220,11 @@ public class BatchNorm1d extends Module {
             updateRunningStats(r, m);
         }
         return r.output();
+    }
+
+    /** The module as its messages name it, e.g. {@code BatchNorm2d(32)}: built only for a message, never per step. */
+    private String opName() {
+        return getClass().getSimpleName() + "(" + features + ")";
     }
 
     /** Normalises with the batch statistics; BatchNorm1d's input is rows [M, C]. */
