@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * ~3,000 steps/s to ~105 MiB at 5,000, and the plain loop's resident size with it (+60–80 MiB from
  * step 2,000 to step 10,000). Collecting every budget costs that loop 2–4% and W3 ~4% (twice the
  * collections, each a little shorter), W1 and W2 nothing measurable (bench/README.md,
- * "Collections by the budget"). Under the cpu backend these temporaries live in
+ * "Collections by the budget"). The nd4j backend keeps the old spacing ({@link #spacing}).
+ * Under the cpu backend these temporaries live in
  * {@link io.jgrad.tensor.backend.BufferCache} blocks, which such a collection hands back to the
  * cache for the next steps' arrays (issue 23: no fresh native allocation in a steady step).
  * <p>That count sees only what jgrad allocates itself; ND4J's own ops allocate their results
@@ -52,6 +53,14 @@ public final class NativeMemory {
     static final long MIN_INTERVAL_NANOS = 50_000_000L;
     /** ... and at least this many times the last one's duration (collections take at most a third of the time). */
     static final int INTERVAL_PER_DURATION = 2;
+
+    /** The nd4j backend's spacing ({@link #spacing}): this many times the last duration, at most this long, ... */
+    static final int ND4J_INTERVAL_PER_DURATION = 8;
+    static final long ND4J_MAX_INTERVAL_NANOS = 500_000_000L;
+    /** ... until this many budgets are spent. */
+    static final int ND4J_BACKLOG_BUDGETS = 3;
+    /** Whether the cpu backend's rule ({@link #interval()}) spaces budget collections. */
+    private static final boolean CPU_RULE = io.jgrad.tensor.backend.Backend.current() == io.jgrad.tensor.backend.Backend.CPU;
 
     /** Growth of the resident size over its level after the last collection that asks for another. */
     static final long RESIDENT_SLACK_MIB = 256;
@@ -106,7 +115,7 @@ public final class NativeMemory {
             checkResident();
             return;
         }
-        if (System.nanoTime() - lastEndNanos < interval()) {
+        if (System.nanoTime() - lastEndNanos < spacing(SINCE_GC.get())) {
             return;
         }
         synchronized (NativeMemory.class) {
@@ -135,7 +144,7 @@ public final class NativeMemory {
             residentAfterGc = rss;                    // the level the last collection left
             return;
         }
-        if (rss - base > (RESIDENT_SLACK_MIB << 20) && now - lastEndNanos >= interval()) {
+        if (rss - base > (RESIDENT_SLACK_MIB << 20) && now - lastEndNanos >= spacing(0)) {
             synchronized (NativeMemory.class) {
                 collect();
             }
@@ -145,6 +154,26 @@ public final class NativeMemory {
     /** How far apart forced collections must be: twice the last one's duration, and at least 50 ms. */
     private static long interval() {
         return Math.max(MIN_INTERVAL_NANOS, INTERVAL_PER_DURATION * lastDurationNanos);
+    }
+
+    /**
+     * How far apart budget collections must be with {@code since} bytes of temporaries counted:
+     * {@link #interval()} under the cpu backend. Under the nd4j backend, the sparser rule it was
+     * validated with: eight times the last collection's duration, at most 0.5 s, or only 50 ms once
+     * three budgets are spent. There every array is ND4J's own, and each collection hands ND4J's
+     * deallocator threads their buffers to free while the step goes on; ND4J 1.0.0-M2.1 has known
+     * use-after-free races there, and the one clean-clone run with the cpu backend's rule on both
+     * crashed in native code (SIGSEGV in {@code sd::DataBuffer::primary}, an op of
+     * {@code CheckpointResumeTest} on the nd4j backend, shortly after a collection). Fewer
+     * collections, fewer chances; the early memory window is the cpu backend's (its op results come
+     * from the {@link io.jgrad.tensor.backend.BufferCache}).
+     */
+    private static long spacing(long since) {
+        if (CPU_RULE) {
+            return interval();
+        }
+        return since >= ND4J_BACKLOG_BUDGETS * BUDGET ? MIN_INTERVAL_NANOS
+                : Math.max(MIN_INTERVAL_NANOS, Math.min(ND4J_MAX_INTERVAL_NANOS, ND4J_INTERVAL_PER_DURATION * lastDurationNanos));
     }
 
     /** One collection (the caller holds the class lock); the resident level is re-read once the deallocator has run. */
