@@ -59,7 +59,7 @@ public final class NativeMemory {
     static final long ND4J_MAX_INTERVAL_NANOS = 500_000_000L;
     /** ... until this many budgets are spent. */
     static final int ND4J_BACKLOG_BUDGETS = 3;
-    /** Whether the cpu backend's rule ({@link #interval()}) spaces budget collections. */
+    /** Whether the cpu backend's rule ({@link #spacing}) spaces forced collections. */
     private static final boolean CPU_RULE = io.jgrad.tensor.backend.Backend.current() == io.jgrad.tensor.backend.Backend.CPU;
 
     /** Growth of the resident size over its level after the last collection that asks for another. */
@@ -151,14 +151,9 @@ public final class NativeMemory {
         }
     }
 
-    /** How far apart forced collections must be: twice the last one's duration, and at least 50 ms. */
-    private static long interval() {
-        return Math.max(MIN_INTERVAL_NANOS, INTERVAL_PER_DURATION * lastDurationNanos);
-    }
-
     /**
-     * How far apart budget collections must be with {@code since} bytes of temporaries counted:
-     * {@link #interval()} under the cpu backend. Under the nd4j backend, the sparser rule it was
+     * How far apart forced collections must be with {@code since} bytes of temporaries counted:
+     * under the cpu backend twice the last one's duration, and at least 50 ms. Under the nd4j backend, the sparser rule it was
      * validated with: eight times the last collection's duration, at most 0.5 s, or only 50 ms once
      * three budgets are spent. There every array is ND4J's own, and each collection hands ND4J's
      * deallocator threads their buffers to free while the step goes on; ND4J 1.0.0-M2.1 has known
@@ -170,7 +165,7 @@ public final class NativeMemory {
      */
     private static long spacing(long since) {
         if (CPU_RULE) {
-            return interval();
+            return Math.max(MIN_INTERVAL_NANOS, INTERVAL_PER_DURATION * lastDurationNanos);
         }
         return since >= ND4J_BACKLOG_BUDGETS * BUDGET ? MIN_INTERVAL_NANOS
                 : Math.max(MIN_INTERVAL_NANOS, Math.min(ND4J_MAX_INTERVAL_NANOS, ND4J_INTERVAL_PER_DURATION * lastDurationNanos));

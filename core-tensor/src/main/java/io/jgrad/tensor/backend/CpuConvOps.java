@@ -335,11 +335,7 @@ final class CpuConvOps implements ConvOps {
                 acc[o] += image[o];
             }
         }
-        float[] out = new float[oc];
-        for (int o = 0; o < oc; o++) {
-            out[o] = (float) acc[o];
-        }
-        return out;
+        return Transfers.narrowed(acc);
     }
 
     /**

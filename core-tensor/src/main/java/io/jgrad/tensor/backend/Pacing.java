@@ -49,6 +49,8 @@ final class Pacing {
     private static final boolean CPU_TIME = CPU.isCurrentThreadCpuTimeSupported() && CPU.isThreadCpuTimeEnabled();
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
     private static final boolean JIT_TIME = JIT != null && JIT.isCompilationTimeMonitoringSupported();
+    /** The JIT's total compile time, ms; read only when a reading is due ({@link #compilerRead}). */
+    private static final java.util.function.LongSupplier JIT_MILLIS = () -> JIT.getTotalCompilationTime();
     private static long compilerCheckedAt = System.nanoTime();
     private static long compileMillis = JIT_TIME ? JIT.getTotalCompilationTime() : 0;
 
@@ -142,25 +144,27 @@ final class Pacing {
      * third and fourth epochs took 1.20-1.37 s against 1.30-1.51 (bench/README.md, "Inline while
      * the compiler works, no longer").
      */
-    static synchronized void sampleCompiler() {
+    static void sampleCompiler() {
         if (JIT_TIME) {
-            compilerRead(System.nanoTime(), JIT.getTotalCompilationTime());
+            compilerRead(System.nanoTime(), JIT_MILLIS);
         }
     }
 
     /**
-     * {@link #sampleCompiler()} with the JIT's total compile time {@code totalMillis} read at
-     * {@code now}: ignored less than 50 ms after the last reading; otherwise calls run inline
-     * for the next 50 ms if the compilers were busy for three quarters of the time since.
+     * {@link #sampleCompiler()} at {@code now}, with the JIT's total compile time in ms from
+     * {@code totalMillis}: nothing (not even that reading) less than 50 ms after the last reading;
+     * otherwise calls run inline for the next 50 ms if the compilers were busy for three quarters
+     * of the time since.
      */
-    static synchronized void compilerRead(long now, long totalMillis) {
+    static synchronized void compilerRead(long now, java.util.function.LongSupplier totalMillis) {
         long since = now - compilerCheckedAt;
         if (since < COMPILER_CHECK_NANOS) {
             return;
         }
-        boolean busy = (totalMillis - compileMillis) * 4_000_000 >= 3 * since;
+        long total = totalMillis.getAsLong();
+        boolean busy = (total - compileMillis) * 4_000_000 >= 3 * since;
         compilerCheckedAt = now;
-        compileMillis = totalMillis;
+        compileMillis = total;
         if (busy && now + COMPILER_CHECK_NANOS - backOffUntil > 0) {
             backOffUntil = now + COMPILER_CHECK_NANOS;
         }

@@ -265,22 +265,22 @@ class ParallelTest {
         long ms = 1_000_000L;
         long t = System.nanoTime();
         long compiled = 10_000_000;                            // the JIT's total compile time, ms (ahead of the real one)
-        Pacing.compilerRead(t + 60 * ms, compiled);            // compiling all of the last 60 ms
+        compilerRead(t + 60 * ms, compiled);            // compiling all of the last 60 ms
         assertTrue(Pacing.backingOff(), "calls run on the caller while the compiler has the other core");
         assertEquals(t + 110 * ms, Pacing.inlineUntil());
         for (int i = 2; i <= 10; i++) {                         // a long compile (10 readings): 50 ms past each, no doubling
             compiled += 60;
-            Pacing.compilerRead(t + 60 * i * ms, compiled);
+            compilerRead(t + 60 * i * ms, compiled);
             assertEquals(t + (60 * i + 50) * ms, Pacing.inlineUntil(), "reading " + i);
         }
-        Pacing.compilerRead(t + 620 * ms, compiled + 5);       // 5 ms of 20: too soon to read again
+        compilerRead(t + 620 * ms, compiled + 5);       // 5 ms of 20: too soon to read again
         assertEquals(t + 650 * ms, Pacing.inlineUntil());
-        Pacing.compilerRead(t + 660 * ms, compiled + 20);      // 20 ms of 60: the compile is over
+        compilerRead(t + 660 * ms, compiled + 20);      // 20 ms of 60: the compile is over
         assertEquals(t + 650 * ms, Pacing.inlineUntil(), "a quiet compiler extends nothing");
         compiled += 20;
-        Pacing.compilerRead(t + 720 * ms, compiled + 44);      // 44 of 60 ms: under three quarters
+        compilerRead(t + 720 * ms, compiled + 44);      // 44 of 60 ms: under three quarters
         assertEquals(t + 650 * ms, Pacing.inlineUntil());
-        Pacing.compilerRead(t + 780 * ms, compiled + 44 + 45); // 45 of 60 ms: three quarters
+        compilerRead(t + 780 * ms, compiled + 44 + 45); // 45 of 60 ms: three quarters
         assertEquals(t + 830 * ms, Pacing.inlineUntil());
     }
 
@@ -353,6 +353,11 @@ class ParallelTest {
         backOff();
         assertEquals(Pacing.MIN_WINDOW_MILLIS, Pacing.windowMillis(), "after a quiet spell the shortest again");
         Pacing.resetScore();
+    }
+
+    /** The compiler's reading at {@code now} with {@code totalMillis} of compile time so far. */
+    private static void compilerRead(long now, long totalMillis) {
+        Pacing.compilerRead(now, () -> totalMillis);
     }
 
     private static void backOff() {
