@@ -54,6 +54,32 @@ final class Stats {
         return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : -1;
     }
 
+    /**
+     * CPU time the JIT's compiler threads have used so far, ns ({@code utime + stime} of the
+     * {@code C1/C2 CompilerThread}s in /proc/self/task, 10 ms ticks; -1 off Linux): how much of a
+     * 2-core machine the compilers took from the step in an epoch or block.
+     */
+    static long jitCpuNanos() {
+        long ticks = 0;
+        try (var tasks = Files.list(Paths.get("/proc/self/task"))) {
+            for (var t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                try {
+                    if (!Files.readString(t.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
+                        continue;
+                    }
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);     // fields 14 and 15: utime, stime
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while we looked: its time is lost either way
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return ticks * 10_000_000L;
+    }
+
     /** Seconds since this JVM started. */
     static double sinceJvmStart() {
         return (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;

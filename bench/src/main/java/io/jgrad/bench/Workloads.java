@@ -243,6 +243,7 @@ final class Workloads {
         double[] times = new double[epochs];
         double[] cpu = new double[epochs];
         double[] mainCpu = new double[epochs];
+        double[] jitCpu = new double[epochs];
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         List<Double> lrs = new ArrayList<>();
         double lastLoss = Double.NaN;
@@ -251,10 +252,12 @@ final class Workloads {
             long t0 = System.nanoTime();
             long c0 = Stats.processCpuNanos();
             long m0 = mx.getCurrentThreadCpuTime();
+            long j0 = Stats.jitCpuNanos();
             lastLoss = epoch(model, opt, loader, CROSS_ENTROPY, o.scoped);
             times[ep] = (System.nanoTime() - t0) / 1e9;
             cpu[ep] = (Stats.processCpuNanos() - c0) / 1e9;
             mainCpu[ep] = (mx.getCurrentThreadCpuTime() - m0) / 1e9;
+            jitCpu[ep] = (Stats.jitCpuNanos() - j0) / 1e9;
             if (sched != null) {
                 sched.step();
             }
@@ -266,6 +269,7 @@ final class Workloads {
                 .put("epoch_seconds_first", Stats.round(times[0], 4))
                 .put("main_thread_cpu_seconds_per_epoch", Stats.round(mainCpu, 3))
                 .put("epoch_process_cpu_seconds", Stats.round(cpu, 4))
+                .put("epoch_jit_cpu_seconds", Stats.round(jitCpu, 2))
                 .put("lr_per_epoch", lrs)
                 .put("last_batch_loss", Stats.round(lastLoss, 5))
                 .put("test_accuracy", acc)
@@ -342,6 +346,7 @@ final class Workloads {
         double[] secs = new double[o.blocks];
         double[] cpuUs = new double[o.blocks];
         double[] processUs = new double[o.blocks];
+        double[] jitCpu = new double[o.blocks];
         double[] startedAt = new double[o.blocks];      // s since JVM start: places JIT and GC logs' stamps in blocks
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int b = 0; b < o.blocks; b++) {
@@ -349,10 +354,12 @@ final class Workloads {
             long t0 = System.nanoTime();
             long c0 = mx.getCurrentThreadCpuTime();
             long p0 = Stats.processCpuNanos();
+            long j0 = Stats.jitCpuNanos();
             run.accept(steps);
             secs[b] = (System.nanoTime() - t0) / 1e9;
             cpuUs[b] = Stats.round((mx.getCurrentThreadCpuTime() - c0) / 1e3 / steps, 1);
             processUs[b] = Stats.round((Stats.processCpuNanos() - p0) / 1e3 / steps, 1);
+            jitCpu[b] = Stats.round((Stats.jitCpuNanos() - j0) / 1e9, 2);
         }
         double med = Stats.median(secs);
         double[] perBlock = new double[secs.length];
@@ -365,6 +372,7 @@ final class Workloads {
                 .put("steps_per_second", Stats.round(steps / med, 2)).put("steps_per_second_blocks", perBlock)
                 .put("main_thread_cpu_us_per_step_blocks", cpuUs)
                 .put("process_cpu_us_per_step_blocks", processUs)
+                .put("block_jit_cpu_seconds", jitCpu)
                 .put("us_per_step", Stats.round(1e6 * med / steps, 1)).put("last_loss", Stats.round(loss[0], 5))
                 .put("startup_to_first_step_seconds", Stats.round(firstStep, 3))
                 .put("block_start_seconds_since_jvm_start", startedAt)
