@@ -57,7 +57,9 @@ final class Stats {
     /**
      * CPU time the JIT's compiler threads have used so far, ns ({@code utime + stime} of the
      * {@code C1/C2 CompilerThread}s in /proc/self/task, 10 ms ticks; -1 off Linux): how much of a
-     * 2-core machine the compilers took from the step in an epoch or block.
+     * 2-core machine the compilers took from the step in an epoch or block. A compiler thread that
+     * the JVM retires (it keeps at least one of each kind) takes its time with it, so a difference
+     * over a window where one did reads low; callers clamp it at 0.
      */
     static long jitCpuNanos() {
         long ticks = 0;
