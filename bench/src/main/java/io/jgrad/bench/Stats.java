@@ -57,16 +57,14 @@ final class Stats {
     /**
      * CPU time the JIT's compiler threads have used so far, ns ({@code utime + stime} of the
      * {@code C1/C2 CompilerThread}s in /proc/self/task, 10 ms ticks; -1 off Linux): how much of a
-     * 2-core machine the compilers took from the step in an epoch or block. A compiler thread that
-     * the JVM retires (it keeps at least one of each kind) takes its time with it, so a difference
-     * over a window where one did reads low; callers clamp it at 0.
+     * 2-core machine the compilers took from the step in an epoch or block ({@link #jitCpuSecondsSince}).
      */
     static long jitCpuNanos() {
         long ticks = 0;
         try (var tasks = Files.list(Paths.get("/proc/self/task"))) {
             for (var t : (Iterable<java.nio.file.Path>) tasks::iterator) {
                 try {
-                    if (!Files.readString(t.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
+                    if (!Files.readString(t.resolve("comm")).matches("C[12] CompilerThre.*\\n?")) {
                         continue;
                     }
                     String stat = Files.readString(t.resolve("stat"));
@@ -80,6 +78,15 @@ final class Stats {
             return -1;
         }
         return ticks * 10_000_000L;
+    }
+
+    /**
+     * The compiler threads' CPU time since {@code startNanos} (a {@link #jitCpuNanos} reading), in
+     * seconds. A compiler thread that the JVM retires (it keeps at least one of each kind) takes its
+     * time with it, so the difference can read low, and is never below 0.
+     */
+    static double jitCpuSecondsSince(long startNanos) {
+        return Math.max(0, jitCpuNanos() - startNanos) / 1e9;
     }
 
     /** Seconds since this JVM started. */

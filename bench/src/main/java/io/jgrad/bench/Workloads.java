@@ -257,7 +257,7 @@ final class Workloads {
             times[ep] = (System.nanoTime() - t0) / 1e9;
             cpu[ep] = (Stats.processCpuNanos() - c0) / 1e9;
             mainCpu[ep] = (mx.getCurrentThreadCpuTime() - m0) / 1e9;
-            jitCpu[ep] = Math.max(0, Stats.jitCpuNanos() - j0) / 1e9;
+            jitCpu[ep] = Stats.jitCpuSecondsSince(j0);
             if (sched != null) {
                 sched.step();
             }
@@ -359,7 +359,7 @@ final class Workloads {
             secs[b] = (System.nanoTime() - t0) / 1e9;
             cpuUs[b] = Stats.round((mx.getCurrentThreadCpuTime() - c0) / 1e3 / steps, 1);
             processUs[b] = Stats.round((Stats.processCpuNanos() - p0) / 1e3 / steps, 1);
-            jitCpu[b] = Stats.round(Math.max(0, Stats.jitCpuNanos() - j0) / 1e9, 2);
+            jitCpu[b] = Stats.round(Stats.jitCpuSecondsSince(j0), 2);
         }
         double med = Stats.median(secs);
         double[] perBlock = new double[secs.length];

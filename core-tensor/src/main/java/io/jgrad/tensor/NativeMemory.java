@@ -1,5 +1,6 @@
 package io.jgrad.tensor;
 
+import io.jgrad.tensor.backend.Backend;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -60,7 +61,7 @@ public final class NativeMemory {
     /** ... until this many budgets are spent. */
     static final int ND4J_BACKLOG_BUDGETS = 3;
     /** Whether the cpu backend's rule ({@link #spacing}) spaces forced collections. */
-    private static final boolean CPU_RULE = io.jgrad.tensor.backend.Backend.current() == io.jgrad.tensor.backend.Backend.CPU;
+    private static final boolean CPU_RULE = Backend.current() == Backend.CPU;
 
     /** Growth of the resident size over its level after the last collection that asks for another. */
     static final long RESIDENT_SLACK_MIB = 256;

@@ -3,6 +3,7 @@ package io.jgrad.tensor.backend;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.function.LongSupplier;
 
 /**
  * When {@link Parallel}'s threads poll before they park, and when calls use the pool at all,
@@ -50,7 +51,7 @@ final class Pacing {
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
     private static final boolean JIT_TIME = JIT != null && JIT.isCompilationTimeMonitoringSupported();
     /** The JIT's total compile time, ms; read only when a reading is due ({@link #compilerRead}). */
-    private static final java.util.function.LongSupplier JIT_MILLIS = () -> JIT.getTotalCompilationTime();
+    private static final LongSupplier JIT_MILLIS = () -> JIT.getTotalCompilationTime();
     private static long compilerCheckedAt = System.nanoTime();
     private static long compileMillis = JIT_TIME ? JIT.getTotalCompilationTime() : 0;
 
@@ -156,7 +157,7 @@ final class Pacing {
      * otherwise calls run inline for the next 50 ms if the compilers were busy for three quarters
      * of the time since.
      */
-    static synchronized void compilerRead(long now, java.util.function.LongSupplier totalMillis) {
+    static synchronized void compilerRead(long now, LongSupplier totalMillis) {
         long since = now - compilerCheckedAt;
         if (since < COMPILER_CHECK_NANOS) {
             return;
