@@ -5,6 +5,7 @@
 #                                                            is $TORCH_PYTHON, default Debian's /usr/bin/python3)
 #   --backend cpu|nd4j (jgrad only, anywhere in the options) runs on that backend (-Djgrad.backend).
 # BENCH_MVN_ARGS adds Maven options to jgrad's build (bench/gpu-check.sh passes -Pcuda).
+# jgrad runs on $JAVA_HOME's java when it is set, else on the java on the PATH (as ./jgrad does).
 # jgrad picks its own thread count (override: JGRAD_THREADS=n or -Djgrad.threads=n in JAVA_OPTS).
 # OMP_WAIT_POLICY=PASSIVE must be in the environment before a native library loads: set here for both.
 set -euo pipefail
@@ -34,7 +35,13 @@ case "$which" in
     cp="$here/target/classes"
     for m in core-tensor autograd nn data optim train; do cp="$cp:$root/$m/target/classes"; done
     cp="$cp:$(cat "$cp_file")"
-    exec java ${JAVA_OPTS:--Xmx2g} $backend_opt -cp "$cp" io.jgrad.bench.Bench "$@" ;;
+    # The JVM as ./jgrad picks it: $JAVA_HOME's when set, else the java on the PATH; from Java 24 on,
+    # the native calls jgrad's backend makes are allowed (as ./jgrad does) instead of warned about.
+    java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+    feature="$("$java_bin" -version 2>&1 | sed -nE '1s/.*version "(1\.)?([0-9]+).*/\2/p')"
+    native_opts=""
+    [[ "${feature:-0}" -lt 24 ]] || native_opts="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+    exec "$java_bin" ${JAVA_OPTS:--Xmx2g} $native_opts $backend_opt -cp "$cp" io.jgrad.bench.Bench "$@" ;;
   torch)
     [[ -z "$backend_opt" ]] || { echo "run.sh: --backend is a jgrad option" >&2; exit 2; }
     exec "${TORCH_PYTHON:-/usr/bin/python3}" "$here/torch_bench.py" "$@" ;;

@@ -58,4 +58,15 @@ if grep -q "csv rows 3 classes 3" <<<"$said"; then
 else
   echo "== FAILED: ./jgrad jshell on a CSV file said: $said"; failed=1
 fi
+# On Java 24 and later the JVM warns about native calls unless they are allowed; the launcher allows
+# the ones jgrad's backend makes, so a run prints no JVM warning there.
+feature="$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | sed -nE '1s/.*version "(1\.)?([0-9]+).*/\2/p')"
+if [ "${feature:-0}" -ge 24 ]; then
+  warnings="$(./jgrad run examples/scripts/LogisticRegression.java --short 2>&1 >/dev/null | grep '^WARNING' || true)"
+  if [ -z "$warnings" ]; then
+    echo "== ok: no JVM warnings on Java $feature"
+  else
+    echo "== FAILED: the JVM warned on Java $feature: $warnings"; failed=1
+  fi
+fi
 exit $failed
