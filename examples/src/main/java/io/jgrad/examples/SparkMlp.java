@@ -28,6 +28,7 @@ final class SparkMlp {
 
     static Result train(SparkOptions s, TrainOptions o, ModelFactory factory, Dataset train, Dataset test,
                         float[] classWeights, int globalBatch) {
+        checkJava(Runtime.version().feature());
         if (s.workers != null) {
             checkSplit(globalBatch, s.workers); // before paying for a Spark context
         }
@@ -42,6 +43,18 @@ final class SparkMlp {
                     .classWeights(classWeights).build();
             Module model = trainer.fit(sc, train, test);
             return new Result(model, trainer.history(), workers, trainer.meanStepMillis());
+        }
+    }
+
+    /**
+     * Spark 3.5's Hadoop login calls {@code Subject.getSubject}, which Java 23 and later refuse: say so
+     * before Spark fails deep inside its context.
+     */
+    static void checkJava(int feature) {
+        if (feature >= 23) {
+            throw new IllegalArgumentException("--spark: Spark 3.5 runs on Java 17 to 22, and this JVM is Java "
+                    + feature + " (Hadoop's login calls Subject.getSubject, which Java 23 and later refuse); "
+                    + "set JAVA_HOME to a Java 17 or 21 for --spark");
         }
     }
 

@@ -19,6 +19,8 @@ import javax.imageio.ImageIO;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -162,6 +164,7 @@ class MainTest {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @EnabledForJreRange(max = JRE.JAVA_22)    // Spark 3.5's runtime (see sparkSaysWhichJavaItNeeds)
     void mlpTrainsDataParallelOnSparkLocal2() throws Exception {
         Path out = dir.resolve("spark");
         String[] args = {"mlp", "--synthetic", "--limit", "640", "--hidden", "32",
@@ -183,6 +186,21 @@ class MainTest {
                 "--limit", "300", "--epochs", "1", "--batch-size", "63", "--out", out.toString());
         assertEquals(2, odd.exit(), "bad input is exit code 2: " + odd.err());
         assertTrue(odd.err().contains("global batch 63 must split evenly over 2 workers"), odd.err());
+    }
+
+    @Test
+    void sparkSaysWhichJavaItNeeds() {
+        SparkMlp.checkJava(17);
+        SparkMlp.checkJava(21);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SparkMlp.checkJava(25));
+        assertTrue(e.getMessage().contains("Spark 3.5 runs on Java 17 to 22, and this JVM is Java 25"), e.getMessage());
+        if (Runtime.version().feature() >= 23) {     // the same through the command line, before any Spark context
+            Run r = run("mlp", "--synthetic", "--limit", "300", "--epochs", "1", "--spark", "local[2]",
+                    "--out", dir.resolve("spark-jvm").toString());
+            assertEquals(2, r.exit(), r.out() + r.err());
+            assertTrue(r.err().contains("this JVM is Java " + Runtime.version().feature()), r.err());
+        }
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * gradients really cross process boundaries here (Java serialization, broadcast, collect).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@EnabledForJreRange(max = JRE.JAVA_22)   // Spark 3.5: Hadoop's login needs Subject.getSubject, refused from Java 23 on
 class LocalClusterTest {
     @Test
     void separateExecutorJvmsMatchTheSimulatorBitForBit() throws Exception {

@@ -14,6 +14,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * class weights, and with a task that fails once and is retried.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@EnabledForJreRange(max = JRE.JAVA_22)   // Spark 3.5: Hadoop's login needs Subject.getSubject, refused from Java 23 on
 class LocalSparkTest {
     private static JavaSparkContext sc;
 
