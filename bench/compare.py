@@ -13,7 +13,10 @@ offline from the machine's local wheels). It runs in the configurations given by
 workload. The table gives jgrad's speed over PyTorch's (above 1: jgrad is faster), for the
 first timed epoch or block (after the warm-up: by default only 50 steps, what a user's first
 epoch sees) and for the steady state (the median), and each side's peak resident memory.
-Raw JSON lines go to --out (one per result, with "config" added).
+Raw JSON lines go to --out (one per result, with "config" added; jgrad's carry "java", its JVM).
+
+--java runs jgrad on each JDK given (e.g. Java 25 and Java 17), in the same alternating rounds,
+each with its own ratio column.
 
 --debian-torch adds Debian's python3-torch 1.13 as a second column. It calls the system
 libblas.so.3, which is the reference (netlib) BLAS unless an optimized one is installed (~4
@@ -63,15 +66,30 @@ def torch_python(args):
     return py
 
 
+def java_feature(home):
+    """The feature release (17, 25, ...) of the JDK at `home`; exits when it has no java."""
+    java = os.path.join(home, "bin", "java")
+    v = subprocess.run([java, "-version"], capture_output=True, text=True) if os.path.exists(java) else None
+    if v is None or v.returncode != 0:
+        sys.exit(f"compare: --java {home}: no runnable {java}")
+    version = v.stderr.split('"')[1]
+    return int(version.split(".")[1] if version.startswith("1.") else version.split(".")[0].split("-")[0])
+
+
 def configs(args):
     out = []
-    for c in args.jgrad.split(","):
-        if c == "default":
-            out.append(("jgrad", "jgrad", {}, []))
-        elif c == "scoped":
-            out.append(("jgrad", "jgrad-scoped", {}, ["--scoped"]))
-        else:
-            out.append(("jgrad", "jgrad-" + c, {"JGRAD_THREADS": c}, []))
+    homes = args.java.split(",") if args.java else [None]
+    for i, home in enumerate(homes):
+        env = {} if home is None else {"JAVA_HOME": home}
+        feature = None if home is None else java_feature(home)
+        suffix = "" if i == 0 else "-java%d" % feature
+        for c in args.jgrad.split(","):
+            if c == "default":
+                out.append(("jgrad", "jgrad" + suffix, dict(env), []))
+            elif c == "scoped":
+                out.append(("jgrad", "jgrad-scoped" + suffix, dict(env), ["--scoped"]))
+            else:
+                out.append(("jgrad", "jgrad-" + c + suffix, dict(env, JGRAD_THREADS=c), []))
     for c in args.torch.split(","):
         threads = c.rstrip("p")
         env = {"OPENBLAS_NUM_THREADS": threads, "OMP_WAIT_POLICY": "PASSIVE" if c.endswith("p") else "",
@@ -179,24 +197,26 @@ def metrics(d):
 
 
 def table(results, better, cnames):
-    """A README-ready Markdown table: medians per configuration, and jgrad's speed over the best
-    PyTorch configuration's (for s/epoch the inverse ratio of times), above 1 when jgrad is faster."""
+    """A README-ready Markdown table: medians per configuration, and each jgrad configuration's speed
+    over the best PyTorch configuration's (for s/epoch the inverse ratio of times), above 1 when jgrad
+    is faster; with Debian's 1.13, also the default jgrad's speed over its best."""
     debian = any(c.startswith("debian113-") for c in cnames)
-    lines = ["| metric | " + " | ".join(cnames) + " | jgrad speed / best PyTorch 2.13 |"
-             + (" jgrad speed / best Debian 1.13 |" if debian else ""),
-             "|---|" + "---|" * (len(cnames) + 1 + debian)]
+    jcols = [c for c in cnames if c.startswith("jgrad")]
+    pairs = [(j, "torch-") for j in jcols] + ([("jgrad", "debian113-")] if debian else [])
+    heads = [("jgrad" if j == "jgrad" else j) + " speed / best " + ("PyTorch 2.13" if p == "torch-" else "Debian 1.13")
+             for j, p in pairs]
+    lines = ["| metric | " + " | ".join(cnames + heads) + " |", "|---|" + "---|" * (len(cnames) + len(heads))]
     for name in dict.fromkeys(k[0] for k in results):
         med = {c: statistics.median(results[(name, c)]) for c in cnames if (name, c) in results}
         cells = [("%.4g" % med[c]) if c in med else "–" for c in cnames]
-        ratios = []
-        for prefix in ("torch-", "debian113-"):
+        for j, prefix in pairs:
             tr = [med[c] for c in med if c.startswith(prefix)]
             ratio = "–"
-            if "jgrad" in med and tr and "acc" not in name and "RSS" not in name:
+            if j in med and tr and "acc" not in name and "RSS" not in name:
                 best = max(tr) if better[name] else min(tr)
-                ratio = "%.2f×" % (med["jgrad"] / best if better[name] else best / med["jgrad"])
-            ratios.append(ratio)
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratios[0]} |" + (f" {ratios[1]} |" if debian else ""))
+                ratio = "%.2f×" % (med[j] / best if better[name] else best / med[j])
+            cells.append(ratio)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -222,6 +242,10 @@ def main():
     ap.add_argument("--jgrad", default="default",
                     help="jgrad configs: default (the plain loop, jgrad's own thread choice), scoped (each step "
                          "in a StepScope, as Trainer), or a thread count; e.g. default,scoped,1")
+    ap.add_argument("--java", default="",
+                    help="JDK homes to run jgrad on, comma-separated (default: $JAVA_HOME's java, else the PATH's); "
+                         "the first gives the jgrad columns, each other one columns suffixed -javaNN, e.g. "
+                         "/usr/lib/jvm/temurin-25-jdk-amd64,/usr/lib/jvm/java-17-openjdk-amd64")
     ap.add_argument("--torch", default="1p,2p", help="torch configs: N threads, suffix p for OMP_WAIT_POLICY=PASSIVE")
     ap.add_argument("--torch-python", default=os.environ.get("JGRAD_TORCH_PYTHON",
                     os.path.join(HERE, "target", "venv-torch213", "bin", "python")),
@@ -239,6 +263,7 @@ def main():
     cfgs = configs(args)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     results = {}  # (metric, config) -> [values]
+    javas = {}    # jgrad config -> its JVM's version
     better = {}
     with open(args.out, "w") as out:
         for r in range(args.repeats):
@@ -246,6 +271,8 @@ def main():
                 order = cfgs[r % len(cfgs):] + cfgs[:r % len(cfgs)]
                 for framework, config, env, extra in order:
                     for d in run(framework, config, env, extra, w, args, out):
+                        if "java" in d:
+                            javas[config] = d["java"]
                         for name, v, hib in metrics(d):
                             results.setdefault((name, config), []).append(v)
                             better[name] = hib
@@ -255,7 +282,8 @@ def main():
     print(table(results, better, cnames))
     load = os.getloadavg()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-    print(f"\nCPU: {cpu}; PyTorch {TORCH_VERSION} from {args.torch_python}"
+    print(f"\nCPU: {cpu}; jgrad on " + (", ".join(f"Java {v} ({c})" for c, v in javas.items()) or "?")
+          + f"; PyTorch {TORCH_VERSION} from {args.torch_python}"
           + (f"; Debian 1.13's BLAS: {blas}" if blas else "") + f"; {args.repeats} alternating round(s); load average at the end "
           f"{load[0]:.1f} on {os.cpu_count()} CPUs"
           + (" (above the CPU count: other processes shared the machine)" if load[0] > os.cpu_count() else ""))
