@@ -203,8 +203,7 @@ def table(results, better, cnames):
     debian = any(c.startswith("debian113-") for c in cnames)
     jcols = [c for c in cnames if c.startswith("jgrad")]
     pairs = [(j, "torch-") for j in jcols] + ([("jgrad", "debian113-")] if debian else [])
-    heads = [("jgrad" if j == "jgrad" else j) + " speed / best " + ("PyTorch 2.13" if p == "torch-" else "Debian 1.13")
-             for j, p in pairs]
+    heads = [j + " speed / best " + ("PyTorch 2.13" if p == "torch-" else "Debian 1.13") for j, p in pairs]
     lines = ["| metric | " + " | ".join(cnames + heads) + " |", "|---|" + "---|" * (len(cnames) + len(heads))]
     for name in dict.fromkeys(k[0] for k in results):
         med = {c: statistics.median(results[(name, c)]) for c in cnames if (name, c) in results}

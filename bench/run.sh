@@ -35,13 +35,11 @@ case "$which" in
     cp="$here/target/classes"
     for m in core-tensor autograd nn data optim train; do cp="$cp:$root/$m/target/classes"; done
     cp="$cp:$(cat "$cp_file")"
-    # The JVM as ./jgrad picks it: $JAVA_HOME's when set, else the java on the PATH; from Java 24 on,
-    # the native calls jgrad's backend makes are allowed (as ./jgrad does) instead of warned about.
-    java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-    feature="$("$java_bin" -version 2>&1 | sed -nE '1s/.*version "(1\.)?([0-9]+).*/\2/p')"
-    native_opts=""
-    [[ "${feature:-0}" -lt 24 ]] || native_opts="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-    exec "$java_bin" ${JAVA_OPTS:--Xmx2g} $native_opts $backend_opt -cp "$cp" io.jgrad.bench.Bench "$@" ;;
+    # The JVM and its flags as ./jgrad picks them (tools/java.sh).
+    source "$root/tools/java.sh"
+    java="$(java_bin)"
+    exec "$java" ${JAVA_OPTS:--Xmx2g} $(java_native_opts "$(java_feature "$java")") $backend_opt -cp "$cp" \
+      io.jgrad.bench.Bench "$@" ;;
   torch)
     [[ -z "$backend_opt" ]] || { echo "run.sh: --backend is a jgrad option" >&2; exit 2; }
     exec "${TORCH_PYTHON:-/usr/bin/python3}" "$here/torch_bench.py" "$@" ;;

@@ -60,7 +60,8 @@ else
 fi
 # On Java 24 and later the JVM warns about native calls unless they are allowed; the launcher allows
 # the ones jgrad's backend makes, so a run prints no JVM warning there.
-feature="$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | sed -nE '1s/.*version "(1\.)?([0-9]+).*/\2/p')"
+source tools/java.sh
+feature="$(java_feature "$(java_bin)")"
 if [ "${feature:-0}" -ge 24 ]; then
   warnings="$(./jgrad run examples/scripts/LogisticRegression.java --short 2>&1 >/dev/null | grep '^WARNING' || true)"
   if [ -z "$warnings" ]; then

@@ -2,6 +2,7 @@ package io.jgrad.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -192,8 +193,7 @@ class MainTest {
     void sparkSaysWhichJavaItNeeds() {
         SparkMlp.checkJava(17);
         SparkMlp.checkJava(21);
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> SparkMlp.checkJava(25));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkMlp.checkJava(25));
         assertTrue(e.getMessage().contains("Spark 3.5 runs on Java 17 to 22, and this JVM is Java 25"), e.getMessage());
         if (Runtime.version().feature() >= 23) {     // the same through the command line, before any Spark context
             Run r = run("mlp", "--synthetic", "--limit", "300", "--epochs", "1", "--spark", "local[2]",
