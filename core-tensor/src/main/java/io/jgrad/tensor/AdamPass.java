@@ -1,9 +1,7 @@
 package io.jgrad.tensor;
 
+import io.jgrad.tensor.backend.HostSpan;
 import io.jgrad.tensor.backend.Transfers;
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -101,16 +99,10 @@ final class AdamPass {
     private void part(int from, int to) {
         float[][] c = HostChunks.scratch();
         int[][] bits = BITS.get();
-        ByteBuffer pBytes = Transfers.hostBytes(p);
-        ByteBuffer gBytes = Transfers.hostBytes(g);
-        ByteBuffer mBytes = Transfers.hostBytes(m);
-        FloatBuffer fp = pBytes.asFloatBuffer();
-        FloatBuffer fg = gBytes.asFloatBuffer();
-        FloatBuffer fm = mBytes.asFloatBuffer();
-        IntBuffer im = mBytes.asIntBuffer();
-        FloatBuffer fv = Transfers.hostView(v);
-        IntBuffer ip = null;
-        IntBuffer ig = null;
+        HostSpan fp = Transfers.hostView(p);
+        HostSpan fg = Transfers.hostView(g);
+        HostSpan fm = Transfers.hostView(m);
+        HostSpan fv = Transfers.hostView(v);
         for (int at = from; at < to; at += HostChunks.CHUNK) {
             int n = Math.min(HostChunks.CHUNK, to - at);
             fp.get(at, c[0], 0, n);
@@ -119,15 +111,11 @@ final class AdamPass {
             fv.get(at, c[3], 0, n);
             boolean aside = minParamExponent > 0 && sampleHasCandidate(c[2], n);
             if (aside) {
-                if (ip == null) {
-                    ip = pBytes.asIntBuffer();
-                    ig = gBytes.asIntBuffer();
-                }
-                im.get(at, bits[0], 0, n);
-                ip.get(at, bits[1], 0, n);
-                ig.get(at, bits[2], 0, n);
+                fm.getBits(at, bits[0], 0, n);
+                fp.getBits(at, bits[1], 0, n);
+                fg.getBits(at, bits[2], 0, n);
                 setAside(bits[0], bits[1], bits[2], n);
-                im.put(at, bits[0], 0, n);
+                fm.putBits(at, bits[0], 0, n);
                 fm.get(at, c[2], 0, n);
             }
             step(c[0], c[1], c[2], c[3], n);
@@ -135,9 +123,9 @@ final class AdamPass {
             fm.put(at, c[2], 0, n);
             fv.put(at, c[3], 0, n);
             if (aside) {
-                im.get(at, bits[0], 0, n);
+                fm.getBits(at, bits[0], 0, n);
                 merge(bits[0], bits[2], n);
-                im.put(at, bits[0], 0, n);
+                fm.putBits(at, bits[0], 0, n);
             }
         }
     }

@@ -2,9 +2,9 @@ package io.jgrad.tensor;
 
 import io.jgrad.tensor.backend.BatchNormPass;
 import io.jgrad.tensor.backend.Dense;
+import io.jgrad.tensor.backend.HostSpan;
 import io.jgrad.tensor.backend.Parallel;
 import io.jgrad.tensor.backend.Transfers;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -89,7 +89,7 @@ public final class BatchNormKernel implements BatchNormPass {
         float[] varSum = new float[c];
         float[] w = read(weight, c);
         float[] b = read(bias, c);
-        FloatBuffer out = Kernels.floats(y);
+        HostSpan out = Kernels.floats(y);
         byChannelParts(n, c, (j0, j1) -> {
             int len = j1 - j0;
             float[] row = new float[len];
@@ -191,13 +191,13 @@ public final class BatchNormKernel implements BatchNormPass {
                          INDArray dBias, double betaB) {
         // rows are read straight from native memory into the parts' small arrays (one copy, not two); only
         // the masked gradient of a fused ReLU is kept on the heap for the input gradient's pass
-        FloatBuffer gb = Kernels.floats(Dense.float32(g) ? g : g.dup('c'));
-        FloatBuffer xb = Kernels.floats(this.x);
-        FloatBuffer yb = rectified == null ? null : Kernels.floats(rectified);
+        HostSpan gb = Kernels.floats(Dense.float32(g) ? g : g.dup('c'));
+        HostSpan xb = Kernels.floats(this.x);
+        HostSpan yb = rectified == null ? null : Kernels.floats(rectified);
         float[] masked = rectified == null ? null : scratch(0, n * c);
         float[] sum = new float[c];
         float[] dot = new float[c];
-        FloatBuffer out = dx == null ? null : Kernels.floats(dx);
+        HostSpan out = dx == null ? null : Kernels.floats(dx);
         byChannelParts(n, c, (j0, j1) -> {
             int len = j1 - j0;
             float[] gr = new float[len];
@@ -255,8 +255,8 @@ public final class BatchNormKernel implements BatchNormPass {
      * {@code dx = betaX·dx + fma(−(x − mean), dot·invstd·invstd/N, g − Σg/N)·invstd·γ} for channels
      * {@code [j0, j1)}, given that part's sums {@code s} and dot products {@code d}.
      */
-    private void inputGradient(FloatBuffer xb, FloatBuffer gb, float[] masked, float[] s, float[] d, float[] mu,
-                               FloatBuffer out, double betaX, int j0, int j1) {
+    private void inputGradient(HostSpan xb, HostSpan gb, float[] masked, float[] s, float[] d, float[] mu,
+                               HostSpan out, double betaX, int j0, int j1) {
         int len = j1 - j0;
         float nf = n;
         float[] k2 = new float[len];
@@ -326,7 +326,7 @@ public final class BatchNormKernel implements BatchNormPass {
 
     private static void accumulate(INDArray dst, double[] v, double beta) {
         float[] f = new float[v.length];
-        FloatBuffer buf = Kernels.floats(dst);
+        HostSpan buf = Kernels.floats(dst);
         if (beta != 0) {
             buf.get(0, f);
         }

@@ -1,10 +1,9 @@
 package io.jgrad.tensor;
 
 import io.jgrad.tensor.backend.Dense;
+import io.jgrad.tensor.backend.HostSpan;
 import io.jgrad.tensor.backend.Parallel;
-import java.nio.ByteOrder;
 import io.jgrad.tensor.backend.Transfers;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -88,7 +87,7 @@ public final class HostChunks {
     /** The chunks of elements {@code [from, to)}, with this thread's scratch arrays. */
     private static void pass(Kernel kernel, boolean[] written, INDArray[] arrays, int from, int to) {
         float[][] chunks = scratch();
-        FloatBuffer[] bufs = new FloatBuffer[arrays.length];
+        HostSpan[] bufs = new HostSpan[arrays.length];
         for (int i = 0; i < arrays.length; i++) {
             bufs[i] = Transfers.hostView(arrays[i]);
         }

@@ -1,9 +1,9 @@
 package io.jgrad.tensor;
 
 import io.jgrad.tensor.backend.Dense;
+import io.jgrad.tensor.backend.HostSpan;
 import io.jgrad.tensor.backend.Parallel;
 import io.jgrad.tensor.backend.Transfers;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -32,7 +32,7 @@ public final class Kernels {
         int cols = (int) b.length();
         float[] bias = new float[cols];
         floats(b).get(0, bias);
-        FloatBuffer yb = floats(y);
+        HostSpan yb = floats(y);
         float[] row = new float[cols];
         for (int r = 0, rows = (int) y.size(0); r < rows; r++) {
             int at = r * cols;
@@ -114,14 +114,14 @@ public final class Kernels {
         int cols = (int) dst.length();
         float[] acc = new float[cols];
         float[] row = new float[cols];
-        FloatBuffer gb = floats(g);
+        HostSpan gb = floats(g);
         for (int r = 0, rows = (int) g.size(0); r < rows; r++) {
             gb.get(r * cols, row);
             for (int j = 0; j < cols; j++) {
                 acc[j] += row[j];
             }
         }
-        FloatBuffer db = floats(dst);
+        HostSpan db = floats(dst);
         if (beta != 0) {
             db.get(0, row);
         }
@@ -167,7 +167,7 @@ public final class Kernels {
         }
         long grain = Math.max(1, GATHER_SPLIT_FLOATS / 2 / Math.max(1, rowLength));
         Parallel.forRange("gatherRows", to - from, grain, (r0, r1) -> {
-            FloatBuffer out = floats(dst);
+            HostSpan out = floats(dst);
             for (int r = from + (int) r0, end = from + (int) r1; r < end; r++) {
                 out.put((r - from) * rowLength, source, rows[r] * rowLength, rowLength);
             }
@@ -185,8 +185,8 @@ public final class Kernels {
             throw new IllegalArgumentException("Kernels.maskedFill: needs dense float32 arrays of one length, a multiple"
                     + " of the mask's " + p + " elements; got " + Shapes.str(x.shape()) + ", " + Shapes.str(out.shape()));
         }
-        FloatBuffer xb = floats(x);
-        FloatBuffer ob = floats(out);
+        HostSpan xb = floats(x);
+        HostSpan ob = floats(out);
         float[] row = new float[p];
         for (int at = 0, n = (int) x.length(); at < n; at += p) {
             xb.get(at, row);
@@ -209,7 +209,7 @@ public final class Kernels {
         int dim = (int) weight.size(1);
         float[] table = new float[(int) weight.length()];
         floats(weight).get(0, table);
-        FloatBuffer ob = floats(out);
+        HostSpan ob = floats(out);
         for (int k = 0; k < ids.length; k++) {
             ob.put(k * dim, table, (int) ids[k] * dim, dim);
         }
@@ -237,8 +237,8 @@ public final class Kernels {
         return dw;
     }
 
-    /** A float view of a {@link Dense#float32 dense float32} array's native memory. */
-    static FloatBuffer floats(INDArray a) {
+    /** The native memory of a {@link Dense#float32 dense float32} array, for bulk copies. */
+    static HostSpan floats(INDArray a) {
         return Transfers.hostView(a);
     }
 }

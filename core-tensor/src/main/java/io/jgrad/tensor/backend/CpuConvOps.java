@@ -6,7 +6,6 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 import io.jgrad.tensor.StepScope;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -58,12 +57,12 @@ final class CpuConvOps implements ConvOps {
         long block = (long) kb * g.p;
         BufferCache.Leased kept = keep && g.n * block * Float.BYTES <= KEEP_CAP_BYTES
                 ? BufferCache.lease(DataType.FLOAT, g.n, block) : null;
-        FloatBuffer xBuf = HostFloats.buffer(x);
+        HostSpan xBuf = HostFloats.buffer(x);
         BufferCache.Leased wkLease = gemmWeight(weight, bias, g);
         INDArray wk = wkLease.array();
         Parallel.forRange("conv2d", g.n, 1, (from, to) -> {
             INDArray cols = kept != null ? kept.array() : HostFloats.nativeScratch(0, block);
-            FloatBuffer colsBuf = HostFloats.buffer(cols);
+            HostSpan colsBuf = HostFloats.buffer(cols);
             FloatPointer wP = ptr(wk);
             FloatPointer colsP = ptr(cols);
             FloatPointer outP = ptr(out);
@@ -108,11 +107,11 @@ final class CpuConvOps implements ConvOps {
         boolean needX = dxDst != null;
         Geometry geo = new Geometry(x, weight, s);
         INDArray g = HostFloats.dense(gOut);
-        FloatBuffer xBuf = HostFloats.buffer(x);
-        FloatBuffer gBuf = HostFloats.buffer(g);
+        HostSpan xBuf = HostFloats.buffer(x);
+        HostSpan gBuf = HostFloats.buffer(g);
         INDArray into = needX ? HostFloats.direct(dxDst) : null;
         double intoBeta = needX ? HostFloats.betaFor(dxDst, into, betaX) : 0;
-        FloatBuffer dxBuf = needX ? HostFloats.buffer(into) : null;
+        HostSpan dxBuf = needX ? HostFloats.buffer(into) : null;
         boolean sumB = hasBias && needB;
         double[][] bSums = sumB ? new double[geo.n][] : null;
         Parallel.Partition parts = Parallel.partition(geo.n, 1);
@@ -125,7 +124,7 @@ final class CpuConvOps implements ConvOps {
         Parallel.run("conv2d backward", parts, (part, from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) geo.k * geo.p);
             INDArray dwPart = needW ? HostFloats.nativeScratch(1, (long) geo.oc * geo.k) : null;
-            FloatBuffer colsBuf = HostFloats.buffer(cols);
+            HostSpan colsBuf = HostFloats.buffer(cols);
             FloatPointer colsP = ptr(cols);
             FloatPointer gP = ptr(g);
             FloatPointer dwP = needW ? ptr(dwPart) : null;
@@ -238,7 +237,7 @@ final class CpuConvOps implements ConvOps {
      * channels-last rows {@code ld} apart, a last entry of 1 in each when {@code ld = K + 1} (the
      * folded bias's); planar rows {@code 0 .. K-1} (a folded bias's row of ones, below them, is the caller's).
      */
-    private static void unfold(float[] img, Geometry g, FloatBuffer cols, int at, int ld) {
+    private static void unfold(float[] img, Geometry g, HostSpan cols, int at, int ld) {
         if (g.hwc) {
             float[] tmp = HostFloats.scratch(2, ld * g.p);
             float[] hwc = HostFloats.scratch(HostFloats.OUT, g.image);

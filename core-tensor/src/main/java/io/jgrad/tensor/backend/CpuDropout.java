@@ -2,7 +2,6 @@ package io.jgrad.tensor.backend;
 
 import io.jgrad.tensor.Rng;
 import io.jgrad.tensor.Tensor;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -53,8 +52,8 @@ final class CpuDropout implements DropoutPass {
         }
         long start = advance(rng, n);
         long threshold = (long) Math.ceil(p * 0x1p53);
-        FloatBuffer s = Transfers.hostView(x);
-        FloatBuffer d = Transfers.hostView(out);
+        HostSpan s = Transfers.hostView(x);
+        HostSpan d = Transfers.hostView(out);
         float scale = pass.scale;
         Parallel.forRange("dropout", keep.length, GRAIN_WORDS, (w0, w1) -> {
             float[] b = SCRATCH.get();
@@ -111,12 +110,12 @@ final class CpuDropout implements DropoutPass {
 
     /** {@code dst = src·scale} where kept, else {@code src·0} (the float product the unfused mask gave). */
     private void apply(String op, INDArray src, INDArray dst) {
-        FloatBuffer s = Transfers.hostView(src);
-        FloatBuffer d = Transfers.hostView(dst);
+        HostSpan s = Transfers.hostView(src);
+        HostSpan d = Transfers.hostView(dst);
         Parallel.forRange(op, src.length(), GRAIN_ELEMENTS, (from, to) -> applyRange(s, d, from, to));
     }
 
-    private void applyRange(FloatBuffer s, FloatBuffer d, long from, long to) {
+    private void applyRange(HostSpan s, HostSpan d, long from, long to) {
         float[] b = SCRATCH.get();
         for (int at = (int) from; at < to; at += BLOCK) {
             int n = Math.min(BLOCK, (int) to - at);

@@ -1,6 +1,5 @@
 package io.jgrad.tensor.backend;
 
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -30,8 +29,8 @@ final class CpuGelu {
     }
 
     static INDArray forward(INDArray x, INDArray out) {
-        FloatBuffer xs = Transfers.hostView(x);
-        FloatBuffer os = Transfers.hostView(out);
+        HostSpan xs = Transfers.hostView(x);
+        HostSpan os = Transfers.hostView(out);
         Parallel.forRange("gelu", x.length(), GRAIN_ELEMENTS, (from, to) -> {
             float[][] s = SCRATCH.get();
             float[] b = s[0];
@@ -46,9 +45,9 @@ final class CpuGelu {
     }
 
     static INDArray backward(INDArray x, INDArray g, INDArray dst) {
-        FloatBuffer xs = Transfers.hostView(x);
-        FloatBuffer gs = Transfers.hostView(g);
-        FloatBuffer ds = Transfers.hostView(dst);
+        HostSpan xs = Transfers.hostView(x);
+        HostSpan gs = Transfers.hostView(g);
+        HostSpan ds = Transfers.hostView(dst);
         Parallel.forRange("geluBackward", x.length(), GRAIN_ELEMENTS, (from, to) -> {
             float[][] s = SCRATCH.get();
             float[] xb = s[0];

@@ -1,6 +1,5 @@
 package io.jgrad.tensor.backend;
 
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,8 +52,8 @@ final class CpuLayerNorm implements LayerNormPass {
         float[] beta = bias == null ? null : HostFloats.read(bias);
         double[] mean = new double[r];
         double[] rstd = new double[r];
-        FloatBuffer xs = Transfers.hostView(x);
-        FloatBuffer ys = Transfers.hostView(y);
+        HostSpan xs = Transfers.hostView(x);
+        HostSpan ys = Transfers.hostView(y);
         Parallel.forRange("layerNorm", r, Math.max(1, GRAIN_ELEMENTS / c), (from, to) -> {
             int block = Math.max(1, BLOCK_ELEMENTS / c);
             for (int r0 = (int) from; r0 < to; r0 += block) {
@@ -120,9 +119,9 @@ final class CpuLayerNorm implements LayerNormPass {
         Parallel.Partition parts = Parallel.partition(rows, Math.max(1, GRAIN_ELEMENTS / cols));
         double[][] dw = new double[parts.parts()][params ? cols : 0];
         double[][] db = new double[parts.parts()][params ? cols : 0];
-        FloatBuffer xs = Transfers.hostView(x);
-        FloatBuffer gs = Transfers.hostView(gd);
-        FloatBuffer ds = dxd == null ? null : Transfers.hostView(dxd);
+        HostSpan xs = Transfers.hostView(x);
+        HostSpan gs = Transfers.hostView(gd);
+        HostSpan ds = dxd == null ? null : Transfers.hostView(dxd);
         Parallel.run("layerNormBackward", parts, (part, from, to) -> {
             int block = Math.max(1, BLOCK_ELEMENTS / cols);
             for (int r0 = (int) from; r0 < to; r0 += block) {

@@ -1,7 +1,6 @@
 package io.jgrad.tensor.backend;
 
 import io.jgrad.tensor.StepScope;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,8 +48,8 @@ final class CpuPool2d {
     private static ConvOps.MaxPool2dResult max(INDArray x, Conv2dSpec s, boolean relu) {
         Planes p = new Planes(x.shape(), s);
         INDArray out = StepScope.newArray(DataType.FLOAT, p.outShape());
-        FloatBuffer xBuf = HostFloats.buffer(x);
-        FloatBuffer outBuf = HostFloats.buffer(out);
+        HostSpan xBuf = HostFloats.buffer(x);
+        HostSpan outBuf = HostFloats.buffer(out);
         byte[] winners = new byte[p.planes * p.oh * p.ow];
         int in = p.h * p.w;
         int po = p.oh * p.ow;
@@ -223,10 +222,10 @@ final class CpuPool2d {
      */
     static void maxBackward(long[] xShape, INDArray g, Conv2dSpec s, byte[] winners, INDArray dst, double beta) {
         Planes p = new Planes(xShape, s);
-        FloatBuffer gBuf = HostFloats.buffer(HostFloats.dense(g));
+        HostSpan gBuf = HostFloats.buffer(HostFloats.dense(g));
         INDArray into = HostFloats.direct(dst);
         double intoBeta = HostFloats.betaFor(dst, into, beta);
-        FloatBuffer dxBuf = HostFloats.buffer(into);
+        HostSpan dxBuf = HostFloats.buffer(into);
         int in = p.h * p.w;
         int po = p.oh * p.ow;
         Parallel.forRange("max_pool2d backward", p.planes, 1, (from, to) -> {

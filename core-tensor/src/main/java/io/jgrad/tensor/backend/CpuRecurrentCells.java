@@ -1,6 +1,5 @@
 package io.jgrad.tensor.backend;
 
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -168,7 +167,7 @@ final class CpuRecurrentCells {
     }
 
     private static void write(float[] f, INDArray a) {
-        FloatBuffer b = HostFloats.buffer(a);
+        HostSpan b = HostFloats.buffer(a);
         b.put(0, f, 0, (int) a.length());
     }
 

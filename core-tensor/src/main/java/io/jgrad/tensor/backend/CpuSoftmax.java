@@ -1,6 +1,5 @@
 package io.jgrad.tensor.backend;
 
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -41,8 +40,8 @@ final class CpuSoftmax {
         int c = (int) x.size(x.rank() - 1);
         int rows = (int) (x.length() / c);
         int l = causal ? (int) x.size(1) : 1;
-        FloatBuffer xs = Transfers.hostView(x);
-        FloatBuffer os = Transfers.hostView(out);
+        HostSpan xs = Transfers.hostView(x);
+        HostSpan os = Transfers.hostView(out);
         Parallel.forRange("softmax", rows, Math.max(1, GRAIN_ELEMENTS / c), (from, to) -> {
             int block = Math.max(1, BLOCK_ELEMENTS / c);
             for (int r0 = (int) from; r0 < to; r0 += block) {
@@ -83,9 +82,9 @@ final class CpuSoftmax {
     static INDArray backward(INDArray out, INDArray g, INDArray dst) {
         int c = (int) out.size(out.rank() - 1);
         int rows = (int) (out.length() / c);
-        FloatBuffer os = Transfers.hostView(out);
-        FloatBuffer gs = Transfers.hostView(g);
-        FloatBuffer ds = Transfers.hostView(dst);
+        HostSpan os = Transfers.hostView(out);
+        HostSpan gs = Transfers.hostView(g);
+        HostSpan ds = Transfers.hostView(dst);
         Parallel.forRange("softmaxBackward", rows, Math.max(1, GRAIN_ELEMENTS / c), (from, to) -> {
             int block = Math.max(1, BLOCK_ELEMENTS / c);
             for (int r0 = (int) from; r0 < to; r0 += block) {

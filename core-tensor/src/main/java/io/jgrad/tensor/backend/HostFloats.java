@@ -1,7 +1,6 @@
 package io.jgrad.tensor.backend;
 
 import io.jgrad.tensor.StepScope;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -44,7 +43,7 @@ final class HostFloats {
         return fits(a) || a != null && a.dataType() == DataType.FLOAT && Dense.readableRowMajor(a);
     }
 
-    static FloatBuffer buffer(INDArray a) {
+    static HostSpan buffer(INDArray a) {
         return Transfers.hostView(a);
     }
 
@@ -99,7 +98,7 @@ final class HostFloats {
      * into {@code dst[0 ..< count·len]}: one channel's planes of an {@code [N, C, H, W]} array, or (stride
      * {@code len}) a contiguous block. Absolute bulk gets, so threads may share {@code src}.
      */
-    static void gather(FloatBuffer src, long first, long stride, int count, int len, float[] dst) {
+    static void gather(HostSpan src, long first, long stride, int count, int len, float[] dst) {
         for (int i = 0; i < count; i++) {
             src.get((int) (first + i * stride), dst, i * len, len);
         }
@@ -109,7 +108,7 @@ final class HostFloats {
      * The inverse of {@link #gather}, accumulating: native run {@code i} becomes
      * {@code beta·run + data[i·len ..]}, the old runs read through the calling thread's {@link #OLD} slot.
      */
-    static void scatter(float[] data, FloatBuffer dst, long first, long stride, int count, int len, double beta) {
+    static void scatter(float[] data, HostSpan dst, long first, long stride, int count, int len, double beta) {
         if (beta != 0) {
             float[] old = scratch(OLD, count * len);
             gather(dst, first, stride, count, len, old);

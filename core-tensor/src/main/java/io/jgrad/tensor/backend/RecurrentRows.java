@@ -3,7 +3,6 @@ package io.jgrad.tensor.backend;
 import io.jgrad.tensor.Blas;
 import io.jgrad.tensor.Kernels;
 import io.jgrad.tensor.StepScope;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -85,7 +84,7 @@ final class RecurrentRows {
      * over the cores: where a layer's input projections start ({@link RecurrentInputs#projectOnto}).
      */
     static INDArray fillRows(INDArray into, float[] bias) {
-        FloatBuffer b = HostFloats.buffer(into);
+        HostSpan b = HostFloats.buffer(into);
         int width = bias.length;
         Parallel.forRange("recurrent bias rows", into.length() / width, 256, (r0, r1) -> {
             for (long r = r0; r < r1; r++) {
@@ -112,7 +111,7 @@ final class RecurrentRows {
     }
 
     /** {@code src [n·width]} into step {@code s} of the batch-first {@code [n, t, width]} buffer {@code dst}. */
-    static void scatter(float[] src, FloatBuffer dst, int s, int t, int n, int width) {
+    static void scatter(float[] src, HostSpan dst, int s, int t, int n, int width) {
         for (int r = 0; r < n; r++) {
             dst.put((r * t + s) * width, src, r * width, width);
         }
@@ -145,10 +144,10 @@ final class RecurrentRows {
         private final INDArray proj;
         /** {@link #products}' hidden products {@code [N, G·H]} ({@link #apart} only, else null). */
         private final INDArray hidden;
-        private final FloatBuffer pb;
-        private final FloatBuffer hsb;
-        private final FloatBuffer outb;
-        private final FloatBuffer hb;
+        private final HostSpan pb;
+        private final HostSpan hsb;
+        private final HostSpan outb;
+        private final HostSpan hb;
         private final int t;
         private final int n;
         private final int h;
@@ -248,10 +247,10 @@ final class RecurrentRows {
         /** The input-side gate gradients: {@link #dG} itself unless built with {@code apart}. */
         final INDArray dGi;
         private final INDArray dhRec;
-        private final FloatBuffer outb;
-        private final FloatBuffer dgb;
-        private final FloatBuffer dgib;
-        private final FloatBuffer dhb;
+        private final HostSpan outb;
+        private final HostSpan dgb;
+        private final HostSpan dgib;
+        private final HostSpan dhb;
         private final float[] dh;
         private final int t;
         private final int n;

@@ -1,8 +1,5 @@
 package io.jgrad.tensor.backend;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,7 +16,7 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * {@code cpu} backend) and every write of JVM values into an array ({@code Tensor.of}, a batch
  * gather) goes through a method here and adds one to the count, whatever its size.
  *
- * <p>The bulk NIO copies and {@link #hostView} exist only where ND4J's memory is host memory
+ * <p>The bulk copies and {@link #hostView} exist only where ND4J's memory is host memory
  * (its CPU backend); elsewhere the reads go through ND4J's own buffer API.
  *
  * <p>Not counted: creating an array filled with a constant ({@code zeros}, {@code valueArrayOf})
@@ -35,7 +32,7 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 public final class Transfers {
     private static final AtomicLong READS = new AtomicLong();
     private static final AtomicLong UPLOADS = new AtomicLong();
-    /** Whether ND4J's buffers live in host memory, so a bulk NIO copy may read them. */
+    /** Whether ND4J's buffers live in host memory, so a bulk copy by address may read them. */
     private static final boolean HOST_MEMORY = Nd4j.getEnvironment().isCPU();
 
     private Transfers() {
@@ -71,7 +68,7 @@ public final class Transfers {
         counted();
         if (HOST_MEMORY && Dense.float32(a)) {
             float[] f = new float[(int) a.length()];
-            nio(a).get(0, f);
+            HostSpan.of(a).get(0, f);
             return f;
         }
         return a.dup('c').data().asFloat();
@@ -83,7 +80,7 @@ public final class Transfers {
         if (HOST_MEMORY && Dense.float32(a)) {
             int n = (int) a.length();
             float[] f = new float[n];
-            nio(a).get(0, f);
+            HostSpan.of(a).get(0, f);
             return widened(f);
         }
         return (Dense.rowMajor(a) ? a : a.dup('c')).data().asDouble();
@@ -137,22 +134,12 @@ public final class Transfers {
     }
 
     /**
-     * A float view of the native memory of the dense float32 array {@code a}, for a host kernel
-     * of the {@code cpu} backend to read and write (one transfer per view).
+     * The native memory of the dense float32 array {@code a}, for a host kernel of the {@code cpu}
+     * backend to read and write in bulk (one transfer per span).
      */
-    public static FloatBuffer hostView(INDArray a) {
+    public static HostSpan hostView(INDArray a) {
         counted();
-        return nio(a);
-    }
-
-    /**
-     * The native memory of the dense float32 array {@code a} as bytes in native order, for a host
-     * kernel of the {@code cpu} backend that reads it both as floats and as their bits
-     * ({@code asFloatBuffer()}, {@code asIntBuffer()}; one transfer per view).
-     */
-    public static ByteBuffer hostBytes(INDArray a) {
-        counted();
-        return a.data().asNio().order(ByteOrder.nativeOrder());
+        return HostSpan.of(a);
     }
 
     // ---------------------------------------------------------------- JVM to device
@@ -212,9 +199,5 @@ public final class Transfers {
     public static INDArray uploadScalar(DataType type, double v) {
         uploaded();
         return Nd4j.scalar(type, v);
-    }
-
-    private static FloatBuffer nio(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 }
