@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * cpu kernel class, BLAS or a host-pointer API.
  */
 class OpsSelectionTest {
-    /** What a cpu-only kernel would reference: jgrad's JVM/BLAS kernels, OpenBLAS, host pointers, NIO views. */
+    /** What a cpu-only kernel would reference: jgrad's JVM/BLAS kernels, OpenBLAS, host pointers and spans, NIO views. */
     private static final List<String> CPU_ONLY = List.of("io/jgrad/tensor/Blas", "io/jgrad/tensor/Kernels",
             "io/jgrad/tensor/HostChunks", "io/jgrad/tensor/BatchNormKernel", "io/jgrad/tensor/UpdateKernels",
             "io/jgrad/tensor/AdamPass",
@@ -31,13 +31,13 @@ class OpsSelectionTest {
             "io/jgrad/tensor/backend/Parallel", "io/jgrad/tensor/backend/CpuRecurrentCells", "io/jgrad/tensor/backend/CpuLstmPass",
             "io/jgrad/tensor/backend/CpuGruPass", "io/jgrad/tensor/backend/RecurrentRows", "io/jgrad/tensor/backend/GateMath",
             "io/jgrad/tensor/backend/CpuLayerNorm", "io/jgrad/tensor/backend/CpuSoftmax", "io/jgrad/tensor/backend/CpuGelu",
-            "io/jgrad/tensor/backend/CpuDropout", "org/bytedeco", "cblas_",
-            "addressPointer", "asNio");
+            "io/jgrad/tensor/backend/CpuDropout", "io/jgrad/tensor/backend/HostSpan", "org/bytedeco", "cblas_",
+            "addressPointer", "asNio", "sun/misc/Unsafe");
     /** The cpu backend's own classes, and the factories that name them: the only ones allowed to. */
     private static final List<String> CPU_KERNELS = List.of("CpuOps", "Ops", "Selected", "CpuConvOps", "CpuPool2d",
             "CpuBatchNorm2d", "CpuCrossEntropy", "HostFloats", "Im2col", "Im2colHwc", "Parallel", "PartJob", "KernelPool",
             "Pacing", "CpuRecurrentCells", "CpuLstmPass", "CpuGruPass", "RecurrentRows", "StepGemm", "GateMath",
-            "CpuLayerNorm", "CpuSoftmax", "CpuGelu", "GeluFloat", "CpuDropout", "BufferCache",
+            "CpuLayerNorm", "CpuSoftmax", "CpuGelu", "GeluFloat", "CpuDropout", "BufferCache", "HostSpan",
             "Transfers");   // the counting chokepoint: its host view is the cpu kernels' only way into native memory
 
     @Test
