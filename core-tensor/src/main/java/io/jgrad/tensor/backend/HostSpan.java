@@ -2,7 +2,11 @@ package io.jgrad.tensor.backend;
 
 import java.lang.ref.Reference;
 import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The native memory of a dense float32 array on the {@code cpu} backend, read and written by
@@ -36,15 +40,20 @@ public final class HostSpan {
     }
 
     /**
-     * The span of {@code a}'s memory; {@code a} must be {@link Dense#float32 dense float32} in
-     * host memory with fewer than 2³¹ elements (callers check {@code Dense.float32} first).
+     * The span of {@code a}'s memory: its buffer's first {@code a.length()} elements. {@code a} must be
+     * float32 in host memory, start at its buffer's offset 0 and have fewer than 2³¹ elements
+     * (callers check {@link Dense#float32} or {@link Dense#readableRowMajor} first); anything else
+     * is refused here, as a buffer view's own bounds refused it, rather than read past its memory.
      */
-    static HostSpan of(org.nd4j.linalg.api.ndarray.INDArray a) {
+    static HostSpan of(INDArray a) {
         long n = a.length();
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("HostSpan: " + n + " elements; a host kernel takes fewer than 2^31");
+        DataBuffer data = a.data();
+        if (data == null || data.dataType() != DataType.FLOAT || data.offset() != 0 || n > data.length()
+                || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("HostSpan: " + a.dataType() + " " + Arrays.toString(a.shape())
+                    + (data == null ? " without a buffer" : " over " + data.length() + " elements from offset " + data.offset())
+                    + "; a host kernel takes a float32 array from its buffer's start, of fewer than 2^31 elements");
         }
-        org.nd4j.linalg.api.buffer.DataBuffer data = a.data();
         return new HostSpan(data, data.address(), (int) n);
     }
 

@@ -3,12 +3,14 @@ package io.jgrad.tensor.backend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.tensor.Threads;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** {@link HostSpan}: bulk copies by address land where ND4J reads them, and bad ranges copy nothing. */
 class HostSpanTest {
@@ -50,5 +52,16 @@ class HostSpanTest {
         assertThrows(IndexOutOfBoundsException.class, () -> s.get(1, new float[2], 0, 4));
         assertThrows(IndexOutOfBoundsException.class, () -> s.getBits(0, new int[3], 0, 4));
         assertArrayEquals(new float[4], a.data().asFloat(), 0f);
+    }
+
+    @Test
+    void anArrayThatIsNotFloat32FromItsBuffersStartIsRefused() {
+        Threads.count();
+        IllegalArgumentException bytes = assertThrows(IllegalArgumentException.class,
+                () -> Transfers.hostView(Nd4j.create(DataType.INT8, 16)));
+        assertTrue(bytes.getMessage().contains("BYTE [16]"), bytes.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Transfers.hostView(Nd4j.create(DataType.DOUBLE, 4)));
+        INDArray x = Nd4j.create(DataType.FLOAT, 4, 5);
+        assertThrows(IllegalArgumentException.class, () -> Transfers.hostView(x.get(NDArrayIndex.interval(1, 3))));
     }
 }
