@@ -2,6 +2,7 @@ package io.jgrad.tensor;
 
 import io.jgrad.tensor.backend.Dense;
 import io.jgrad.tensor.backend.HostSpan;
+import io.jgrad.tensor.backend.Nd4jBroadcasts;
 import io.jgrad.tensor.backend.Parallel;
 import io.jgrad.tensor.backend.Transfers;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,7 +28,7 @@ public final class Kernels {
     /** {@code y[i, j] += b[j]} in place, for {@code y [N, C]} and {@code b [C]}. */
     public static INDArray addRowVector(INDArray y, INDArray b) {
         if (!Dense.float32(y) || !Dense.float32(b) || y.rank() != 2 || b.length() != y.size(1)) {
-            return y.addiRowVector(b);
+            return Nd4jBroadcasts.rowAddi(y, b);
         }
         int cols = (int) b.length();
         float[] bias = new float[cols];

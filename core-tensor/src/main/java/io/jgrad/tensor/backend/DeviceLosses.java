@@ -16,8 +16,8 @@ enum DeviceLosses implements LossKernels {
     /** Row-wise {@code log softmax(x / T)} of {@code [n, c]}, stable. */
     static INDArray logSoftmaxRows(INDArray x, double temperature) {
         INDArray z = temperature == 1 ? x.dup('c') : x.div(temperature);
-        z.subiColumnVector(z.max(true, 1));
-        return z.subiColumnVector(Transforms.log(Transforms.exp(z, true).sum(true, 1), false));
+        Nd4jBroadcasts.columnSubi(z, z.max(true, 1));
+        return Nd4jBroadcasts.columnSubi(z, Transforms.log(Transforms.exp(z, true).sum(true, 1), false));
     }
 
     @Override
@@ -26,18 +26,18 @@ enum DeviceLosses implements LossKernels {
         INDArray logp = logSoftmaxRows(logits, 1.0);
         INDArray hot = labels.oneHot(logits.dataType());
         INDArray w = labels.weightRow(logits.dataType());
-        INDArray hardW = w == null ? hot : hot.mulRowVector(w);
+        INDArray hardW = w == null ? hot : Nd4jBroadcasts.rowMuli(hot.dup(), w);
         INDArray wSum = hardW.sum();
         INDArray total = hardW.mul(logp).sum().muli(-(1 - eps));
         if (eps > 0) {
-            total.addi((w == null ? logp : logp.mulRowVector(w)).sum().muli(-eps / c));
+            total.addi((w == null ? logp : Nd4jBroadcasts.rowMuli(logp.dup(), w)).sum().muli(-eps / c));
         }
         INDArray loss = total.divi(wSum);
         return pass(loss, (g, wanted) -> {
             INDArray p = Transforms.exp(logp, true);
-            INDArray d = p.sub(hot).muliColumnVector(hardW.sum(true, 1)).muli(1 - eps);
+            INDArray d = Nd4jBroadcasts.columnMuli(p.sub(hot), hardW.sum(true, 1)).muli(1 - eps);
             if (eps > 0) {
-                INDArray smooth = w == null ? p.mul(c).subi(1.0) : p.mul(w.sum()).subiRowVector(w);
+                INDArray smooth = w == null ? p.mul(c).subi(1.0) : Nd4jBroadcasts.rowSubi(p.mul(w.sum()), w);
                 d.addi(smooth.muli(eps / c));
             }
             return new INDArray[] {d.muli(g.div(wSum))};

@@ -11,7 +11,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link BatchStats}), {@code y = x·α + β} with {@code α = γ·invstd},
  * {@code β = bias − mean·α}; backward is its closed form with {@code Σdy} and
  * {@code dot = Σ(x − mean)·dy}: {@code dx = (dy − (x − mean)·dot·invstd²/N − Σdy/N)·invstd·γ},
- * {@code dγ = dot·invstd}, {@code dβ = Σdy}. Row broadcasts go through {@link Nd4jRows}.
+ * {@code dγ = dot·invstd}, {@code dβ = Σdy}. Row broadcasts go through {@link Nd4jBroadcasts}.
  */
 final class Nd4jBatchNorm {
     private Nd4jBatchNorm() {
@@ -22,7 +22,7 @@ final class Nd4jBatchNorm {
         long n = x.size(0);
         INDArray centered = x.dup('c');
         INDArray mean = centered.mean(0);
-        Nd4jRows.subi(centered, mean);
+        Nd4jBroadcasts.rowSubi(centered, mean);
         INDArray var = centered.mul(centered).mean(0);
         INDArray invstd = Transforms.pow(var.add(eps), -0.5, false);
         INDArray gamma = weight == null ? null : weight.castTo(type);
@@ -31,7 +31,7 @@ final class Nd4jBatchNorm {
         if (bias != null) {
             beta.addi(bias.castTo(type));
         }
-        y.assign(Nd4jRows.addi(Nd4jRows.muli(x.dup(), alpha), beta));
+        y.assign(Nd4jBroadcasts.rowAddi(Nd4jBroadcasts.rowMuli(x.dup(), alpha), beta));
         BatchStats stats = BatchStats.of(mean, var);
         return new BatchNormPass() {
             @Override
@@ -58,7 +58,7 @@ final class Nd4jBatchNorm {
                 if (dx != null) {
                     INDArray k = dot.mul(invstd).muli(invstd).divi(n);
                     INDArray scale = gamma == null ? invstd : invstd.mul(gamma);
-                    INDArray d = Nd4jRows.muli(Nd4jRows.subi(gd.sub(Nd4jRows.muli(centered.dup(), k)), sum.div(n)), scale);
+                    INDArray d = Nd4jBroadcasts.rowMuli(Nd4jBroadcasts.rowSubi(gd.sub(Nd4jBroadcasts.rowMuli(centered.dup(), k)), sum.div(n)), scale);
                     Nd4jOps.accumulate(dx, d, betaX);
                 }
                 if (dWeight != null) {
@@ -81,7 +81,7 @@ final class Nd4jBatchNorm {
         if (bias != null) {
             shift.addi(bias);
         }
-        y.assign(Nd4jRows.addi(Nd4jRows.muli(x.dup(), scale), shift));
+        y.assign(Nd4jBroadcasts.rowAddi(Nd4jBroadcasts.rowMuli(x.dup(), scale), shift));
         return new BatchNormPass() {
             @Override
             public BatchStats stats() {
@@ -102,10 +102,10 @@ final class Nd4jBatchNorm {
             public void backward(INDArray g, INDArray dx, double betaX, INDArray dWeight, double betaW, INDArray dBias,
                                  double betaB) {
                 if (dx != null) {
-                    Nd4jOps.accumulate(dx, Nd4jRows.muli(g.dup(), scale), betaX);
+                    Nd4jOps.accumulate(dx, Nd4jBroadcasts.rowMuli(g.dup(), scale), betaX);
                 }
                 if (dWeight != null) {
-                    Nd4jOps.accumulate(dWeight, g.mul(Nd4jRows.muli(Nd4jRows.subi(x.dup(), m), invstd)).sum(0), betaW);
+                    Nd4jOps.accumulate(dWeight, g.mul(Nd4jBroadcasts.rowMuli(Nd4jBroadcasts.rowSubi(x.dup(), m), invstd)).sum(0), betaW);
                 }
                 if (dBias != null) {
                     Nd4jOps.accumulate(dBias, g.sum(0), betaB);

@@ -19,11 +19,12 @@ final class Nd4jLayerNorm {
         DataType type = x.dataType();
         long c = x.size(1);
         INDArray mean = x.mean(true, 1);
-        INDArray xhat = x.subColumnVector(mean);
+        INDArray xhat = Nd4jBroadcasts.columnSubi(x.dup(), mean);
         INDArray rstd = Transforms.pow(xhat.mul(xhat).mean(true, 1).addi(eps), -0.5, false);
-        xhat.muliColumnVector(rstd);
+        Nd4jBroadcasts.columnMuli(xhat, rstd);
         INDArray gamma = weight == null ? null : weight.castTo(type).reshape(1, c);
-        y.assign(gamma == null ? xhat : xhat.mulRowVector(gamma).addiRowVector(bias.castTo(type).reshape(1, c)));
+        y.assign(gamma == null ? xhat
+                : Nd4jBroadcasts.rowAddi(Nd4jBroadcasts.rowMuli(xhat.dup(), gamma), bias.castTo(type).reshape(1, c)));
         return (g, dx, betaX, dWeight, betaW, dBias, betaB) -> {
             INDArray gd = g.castTo(type);
             if (dWeight != null) {
@@ -33,9 +34,10 @@ final class Nd4jLayerNorm {
                 Nd4jOps.accumulate(dBias, gd.sum(0).reshape(dBias.shape()), betaB);
             }
             if (dx != null) {
-                INDArray gh = gamma == null ? gd.dup() : gd.mulRowVector(gamma);
+                INDArray gh = gamma == null ? gd.dup() : Nd4jBroadcasts.rowMuli(gd.dup(), gamma);
                 INDArray dot = gh.mul(xhat).mean(true, 1);
-                INDArray d = gh.subiColumnVector(gh.mean(true, 1)).subi(xhat.mulColumnVector(dot)).muliColumnVector(rstd);
+                INDArray d = Nd4jBroadcasts.columnSubi(gh, gh.mean(true, 1)).subi(Nd4jBroadcasts.columnMuli(xhat.dup(), dot));
+                Nd4jBroadcasts.columnMuli(d, rstd);
                 Nd4jOps.accumulate(dx, d.reshape(dx.shape()), betaX);
             }
         };

@@ -81,7 +81,7 @@ class Nd4jOps implements Ops {
 
     @Override
     public INDArray addRowVector(INDArray y, INDArray b) {
-        return y.addiRowVector(b);
+        return Nd4jBroadcasts.rowAddi(y, b);
     }
 
     @Override

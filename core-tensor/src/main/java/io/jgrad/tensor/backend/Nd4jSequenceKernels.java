@@ -105,7 +105,7 @@ final class Nd4jSequenceKernels {
             cache.clear();
         }
         INDArray bias = cache.computeIfAbsent(key, k -> causalBias(scores.dataType(), l, s, value));
-        Nd4j.exec(new BroadcastAddOp(scores, bias, scores, 1, 2));
+        Nd4jBroadcasts.exec(new BroadcastAddOp(scores, bias, scores, 1, 2));
     }
 
     /**
@@ -113,9 +113,9 @@ final class Nd4jSequenceKernels {
      * shape, type and value on each thread with ND4J ops, then reused (no transfer per step).
      */
     private static INDArray causalBias(DataType type, long l, long s, double value) {
-        INDArray bias = Nd4j.zeros(type, l, s)                                   // bias[i, j] = j − i
-                .addiRowVector(Nd4j.arange(s).castTo(type))
-                .subiColumnVector(Nd4j.arange(l).castTo(type).reshape(l, 1));
+        INDArray bias = Nd4jBroadcasts.columnSubi(                               // bias[i, j] = j − i
+                Nd4jBroadcasts.rowAddi(Nd4j.zeros(type, l, s), Nd4j.arange(s).castTo(type)),
+                Nd4j.arange(l).castTo(type).reshape(l, 1));
         BooleanIndexing.replaceWhere(bias, 0.0, Conditions.lessThan(0.5));
         BooleanIndexing.replaceWhere(bias, value, Conditions.greaterThan(0.5));
         return bias;
