@@ -83,13 +83,13 @@ public final class BatchNormKernel implements BatchNormPass {
         int n = (int) xa.size(0);
         int c = (int) xa.size(1);
         float[] xs = scratch(0, n * c);
-        Kernels.floats(xa).get(0, xs, 0, n * c);
+        Transfers.hostView(xa).get(0, xs, 0, n * c);
         float[] meanF = new float[c];
         float[] invstdF = new float[c];
         float[] varSum = new float[c];
         float[] w = read(weight, c);
         float[] b = read(bias, c);
-        HostSpan out = Kernels.floats(y);
+        HostSpan out = Transfers.hostView(y);
         byChannelParts(n, c, (j0, j1) -> {
             int len = j1 - j0;
             float[] row = new float[len];
@@ -191,13 +191,13 @@ public final class BatchNormKernel implements BatchNormPass {
                          INDArray dBias, double betaB) {
         // rows are read straight from native memory into the parts' small arrays (one copy, not two); only
         // the masked gradient of a fused ReLU is kept on the heap for the input gradient's pass
-        HostSpan gb = Kernels.floats(Dense.float32(g) ? g : g.dup('c'));
-        HostSpan xb = Kernels.floats(this.x);
-        HostSpan yb = rectified == null ? null : Kernels.floats(rectified);
+        HostSpan gb = Transfers.hostView(Dense.float32(g) ? g : g.dup('c'));
+        HostSpan xb = Transfers.hostView(this.x);
+        HostSpan yb = rectified == null ? null : Transfers.hostView(rectified);
         float[] masked = rectified == null ? null : scratch(0, n * c);
         float[] sum = new float[c];
         float[] dot = new float[c];
-        HostSpan out = dx == null ? null : Kernels.floats(dx);
+        HostSpan out = dx == null ? null : Transfers.hostView(dx);
         byChannelParts(n, c, (j0, j1) -> {
             int len = j1 - j0;
             float[] gr = new float[len];
@@ -320,13 +320,13 @@ public final class BatchNormKernel implements BatchNormPass {
             return null;
         }
         float[] f = new float[c];
-        Kernels.floats(a).get(0, f);
+        Transfers.hostView(a).get(0, f);
         return f;
     }
 
     private static void accumulate(INDArray dst, double[] v, double beta) {
         float[] f = new float[v.length];
-        HostSpan buf = Kernels.floats(dst);
+        HostSpan buf = Transfers.hostView(dst);
         if (beta != 0) {
             buf.get(0, f);
         }

@@ -32,8 +32,8 @@ public final class Kernels {
         }
         int cols = (int) b.length();
         float[] bias = new float[cols];
-        floats(b).get(0, bias);
-        HostSpan yb = floats(y);
+        Transfers.hostView(b).get(0, bias);
+        HostSpan yb = Transfers.hostView(y);
         float[] row = new float[cols];
         for (int r = 0, rows = (int) y.size(0); r < rows; r++) {
             int at = r * cols;
@@ -115,14 +115,14 @@ public final class Kernels {
         int cols = (int) dst.length();
         float[] acc = new float[cols];
         float[] row = new float[cols];
-        HostSpan gb = floats(g);
+        HostSpan gb = Transfers.hostView(g);
         for (int r = 0, rows = (int) g.size(0); r < rows; r++) {
             gb.get(r * cols, row);
             for (int j = 0; j < cols; j++) {
                 acc[j] += row[j];
             }
         }
-        HostSpan db = floats(dst);
+        HostSpan db = Transfers.hostView(dst);
         if (beta != 0) {
             db.get(0, row);
         }
@@ -148,7 +148,7 @@ public final class Kernels {
                     + Shapes.str(dst.shape()) + " " + dst.dataType() + "; needs a dense float32 array of as many");
         }
         if (src.length > 0) {
-            floats(dst).put(0, src);
+            Transfers.hostView(dst).put(0, src);
         }
     }
 
@@ -168,7 +168,7 @@ public final class Kernels {
         }
         long grain = Math.max(1, GATHER_SPLIT_FLOATS / 2 / Math.max(1, rowLength));
         Parallel.forRange("gatherRows", to - from, grain, (r0, r1) -> {
-            HostSpan out = floats(dst);
+            HostSpan out = Transfers.hostView(dst);
             for (int r = from + (int) r0, end = from + (int) r1; r < end; r++) {
                 out.put((r - from) * rowLength, source, rows[r] * rowLength, rowLength);
             }
@@ -186,8 +186,8 @@ public final class Kernels {
             throw new IllegalArgumentException("Kernels.maskedFill: needs dense float32 arrays of one length, a multiple"
                     + " of the mask's " + p + " elements; got " + Shapes.str(x.shape()) + ", " + Shapes.str(out.shape()));
         }
-        HostSpan xb = floats(x);
-        HostSpan ob = floats(out);
+        HostSpan xb = Transfers.hostView(x);
+        HostSpan ob = Transfers.hostView(out);
         float[] row = new float[p];
         for (int at = 0, n = (int) x.length(); at < n; at += p) {
             xb.get(at, row);
@@ -209,8 +209,8 @@ public final class Kernels {
     public static INDArray gatherRows(INDArray weight, long[] ids, INDArray out) {
         int dim = (int) weight.size(1);
         float[] table = new float[(int) weight.length()];
-        floats(weight).get(0, table);
-        HostSpan ob = floats(out);
+        Transfers.hostView(weight).get(0, table);
+        HostSpan ob = Transfers.hostView(out);
         for (int k = 0; k < ids.length; k++) {
             ob.put(k * dim, table, (int) ids[k] * dim, dim);
         }
@@ -225,7 +225,7 @@ public final class Kernels {
     public static INDArray scatterAddRows(INDArray g, long[] ids, INDArray dw) {
         int dim = (int) dw.size(1);
         float[] grads = new float[(int) g.length()];
-        floats(g).get(0, grads);
+        Transfers.hostView(g).get(0, grads);
         float[] acc = new float[(int) dw.length()];
         for (int k = 0; k < ids.length; k++) {
             int row = (int) ids[k] * dim;
@@ -234,12 +234,7 @@ public final class Kernels {
                 acc[row + j] += grads[from + j];
             }
         }
-        floats(dw).put(0, acc);
+        Transfers.hostView(dw).put(0, acc);
         return dw;
-    }
-
-    /** The native memory of a {@link Dense#float32 dense float32} array, for bulk copies. */
-    static HostSpan floats(INDArray a) {
-        return Transfers.hostView(a);
     }
 }

@@ -47,7 +47,7 @@ final class CpuBatchNorm2d {
         int p = (int) (x.length() / ((long) n * c));
         CpuPool2d.Planes planes = new CpuPool2d.Planes(x.shape(), pool);
         int po = planes.oh * planes.ow;
-        HostSpan gBuf = HostFloats.buffer(HostFloats.dense(g));
+        HostSpan gBuf = Transfers.hostView(HostFloats.dense(g));
         byte[] winners = fwd.winners();
         ChannelGrad source = (j, gs) -> {
             float[] pooled = HostFloats.scratch(2, n * po);           // slot 2 is the conv's, free here
@@ -73,8 +73,8 @@ final class CpuBatchNorm2d {
         CpuPool2d.Planes planes = pool == null ? null : new CpuPool2d.Planes(x.shape(), pool);
         int po = pool == null ? p : planes.oh * planes.ow;
         INDArray out = StepScope.newArray(DataType.FLOAT, pool == null ? x.shape() : planes.outShape());
-        HostSpan xBuf = HostFloats.buffer(x);
-        HostSpan outBuf = HostFloats.buffer(out);
+        HostSpan xBuf = Transfers.hostView(x);
+        HostSpan outBuf = Transfers.hostView(out);
         double[] mean = new double[c];
         double[] var = new double[c];
         Parallel.forRange("batch_norm2d", c, 1, (from, to) -> {
@@ -112,7 +112,7 @@ final class CpuBatchNorm2d {
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         int p = (int) (x.length() / ((long) n * c));
-        HostSpan gBuf = HostFloats.buffer(HostFloats.dense(g));
+        HostSpan gBuf = Transfers.hostView(HostFloats.dense(g));
         return backward(x, (j, gs) -> HostFloats.gather(gBuf, (long) j * p, (long) c * p, n, p, gs), weight,
                 fwd.mean(), fwd.biasedVar(), eps, dst, beta);
     }
@@ -130,10 +130,10 @@ final class CpuBatchNorm2d {
         long m = (long) n * p;
         boolean needX = dst != null;
         float[] w = weight == null ? null : HostFloats.read(weight);
-        HostSpan xBuf = HostFloats.buffer(x);
+        HostSpan xBuf = Transfers.hostView(x);
         INDArray into = needX ? HostFloats.direct(dst) : null;
         double intoBeta = needX ? HostFloats.betaFor(dst, into, beta) : 0;
-        HostSpan dxBuf = needX ? HostFloats.buffer(into) : null;
+        HostSpan dxBuf = needX ? Transfers.hostView(into) : null;
         double[] sum = new double[c];
         double[] dot = new double[c];
         double[] invstd = new double[c];

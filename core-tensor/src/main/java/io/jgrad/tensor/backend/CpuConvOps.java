@@ -57,12 +57,12 @@ final class CpuConvOps implements ConvOps {
         long block = (long) kb * g.p;
         BufferCache.Leased kept = keep && g.n * block * Float.BYTES <= KEEP_CAP_BYTES
                 ? BufferCache.lease(DataType.FLOAT, g.n, block) : null;
-        HostSpan xBuf = HostFloats.buffer(x);
+        HostSpan xBuf = Transfers.hostView(x);
         BufferCache.Leased wkLease = gemmWeight(weight, bias, g);
         INDArray wk = wkLease.array();
         Parallel.forRange("conv2d", g.n, 1, (from, to) -> {
             INDArray cols = kept != null ? kept.array() : HostFloats.nativeScratch(0, block);
-            HostSpan colsBuf = HostFloats.buffer(cols);
+            HostSpan colsBuf = Transfers.hostView(cols);
             FloatPointer wP = ptr(wk);
             FloatPointer colsP = ptr(cols);
             FloatPointer outP = ptr(out);
@@ -107,11 +107,11 @@ final class CpuConvOps implements ConvOps {
         boolean needX = dxDst != null;
         Geometry geo = new Geometry(x, weight, s);
         INDArray g = HostFloats.dense(gOut);
-        HostSpan xBuf = HostFloats.buffer(x);
-        HostSpan gBuf = HostFloats.buffer(g);
+        HostSpan xBuf = Transfers.hostView(x);
+        HostSpan gBuf = Transfers.hostView(g);
         INDArray into = needX ? HostFloats.direct(dxDst) : null;
         double intoBeta = needX ? HostFloats.betaFor(dxDst, into, betaX) : 0;
-        HostSpan dxBuf = needX ? HostFloats.buffer(into) : null;
+        HostSpan dxBuf = needX ? Transfers.hostView(into) : null;
         boolean sumB = hasBias && needB;
         double[][] bSums = sumB ? new double[geo.n][] : null;
         Parallel.Partition parts = Parallel.partition(geo.n, 1);
@@ -124,7 +124,7 @@ final class CpuConvOps implements ConvOps {
         Parallel.run("conv2d backward", parts, (part, from, to) -> {
             INDArray cols = HostFloats.nativeScratch(0, (long) geo.k * geo.p);
             INDArray dwPart = needW ? HostFloats.nativeScratch(1, (long) geo.oc * geo.k) : null;
-            HostSpan colsBuf = HostFloats.buffer(cols);
+            HostSpan colsBuf = Transfers.hostView(cols);
             FloatPointer colsP = ptr(cols);
             FloatPointer gP = ptr(g);
             FloatPointer dwP = needW ? ptr(dwPart) : null;
@@ -169,7 +169,7 @@ final class CpuConvOps implements ConvOps {
             }
             if (needW) {
                 if (to > from) {
-                    HostFloats.buffer(dwPart).get(0, dwParts, part * dwLen, dwLen);
+                    Transfers.hostView(dwPart).get(0, dwParts, part * dwLen, dwLen);
                 } else {
                     Arrays.fill(dwParts, part * dwLen, (part + 1) * dwLen, 0f);     // zero for an empty batch
                 }
@@ -182,7 +182,7 @@ final class CpuConvOps implements ConvOps {
         INDArray dw = null;
         if (needW && dwDst != null) {
             float[] sum = planarOrder(sum(dwParts, parts.parts(), dwLen), geo);
-            HostFloats.scatter(sum, HostFloats.buffer(dwDst), 0, 0, 1, dwLen, betaW);
+            HostFloats.scatter(sum, Transfers.hostView(dwDst), 0, 0, 1, dwLen, betaW);
             dw = dwDst;
         } else if (needW) {
             dw = HostFloats.write(planarOrder(sum(dwParts, parts.parts(), dwLen), geo), weight.shape());

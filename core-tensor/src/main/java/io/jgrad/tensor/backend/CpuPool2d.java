@@ -48,8 +48,8 @@ final class CpuPool2d {
     private static ConvOps.MaxPool2dResult max(INDArray x, Conv2dSpec s, boolean relu) {
         Planes p = new Planes(x.shape(), s);
         INDArray out = StepScope.newArray(DataType.FLOAT, p.outShape());
-        HostSpan xBuf = HostFloats.buffer(x);
-        HostSpan outBuf = HostFloats.buffer(out);
+        HostSpan xBuf = Transfers.hostView(x);
+        HostSpan outBuf = Transfers.hostView(out);
         byte[] winners = new byte[p.planes * p.oh * p.ow];
         int in = p.h * p.w;
         int po = p.oh * p.ow;
@@ -222,10 +222,10 @@ final class CpuPool2d {
      */
     static void maxBackward(long[] xShape, INDArray g, Conv2dSpec s, byte[] winners, INDArray dst, double beta) {
         Planes p = new Planes(xShape, s);
-        HostSpan gBuf = HostFloats.buffer(HostFloats.dense(g));
+        HostSpan gBuf = Transfers.hostView(HostFloats.dense(g));
         INDArray into = HostFloats.direct(dst);
         double intoBeta = HostFloats.betaFor(dst, into, beta);
-        HostSpan dxBuf = HostFloats.buffer(into);
+        HostSpan dxBuf = Transfers.hostView(into);
         int in = p.h * p.w;
         int po = p.oh * p.ow;
         Parallel.forRange("max_pool2d backward", p.planes, 1, (from, to) -> {

@@ -162,12 +162,12 @@ final class CpuRecurrentCells {
 
     private static float[] read(int slot, INDArray a) {
         float[] f = scratch(slot, (int) a.length());
-        HostFloats.buffer(a).get(0, f, 0, (int) a.length());
+        Transfers.hostView(a).get(0, f, 0, (int) a.length());
         return f;
     }
 
     private static void write(float[] f, INDArray a) {
-        HostSpan b = HostFloats.buffer(a);
+        HostSpan b = Transfers.hostView(a);
         b.put(0, f, 0, (int) a.length());
     }
 

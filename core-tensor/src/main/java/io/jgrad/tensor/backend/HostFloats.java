@@ -43,10 +43,6 @@ final class HostFloats {
         return fits(a) || a != null && a.dataType() == DataType.FLOAT && Dense.readableRowMajor(a);
     }
 
-    static HostSpan buffer(INDArray a) {
-        return Transfers.hostView(a);
-    }
-
     /** The elements of a float32 array, row-major (one bulk copy when it {@link #fits}). */
     static float[] read(INDArray a) {
         return read(a, new float[(int) a.length()]);
@@ -58,7 +54,7 @@ final class HostFloats {
      */
     static float[] read(INDArray a, float[] into) {
         INDArray d = dense(a);
-        buffer(d).get(0, into, 0, (int) d.length());
+        Transfers.hostView(d).get(0, into, 0, (int) d.length());
         return into;
     }
 
@@ -75,7 +71,7 @@ final class HostFloats {
     static INDArray write(float[] data, long... shape) {
         INDArray a = StepScope.newArray(DataType.FLOAT, shape);
         if (data.length > 0) {
-            buffer(a).put(0, data, 0, (int) a.length());
+            Transfers.hostView(a).put(0, data, 0, (int) a.length());
         }
         return a;
     }
@@ -88,7 +84,7 @@ final class HostFloats {
     static BufferCache.Leased lease(float[] data, long... shape) {
         BufferCache.Leased a = BufferCache.lease(DataType.FLOAT, shape);
         if (data.length > 0) {
-            buffer(a.array()).put(0, data, 0, (int) a.array().length());
+            Transfers.hostView(a.array()).put(0, data, 0, (int) a.array().length());
         }
         return a;
     }

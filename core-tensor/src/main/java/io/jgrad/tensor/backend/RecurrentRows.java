@@ -84,7 +84,7 @@ final class RecurrentRows {
      * over the cores: where a layer's input projections start ({@link RecurrentInputs#projectOnto}).
      */
     static INDArray fillRows(INDArray into, float[] bias) {
-        HostSpan b = HostFloats.buffer(into);
+        HostSpan b = Transfers.hostView(into);
         int width = bias.length;
         Parallel.forRange("recurrent bias rows", into.length() / width, 256, (r0, r1) -> {
             for (long r = r0; r < r1; r++) {
@@ -120,7 +120,7 @@ final class RecurrentRows {
     /** {@code dst = beta·dst + src}, {@code src} on the heap. */
     static void write(INDArray dst, double beta, float[] src) {
         if (beta == 0 && Dense.float32(dst)) {
-            HostFloats.buffer(dst).put(0, src);
+            Transfers.hostView(dst).put(0, src);
         } else {
             Nd4jRecurrentPasses.into(dst, of(src, dst.shape()), beta);
         }
@@ -164,10 +164,10 @@ final class RecurrentRows {
             hidden = summing ? null : scratch(HIDDEN, n, gh);
             wt = summing && StepGemm.width(Math.min(n, StepGemm.MAX_ROWS), gh, h) < gh
                     ? scratch(HIDDEN_WEIGHT_T, h, gh).assign(w.transpose()) : null;
-            pb = HostFloats.buffer(proj);
-            hsb = HostFloats.buffer(hs);
-            outb = HostFloats.buffer(out);
-            hb = hidden == null ? null : HostFloats.buffer(hidden);
+            pb = Transfers.hostView(proj);
+            hsb = Transfers.hostView(hs);
+            outb = Transfers.hostView(out);
+            hb = hidden == null ? null : Transfers.hostView(hidden);
             scatter(h0, hsb, 0, t, n, h);
         }
 
@@ -262,13 +262,13 @@ final class RecurrentRows {
             this.n = n;
             this.h = h;
             this.gh = gates * h;
-            outb = HostFloats.buffer(readable(dOut));
+            outb = Transfers.hostView(readable(dOut));
             dG = scratch(GATE_GRADS, (long) n * t, gh);
             dGi = apart ? scratch(INPUT_GRADS, (long) n * t, gh) : dG;
             dhRec = scratch(HIDDEN_GRAD, n, h);
-            dgb = HostFloats.buffer(dG);
-            dgib = HostFloats.buffer(dGi);
-            dhb = HostFloats.buffer(dhRec);
+            dgb = Transfers.hostView(dG);
+            dgib = Transfers.hostView(dGi);
+            dhb = Transfers.hostView(dhRec);
             dh = dhLast == null ? new float[n * h] : HostFloats.read(dhLast);
         }
 
