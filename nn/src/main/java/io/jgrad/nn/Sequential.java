@@ -2,6 +2,7 @@ package io.jgrad.nn;
 
 import io.jgrad.autograd.Functional;
 import io.jgrad.autograd.Variable;
+import io.jgrad.tensor.EarlyRelease;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -57,13 +58,16 @@ public class Sequential extends Module {
      * array between them is never visible outside this method. A result passed between two
      * built-in layers (Linear, BatchNorm1d, ReLU, Conv2d, BatchNorm2d, MaxPool2d, also through a
      * Flatten or Unflatten between them) goes back to the memory cache as soon as backward has
-     * consumed it ({@link Functional#intermediate}), not after a garbage collection. A child's {@link IllegalArgumentException} (a wrong
+     * consumed it ({@link Functional#intermediate}), not after a garbage collection; with no graph
+     * recorded ({@link Variable#noGrad}), as soon as the layers reading it have run. A child's {@link IllegalArgumentException} (a wrong
      * input shape) is rethrown naming the child's index and type, e.g. {@code Sequential: child 1
      * (Linear) failed: Linear(784, 10).forward: expected input [..., 784], got [8, 1024]}.
      */
     @Override
     public Variable forward(Variable x) {
         Variable h = x;
+        EarlyRelease.Handle unread = null;         // a result made with no graph recorded, freed once its readers have run
+        int unreadUntil = -1;
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
             try {
@@ -73,7 +77,28 @@ public class Sequential extends Module {
                 // a result between two built-in layers is reachable only through the graph: the engine
                 // returns its memory once backward has consumed it (no collection needed for it)
                 int readersEnd = readersEnd(consumer);
-                h = readersEnd > 0 && keepNoActivations(i, readersEnd) ? Functional.intermediate(group, h) : group.apply(h);
+                boolean between = readersEnd > 0 && keepNoActivations(i, readersEnd);
+                EarlyRelease.Handle made = null;
+                Variable out;
+                if (between && !Variable.isGradEnabled()) {
+                    // no graph (inference, a teacher's forward): only the next layers read it, so it goes
+                    // back to the cache as soon as they have run
+                    try (EarlyRelease.Capture c = EarlyRelease.capture()) {
+                        out = group.apply(h);
+                        made = out == h ? null : c.find(out.value().array());
+                    }
+                } else {
+                    out = between ? Functional.intermediate(group, h) : group.apply(h);
+                }
+                if (unread != null && consumer >= unreadUntil) {
+                    unread.release();
+                    unread = null;
+                }
+                if (made != null) {
+                    unread = made;
+                    unreadUntil = readersEnd;
+                }
+                h = out;
                 i = consumer - 1;
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Sequential: child " + i + " (" + m.getClass().getSimpleName() + ") failed: "
