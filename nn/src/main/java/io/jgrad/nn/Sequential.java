@@ -85,7 +85,7 @@ public class Sequential extends Module {
                     // back to the cache as soon as they have run
                     try (EarlyRelease.Capture c = EarlyRelease.capture()) {
                         out = group.apply(h);
-                        made = out == h ? null : c.find(out.value().array());
+                        made = c.find(out.value().array());        // null unless made inside, whole
                     }
                 } else {
                     out = between ? Functional.intermediate(group, h) : group.apply(h);

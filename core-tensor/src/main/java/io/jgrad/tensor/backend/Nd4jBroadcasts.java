@@ -31,27 +31,27 @@ public final class Nd4jBroadcasts {
 
     /** {@code x[i, j] *= row[j]}; returns {@code x}. */
     public static INDArray rowMuli(INDArray x, INDArray row) {
-        return fitsRow(x, row) ? exec(new BroadcastMulOp(x, distinct(x, row), x, 1)) : x.muliRowVector(row);
+        return fits(x, row, 1) ? exec(new BroadcastMulOp(x, distinct(x, row), x, 1)) : x.muliRowVector(row);
     }
 
     /** {@code x[i, j] += row[j]}; returns {@code x}. */
     public static INDArray rowAddi(INDArray x, INDArray row) {
-        return fitsRow(x, row) ? exec(new BroadcastAddOp(x, distinct(x, row), x, 1)) : x.addiRowVector(row);
+        return fits(x, row, 1) ? exec(new BroadcastAddOp(x, distinct(x, row), x, 1)) : x.addiRowVector(row);
     }
 
     /** {@code x[i, j] -= row[j]}; returns {@code x}. */
     public static INDArray rowSubi(INDArray x, INDArray row) {
-        return fitsRow(x, row) ? exec(new BroadcastSubOp(x, distinct(x, row), x, 1)) : x.subiRowVector(row);
+        return fits(x, row, 1) ? exec(new BroadcastSubOp(x, distinct(x, row), x, 1)) : x.subiRowVector(row);
     }
 
     /** {@code x[i, j] *= column[i]}; returns {@code x}. */
     public static INDArray columnMuli(INDArray x, INDArray column) {
-        return fitsColumn(x, column) ? exec(new BroadcastMulOp(x, distinct(x, column), x, 0)) : x.muliColumnVector(column);
+        return fits(x, column, 0) ? exec(new BroadcastMulOp(x, distinct(x, column), x, 0)) : x.muliColumnVector(column);
     }
 
     /** {@code x[i, j] -= column[i]}; returns {@code x}. */
     public static INDArray columnSubi(INDArray x, INDArray column) {
-        return fitsColumn(x, column) ? exec(new BroadcastSubOp(x, distinct(x, column), x, 0)) : x.subiColumnVector(column);
+        return fits(x, column, 0) ? exec(new BroadcastSubOp(x, distinct(x, column), x, 0)) : x.subiColumnVector(column);
     }
 
     /** Runs {@code op}, keeping it (and so its dimensions' buffer) reachable until it has finished; returns its result. */
@@ -61,14 +61,14 @@ public final class Nd4jBroadcasts {
         return op.z();
     }
 
-    private static boolean fitsRow(INDArray x, INDArray row) {
-        return x.rank() == 2 && row.rank() <= 2 && row.length() == x.size(1) && row.length() > 0 && x.length() > 0
-                && (row.rank() < 2 || row.size(0) == 1);
-    }
-
-    private static boolean fitsColumn(INDArray x, INDArray column) {
-        return x.rank() == 2 && column.rank() <= 2 && column.length() == x.size(0) && column.length() > 0
-                && x.length() > 0 && (column.rank() < 2 || column.size(1) == 1);
+    /**
+     * Whether {@code v} runs along dimension {@code dim} of a non-empty {@code x [N, C]}: {@code C}
+     * elements for a row ({@code dim} 1: {@code [C]} or {@code [1, C]}), {@code N} for a column
+     * ({@code dim} 0: {@code [N]} or {@code [N, 1]}).
+     */
+    private static boolean fits(INDArray x, INDArray v, int dim) {
+        return x.rank() == 2 && v.rank() <= 2 && v.length() == x.size(dim) && v.length() > 0 && x.length() > 0
+                && (v.rank() < 2 || v.size(1 - dim) == 1);
     }
 
     /**
