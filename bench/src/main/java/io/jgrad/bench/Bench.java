@@ -9,8 +9,8 @@ import java.util.Arrays;
 
 /**
  * The command line of the benchmark suite, mirroring {@code torch_bench.py}:
- * {@code --workload mlp|mlp-bn|overhead|wide|distill|gemm|linear|memory|cnn|lenet|scaling}, one JSON line per
- * result.
+ * {@code --workload mlp|mlp-bn|overhead|mlp-steps|wide|distill|gemm|linear|memory|cnn|lenet|scaling|lm|lstm}, one
+ * JSON line per result.
  * {@code --smoke} runs a workload for a handful of steps on a small synthetic data set (CI).
  *
  * <pre>{@code
@@ -136,6 +136,7 @@ public final class Bench {
             case "mlp-bn" -> w.mlpBn();
             case "cnn" -> w.cnn();
             case "overhead" -> w.overhead();
+            case "mlp-steps" -> w.mlpSteps();
             case "wide" -> w.wide();
             case "lenet" -> w.lenet();
             case "lm" -> new SequenceWorkloads(o, base).lm();
@@ -146,19 +147,20 @@ public final class Bench {
         }
     }
 
-    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn",
-        "lenet", "scaling", "lm", "lstm", "lm-memory"};
+    static final String[] WORKLOADS = {"mlp", "mlp-bn", "overhead", "mlp-steps", "wide", "distill", "gemm", "linear",
+        "memory", "cnn", "lenet", "scaling", "lm", "lstm", "lm-memory"};
 
     private static void usage() {
         System.out.println("""
                 usage: bench --workload NAME [options]     (one JSON line per result on stdout)
                   --workload          one of mlp, mlp-bn, overhead, wide, distill, gemm, linear, memory, cnn,
                                       lenet, scaling (each kernel family's speed-up from 1 to N threads),
+                                      mlp-steps (W1's model and batch in step blocks, as overhead),
                                       lm (W7), lstm (W8), lm-memory (the lm loop's resident memory)
                   --epochs N          mlp/mlp-bn epochs (default 5)
                   --cnn-epochs N      cnn (W6) epochs (default 1)
                   --cnn-channels A,B  cnn (W6) feature maps of the two conv blocks (default 32,64, the example's)
-                  --steps N           overhead: steps per timed block (default 2000);
+                  --steps N           overhead, mlp-steps: steps per timed block (default 2000);
                                       memory, lm-memory: loop steps (default 100000)
                   --every N           memory, lm-memory: report (after System.gc()) every N steps (default 10000)
                   --max-threads N     scaling: the largest thread count (default: the cores the JVM sees)
@@ -167,7 +169,7 @@ public final class Bench {
                   --lenet-steps N     lenet: steps per timed block (default 100)
                   --lm-steps N        lm (W7): steps per timed block (default 10)
                   --lstm-steps N      lstm (W8): steps per timed block (default 20)
-                  --blocks N          overhead, wide, lenet: timed blocks (default 3)
+                  --blocks N          overhead, mlp-steps, wide, lenet: timed blocks (default 3)
                   --warmup-seconds S  steps before timing, at least 50 (default 5): W1, W2, W6 on a
                                       throw-away model, W3, W5 on the timed one; both sides alike
                   --scoped            run each step in a StepScope (as Trainer does), not the plain loop

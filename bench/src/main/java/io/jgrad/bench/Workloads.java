@@ -299,6 +299,15 @@ final class Workloads {
         stepsPerSecond("overhead", Workloads::tinyModel, 32, o.steps);
     }
 
+    /**
+     * W1's model and batch (784→256→128→10, Adam, batch 128) timed in blocks of {@code steps}
+     * steps as W3 is, so that its warm-up is seen at step resolution rather than epoch by epoch
+     * (bench/warmup.sh: how soon a process reaches its steady speed).
+     */
+    void mlpSteps() {
+        stepsPerSecond("mlp-steps", Workloads::mlpModel, 128, o.steps);
+    }
+
     /** W5: steps/s of 784→1200→1200→10 at batch 128, GEMM-bound (the second core's case). */
     void wide() {
         stepsPerSecond("wide", Workloads::wideModel, 128, o.wideSteps);

@@ -33,14 +33,14 @@ class BenchSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "wide", "distill", "gemm", "linear", "memory", "cnn", "lenet",
-        "scaling", "lm", "lstm", "lm-memory"})
+    @ValueSource(strings = {"mlp", "mlp-bn", "overhead", "mlp-steps", "wide", "distill", "gemm", "linear", "memory", "cnn",
+        "lenet", "scaling", "lm", "lstm", "lm-memory"})
     void workloadPrintsItsResults(String workload) throws Exception {
         List<String> lines = run(workload);
         assertTrue(!lines.isEmpty(), workload + " printed no result line");
         String expected = switch (workload) {
             case "mlp", "mlp-bn", "cnn" -> "\"epoch_seconds_median\"";
-            case "overhead", "wide", "lenet", "lm", "lstm" -> "\"steps_per_second\"";
+            case "overhead", "mlp-steps", "wide", "lenet", "lm", "lstm" -> "\"steps_per_second\"";
             case "memory", "lm-memory" -> "\"vm_rss_mib\"";
             case "distill" -> "\"student_kd_test_accuracy\"";
             case "gemm", "linear" -> "\"gflops_median\"";
