@@ -1,10 +1,12 @@
 package io.jgrad.autograd;
 
 import io.jgrad.tensor.Shapes;
+import io.jgrad.tensor.Tensor;
 import io.jgrad.tensor.backend.Conv2dSpec;
 import io.jgrad.tensor.backend.ConvOps;
 import io.jgrad.tensor.backend.Dense;
 import io.jgrad.tensor.backend.Ops;
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -139,6 +141,28 @@ final class ConvolutionOps {
         Variable y = weight == null ? Variable.fromAccumulatingOp("batchNorm2d", r.output(), back, x)
                 : Variable.fromAccumulatingOp("batchNorm2d", r.output(), back, x, weight, bias);
         return new Functional.BatchNormResult(y, r.stats());
+    }
+
+    /**
+     * {@code x·α + β} per channel: with no graph to record, the backend's one-pass kernel
+     * ({@link ConvOps#channelAffine}); otherwise the composed broadcasting ops, with their gradients.
+     */
+    static Variable channelAffine(Variable x, Variable alpha, Variable beta) {
+        long[] xs = x.shape();
+        if (xs.length < 2 || alpha.value().size() != xs[1] || beta.value().size() != xs[1]) {
+            throw new IllegalArgumentException("channelAffine: input " + Shapes.str(xs) + " must be [N, C, ...] with alpha "
+                    + "and beta of C elements, got " + Shapes.str(alpha.shape()) + " and " + Shapes.str(beta.shape()));
+        }
+        ElementwiseOps.checkSameType("channelAffine", x, alpha);
+        ElementwiseOps.checkSameType("channelAffine", x, beta);
+        if (GradMode.isRecording() && (x.requiresGrad() || alpha.requiresGrad() || beta.requiresGrad())) {
+            long[] perChannel = new long[xs.length];
+            Arrays.fill(perChannel, 1);
+            perChannel[1] = xs[1];
+            return x.mul(alpha.reshape(perChannel)).add(beta.reshape(perChannel));
+        }
+        INDArray y = Ops.get().conv().channelAffine(dense(x), alpha.value().array(), beta.value().array());
+        return Variable.constant(Tensor.wrap(y));
     }
 
     private static void checkBatchNorm2d(Variable x, Variable weight, Variable bias) {

@@ -170,6 +170,21 @@ public final class Functional {
     }
 
     /**
+     * Batch normalisation's inference form, {@code x·α + β} per channel (dimension 1) of
+     * {@code x [N, C, ...]}, {@code α} and {@code β} of {@code C} elements (any shape) and x's type:
+     * what {@code BatchNorm2d} computes in evaluation mode, with {@code α = γ/√(σ² + eps)} and
+     * {@code β = b − μ·α} from the running statistics (PyTorch's CPU inference form). While no graph
+     * is recorded for its inputs (evaluation under {@link Variable#noGrad}), one pass and one new
+     * array where the backend has the kernel (float32 on {@code cpu}); otherwise {@code x·α + β} as
+     * broadcasting ops, with their gradients. The same values either way.
+     *
+     * @throws IllegalArgumentException when x is not at least 2-d or α, β do not hold C elements
+     */
+    public static Variable channelAffine(Variable x, Variable alpha, Variable beta) {
+        return ConvolutionOps.channelAffine(x, alpha, beta);
+    }
+
+    /**
      * {@code F.batch_norm(x, training=True)} over {@code x [N, C, H, W]} per channel, with the
      * batch statistics it used (as {@link Variable#batchNorm2d}, which copies them to the heap).
      */

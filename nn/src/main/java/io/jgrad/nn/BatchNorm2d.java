@@ -82,6 +82,6 @@ public class BatchNorm2d extends BatchNorm1d {
         // over the images instead of four (each a fresh array); α and β are per-channel and small
         Variable alpha = weight().reshape(1, c, 1, 1).mul(invstd);
         Variable beta = bias().reshape(1, c, 1, 1).sub(mean.mul(alpha));
-        return x.mul(alpha).add(beta);
+        return Functional.channelAffine(x, alpha, beta);       // one pass and one array in evaluation
     }
 }

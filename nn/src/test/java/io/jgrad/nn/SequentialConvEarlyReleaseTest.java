@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.autograd.NoGrad;
 import io.jgrad.autograd.Variable;
 import io.jgrad.tensor.NativeMemory;
 import io.jgrad.tensor.Rng;
@@ -49,6 +50,40 @@ class SequentialConvEarlyReleaseTest {
         if (NativeMemory.collections() == before[2]) {
             // (only jgrad's paced collections trim the free lists; the collector's own runs just return blocks)
             assertEquals(before[0], BufferCache.freshAllocations(), "no fresh block after the first steps");
+        }
+    }
+
+    @Test
+    void anEvaluationForwardHandsEveryLayersResultBackAndKeepsItsValues() {
+        Rng.manualSeed(34);
+        Sequential net = cnn();
+        Variable x = Variable.constant(Tensor.randn(new Rng(35), 64, 256));
+        train(net, x, 2);                                           // running statistics of their own
+        net.eval();
+        float[] expected = net.forward(x).value().toFloatArray();   // recorded: the composed ops of batch norm
+        List<Variable> outs = new ArrayList<>();
+        try (NoGrad g = Variable.noGrad()) {
+            for (int step = 0; step < 3; step++) {
+                net.forward(x);
+            }
+            long reused = BufferCache.reusedAllocations();
+            long fresh = BufferCache.freshAllocations();
+            long collections = NativeMemory.collections();
+            for (int step = 0; step < 20; step++) {
+                outs.add(net.forward(x));
+            }
+            if (BufferCache.enabled()) {
+                // six cache blocks a forward, each back before the next forward takes it again: the two
+                // convolutions', the two batch norms' (their inference form: before, two arrays of ND4J's
+                // own each, which only a collection freed) and the two poolings' results
+                assertTrue(BufferCache.reusedAllocations() - reused >= 6 * 20, "each forward reuses the last one's blocks");
+                if (NativeMemory.collections() == collections) {
+                    assertEquals(fresh, BufferCache.freshAllocations(), "no fresh block after the first forwards");
+                }
+            }
+        }
+        for (int step = 0; step < outs.size(); step++) {
+            assertArrayEquals(expected, outs.get(step).value().toFloatArray(), "output of evaluation forward " + step);
         }
     }
 

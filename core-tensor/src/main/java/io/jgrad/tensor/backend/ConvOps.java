@@ -50,6 +50,15 @@ public interface ConvOps {
     BatchNorm2dResult batchNorm2d(INDArray x, INDArray weight, INDArray bias, double eps);
 
     /**
+     * Batch normalisation's inference form over {@code x [N, C, …]}: {@code y[n, c, …] =
+     * x[n, c, …]·α[c] + β[c]} (the running statistics folded into {@code α = γ/√(σ² + eps)} and
+     * {@code β = b − μ·α} by the caller), a new array of x's shape and type; {@code alpha} and
+     * {@code beta} hold {@code C} elements of x's type (any shape). One multiply and one add per
+     * element, each rounded: the bits of {@code x.mul(α).add(β)} broadcast over the channels.
+     */
+    INDArray channelAffine(INDArray x, INDArray alpha, INDArray beta);
+
+    /**
      * The gradients of {@link #batchNorm2d} (PyTorch's closed form): {@code [dx, dγ, dβ]}, dx only
      * when {@code dx} is not null, written into it as {@code dx = betaX·dx + ∂L/∂x}; dγ and dβ (new
      * arrays) only with a weight.

@@ -225,6 +225,12 @@ final class CpuConvOps implements ConvOps {
     }
 
     @Override
+    public INDArray channelAffine(INDArray x, INDArray alpha, INDArray beta) {
+        return CpuChannelAffine.fits(x, alpha, beta) ? CpuChannelAffine.apply(x, alpha, beta)
+                : Nd4jConvOps.INSTANCE.channelAffine(x, alpha, beta);
+    }
+
+    @Override
     public INDArray[] batchNorm2dBackward(INDArray x, INDArray g, INDArray weight, BatchNorm2dResult forward, double eps,
                                           INDArray dx, double betaX) {
         return HostFloats.readable(x) && g.dataType() == DataType.FLOAT && (weight == null || HostFloats.readable(weight))

@@ -1,5 +1,6 @@
 package io.jgrad.tensor.backend;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -70,6 +71,18 @@ final class Nd4jConvOps implements ConvOps {
     @Override
     public BatchNorm2dResult batchNorm2d(INDArray x, INDArray weight, INDArray bias, double eps) {
         return Nd4jBatchNorm2d.forward(x, weight, bias, eps);
+    }
+
+    /** ND4J's broadcasting {@code mul}, then {@code add} into the product (the composed ops' bits); an empty x gives an empty array. */
+    @Override
+    public INDArray channelAffine(INDArray x, INDArray alpha, INDArray beta) {
+        if (x.length() == 0) {
+            return Nd4j.create(x.dataType(), x.shape());              // ND4J's broadcasting ops refuse an empty array
+        }
+        long[] perChannel = new long[x.rank()];
+        Arrays.fill(perChannel, 1);
+        perChannel[1] = x.size(1);
+        return x.mul(alpha.reshape(perChannel)).addi(beta.reshape(perChannel));
     }
 
     @Override
