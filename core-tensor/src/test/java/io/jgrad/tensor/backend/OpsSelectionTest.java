@@ -26,7 +26,8 @@ class OpsSelectionTest {
             "io/jgrad/tensor/HostChunks", "io/jgrad/tensor/BatchNormKernel", "io/jgrad/tensor/UpdateKernels",
             "io/jgrad/tensor/AdamPass",
             "io/jgrad/tensor/backend/CpuOps", "io/jgrad/tensor/backend/CpuConvOps", "io/jgrad/tensor/backend/CpuPool2d",
-            "io/jgrad/tensor/backend/CpuBatchNorm2d", "io/jgrad/tensor/backend/HostFloats", "io/jgrad/tensor/backend/Im2col",
+            "io/jgrad/tensor/backend/CpuBatchNorm2d", "io/jgrad/tensor/backend/CpuChannelAffine",
+            "io/jgrad/tensor/backend/HostFloats", "io/jgrad/tensor/backend/Im2col",
             "io/jgrad/tensor/backend/Im2colHwc",
             "io/jgrad/tensor/backend/Parallel", "io/jgrad/tensor/backend/CpuRecurrentCells", "io/jgrad/tensor/backend/CpuLstmPass",
             "io/jgrad/tensor/backend/CpuGruPass", "io/jgrad/tensor/backend/RecurrentRows", "io/jgrad/tensor/backend/GateMath",
@@ -35,7 +36,7 @@ class OpsSelectionTest {
             "addressPointer", "asNio", "sun/misc/Unsafe");
     /** The cpu backend's own classes, and the factories that name them: the only ones allowed to. */
     private static final List<String> CPU_KERNELS = List.of("CpuOps", "Ops", "Selected", "CpuConvOps", "CpuPool2d",
-            "CpuBatchNorm2d", "CpuCrossEntropy", "HostFloats", "Im2col", "Im2colHwc", "Parallel", "PartJob", "KernelPool",
+            "CpuBatchNorm2d", "CpuChannelAffine", "CpuCrossEntropy", "HostFloats", "Im2col", "Im2colHwc", "Parallel", "PartJob", "KernelPool",
             "Pacing", "CpuRecurrentCells", "CpuLstmPass", "CpuGruPass", "RecurrentRows", "StepGemm", "GateMath",
             "CpuLayerNorm", "CpuSoftmax", "CpuGelu", "GeluFloat", "CpuDropout", "BufferCache", "HostSpan",
             "Transfers");   // the counting chokepoint: its host view is the cpu kernels' only way into native memory
