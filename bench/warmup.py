@@ -8,8 +8,10 @@ median of the last eight blocks. With the defaults (250-step blocks) the fourth 
 800–1,050 of the process: the "within 1,000 steps" block.
 
     ./bench/warmup.sh [--rounds 3] [--blocks 24] [--steps 250] [--workloads overhead,mlp-steps] [--out F]
+                      [--plot warmup.png]
 
-One JSON line per run on stdout (and appended to --out), a table on stderr. JAVA_OPTS and
+One JSON line per run on stdout (and appended to --out), a table on stderr, and with --plot a
+chart of every run's blocks (bench's WarmupPlot, drawn with jgrad's own Plot). JAVA_OPTS and
 JGRAD_THREADS reach the JVM as in bench/run.sh; the CPU and the load are in every line.
 """
 import argparse
@@ -65,6 +67,7 @@ def main():
     ap.add_argument("--steps", type=int, default=250)
     ap.add_argument("--workloads", default="overhead,mlp-steps")
     ap.add_argument("--out")
+    ap.add_argument("--plot", help="write a PNG chart of every run's blocks")
     a = ap.parse_args()
     if a.blocks < STEADY_BLOCKS + 2:
         ap.error(f"--blocks must be at least {STEADY_BLOCKS + 2} (the steady speed is the last {STEADY_BLOCKS})")
@@ -80,6 +83,7 @@ def main():
     heads = [f"{first + i * a.steps}-{first + (i + 1) * a.steps}" for i in range(shown)]
     print(f"{'workload':<10} {'round':>5} {'steady/s':>9}  " + " ".join(f"{h:>9}" for h in heads)
           + f"  block with step {WITHIN_STEPS}", file=sys.stderr)
+    blocks = []                   # workload, run, step at the block's end, share in %: the chart's points
     for r in range(a.rounds):
         for w in a.workloads.split(","):
             line = run_once(w, a.blocks, a.steps)
@@ -102,8 +106,29 @@ def main():
             if a.out:
                 with open(a.out, "a") as f:
                     f.write(text + "\n")
+            blocks += [f"{w}\tround {r}\t{first + (i + 1) * a.steps}\t{100 * s:.2f}" for i, s in enumerate(sh)]
             print(f"{w:<10} {r:>5} {steady:>9.0f}  " + " ".join(f"{100 * s:>8.0f}%" for s in sh[:shown])
                   + f"  {100 * sh[at]:.0f}% ({'meets' if sh[at] >= TARGET else 'below'} 90%)", file=sys.stderr)
+    if a.plot:
+        plot(blocks, a.plot)
+
+
+def plot(blocks, png):
+    """Draws the blocks with bench's WarmupPlot, on the JVM and classpath bench/run.sh uses."""
+    root = os.path.dirname(HERE)
+    cp = [os.path.join(HERE, "target", "classes")]
+    cp += [os.path.join(root, m, "target", "classes") for m in ("core-tensor", "autograd", "nn", "data", "optim", "train")]
+    with open(os.path.join(HERE, "target", "classpath.txt")) as f:
+        cp.append(f.read().strip())
+    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+    tsv = png + ".tsv"
+    with open(tsv, "w") as f:
+        f.write("\n".join(blocks) + "\n")
+    try:
+        subprocess.run([java, "-cp", os.pathsep.join(cp), "io.jgrad.bench.WarmupPlot", tsv, png], check=True)
+    finally:
+        os.remove(tsv)
+    print(f"chart: {png}", file=sys.stderr)
 
 
 if __name__ == "__main__":
