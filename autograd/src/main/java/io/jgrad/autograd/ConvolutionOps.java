@@ -6,7 +6,6 @@ import io.jgrad.tensor.backend.Conv2dSpec;
 import io.jgrad.tensor.backend.ConvOps;
 import io.jgrad.tensor.backend.Dense;
 import io.jgrad.tensor.backend.Ops;
-import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -156,9 +155,7 @@ final class ConvolutionOps {
         ElementwiseOps.checkSameType("channelAffine", x, alpha);
         ElementwiseOps.checkSameType("channelAffine", x, beta);
         if (GradMode.isRecording() && (x.requiresGrad() || alpha.requiresGrad() || beta.requiresGrad())) {
-            long[] perChannel = new long[xs.length];
-            Arrays.fill(perChannel, 1);
-            perChannel[1] = xs[1];
+            long[] perChannel = Shapes.along(xs.length, 1, xs[1]);
             return x.mul(alpha.reshape(perChannel)).add(beta.reshape(perChannel));
         }
         INDArray y = Ops.get().conv().channelAffine(dense(x), alpha.value().array(), beta.value().array());

@@ -1,6 +1,7 @@
 package io.jgrad.autograd;
 
 import io.jgrad.tensor.DType;
+import io.jgrad.tensor.EarlyRelease;
 import io.jgrad.tensor.backend.BatchStats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -202,12 +203,9 @@ public final class Functional {
      * the nd4j backend), nothing changes: the collector returns it as before.
      */
     public static Variable intermediate(java.util.function.UnaryOperator<Variable> layer, Variable x) {
-        Variable out;
-        io.jgrad.tensor.EarlyRelease.Handle h;
-        try (io.jgrad.tensor.EarlyRelease.Capture c = io.jgrad.tensor.EarlyRelease.capture()) {
-            out = layer.apply(x);
-            h = out.gradFn == null ? null : c.find(out.value().array());
-        }
+        EarlyRelease.Captured<Variable> made = EarlyRelease.captured(() -> layer.apply(x), v -> v.value().array());
+        Variable out = made.value();
+        EarlyRelease.Handle h = out.gradFn == null ? null : made.handle();
         if (h != null && out != x) {
             out.valueRelease = h;
             h.pledge();                             // it comes back without a collection

@@ -94,9 +94,7 @@ final class ReductionOps {
 
     /** 1 where the position along {@code axis} equals {@code index}, else 0, in {@code a}'s shape and type. */
     private static INDArray oneHot(INDArray a, int axis, INDArray index) {
-        long[] along = new long[a.rank()];
-        java.util.Arrays.fill(along, 1);
-        along[axis] = a.size(axis);
+        long[] along = Shapes.along(a.rank(), axis, a.size(axis));
         INDArray positions = NdArrays.arange(a.size(axis), a.dataType()).reshape('c', along).broadcast(a.shape());
         INDArray chosen = expandAlong(index.castTo(a.dataType()), a.shape(), axis);
         return positions.eq(chosen).castTo(a.dataType());

@@ -36,6 +36,22 @@ public final class EarlyRelease {
         return c;
     }
 
+    /** What {@link #captured} ran: its result, and the early way back for its array (null when there is none). */
+    public record Captured<T>(T value, Handle handle) {
+    }
+
+    /**
+     * Runs {@code work} inside a capture and finds the {@link Handle} of its result's array
+     * ({@code arrayOf}): null unless that array was made, whole, while {@code work} ran.
+     */
+    public static <T> Captured<T> captured(java.util.function.Supplier<T> work,
+                                           java.util.function.Function<T, INDArray> arrayOf) {
+        try (Capture c = capture()) {
+            T value = work.get();
+            return new Captured<>(value, c.find(arrayOf.apply(value)));
+        }
+    }
+
     /** Called for every op result made from the cache; {@code counted}: it counts towards {@link NativeMemory}'s budget. */
     static void made(BufferCache.Leased lease, boolean counted) {
         if (lease.lease() == null) {

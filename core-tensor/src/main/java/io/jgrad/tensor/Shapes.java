@@ -43,6 +43,14 @@ public final class Shapes {
         return a;
     }
 
+    /** A shape of {@code rank} ones but {@code size} at {@code axis}: a per-channel vector laid along that axis, to broadcast. */
+    public static long[] along(int rank, int axis, long size) {
+        long[] shape = new long[rank];
+        java.util.Arrays.fill(shape, 1);
+        shape[axis] = size;
+        return shape;
+    }
+
     /**
      * Resolves one {@code -1} in a reshape target against {@code size} elements.
      *

@@ -234,15 +234,10 @@ public class BatchNorm1d extends Module {
         if (Variable.isGradEnabled()) {
             return then.apply(runningNormalize(rows));
         }
-        Variable y;
-        EarlyRelease.Handle made;
-        try (EarlyRelease.Capture c = EarlyRelease.capture()) {
-            y = runningNormalize(rows);
-            made = c.find(y.value().array());                 // null unless made inside, whole
-        }
-        Variable out = then.apply(y);
-        if (made != null && out != y && out.value().array() != y.value().array()) {
-            made.release();
+        EarlyRelease.Captured<Variable> y = EarlyRelease.captured(() -> runningNormalize(rows), v -> v.value().array());
+        Variable out = then.apply(y.value());
+        if (y.handle() != null && out != y.value()) {        // then made a new array (not the identity)
+            y.handle().release();
         }
         return out;
     }

@@ -83,10 +83,10 @@ public class Sequential extends Module {
                 if (between && !Variable.isGradEnabled()) {
                     // no graph (inference, a teacher's forward): only the next layers read it, so it goes
                     // back to the cache as soon as they have run
-                    try (EarlyRelease.Capture c = EarlyRelease.capture()) {
-                        out = group.apply(h);
-                        made = c.find(out.value().array());        // null unless made inside, whole
-                    }
+                    Variable in = h;
+                    EarlyRelease.Captured<Variable> r = EarlyRelease.captured(() -> group.apply(in), v -> v.value().array());
+                    out = r.value();
+                    made = r.handle();
                 } else {
                     out = between ? Functional.intermediate(group, h) : group.apply(h);
                 }

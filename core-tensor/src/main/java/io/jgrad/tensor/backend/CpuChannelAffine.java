@@ -47,8 +47,9 @@ final class CpuChannelAffine {
         Parallel.forRange("batch_norm inference", planes, Math.max(1, GRAIN_ELEMENTS / p), (from, to) -> {
             float[] buf = HostFloats.scratch(HostFloats.IN, Math.min(CHUNK, p));
             for (long q = from; q < to; q++) {
-                float aq = a[(int) (q % c)];
-                float bq = b[(int) (q % c)];
+                int ch = (int) (q % c);
+                float aq = a[ch];
+                float bq = b[ch];
                 for (int at = 0; at < p; at += CHUNK) {
                     int len = Math.min(CHUNK, p - at);
                     int index = (int) (q * p + at);

@@ -1,6 +1,6 @@
 package io.jgrad.tensor.backend;
 
-import java.util.Arrays;
+import io.jgrad.tensor.Shapes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -79,9 +79,7 @@ final class Nd4jConvOps implements ConvOps {
         if (x.length() == 0) {
             return Nd4j.create(x.dataType(), x.shape());              // ND4J's broadcasting ops refuse an empty array
         }
-        long[] perChannel = new long[x.rank()];
-        Arrays.fill(perChannel, 1);
-        perChannel[1] = x.size(1);
+        long[] perChannel = Shapes.along(x.rank(), 1, x.size(1));
         return x.mul(alpha.reshape(perChannel)).addi(beta.reshape(perChannel));
     }
 
