@@ -62,6 +62,36 @@ public final class StepScope implements AutoCloseable {
         return a.array();
     }
 
+    /** Whether a scope is open on the calling thread. */
+    public static boolean isOpen() {
+        return !ACTIVE.get().isEmpty();
+    }
+
+    /**
+     * Frees {@code array} now if the innermost open scope made it (see {@link #newArray}): closes it,
+     * so that any later use throws, and hands its memory back to the {@link BufferCache} for the
+     * next array of its size in this same step. For an owner that knows the array is dead before the
+     * step ends (the autograd engine, once a gradient buffer has been consumed), so that a step's
+     * peak memory is what it holds at once, not everything it made. Returns whether it did.
+     */
+    public static boolean release(INDArray array) {
+        StepScope s = ACTIVE.get().peek();
+        if (s == null) {
+            return false;
+        }
+        List<BufferCache.Leased> made = s.made;
+        for (int i = made.size() - 1; i >= 0; i--) {        // a consumed buffer is usually a recent one
+            BufferCache.Leased l = made.get(i);
+            if (l.array() == array) {
+                made.set(i, made.get(made.size() - 1));
+                made.remove(made.size() - 1);
+                free(l);
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Frees the arrays made inside this scope; idempotent. */
     @Override
     public void close() {
@@ -72,13 +102,17 @@ public final class StepScope implements AutoCloseable {
         ArrayDeque<StepScope> stack = ACTIVE.get();
         stack.remove(this);
         for (BufferCache.Leased l : made) {
-            INDArray a = l.array();
-            if (!a.wasClosed() && a.closeable()) {
-                a.close();                            // ND4J's wrapper: later use throws
-            }
-            l.release();                              // the memory goes back to the cache, warm for the next step
+            free(l);
         }
         made.clear();
         NativeMemory.checkResident();
+    }
+
+    private static void free(BufferCache.Leased l) {
+        INDArray a = l.array();
+        if (!a.wasClosed() && a.closeable()) {
+            a.close();                                // ND4J's wrapper: later use throws
+        }
+        l.release();                                  // the memory goes back to the cache, warm for the next step
     }
 }
