@@ -219,6 +219,53 @@ def table(results, better, cnames):
     return "\n".join(lines)
 
 
+def rounds(results, better, cnames):
+    """With several rounds: each round's ratio of the first jgrad configuration against that round's best
+    PyTorch configuration, so that a target met in the medians can be told from one met in every round."""
+    jgrad = next((c for c in cnames if c.startswith("jgrad")), None)
+    torch = [c for c in cnames if c.startswith("torch-")]
+    n = max((len(v) for (_, c), v in results.items() if c == jgrad), default=0)
+    if jgrad is None or not torch or n < 2:
+        return ""
+    lines = [f"| {jgrad} speed / best PyTorch 2.13, by round | " + " | ".join(f"round {r + 1}" for r in range(n)) + " |",
+             "|---|" + "---|" * n]
+    for name in dict.fromkeys(k[0] for k in results):
+        if "acc" in name or "RSS" in name or (name, jgrad) not in results:
+            continue
+        cells = []
+        for r in range(n):
+            js = results[(name, jgrad)]
+            ts = [results[(name, c)][r] for c in torch if (name, c) in results and len(results[(name, c)]) > r]
+            if r >= len(js) or not ts:
+                cells.append("–")
+                continue
+            best = max(ts) if better[name] else min(ts)
+            cells.append("%.2f×" % (js[r] / best if better[name] else best / js[r]))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def from_file(path):
+    """The results of an earlier run's raw lines (its --out), in the order they were written: (results,
+    better, configuration names)."""
+    results, better, cnames = {}, {}, []
+    with open(path) as f:
+        for line in f:
+            if not line.startswith("{"):
+                continue
+            d = json.loads(line)
+            c = d.get("config")
+            if c is None:
+                continue
+            if c not in cnames:
+                cnames.append(c)
+            for name, v, hib in metrics(d):
+                results.setdefault((name, c), []).append(v)
+                better[name] = hib
+    order = [c for c in cnames if c.startswith("jgrad")] + [c for c in cnames if not c.startswith("jgrad")]
+    return results, better, order
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workloads", default="mlp,mlp-bn,overhead,wide,cnn,lenet,lm,lstm,gemm")
@@ -253,7 +300,15 @@ def main():
     ap.add_argument("--allow-reference-blas", action="store_true",
                     help="run even though PyTorch's libblas.so.3 is the reference BLAS")
     ap.add_argument("--out", default=os.path.join(HERE, "target", "compare-%d.jsonl" % int(time.time())))
+    ap.add_argument("--table", metavar="JSONL", help="print the tables of an earlier run's raw lines and exit")
     args = ap.parse_args()
+    if args.table:
+        results, better, cnames = from_file(args.table)
+        print(table(results, better, cnames))
+        by_round = rounds(results, better, cnames)
+        if by_round:
+            print("\n" + by_round)
+        return
     blas = system_blas(args) if args.debian_torch else None
     torch_python(args)
     subprocess.run(["bash", "-c", f"cd {os.path.dirname(HERE)} && mvn -q -B -o -pl bench -am compile "
@@ -279,6 +334,9 @@ def main():
     cnames = [c[1] for c in cfgs]
     print()
     print(table(results, better, cnames))
+    by_round = rounds(results, better, cnames)
+    if by_round:
+        print("\n" + by_round)
     load = os.getloadavg()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"\nCPU: {cpu}; jgrad on " + (", ".join(f"Java {v} ({c})" for c, v in javas.items()) or "?")
