@@ -1,9 +1,13 @@
 package io.jgrad.autograd;
 
 import io.jgrad.tensor.StepScope;
+import io.jgrad.tensor.backend.BufferCache;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,20 +21,30 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forbids keeping {@code gradOut}), or the buffer such a gradient was a reshape of (Flatten's
  * backward). Per thread, a few arrays per shape.
  *
- * <p>Inside a {@link StepScope} the step's own arrays are the pool: a buffer is a scope array,
- * and one handed back goes to the {@code BufferCache} at once ({@link StepScope#release}), for
- * the next array of its size in the same backward. Before, scoped steps took pool arrays that
- * outlived the scope, and those that a plain {@link GradFn} consumed (GELU's, dropout's, whose
- * contract lets them return {@code gradOut}) reached neither the pool nor the scope: in the lm
- * recipe's step nine blocks, ~40 MB, a step that only a collection could return, and the
- * resident size grew by up to the collector's slack (bench/README.md). Outside a scope a new
- * buffer is a counted temporary ({@link StepScope#newArray}), so such garbage paces collections.
+ * <p>A buffer that a plain {@link GradFn} consumes (GELU's, dropout's: their contract lets them
+ * return {@code gradOut}, so the engine cannot reuse it after them) never comes back that way. So
+ * inside a {@link StepScope} a new buffer is the step's own array (the scope frees it, unless it
+ * comes back here first and is taken out of the scope for the pool), and a pooled one lent out
+ * during the step returns to the pool when the scope closes, read or not. Before, such buffers
+ * waited for a collection: nine blocks, ~40 MB, a step of the lm recipe, and its resident size grew
+ * by up to the collector's slack (bench/README.md, "The lm's gradient buffers"). Outside a scope a
+ * new buffer is a counted temporary ({@link StepScope#newArray}), so such garbage paces collections.
  */
 final class GradPool {
     private static final int PER_SHAPE = 4;
-    private static final ThreadLocal<Map<Key, ArrayDeque<INDArray>>> POOL = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
 
     private GradPool() {
+    }
+
+    /**
+     * One thread's pool; the pooled arrays lent out inside the scope that is open; and the leases of
+     * the pooled arrays taken out of a scope, so that one the pool lets go is freed at once.
+     */
+    private static final class State {
+        final Map<Key, ArrayDeque<INDArray>> pool = new HashMap<>();
+        final List<INDArray> lent = new ArrayList<>(4);
+        final Map<INDArray, BufferCache.Leased> leases = new IdentityHashMap<>();
     }
 
     private record Key(DataType type, long[] shape) {
@@ -47,22 +61,71 @@ final class GradPool {
 
     /** A row-major array of this type and shape with undefined contents. */
     static INDArray acquire(DataType type, long[] shape) {
-        if (StepScope.isOpen()) {
+        State s = STATE.get();
+        ArrayDeque<INDArray> free = s.pool.get(new Key(type, shape));
+        INDArray a = free == null ? null : free.poll();
+        if (a == null) {
             return StepScope.newArray(type, shape);
         }
-        ArrayDeque<INDArray> free = POOL.get().get(new Key(type, shape));
-        INDArray a = free == null ? null : free.poll();
-        return a != null ? a : StepScope.newArray(type, shape);
+        if (StepScope.isOpen()) {
+            if (s.lent.isEmpty()) {
+                StepScope.onClose(() -> giveBackLent(s));
+            }
+            s.lent.add(a);
+        }
+        return a;
     }
 
     /** Hands back an engine-owned, dense row-major array that nothing references any more. */
     static void release(INDArray a) {
-        if (StepScope.release(a) || StepScope.isOpen()) {
-            return;                     // a scope's array is freed with it (or now); none is pooled past a scope
+        State s = STATE.get();
+        boolean wasLent = removeSame(s.lent, a);
+        ArrayDeque<INDArray> free = s.pool.computeIfAbsent(new Key(a.dataType(), a.shape()), k -> new ArrayDeque<>());
+        if (free.size() >= PER_SHAPE) {
+            if (!StepScope.release(a)) {
+                letGo(s, a);            // a scope's own array, or one of the pool's, back to the cache now
+            }
+            return;
         }
-        ArrayDeque<INDArray> free = POOL.get().computeIfAbsent(new Key(a.dataType(), a.shape()), k -> new ArrayDeque<>());
-        if (free.size() < PER_SHAPE) {
+        if (wasLent || !StepScope.isOpen()) {
             free.push(a);
+            return;
         }
+        BufferCache.Leased lease = StepScope.detach(a);
+        if (lease != null) {            // made in this step: the pool's from now on
+            s.leases.put(a, lease);
+            free.push(a);
+        }                               // else an enclosing scope made it, and frees it
+    }
+
+    /** The scope closed: what was lent in it is free again. */
+    private static void giveBackLent(State s) {
+        for (INDArray a : s.lent) {
+            ArrayDeque<INDArray> free = s.pool.computeIfAbsent(new Key(a.dataType(), a.shape()), k -> new ArrayDeque<>());
+            if (free.size() < PER_SHAPE) {
+                free.push(a);
+            } else {
+                letGo(s, a);
+            }
+        }
+        s.lent.clear();
+    }
+
+    /** Frees a pooled array taken out of a scope now; any other returns with the collector. */
+    private static void letGo(State s, INDArray a) {
+        BufferCache.Leased lease = s.leases.remove(a);
+        if (lease != null) {
+            StepScope.free(lease);
+        }
+    }
+
+    private static boolean removeSame(List<INDArray> list, INDArray a) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == a) {
+                list.remove(i);
+                return true;
+            }
+        }
+        return false;
     }
 }

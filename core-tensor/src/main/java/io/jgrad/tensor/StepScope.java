@@ -34,6 +34,7 @@ public final class StepScope implements AutoCloseable {
     private static final ThreadLocal<ArrayDeque<StepScope>> ACTIVE = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final List<BufferCache.Leased> made = new ArrayList<>();
+    private final List<Runnable> onClose = new ArrayList<>(1);
     private boolean closed;
 
     private StepScope() {
@@ -75,9 +76,44 @@ public final class StepScope implements AutoCloseable {
      * peak memory is what it holds at once, not everything it made. Returns whether it did.
      */
     public static boolean release(INDArray array) {
+        BufferCache.Leased l = take(array);
+        if (l == null) {
+            return false;
+        }
+        free(l);
+        return true;
+    }
+
+    /**
+     * Takes {@code array} out of the innermost open scope that made it, so that its closing leaves
+     * the array alone: it then lives, like any array made outside a scope, until the collector finds
+     * it unreachable or its new owner, which keeps it for later steps (the autograd engine's gradient
+     * buffers), frees it: {@link #free(BufferCache.Leased)} with the lease returned here. Null when
+     * the innermost scope made no such array.
+     */
+    public static BufferCache.Leased detach(INDArray array) {
+        return take(array);
+    }
+
+    /**
+     * Runs {@code action} when the innermost open scope closes, after it has freed its arrays; for an
+     * owner whose own buffers, lent out during the step, are free again once it ends. Returns false,
+     * and does nothing, when no scope is open.
+     */
+    public static boolean onClose(Runnable action) {
         StepScope s = ACTIVE.get().peek();
         if (s == null) {
             return false;
+        }
+        s.onClose.add(action);
+        return true;
+    }
+
+    /** Removes {@code array}'s lease from the innermost scope's list; null when it made no such array. */
+    private static BufferCache.Leased take(INDArray array) {
+        StepScope s = ACTIVE.get().peek();
+        if (s == null) {
+            return null;
         }
         List<BufferCache.Leased> made = s.made;
         for (int i = made.size() - 1; i >= 0; i--) {        // a consumed buffer is usually a recent one
@@ -85,11 +121,10 @@ public final class StepScope implements AutoCloseable {
             if (l.array() == array) {
                 made.set(i, made.get(made.size() - 1));
                 made.remove(made.size() - 1);
-                free(l);
-                return true;
+                return l;
             }
         }
-        return false;
+        return null;
     }
 
     /** Frees the arrays made inside this scope; idempotent. */
@@ -105,10 +140,15 @@ public final class StepScope implements AutoCloseable {
             free(l);
         }
         made.clear();
+        for (Runnable r : onClose) {
+            r.run();
+        }
+        onClose.clear();
         NativeMemory.checkResident();
     }
 
-    private static void free(BufferCache.Leased l) {
+    /** Closes a leased array (any later use throws) and returns its memory to the cache now; idempotent. */
+    public static void free(BufferCache.Leased l) {
         INDArray a = l.array();
         if (!a.wasClosed() && a.closeable()) {
             a.close();                                // ND4J's wrapper: later use throws

@@ -79,4 +79,24 @@ class StepScopeReleaseTest {
                     && a.data().address() != c.data().address(), "three arrays, three blocks");
         }
     }
+
+    @Test
+    void aDetachedArrayOutlivesItsScopeAndCloseActionsRunAfterTheArraysAreFreed() {
+        INDArray kept;
+        INDArray freed;
+        boolean[] ranAfterFreeing = {false};
+        assertFalse(StepScope.onClose(() -> { }), "no scope open");
+        try (StepScope s = StepScope.open()) {
+            kept = StepScope.newArray(DataType.FLOAT, SHAPE);
+            freed = StepScope.newArray(DataType.FLOAT, SHAPE);
+            assertTrue(StepScope.detach(kept) != null);
+            assertTrue(StepScope.detach(kept) == null, "detached once");
+            INDArray f = freed;
+            assertTrue(StepScope.onClose(() -> ranAfterFreeing[0] = f.wasClosed()));
+        }
+        assertTrue(ranAfterFreeing[0], "the action ran, after the scope's arrays were freed");
+        assertFalse(kept.wasClosed(), "the detached array is its owner's now");
+        kept.assign(5);
+        assertEquals(5f, kept.getFloat(0));
+    }
 }
