@@ -72,8 +72,15 @@ final class GradPool {
                 StepScope.onClose(() -> giveBackLent(s));
             }
             s.lent.add(a);
+        } else {
+            s.leases.remove(a);         // out of every scope's reach: back with the collector if never handed back
         }
         return a;
+    }
+
+    /** How many pooled arrays this thread's pool can free at once (for tests: at most its pooled and lent arrays). */
+    static int leasesHeld() {
+        return STATE.get().leases.size();
     }
 
     /** Hands back an engine-owned, dense row-major array that nothing references any more. */

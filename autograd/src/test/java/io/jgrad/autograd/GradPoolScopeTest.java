@@ -105,4 +105,17 @@ class GradPoolScopeTest {
         }
         assertEquals(1, freed, "of the four lent, the one the pool had no room for is freed, not left for the collector");
     }
+
+    @Test
+    void buffersTakenOutOfScopesAreNotHeldOnceThePlainLoopLetsThemGo() {
+        drain();
+        for (int step = 0; step < 50; step++) {
+            try (StepScope s = StepScope.open()) {             // a scoped step hands its buffer back: pooled
+                GradPool.release(GradPool.acquire(DataType.FLOAT, SHAPE));
+            }
+            GradPool.acquire(DataType.FLOAT, SHAPE);              // a plain step's consumer keeps it: never back
+        }
+        assertTrue(GradPool.leasesHeld() <= 8, "the pool holds no lease of an array it no longer has: "
+                + GradPool.leasesHeld());
+    }
 }
