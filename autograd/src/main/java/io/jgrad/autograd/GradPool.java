@@ -45,6 +45,8 @@ final class GradPool {
         final Map<Key, ArrayDeque<INDArray>> pool = new HashMap<>();
         final List<INDArray> lent = new ArrayList<>(4);
         final Map<INDArray, BufferCache.Leased> leases = new IdentityHashMap<>();
+        /** Whether an open scope will give the lent arrays back when it closes. */
+        boolean hooked;
     }
 
     private record Key(DataType type, long[] shape) {
@@ -68,8 +70,8 @@ final class GradPool {
             return StepScope.newArray(type, shape);
         }
         if (StepScope.isOpen()) {
-            if (s.lent.isEmpty()) {
-                StepScope.onClose(() -> giveBackLent(s));
+            if (!s.hooked) {
+                s.hooked = StepScope.onClose(() -> giveBackLent(s));
             }
             s.lent.add(a);
         } else {
@@ -116,6 +118,7 @@ final class GradPool {
             }
         }
         s.lent.clear();
+        s.hooked = false;
     }
 
     /** Frees a pooled array taken out of a scope now; any other returns with the collector. */
