@@ -2,6 +2,7 @@ package io.jgrad.autograd;
 
 import io.jgrad.tensor.StepScope;
 import io.jgrad.tensor.backend.BufferCache;
+import io.jgrad.tensor.backend.NdArrays;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,8 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * comes back here first and is taken out of the scope for the pool), and a pooled one lent out
  * during the step returns to the pool when the scope closes, read or not. Before, such buffers
  * waited for a collection: nine blocks, ~40 MB, a step of the lm recipe, and its resident size grew
- * by up to the collector's slack (bench/README.md, "The lm's gradient buffers"). Outside a scope a
- * new buffer is a counted temporary ({@link StepScope#newArray}), so such garbage paces collections.
+ * by up to the collector's slack (bench/README.md, "The lm's gradient buffers"). Outside a scope
+ * they still return with the collector: made there as counted temporaries, to pace collections by
+ * them, they left W6's plain loop 10–15% slower in most runs (one 64 KiB buffer a step).
  */
 final class GradPool {
     private static final int PER_SHAPE = 4;
@@ -67,7 +69,7 @@ final class GradPool {
         ArrayDeque<INDArray> free = s.pool.get(new Key(type, shape));
         INDArray a = free == null ? null : free.poll();
         if (a == null) {
-            return StepScope.newArray(type, shape);
+            return StepScope.isOpen() ? StepScope.newArray(type, shape) : NdArrays.uninitialized(type, shape);
         }
         if (StepScope.isOpen()) {
             if (!s.hooked) {
