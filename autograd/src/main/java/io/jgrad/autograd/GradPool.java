@@ -68,10 +68,11 @@ final class GradPool {
         State s = STATE.get();
         ArrayDeque<INDArray> free = s.pool.get(new Key(type, shape));
         INDArray a = free == null ? null : free.poll();
+        boolean scoped = StepScope.isOpen();
         if (a == null) {
-            return StepScope.isOpen() ? StepScope.newArray(type, shape) : NdArrays.uninitialized(type, shape);
+            return scoped ? StepScope.newArray(type, shape) : NdArrays.uninitialized(type, shape);
         }
-        if (StepScope.isOpen()) {
+        if (scoped) {
             if (!s.hooked) {
                 s.hooked = StepScope.onClose(() -> giveBackLent(s));
             }
@@ -91,7 +92,7 @@ final class GradPool {
     static void release(INDArray a) {
         State s = STATE.get();
         boolean wasLent = removeSame(s.lent, a);
-        ArrayDeque<INDArray> free = s.pool.computeIfAbsent(new Key(a.dataType(), a.shape()), k -> new ArrayDeque<>());
+        ArrayDeque<INDArray> free = freeList(s, a);
         if (free.size() >= PER_SHAPE) {
             if (!StepScope.release(a)) {
                 letGo(s, a);            // a scope's own array, or one of the pool's, back to the cache now
@@ -112,7 +113,7 @@ final class GradPool {
     /** The scope closed: what was lent in it is free again. */
     private static void giveBackLent(State s) {
         for (INDArray a : s.lent) {
-            ArrayDeque<INDArray> free = s.pool.computeIfAbsent(new Key(a.dataType(), a.shape()), k -> new ArrayDeque<>());
+            ArrayDeque<INDArray> free = freeList(s, a);
             if (free.size() < PER_SHAPE) {
                 free.push(a);
             } else {
@@ -127,8 +128,13 @@ final class GradPool {
     private static void letGo(State s, INDArray a) {
         BufferCache.Leased lease = s.leases.remove(a);
         if (lease != null) {
-            StepScope.free(lease);
+            lease.free();
         }
+    }
+
+    /** The pool's list of arrays of {@code a}'s type and shape. */
+    private static ArrayDeque<INDArray> freeList(State s, INDArray a) {
+        return s.pool.computeIfAbsent(new Key(a.dataType(), a.shape()), k -> new ArrayDeque<>());
     }
 
     private static boolean removeSame(List<INDArray> list, INDArray a) {

@@ -29,6 +29,18 @@ class GradPoolScopeTest {
         // not handed back: the collector returns them
     }
 
+    /** Takes {@code n} buffers of SHAPE, all at once, then hands them all back. */
+    private static INDArray[] acquireAndHandBack(int n) {
+        INDArray[] taken = new INDArray[n];
+        for (int i = 0; i < n; i++) {
+            taken[i] = GradPool.acquire(DataType.FLOAT, SHAPE);
+        }
+        for (INDArray a : taken) {
+            GradPool.release(a);
+        }
+        return taken;
+    }
+
     @Test
     void aBufferHandedBackInAScopeOutlivesItInThePool() {
         drain();
@@ -60,14 +72,9 @@ class GradPoolScopeTest {
     @Test
     void beyondThePoolsFewABufferMadeInAScopeIsFreedWhenItComesBack() {
         drain();
-        INDArray[] made = new INDArray[5];
+        INDArray[] made;
         try (StepScope s = StepScope.open()) {
-            for (int i = 0; i < made.length; i++) {
-                made[i] = GradPool.acquire(DataType.FLOAT, SHAPE);
-            }
-            for (INDArray a : made) {
-                GradPool.release(a);
-            }
+            made = acquireAndHandBack(5);
             assertTrue(made[4].wasClosed(), "the fifth: freed at once");
             for (int i = 0; i < 4; i++) {
                 assertFalse(made[i].wasClosed(), "pooled: " + i);
@@ -81,14 +88,9 @@ class GradPoolScopeTest {
     @Test
     void aLentBufferThePoolHasNoRoomForIsFreedWhenTheScopeCloses() {
         drain();
-        INDArray[] pooled = new INDArray[4];
+        INDArray[] pooled;
         try (StepScope s = StepScope.open()) {
-            for (int i = 0; i < pooled.length; i++) {
-                pooled[i] = GradPool.acquire(DataType.FLOAT, SHAPE);
-            }
-            for (INDArray a : pooled) {
-                GradPool.release(a);                             // the pool's four
-            }
+            pooled = acquireAndHandBack(4);                      // the pool's four
         }
         INDArray extra;
         try (StepScope s = StepScope.open()) {

@@ -132,10 +132,7 @@ public final class EarlyRelease {
             if (a.wasClosed()) {
                 return;
             }
-            if (a.closeable()) {
-                a.close();
-            }
-            lease.release();
+            lease.free();
             if (counted) {
                 NativeMemory.released(a.length() * a.dataType().width());
             }

@@ -80,7 +80,7 @@ public final class StepScope implements AutoCloseable {
         if (l == null) {
             return false;
         }
-        free(l);
+        l.free();
         return true;
     }
 
@@ -88,7 +88,7 @@ public final class StepScope implements AutoCloseable {
      * Takes {@code array} out of the innermost open scope that made it, so that its closing leaves
      * the array alone: it then lives, like any array made outside a scope, until the collector finds
      * it unreachable or its new owner, which keeps it for later steps (the autograd engine's gradient
-     * buffers), frees it: {@link #free(BufferCache.Leased)} with the lease returned here. Null when
+     * buffers), frees it with the lease returned here ({@link BufferCache.Leased#free}). Null when
      * the innermost scope made no such array.
      */
     public static BufferCache.Leased detach(INDArray array) {
@@ -137,7 +137,7 @@ public final class StepScope implements AutoCloseable {
         ArrayDeque<StepScope> stack = ACTIVE.get();
         stack.remove(this);
         for (BufferCache.Leased l : made) {
-            free(l);
+            l.free();                                 // closed, its memory back in the cache, warm for the next step
         }
         made.clear();
         for (Runnable r : onClose) {
@@ -147,12 +147,4 @@ public final class StepScope implements AutoCloseable {
         NativeMemory.checkResident();
     }
 
-    /** Closes a leased array (any later use throws) and returns its memory to the cache now; idempotent. */
-    public static void free(BufferCache.Leased l) {
-        INDArray a = l.array();
-        if (!a.wasClosed() && a.closeable()) {
-            a.close();                                // ND4J's wrapper: later use throws
-        }
-        l.release();                                  // the memory goes back to the cache, warm for the next step
-    }
 }

@@ -99,6 +99,14 @@ public final class BufferCache {
                 lease.clean();
             }
         }
+
+        /** Closes the array (ND4J's wrapper: any later use throws), then {@link #release}s it; idempotent. */
+        public void free() {
+            if (!array.wasClosed() && array.closeable()) {
+                array.close();
+            }
+            release();
+        }
     }
 
     /** A new row-major array of {@code shape} with undefined contents, its memory from the cache. */
